@@ -1,0 +1,30 @@
+package org.diffusion4j.api;
+
+import org.diffusion4j.api.tensor.Tensor;
+
+/**
+ * The per-step input of {@link Guidance}: the state, the step, the requested conditions and the model.
+ *
+ * @param x          x_t, shape {@code [B, ...]}
+ * @param step       the step being taken
+ * @param conditions what each of the B samples is conditioned on
+ * @param predictor  the model
+ */
+public record GuidanceContext(Tensor x, Step step, Conditions conditions, NoisePredictor predictor) {
+
+    public GuidanceContext {
+        if (conditions.size() != x.batchSize()) {
+            throw new IllegalArgumentException(conditions.size() + " conditions for a batch of " + x.batchSize());
+        }
+    }
+
+    /** The noise level where the model is evaluated. */
+    public Timestep time() {
+        return step.current();
+    }
+
+    /** One model call for {@code x} under {@code c}. */
+    public Prediction predict(Tensor input, Conditions c) {
+        return predictor.predictFull(input, step.current(), c);
+    }
+}

@@ -1,0 +1,17 @@
+package org.diffusion4j.api.spi;
+
+import org.diffusion4j.api.noise.NoiseSource;
+
+/**
+ * Provides a {@link NoiseSource} plugin; list implementations in
+ * {@code META-INF/services/org.diffusion4j.api.spi.NoiseSourceProvider}.
+ *
+ * @param <C> the configuration type
+ */
+public interface NoiseSourceProvider<C> extends PluginProvider<NoiseSource, C> {
+
+    @Override
+    default PluginKind kind() {
+        return PluginKind.NOISE;
+    }
+}

@@ -1,0 +1,306 @@
+package org.diffusion4j.api.spi;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.ServiceLoader;
+import java.util.stream.Collectors;
+import org.diffusion4j.api.Guidance;
+import org.diffusion4j.api.Sampler;
+import org.diffusion4j.api.Schedule;
+import org.diffusion4j.api.noise.NoiseSource;
+
+/**
+ * The providers of every {@link PluginKind}, found with {@link ServiceLoader} and indexed by id and
+ * alias. Immutable once loaded and safe to share.
+ *
+ * <ul>
+ *   <li>Two providers of one kind claiming the same id or alias are rejected
+ *   ({@link DuplicatePluginException}, naming both classes and their jars).</li>
+ *   <li>An unknown name fails with {@link UnknownPluginException}, listing the known ids and a
+ *   did-you-mean.</li>
+ *   <li>The default backend is the system property {@value #BACKEND_PROPERTY}, else the environment
+ *   variable {@value #BACKEND_ENV}, else the highest-ranked backend provider.</li>
+ *   <li>{@link #describe()} lists every provider with its version and jar.</li>
+ * </ul>
+ */
+public final class PluginRegistry {
+
+    /** System property naming the default backend. */
+    public static final String BACKEND_PROPERTY = "diffusion4j.backend";
+    /** Environment variable naming the default backend. */
+    public static final String BACKEND_ENV = "DIFFUSION4J_BACKEND";
+
+    private static final ObjectMapper STRICT = JsonMapper.builder()
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .enable(DeserializationFeature.FAIL_ON_NUMBERS_FOR_ENUMS)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .disable(com.fasterxml.jackson.databind.MapperFeature.ALLOW_COERCION_OF_SCALARS)
+            .build();
+
+    private final Map<PluginKind, Map<String, PluginProvider<?, ?>>> byName = new EnumMap<>(PluginKind.class);
+    private final Map<PluginKind, List<PluginProvider<?, ?>>> byKind = new EnumMap<>(PluginKind.class);
+
+    private PluginRegistry(Collection<? extends PluginProvider<?, ?>> providers) {
+        for (PluginKind k : PluginKind.values()) {
+            byName.put(k, new LinkedHashMap<>());
+            byKind.put(k, new ArrayList<>());
+        }
+        for (PluginProvider<?, ?> p : providers) {
+            Map<String, PluginProvider<?, ?>> names = byName.get(p.kind());
+            List<String> all = new ArrayList<>();
+            all.add(p.id());
+            all.addAll(p.aliases());
+            for (String n : all) {
+                String key = normalise(n);
+                PluginProvider<?, ?> prior = names.get(key);
+                if (prior != null) {
+                    throw new DuplicatePluginException("two " + p.kind().label() + " providers claim the name '" + n
+                            + "': " + where(prior) + " and " + where(p) + ". Remove one jar from the classpath.");
+                }
+                names.put(key, p);
+            }
+            byKind.get(p.kind()).add(p);
+        }
+        for (List<PluginProvider<?, ?>> l : byKind.values()) {
+            l.sort(Comparator.comparing(PluginProvider::id));
+        }
+    }
+
+    /** Loads all providers visible to the context class loader (or this class's loader). */
+    public static PluginRegistry load() {
+        ClassLoader cl = Thread.currentThread().getContextClassLoader();
+        return load(cl != null ? cl : PluginRegistry.class.getClassLoader());
+    }
+
+    /** Loads all providers visible to {@code loader}. */
+    public static PluginRegistry load(ClassLoader loader) {
+        List<PluginProvider<?, ?>> found = new ArrayList<>();
+        for (PluginKind k : PluginKind.values()) {
+            for (Object p : ServiceLoader.load(k.providerType(), loader)) {
+                found.add((PluginProvider<?, ?>) p);
+            }
+        }
+        return new PluginRegistry(found);
+    }
+
+    /** A registry of exactly these providers (for tests and embedded use). */
+    public static PluginRegistry of(Collection<? extends PluginProvider<?, ?>> providers) {
+        return new PluginRegistry(providers);
+    }
+
+    /** The providers of a kind, sorted by id. */
+    public List<PluginProvider<?, ?>> providers(PluginKind kind) {
+        return List.copyOf(byKind.get(kind));
+    }
+
+    /** The ids of a kind, sorted. */
+    public List<String> ids(PluginKind kind) {
+        return byKind.get(kind).stream().map(PluginProvider::id).collect(Collectors.toList());
+    }
+
+    /** The provider of {@code kind} with id or alias {@code name} (case-insensitive). */
+    public PluginProvider<?, ?> provider(PluginKind kind, String name) {
+        return find(kind, name).orElseThrow(() -> unknown(kind, name));
+    }
+
+    /** The provider of {@code kind} with id or alias {@code name}, if any. */
+    public Optional<PluginProvider<?, ?>> find(PluginKind kind, String name) {
+        return Optional.ofNullable(byName.get(kind).get(normalise(name)));
+    }
+
+    /** The exception for an unknown name, with the known ids and a did-you-mean. */
+    public UnknownPluginException unknown(PluginKind kind, String name) {
+        List<String> names = new ArrayList<>(byName.get(kind).keySet());
+        String best = "";
+        int bestD = Integer.MAX_VALUE;
+        for (String n : names) {
+            int d = editDistance(normalise(name), n);
+            if (d < bestD) {
+                bestD = d;
+                best = n;
+            }
+        }
+        boolean close = bestD <= Math.max(1, Math.min(3, name.length() / 3));
+        return new UnknownPluginException(kind, name, ids(kind), close ? best : "");
+    }
+
+    /** Binds {@code config} (null or missing: the provider's default) to the provider's config type, strictly. */
+    public <C> C bindConfig(PluginProvider<?, C> provider, JsonNode config) {
+        if (config == null || config.isNull() || config.isMissingNode()) {
+            return provider.defaultConfig();
+        }
+        try {
+            if (config instanceof ObjectNode o && o.has("type")) {
+                o = o.deepCopy();
+                o.remove("type");
+                config = o;
+            }
+            return STRICT.treeToValue(config, provider.configType());
+        } catch (UnrecognizedPropertyException e) {
+            String known = e.getKnownPropertyIds() == null ? "" : e.getKnownPropertyIds().stream()
+                    .map(String::valueOf).sorted().collect(Collectors.joining(", "));
+            throw new PluginConfigException(pointer(e), "unknown field '" + e.getPropertyName() + "' for "
+                    + provider.kind().label() + " '" + provider.id() + "'; allowed fields: " + known, e);
+        } catch (JsonMappingException e) {
+            Throwable root = e;
+            while (root.getCause() != null && root.getCause() != root) {
+                root = root.getCause();
+            }
+            String problem = root instanceof IllegalArgumentException ? root.getMessage() : e.getOriginalMessage();
+            throw new PluginConfigException(pointer(e), problem + " (in " + provider.kind().label() + " '" + provider.id() + "')", e);
+        } catch (JsonProcessingException e) {
+            throw new PluginConfigException("", e.getOriginalMessage(), e);
+        }
+    }
+
+    private static String pointer(JsonMappingException e) {
+        StringBuilder sb = new StringBuilder();
+        for (JsonMappingException.Reference r : e.getPath()) {
+            sb.append('/').append(r.getFieldName() != null ? r.getFieldName() : String.valueOf(r.getIndex()));
+        }
+        return sb.toString();
+    }
+
+    /** Creates the plugin {@code name} of {@code kind} from a JSON config. */
+    public Object create(PluginKind kind, String name, JsonNode config, PluginContext context) {
+        return createTyped(provider(kind, name), config, context);
+    }
+
+    private <T, C> T createTyped(PluginProvider<T, C> p, JsonNode config, PluginContext context) {
+        return p.create(bindConfig(p, config), context);
+    }
+
+    /** The sampler {@code name} with its default configuration. */
+    public Sampler sampler(String name) {
+        return (Sampler) create(PluginKind.SAMPLER, name, null, PluginContext.of(this));
+    }
+
+    /** The sampler {@code name} configured from JSON. */
+    public Sampler sampler(String name, JsonNode config) {
+        return (Sampler) create(PluginKind.SAMPLER, name, config, PluginContext.of(this));
+    }
+
+    /** The schedule {@code name} with its default configuration. */
+    public Schedule schedule(String name) {
+        return (Schedule) create(PluginKind.SCHEDULE, name, null, PluginContext.of(this));
+    }
+
+    /** The schedule {@code name} configured from JSON. */
+    public Schedule schedule(String name, JsonNode config) {
+        return (Schedule) create(PluginKind.SCHEDULE, name, config, PluginContext.of(this));
+    }
+
+    /** The guidance {@code name} configured from JSON, with resources (for example a classifier). */
+    public Guidance guidance(String name, JsonNode config, PluginContext context) {
+        return (Guidance) create(PluginKind.GUIDANCE, name, config, context);
+    }
+
+    /** The guidance {@code name} configured from JSON. */
+    public Guidance guidance(String name, JsonNode config) {
+        return guidance(name, config, PluginContext.of(this));
+    }
+
+    /** The noise source {@code name} with its default configuration. */
+    public NoiseSource noise(String name) {
+        return (NoiseSource) create(PluginKind.NOISE, name, null, PluginContext.of(this));
+    }
+
+    /** The noise source {@code name} configured from JSON. */
+    public NoiseSource noise(String name, JsonNode config) {
+        return (NoiseSource) create(PluginKind.NOISE, name, config, PluginContext.of(this));
+    }
+
+    /** The backend {@code name} configured from JSON (may load native libraries). */
+    public Backend backend(String name, JsonNode config) {
+        return (Backend) create(PluginKind.BACKEND, name, config, PluginContext.of(this));
+    }
+
+    /**
+     * The default backend's provider: the one named by {@value #BACKEND_PROPERTY} or
+     * {@value #BACKEND_ENV}, else the highest ranked.
+     */
+    public PluginProvider<?, ?> defaultBackendProvider() {
+        String chosen = System.getProperty(BACKEND_PROPERTY);
+        if (chosen == null || chosen.isBlank()) {
+            chosen = System.getenv(BACKEND_ENV);
+        }
+        if (chosen != null && !chosen.isBlank()) {
+            return provider(PluginKind.BACKEND, chosen.trim());
+        }
+        return byKind.get(PluginKind.BACKEND).stream()
+                .max(Comparator.comparingInt((PluginProvider<?, ?> p) -> p.rank()).thenComparing(PluginProvider::id,
+                        Comparator.reverseOrder()))
+                .orElseThrow(() -> new IllegalStateException("no backend provider on the classpath"));
+    }
+
+    /** A human-readable listing of every provider: kind, id, aliases, version, rank, capabilities, jar. */
+    public String describe() {
+        StringBuilder sb = new StringBuilder("diffusion4j plugins\n");
+        for (PluginKind k : PluginKind.values()) {
+            sb.append(k.label()).append("s:\n");
+            List<PluginProvider<?, ?>> list = byKind.get(k);
+            if (list.isEmpty()) {
+                sb.append("  (none)\n");
+            }
+            for (PluginProvider<?, ?> p : list) {
+                sb.append(String.format(Locale.ROOT, "  %-16s %-10s rank %-3d %s%s%s%n", p.id(), p.version(), p.rank(),
+                        p.location().map(Object::toString).orElse("?"),
+                        p.aliases().isEmpty() ? "" : "  aliases " + p.aliases(),
+                        p.capabilities().isEmpty() ? "" : "  capabilities " + p.capabilities()));
+            }
+        }
+        if (!byKind.get(PluginKind.BACKEND).isEmpty()) {
+            String def;
+            try {
+                def = defaultBackendProvider().id();
+            } catch (RuntimeException e) {
+                def = "error: " + e.getMessage();
+            }
+            sb.append("default backend: ").append(def).append('\n');
+        }
+        return sb.toString();
+    }
+
+    private static String where(PluginProvider<?, ?> p) {
+        return p.getClass().getName() + " (" + p.location().map(Object::toString).orElse("unknown location") + ")";
+    }
+
+    private static String normalise(String n) {
+        return n.trim().toLowerCase(Locale.ROOT);
+    }
+
+    static int editDistance(String a, String b) {
+        int[] prev = new int[b.length() + 1];
+        int[] cur = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            prev[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            cur[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int sub = prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+                cur[j] = Math.min(sub, Math.min(prev[j] + 1, cur[j - 1] + 1));
+            }
+            int[] t = prev;
+            prev = cur;
+            cur = t;
+        }
+        return prev[b.length()];
+    }
+}

@@ -1,0 +1,38 @@
+package org.diffusion4j.api.spi;
+
+import java.util.List;
+import org.diffusion4j.api.noise.NoiseSource;
+import org.diffusion4j.api.noise.SdkNoise;
+
+/** Registers the SDK's own noise ({@link SdkNoise}) as noise source {@code sdk}. */
+public final class SdkNoiseProvider implements NoiseSourceProvider<NoConfig> {
+    @Override
+    public String id() {
+        return SdkNoise.ID;
+    }
+
+    @Override
+    public List<String> aliases() {
+        return List.of("default", "diffusion4j");
+    }
+
+    @Override
+    public String description() {
+        return "per-sample xoshiro256** streams with Box-Muller normals, identical on every platform";
+    }
+
+    @Override
+    public Class<NoConfig> configType() {
+        return NoConfig.class;
+    }
+
+    @Override
+    public NoConfig defaultConfig() {
+        return NoConfig.INSTANCE;
+    }
+
+    @Override
+    public NoiseSource create(NoConfig config, PluginContext context) {
+        return SdkNoise.INSTANCE;
+    }
+}

@@ -1,0 +1,33 @@
+package org.diffusion4j.api.spi;
+
+import java.util.List;
+
+/** No provider of a kind has the requested name. Error code {@code D4J-PLUGIN-UNKNOWN}. */
+public final class UnknownPluginException extends IllegalArgumentException {
+    private final PluginKind kind;
+    private final String name;
+    private final List<String> known;
+
+    public UnknownPluginException(PluginKind kind, String name, List<String> known, String suggestion) {
+        super("D4J-PLUGIN-UNKNOWN: no " + kind.label() + " named '" + name + "'"
+                + (suggestion.isEmpty() ? "" : "; did you mean '" + suggestion + "'?")
+                + " Available " + kind.label() + "s: " + String.join(", ", known));
+        this.kind = kind;
+        this.name = name;
+        this.known = List.copyOf(known);
+    }
+
+    public PluginKind kind() {
+        return kind;
+    }
+
+    /** The name that was asked for. */
+    public String name() {
+        return name;
+    }
+
+    /** The ids that exist. */
+    public List<String> known() {
+        return known;
+    }
+}
