@@ -15,10 +15,10 @@ public record Step(int index, int count, Timestep current, Timestep previous) {
         if (index < 0 || index >= count) {
             throw new IllegalArgumentException("step index " + index + " outside [0, " + count + ")");
         }
-        if (!(previous.alphaBar() > current.alphaBar())) {
+        if (!(previous.alphaBar() >= current.alphaBar())) {
             throw new IllegalArgumentException("step " + index + " from model time " + current.modelTime() + " (alphaBar "
                     + current.alphaBar() + ") to " + previous.modelTime() + " (alphaBar " + previous.alphaBar()
-                    + ") does not reduce the noise");
+                    + ") adds noise");
         }
     }
 

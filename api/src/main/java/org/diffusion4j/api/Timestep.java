@@ -56,6 +56,11 @@ public record Timestep(double modelTime, double alphaBar, double sigmaSquared) {
         return Math.log(alphaBar) - Math.log(sigmaSquared);
     }
 
+    /** A forward-process draw x_t = α·x0 + σ·ε (seed 001 eq. 42, seed 003). */
+    public org.diffusion4j.api.tensor.Tensor diffuse(org.diffusion4j.api.tensor.Tensor x0, org.diffusion4j.api.tensor.Tensor eps) {
+        return x0.linear(alpha(), eps, sigma());
+    }
+
     /** The model time as an integer timestep (for discrete schedules). */
     public long discreteTime() {
         return Math.round(modelTime);

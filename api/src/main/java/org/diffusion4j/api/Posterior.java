@@ -1,0 +1,42 @@
+package org.diffusion4j.api;
+
+import org.diffusion4j.api.tensor.Tensor;
+
+/**
+ * The forward-process posterior q(x_{t_prev} | x_t, x0) = N(a·x0 + b·x_t, β̃ I) of one (possibly
+ * strided) step of a variance-preserving diffusion, from the step's two levels alone:
+ * with α_s = ᾱ_t/ᾱ_prev and β_s = 1 − α_s,
+ * <pre>
+ *   a  = √ᾱ_prev · β_s / (1 − ᾱ_t)             (seed 001 eq. 36, x0 coefficient)
+ *   b  = √α_s · (1 − ᾱ_prev) / (1 − ᾱ_t)        (seed 001 eq. 36, x_t coefficient)
+ *   β̃ = (1 − ᾱ_prev) / (1 − ᾱ_t) · β_s          (seed 001 eq. 37; ERRATA: not β_t)
+ * </pre>
+ * In log-SNR terms these are seed 003's μ̃_{λ'|λ} and σ̃²_{λ'|λ}.
+ *
+ * @param x0Coefficient a
+ * @param xtCoefficient b
+ * @param variance      β̃
+ */
+public record Posterior(double x0Coefficient, double xtCoefficient, double variance) {
+
+    /** The posterior of a step. */
+    public static Posterior of(Step step) {
+        Timestep t = step.current();
+        Timestep p = step.previous();
+        double alphaS = t.alphaBar() / p.alphaBar();
+        double betaS = -Math.expm1(Math.log(t.alphaBar()) - Math.log(p.alphaBar())); // 1 − α_s without cancellation
+        if (t.alphaBar() == 0) {
+            alphaS = 0;
+            betaS = 1;
+        }
+        double a = Math.sqrt(p.alphaBar()) * betaS / t.sigmaSquared();
+        double b = Math.sqrt(alphaS) * p.sigmaSquared() / t.sigmaSquared();
+        double var = p.sigmaSquared() / t.sigmaSquared() * betaS;
+        return new Posterior(a, b, var);
+    }
+
+    /** μ̃ = a·x0 + b·x_t. */
+    public Tensor mean(Tensor x0, Tensor xt) {
+        return x0.linear(x0Coefficient, xt, xtCoefficient);
+    }
+}

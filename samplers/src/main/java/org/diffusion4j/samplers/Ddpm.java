@@ -1,0 +1,101 @@
+package org.diffusion4j.samplers;
+
+import java.util.Locale;
+import org.diffusion4j.api.Guided;
+import org.diffusion4j.api.Posterior;
+import org.diffusion4j.api.SampleRequest;
+import org.diffusion4j.api.Sampler;
+import org.diffusion4j.api.SamplerRun;
+import org.diffusion4j.api.Step;
+import org.diffusion4j.api.StepListener;
+import org.diffusion4j.api.StepPlan;
+import org.diffusion4j.api.tensor.Tensor;
+
+/**
+ * Ancestral DDPM sampling (Ho et al. 2020; seed 001 Algorithm 2), on the full trajectory or a strided
+ * one (each step's α_s = ᾱ_t/ᾱ_prev):
+ * <pre>
+ *   x_prev = μ̃(x_t, x̂0) + s·Σ·g + √Σ · z,   z = 0 on the last step
+ *   μ̃ = √ᾱ_prev β_s/(1−ᾱ_t) · x̂0 + √α_s (1−ᾱ_prev)/(1−ᾱ_t) · x_t      (eq. 36)
+ *   Σ = β̃_s (posterior variance, eq. 37) or β_s
+ * </pre>
+ * With ε-prediction and no clipping μ̃ equals Algorithm 2's (x_t − β_s/√(1−ᾱ_t) ε̂)/√α_s. The mean
+ * shift s·Σ·g is classifier guidance's placement of Dhariwal &amp; Nichol (Algorithm 1; ERRATA: Σ, not √Σ).
+ */
+public final class Ddpm implements Sampler {
+
+    /** The reverse variance Σ. */
+    public enum Variance {
+        /** β̃_t, the posterior variance (diffusers {@code fixed_small}). */
+        POSTERIOR,
+        /** β_t (diffusers {@code fixed_large}). */
+        BETA;
+
+        public static Variance parse(String s) {
+            return switch (s.trim().toLowerCase(Locale.ROOT)) {
+                case "posterior", "fixed_small", "beta_tilde" -> POSTERIOR;
+                case "beta", "fixed_large" -> BETA;
+                default -> throw new IllegalArgumentException("unknown DDPM variance '" + s
+                        + "'; known: posterior (fixed_small), beta (fixed_large)");
+            };
+        }
+    }
+
+    private final int steps;
+    private final Variance variance;
+    private final SampleProcessing processing;
+
+    /**
+     * @param steps      inference steps, fewer than T for a strided chain; 0 for the schedule's full chain of T
+     * @param variance   β̃ or β
+     * @param processing x̂0 clipping or thresholding
+     */
+    public Ddpm(int steps, Variance variance, SampleProcessing processing) {
+        if (steps < 0) {
+            throw new IllegalArgumentException("ddpm: steps must be >= 1, or 0 for the full chain; got " + steps);
+        }
+        this.steps = steps;
+        this.variance = variance;
+        this.processing = processing;
+    }
+
+    public int steps() {
+        return steps;
+    }
+
+    public Variance variance() {
+        return variance;
+    }
+
+    /** Σ of a step. */
+    public double sigmaSquared(Step step) {
+        return variance == Variance.POSTERIOR ? Posterior.of(step).variance() : step.stepBeta();
+    }
+
+    @Override
+    public Tensor sample(SampleRequest request, StepListener listener) {
+        int n = steps > 0 ? steps : request.schedule().trainSteps().orElseThrow(() -> new IllegalArgumentException(
+                "ddpm: a continuous schedule has no full chain; give the number of steps"));
+        StepPlan plan = request.schedule().plan(n);
+        SamplerRun run = SamplerRun.start(request, plan, "ddpm", true, listener);
+        Tensor x = run.initialState();
+        for (Step step : plan) {
+            Guided g = run.guide(x, step);
+            SampleProcessing.Estimates e = processing.apply(g.prediction());
+            Posterior post = Posterior.of(step);
+            double var = sigmaSquared(step);
+            Tensor mean = post.mean(e.x0(), x);
+            if (g.meanShift().isPresent()) {
+                mean = mean.linear(1, g.meanShift().get(), var); // μ + Σ·(s ∇log p)
+            }
+            x = step.isLast() || var == 0 ? mean : mean.linear(1, run.noise(), Math.sqrt(var));
+            run.completed(step, x, e.x0());
+        }
+        return x;
+    }
+
+    @Override
+    public String toString() {
+        return "Ddpm[steps=" + steps + ", variance=" + variance + ", processing=" + processing + "]";
+    }
+}

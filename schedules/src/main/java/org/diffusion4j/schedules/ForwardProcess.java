@@ -1,0 +1,55 @@
+package org.diffusion4j.schedules;
+
+import org.diffusion4j.api.Schedule;
+import org.diffusion4j.api.Timestep;
+import org.diffusion4j.api.noise.SdkNoise;
+import org.diffusion4j.api.tensor.Tensor;
+
+/**
+ * The forward process q(x_t | x0) = N(α_t x0, σ_t² I) (seed 001 eq. 4, seed 003) and its training-time
+ * draws.
+ */
+public final class ForwardProcess {
+    private ForwardProcess() {
+    }
+
+    /** One training batch: x_t, the noise ε that made it, and each sample's level. */
+    public record Draw(Tensor xt, Tensor eps, Timestep[] times) {
+        public Draw {
+            times = times.clone();
+        }
+
+        @Override
+        public Timestep[] times() {
+            return times.clone();
+        }
+    }
+
+    /** x_t = α x0 + σ ε for one level shared by the batch. */
+    public static Tensor sample(Tensor x0, Timestep t, Tensor eps) {
+        return t.diffuse(x0, eps);
+    }
+
+    /**
+     * A training draw: for every sample a time from {@link Schedule#trainingTime(double)} with
+     * u ~ U[0, 1), fresh ε ~ N(0, I), and x_t = α x0 + σ ε (seed 001 Algorithm 1, lines 3–5).
+     *
+     * @param rng the caller's seeded generator (consumed: one uniform per sample, then the noise)
+     */
+    public static Draw draw(Tensor x0, Schedule schedule, SdkNoise.Normal rng) {
+        int n = x0.batchSize();
+        Timestep[] times = new Timestep[n];
+        double[] alphas = new double[n];
+        double[] sigmas = new double[n];
+        for (int i = 0; i < n; i++) {
+            times[i] = schedule.trainingTime(rng.nextUniform());
+            alphas[i] = times[i].alpha();
+            sigmas[i] = times[i].sigma();
+        }
+        float[] e = new float[Math.toIntExact(x0.size())];
+        rng.fill(e, 0, e.length);
+        Tensor eps = x0.factory().of(e, x0.shape());
+        Tensor xt = x0.timesPerSample(alphas).plus(eps.timesPerSample(sigmas));
+        return new Draw(xt, eps, times);
+    }
+}
