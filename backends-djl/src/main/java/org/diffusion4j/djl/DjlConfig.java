@@ -1,0 +1,52 @@
+package org.diffusion4j.djl;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Configuration of the {@code djl} backend, bound from JSON ({@code {"type": "djl", "device": "gpu"}});
+ * every field is optional.
+ *
+ * @param device         {@code cpu} (default), {@code gpu}, {@code gpu(i)}, {@code cuda:i} or {@code auto}
+ * @param fallbackToCpu  when the GPU asked for is missing: log a warning and use the CPU (default
+ *                       {@code true}), or fail
+ * @param threads        PyTorch intra-op threads; 0 (default) keeps PyTorch's choice
+ * @param gcThresholdMiB growth of live tensor memory (MiB) after which the backend asks the JVM to
+ *                       collect unreachable tensors (default 256)
+ * @param graphOptimizer keep PyTorch's TorchScript graph-executor optimiser on (default {@code false}:
+ *                       off, so the first batch of a new shape is not slow)
+ */
+public record DjlConfig(@Nullable String device, @Nullable Boolean fallbackToCpu, @Nullable Integer threads,
+                        @Nullable Long gcThresholdMiB, @Nullable Boolean graphOptimizer) {
+
+    /** The defaults: CPU, fall back to CPU, PyTorch's threads, 256 MiB, graph optimiser off. */
+    public static final DjlConfig DEFAULT = new DjlConfig(null, null, null, null, null);
+
+    public DjlConfig {
+        if (device == null || device.isBlank()) {
+            device = "cpu";
+        }
+        if (fallbackToCpu == null) {
+            fallbackToCpu = true;
+        }
+        if (threads == null) {
+            threads = 0;
+        }
+        if (threads < 0) {
+            throw new IllegalArgumentException("threads must be >= 0 (0 = PyTorch's default), got " + threads);
+        }
+        if (gcThresholdMiB == null) {
+            gcThresholdMiB = 256L;
+        }
+        if (gcThresholdMiB <= 0) {
+            throw new IllegalArgumentException("gcThresholdMiB must be positive, got " + gcThresholdMiB);
+        }
+        if (graphOptimizer == null) {
+            graphOptimizer = false;
+        }
+    }
+
+    /** This configuration on another device. */
+    public DjlConfig withDevice(String newDevice) {
+        return new DjlConfig(newDevice, fallbackToCpu, threads, gcThresholdMiB, graphOptimizer);
+    }
+}

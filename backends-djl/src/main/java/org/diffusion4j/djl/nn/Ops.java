@@ -1,0 +1,63 @@
+package org.diffusion4j.djl.nn;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import ai.djl.nn.norm.LayerNorm;
+
+/** Stateless tensor functions the blocks share. */
+public final class Ops {
+
+    private Ops() {
+    }
+
+    /** SiLU (swish with β = 1): x · sigmoid(x). */
+    public static NDArray silu(NDArray x) {
+        return Activation.swish(x, 1f);
+    }
+
+    /**
+     * Group normalisation without the affine part (Wu &amp; He 2018): the channels of each sample are
+     * split into {@code groups} groups and each group is normalised to mean 0 and variance 1 over its
+     * channels and pixels. Runs as one layer norm over the reshaped array {@code [B, G, C/G·H·W]}.
+     */
+    public static NDArray groupNorm(NDArray x, int groups, float eps) {
+        Shape s = x.getShape();
+        long b = s.get(0);
+        long per = s.size() / (b * groups);
+        NDManager m = x.getManager();
+        NDArray ones = m.ones(new Shape(per), DataType.FLOAT32, x.getDevice());
+        NDArray zeros = m.zeros(new Shape(per), DataType.FLOAT32, x.getDevice());
+        NDList n = LayerNorm.layerNorm(x.reshape(b, groups, per), new Shape(per), ones, zeros, eps);
+        return n.singletonOrThrow().reshape(s);
+    }
+
+    /**
+     * The sinusoidal embedding of model times (Vaswani et al. 2017, as in DDPM): for
+     * {@code half = dim/2} frequencies ω_i = exp(−ln(10000)·i/half), the features
+     * [sin(t·ω_0..half−1), cos(t·ω_0..half−1)].
+     *
+     * @param times one (already scaled) model time per sample
+     * @param dim   embedding width, even
+     * @return row-major {@code [times.length, dim]}
+     */
+    public static float[] sinusoidal(double[] times, int dim) {
+        if (dim <= 0 || dim % 2 != 0) {
+            throw new IllegalArgumentException("sinusoidal embedding width must be even and positive, got " + dim);
+        }
+        int half = dim / 2;
+        float[] out = new float[times.length * dim];
+        for (int b = 0; b < times.length; b++) {
+            for (int i = 0; i < half; i++) {
+                double omega = Math.exp(-Math.log(10000.0) * i / half);
+                double arg = times[b] * omega;
+                out[b * dim + i] = (float) Math.sin(arg);
+                out[b * dim + half + i] = (float) Math.cos(arg);
+            }
+        }
+        return out;
+    }
+}

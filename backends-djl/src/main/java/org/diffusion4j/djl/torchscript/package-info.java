@@ -1,0 +1,7 @@
+/**
+ * TorchScript models (.pt files) as noise predictors and classifier gradients.
+ */
+@NullMarked
+package org.diffusion4j.djl.torchscript;
+
+import org.jspecify.annotations.NullMarked;
