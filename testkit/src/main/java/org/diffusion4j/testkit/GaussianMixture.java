@@ -227,17 +227,40 @@ public final class GaussianMixture {
         });
     }
 
-    /** The exact predictor in the given parameterisation (x0* = E[x0 | x_t] by Tweedie, v* = α ε* − σ x0*). */
+    /**
+     * The exact predictor in the given parameterisation: ε* as above, x0* = E[x0 | x_t] (Tweedie:
+     * Σ_k r_k (μ_k + α s_k²/v_k · (x_t − α μ_k))) and v* = α ε* − σ x0*, each computed directly so all
+     * three stay finite at zero terminal SNR (α = 0).
+     */
     public NoisePredictor predictor(PredictionType type) {
-        NoisePredictor eps = epsilonPredictor();
         if (type == PredictionType.EPSILON) {
-            return eps;
+            return epsilonPredictor();
         }
-        return NoisePredictor.of(type, (x, t, c) -> PredictionType.EPSILON.convert(exactEpsilon(eps, x, t, c), x, t, type));
-    }
-
-    private static Tensor exactEpsilon(NoisePredictor eps, Tensor x, Timestep t, Conditions c) {
-        return eps.predict(x, t, c);
+        return NoisePredictor.of(type, (x, t, c) -> map(x, c, (p, k, o) -> {
+            double alpha = t.alpha();
+            double sigma = t.sigma();
+            double[] x0 = new double[dim];
+            double[] r = k >= 0 ? null : posterior(p, t);
+            for (int comp = 0; comp < weights.length; comp++) {
+                double w = k >= 0 ? (comp == k ? 1 : 0) : r[comp];
+                if (w == 0) {
+                    continue;
+                }
+                double v = alpha * alpha * stds[comp] * stds[comp] + t.sigmaSquared();
+                for (int j = 0; j < dim; j++) {
+                    x0[j] += w * (means[comp][j] + alpha * stds[comp] * stds[comp] / v * (p[j] - alpha * means[comp][j]));
+                }
+            }
+            if (type == PredictionType.SAMPLE) {
+                System.arraycopy(x0, 0, o, 0, dim);
+                return;
+            }
+            score(p, t, k, o);
+            for (int j = 0; j < dim; j++) {
+                double eps = -sigma * o[j];
+                o[j] = alpha * eps - sigma * x0[j]; // v = α ε − σ x0
+            }
+        }));
     }
 
     /** The exact ∇ log p(k | x_t) (zero for the null condition). */
