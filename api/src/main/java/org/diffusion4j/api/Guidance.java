@@ -15,6 +15,12 @@ public interface Guidance {
     /** No guidance: the model's prediction for the requested conditions. */
     Guidance NONE = ctx -> Guided.of(ctx.predict(ctx.x(), ctx.conditions()));
 
+    /**
+     * The unconditional model: every sample is predicted under the null condition ∅, whatever was
+     * requested. The base of classifier guidance, which steers p(x) with p(y|x)^s.
+     */
+    Guidance UNCONDITIONAL = ctx -> Guided.of(ctx.predict(ctx.x(), Conditions.unconditional(ctx.x().batchSize())));
+
     /** The guided prediction for the context's state and step. */
     Guided guide(GuidanceContext ctx);
 
@@ -28,6 +34,6 @@ public interface Guidance {
 
     /** A short description for logs and reports. */
     default String describe() {
-        return this == NONE ? "none" : getClass().getSimpleName();
+        return this == NONE ? "none" : this == UNCONDITIONAL ? "unconditional" : getClass().getSimpleName();
     }
 }

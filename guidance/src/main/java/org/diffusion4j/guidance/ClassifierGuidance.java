@@ -19,7 +19,9 @@ import org.diffusion4j.api.tensor.Tensor;
  *   <li>{@link Placement#MEAN_SHIFT}: the DDPM posterior mean becomes μ + s·Σ·g (Algorithm 1; only ancestral
  *   DDPM applies it, other samplers refuse it).</li>
  * </ul>
- * It wraps an inner guidance (default none), so CFG and classifier guidance compose in one run.
+ * It wraps an inner guidance: normally {@link Guidance#UNCONDITIONAL} (the classifier steers p(x), as in
+ * Dhariwal &amp; Nichol), or CFG, so CFG and classifier guidance compose in one run (with exact scores,
+ * CFG at γ plus classifier guidance at s is CFG at γ + s).
  * Immutable and thread-safe when the gradient is.
  */
 public final class ClassifierGuidance implements Guidance {
@@ -44,7 +46,8 @@ public final class ClassifierGuidance implements Guidance {
     private final Placement placement;
 
     /**
-     * @param inner     the guidance whose prediction is corrected ({@link Guidance#NONE} for the plain model)
+     * @param inner     the guidance whose prediction is corrected ({@link Guidance#UNCONDITIONAL} for the
+     *                  unconditional model, {@link Guidance#NONE} for the model under the requested conditions)
      * @param gradient  ∇ log p(y | x_t)
      * @param scale     s ≥ 0
      * @param placement ε-correction or mean shift
@@ -110,7 +113,7 @@ public final class ClassifierGuidance implements Guidance {
     @Override
     public String describe() {
         return "classifier(scale=" + scale + ", placement=" + placement.name().toLowerCase(Locale.ROOT)
-                + (inner == Guidance.NONE ? "" : ", inner=" + inner.describe()) + ")";
+                + (inner == Guidance.UNCONDITIONAL ? "" : ", inner=" + inner.describe()) + ")";
     }
 
     @Override

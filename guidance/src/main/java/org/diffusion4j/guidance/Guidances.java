@@ -13,6 +13,11 @@ public final class Guidances {
         return Guidance.NONE;
     }
 
+    /** The unconditional model (predictions under ∅ whatever the requested conditions). */
+    public static Guidance unconditional() {
+        return Guidance.UNCONDITIONAL;
+    }
+
     /** CFG with diffusers' guidance_scale γ (ε̂ = γ ε_c + (1 − γ) ε_u). */
     public static ClassifierFreeGuidance cfg(double guidanceScale) {
         return ClassifierFreeGuidance.ofGuidanceScale(guidanceScale);
@@ -23,14 +28,17 @@ public final class Guidances {
         return ClassifierFreeGuidance.ofW(w);
     }
 
-    /** Classifier guidance by ε-correction at scale s, usable with every sampler. */
+    /**
+     * Classifier guidance by ε-correction at scale s on the unconditional model, usable with every
+     * sampler: ε̂ = ε_θ(x_t, ∅) − s σ_t ∇log p(y|x_t). With exact scores this equals CFG at γ = s.
+     */
     public static ClassifierGuidance classifier(ClassifierGradient gradient, double scale) {
-        return new ClassifierGuidance(Guidance.NONE, gradient, scale, ClassifierGuidance.Placement.EPSILON);
+        return new ClassifierGuidance(Guidance.UNCONDITIONAL, gradient, scale, ClassifierGuidance.Placement.EPSILON);
     }
 
-    /** Classifier guidance by DDPM mean shift at scale s (ddpm sampler only). */
+    /** Classifier guidance by DDPM mean shift at scale s on the unconditional model (ddpm sampler only). */
     public static ClassifierGuidance classifierMeanShift(ClassifierGradient gradient, double scale) {
-        return new ClassifierGuidance(Guidance.NONE, gradient, scale, ClassifierGuidance.Placement.MEAN_SHIFT);
+        return new ClassifierGuidance(Guidance.UNCONDITIONAL, gradient, scale, ClassifierGuidance.Placement.MEAN_SHIFT);
     }
 
     /** Classifier guidance by ε-correction on top of another guidance (e.g. CFG). */

@@ -39,6 +39,34 @@ public final class BuiltinGuidanceProviders {
         }
     }
 
+    /** {@code unconditional}. */
+    public static final class UnconditionalProvider implements GuidanceProvider<NoConfig> {
+        @Override
+        public String id() {
+            return "unconditional";
+        }
+
+        @Override
+        public String description() {
+            return "the model under the null condition, whatever labels were requested";
+        }
+
+        @Override
+        public Class<NoConfig> configType() {
+            return NoConfig.class;
+        }
+
+        @Override
+        public NoConfig defaultConfig() {
+            return NoConfig.INSTANCE;
+        }
+
+        @Override
+        public Guidance create(NoConfig config, PluginContext context) {
+            return Guidance.UNCONDITIONAL;
+        }
+    }
+
     /** {@code cfg}. */
     public static final class CfgProvider implements GuidanceProvider<GuidanceConfigs.Cfg> {
         @Override

@@ -58,7 +58,8 @@ public final class GuidanceConfigs {
      *
      * @param scale      s ≥ 0 (default 1)
      * @param placement  {@code epsilon} (default) or {@code mean_shift}
-     * @param inner      the guidance to correct, as a nested {@code {"type": ...}} object (default none)
+     * @param inner      the guidance to correct, as a nested {@code {"type": ...}} object (default
+     *                   {@code unconditional}: the model under ∅)
      * @param classifier the name of the classifier resource supplied by the caller (default {@code classifier})
      */
     public record Classifier(@Nullable Double scale, @Nullable String placement, @Nullable JsonNode inner,
@@ -73,7 +74,7 @@ public final class GuidanceConfigs {
             ClassifierGradient g = context.resource(name, ClassifierGradient.class).orElseThrow(() ->
                     new IllegalArgumentException("classifier guidance needs a classifier: no ClassifierGradient resource named '"
                             + name + "' was supplied (load one with a backend that has the GRADIENTS capability)"));
-            Guidance in = Guidance.NONE;
+            Guidance in = Guidance.UNCONDITIONAL;
             if (inner != null && !inner.isNull()) {
                 JsonNode type = inner.get("type");
                 if (type == null || !type.isTextual()) {

@@ -1,0 +1,309 @@
+package org.diffusion4j.guidance;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.offset;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.diffusion4j.api.ClassifierGradient;
+import org.diffusion4j.api.Conditions;
+import org.diffusion4j.api.Guidance;
+import org.diffusion4j.api.GuidanceContext;
+import org.diffusion4j.api.NoisePredictor;
+import org.diffusion4j.api.PredictionType;
+import org.diffusion4j.api.SampleRequest;
+import org.diffusion4j.api.Step;
+import org.diffusion4j.api.Timestep;
+import org.diffusion4j.api.spi.Backend;
+import org.diffusion4j.api.spi.Capability;
+import org.diffusion4j.api.spi.ModelSpec;
+import org.diffusion4j.api.spi.PluginContext;
+import org.diffusion4j.api.spi.PluginRegistry;
+import org.diffusion4j.api.tensor.ArrayTensor;
+import org.diffusion4j.api.tensor.Tensor;
+import org.diffusion4j.api.tensor.TensorFactory;
+import org.diffusion4j.samplers.Samplers;
+import org.diffusion4j.schedules.DiscreteSchedule;
+import org.diffusion4j.schedules.Schedules;
+import org.diffusion4j.testkit.GaussianMixture;
+import org.junit.jupiter.api.Test;
+
+class GuidanceTest {
+    private static final GaussianMixture MIX = GaussianMixture.threeBlobs2d();
+    private static final DiscreteSchedule LINEAR = Schedules.linear(1000);
+    private static final int N = 60;
+
+    private static Conditions labels(int n) {
+        int[] l = new int[n];
+        for (int i = 0; i < n; i++) {
+            l[i] = i % 3;
+        }
+        return Conditions.labels(l);
+    }
+
+    /** A batch of states and a mid-trajectory step to evaluate guidance at. */
+    private static GuidanceContext context(NoisePredictor p, int stepIndex) {
+        Step step = LINEAR.plan(10).get(stepIndex);
+        Tensor x = MIX.sample(N, 3).x().times(step.current().alpha()).plus(0.3);
+        return new GuidanceContext(x, step, labels(N), p);
+    }
+
+    private static void assertClose(Tensor a, Tensor b, double tol) {
+        float[] fa = a.toFloatArray();
+        float[] fb = b.toFloatArray();
+        assertThat(fa).hasSameSizeAs(fb);
+        for (int i = 0; i < fa.length; i++) {
+            assertThat((double) fa[i]).as("element %d", i).isCloseTo(fb[i], offset(tol));
+        }
+    }
+
+    @Test
+    void classifierGuidanceAtScaleSEqualsCfgAtGammaSWithExactScores() {
+        // implicit classifier: ∇log p(c|x) = ∇log p(x|c) − ∇log p(x) (seed 003), so ε − sσ∇log p(c|x) = s ε_c + (1−s) ε_u
+        for (double s : new double[] {0, 0.5, 1, 3, 7.5}) {
+            for (int i : new int[] {1, 5, 9}) {
+                GuidanceContext ctx = context(MIX.epsilonPredictor(), i);
+                Tensor cfg = Guidances.cfg(s).guide(ctx).prediction().epsilon();
+                Tensor cls = Guidances.classifier(MIX.classifierGradient(), s).guide(ctx).prediction().epsilon();
+                assertClose(cls, cfg, 1e-6 * Math.max(1, s)); // 1e-6 per unit of scale: float32 rounding of ε_c, ε_u grows with γ
+            }
+        }
+    }
+
+    @Test
+    void classifierGuidanceAndCfgGiveTheSameSamples() {
+        SampleRequest.Builder r = SampleRequest.builder().predictor(MIX.epsilonPredictor()).schedule(LINEAR)
+                .conditions(labels(N)).sampleShape(2).seed(17);
+        for (double s : new double[] {2, 4}) {
+            Tensor a = Samplers.ddim(50, 0.5).sample(r.guidance(Guidances.cfg(s)).build());
+            Tensor b = Samplers.ddim(50, 0.5).sample(r.guidance(Guidances.classifier(MIX.classifierGradient(), s)).build());
+            assertClose(a, b, 1e-3);
+        }
+    }
+
+    @Test
+    void gammaOneIsTheConditionalModelAndGammaZeroTheUnconditionalOne() {
+        NoisePredictor p = MIX.epsilonPredictor();
+        GuidanceContext ctx = context(p, 4);
+        Tensor cond = p.predict(ctx.x(), ctx.time(), ctx.conditions());
+        Tensor uncond = p.predict(ctx.x(), ctx.time(), Conditions.unconditional(N));
+        assertClose(Guidances.cfg(1).guide(ctx).prediction().value(), cond, 1e-6);
+        assertClose(Guidances.cfg(0).guide(ctx).prediction().value(), uncond, 1e-6);
+        // and the combination is the ERRATA form γ ε_c + (1 − γ) ε_u
+        assertClose(Guidances.cfg(3).guide(ctx).prediction().value(), cond.times(3).plus(uncond.times(-2)), 1e-5);
+    }
+
+    @Test
+    void theThreeParameterisationsAgree() {
+        GuidanceContext ctx = context(MIX.epsilonPredictor(), 3);
+        for (double w : new double[] {-1, 0, 0.5, 2, 6.5}) {
+            Tensor hoSalimans = ClassifierFreeGuidance.ofW(w).guide(ctx).prediction().value();
+            Tensor gamma = ClassifierFreeGuidance.ofGuidanceScale(1 + w).guide(ctx).prediction().value();
+            Tensor wPrime = ClassifierFreeGuidance.ofWPrime(1 + w).guide(ctx).prediction().value();
+            assertClose(hoSalimans, gamma, 0);
+            assertClose(wPrime, gamma, 0);
+        }
+        assertThat(ClassifierFreeGuidance.ofW(2).guidanceScale()).isEqualTo(3);
+    }
+
+    /** Counts calls and batch sizes. */
+    private static final class Counting implements NoisePredictor {
+        final NoisePredictor inner;
+        final OptionalInt fixed;
+        final List<Integer> batches = new ArrayList<>();
+
+        Counting(NoisePredictor inner, OptionalInt fixed) {
+            this.inner = inner;
+            this.fixed = fixed;
+        }
+
+        @Override
+        public Tensor predict(Tensor x, Timestep time, Conditions conditions) {
+            batches.add(x.batchSize());
+            if (fixed.isPresent() && x.batchSize() != fixed.getAsInt()) {
+                throw new IllegalArgumentException("fixed batch " + fixed.getAsInt());
+            }
+            return inner.predict(x, time, conditions);
+        }
+
+        @Override
+        public OptionalInt fixedBatchSize() {
+            return fixed;
+        }
+    }
+
+    @Test
+    void cfgUsesOneBatchedCallOf2BByDefault() {
+        Counting c = new Counting(MIX.epsilonPredictor(), OptionalInt.empty());
+        Tensor one = Guidances.cfg(4).guide(context(c, 2)).prediction().value();
+        assertThat(c.batches).containsExactly(2 * N);
+        Counting s = new Counting(MIX.epsilonPredictor(), OptionalInt.empty());
+        Tensor two = Guidances.cfg(4).withBatching(ClassifierFreeGuidance.Batching.SEQUENTIAL).guide(context(s, 2)).prediction().value();
+        assertThat(s.batches).containsExactly(N, N);
+        assertClose(one, two, 0);
+    }
+
+    @Test
+    void autoBatchingFallsBackToTwoCallsForAFixedBatchModel() {
+        Counting fixed = new Counting(MIX.epsilonPredictor(), OptionalInt.of(N));
+        Tensor auto = Guidances.cfg(4).guide(context(fixed, 2)).prediction().value();
+        assertThat(fixed.batches).containsExactly(N, N);
+        Counting fits = new Counting(MIX.epsilonPredictor(), OptionalInt.of(2 * N));
+        Guidances.cfg(4).guide(context(fits, 2));
+        assertThat(fits.batches).containsExactly(2 * N);
+        assertClose(auto, Guidances.cfg(4).guide(context(MIX.epsilonPredictor(), 2)).prediction().value(), 0);
+    }
+
+    @Test
+    void cfgWorksInEveryPredictionParameterisation() {
+        // the combination is affine, so guiding x0- or v-outputs gives the same ε̂ as guiding ε
+        GuidanceContext eps = context(MIX.epsilonPredictor(), 5);
+        Tensor ref = Guidances.cfg(3).guide(eps).prediction().epsilon();
+        for (PredictionType t : new PredictionType[] {PredictionType.SAMPLE, PredictionType.V}) {
+            GuidanceContext ctx = new GuidanceContext(eps.x(), eps.step(), eps.conditions(), MIX.predictor(t));
+            assertClose(Guidances.cfg(3).guide(ctx).prediction().epsilon(), ref, 2e-5);
+        }
+    }
+
+    @Test
+    void rescaleMatchesTheConditionalStandardDeviationAtPhiOne() {
+        GuidanceContext ctx = context(MIX.epsilonPredictor(), 6);
+        Tensor cond = Guidances.cfg(1).guide(ctx).prediction().value();
+        Tensor guided = Guidances.cfg(5).guide(ctx).prediction().value();
+        Tensor rescaled = Guidances.cfg(5).withRescale(1).guide(ctx).prediction().value();
+        for (int i = 0; i < N; i++) {
+            double sc = std(cond.slice(i, i + 1));
+            assertThat(std(rescaled.slice(i, i + 1))).isCloseTo(sc, offset(1e-5));
+            // direction unchanged: rescaled is a positive multiple of guided
+            double ratio = rescaled.get(i, 0) / guided.get(i, 0);
+            assertThat((double) rescaled.get(i, 1)).isCloseTo(guided.get(i, 1) * ratio, offset(1e-5));
+        }
+        Tensor half = Guidances.cfg(5).withRescale(0.5).guide(ctx).prediction().value();
+        assertClose(half, rescaled.linear(0.5, guided, 0.5), 1e-6);
+    }
+
+    private static double std(Tensor t) {
+        float[] a = t.toFloatArray();
+        double m = 0;
+        for (float v : a) {
+            m += v;
+        }
+        m /= a.length;
+        double s = 0;
+        for (float v : a) {
+            s += (v - m) * (v - m);
+        }
+        return Math.sqrt(s / (a.length - 1));
+    }
+
+    @Test
+    void outsideItsWindowCfgIsTheConditionalModelAlone() {
+        Counting c = new Counting(MIX.epsilonPredictor(), OptionalInt.empty());
+        ClassifierFreeGuidance g = Guidances.cfg(5).withWindow(0.2, 0.6);
+        Tensor early = g.guide(context(c, 0)).prediction().value(); // progress 0.0: outside
+        Tensor inside = g.guide(context(c, 3)).prediction().value(); // progress 0.3: inside
+        assertThat(c.batches).containsExactly(N, 2 * N);
+        assertClose(early, Guidances.cfg(1).guide(context(MIX.epsilonPredictor(), 0)).prediction().value(), 0);
+        assertClose(inside, Guidances.cfg(5).guide(context(MIX.epsilonPredictor(), 3)).prediction().value(), 0);
+    }
+
+    @Test
+    void cfgAndClassifierGuidanceCompose() {
+        // with exact scores: CFG γ then classifier s adds up to CFG at γ + s
+        GuidanceContext ctx = context(MIX.epsilonPredictor(), 4);
+        Tensor both = Guidances.classifier(Guidances.cfg(2), MIX.classifierGradient(), 1.5).guide(ctx).prediction().epsilon();
+        assertClose(both, Guidances.cfg(3.5).guide(ctx).prediction().epsilon(), 1e-5);
+    }
+
+    @Test
+    void meanShiftGuidanceSharpensClassesOnDdpm() {
+        ClassifierGradient g = MIX.classifierGradient();
+        SampleRequest.Builder r = SampleRequest.builder().predictor(MIX.epsilonPredictor()).schedule(LINEAR)
+                .sampleShape(2).seed(5);
+        int n = 300;
+        // ask the unconditional model for class 2 (the smallest component) through the classifier alone
+        Conditions want = Conditions.repeat(org.diffusion4j.api.Condition.label(2), n);
+        Guidance cfg0 = Guidances.cfg(0); // the unconditional model
+        double plain = fraction(Samplers.ddpm(200).sample(r.conditions(want).guidance(cfg0).build()), 2);
+        double shifted = fraction(Samplers.ddpm(200).sample(r.conditions(want).guidance(
+                new ClassifierGuidance(cfg0, g, 3, ClassifierGuidance.Placement.MEAN_SHIFT)).build()), 2);
+        assertThat(plain).isCloseTo(MIX.weight(2), offset(4.5 * Math.sqrt(0.2 * 0.8 / n)));
+        assertThat(shifted).isGreaterThan(0.95);
+    }
+
+    private static double fraction(Tensor x, int k) {
+        int c = 0;
+        List<double[]> rows = GaussianMixture.rows(x);
+        for (double[] row : rows) {
+            c += MIX.classify(row) == k ? 1 : 0;
+        }
+        return (double) c / rows.size();
+    }
+
+    @Test
+    void badScalesAndMissingCapabilitiesAreRefused() {
+        assertThatThrownBy(() -> Guidances.cfg(-0.5)).hasMessageContaining("gamma must be finite and >= 0");
+        assertThatThrownBy(() -> Guidances.cfgW(-2)).hasMessageContaining("w must be >= -1");
+        assertThatThrownBy(() -> Guidances.classifier(MIX.classifierGradient(), -1)).hasMessageContaining("scale s must be finite and >= 0");
+        assertThatThrownBy(() -> Guidances.cfg(2).withRescale(1.5)).hasMessageContaining("rescale phi must be in [0, 1]");
+        assertThatThrownBy(() -> Guidances.cfg(2).withWindow(0.7, 0.2)).hasMessageContaining("0 <= start < stop <= 1");
+        Backend noGrad = new Backend() {
+            @Override
+            public String id() {
+                return "fake";
+            }
+
+            @Override
+            public String device() {
+                return "cpu";
+            }
+
+            @Override
+            public TensorFactory tensors() {
+                return ArrayTensor.FACTORY;
+            }
+
+            @Override
+            public Set<Capability> capabilities() {
+                return Set.of(Capability.MODEL_FILES);
+            }
+
+            @Override
+            public NoisePredictor loadPredictor(ModelSpec spec) {
+                throw new UnsupportedOperationException();
+            }
+        };
+        assertThatThrownBy(() -> ClassifierGuidance.requireGradients(noGrad))
+                .hasMessageContaining("backend 'fake' has no GRADIENTS capability");
+    }
+
+    @Test
+    void guidanceIsBuiltFromJsonThroughTheRegistry() throws Exception {
+        PluginRegistry reg = PluginRegistry.load();
+        ObjectMapper om = new ObjectMapper();
+        Guidance cfg = reg.guidance("cfg", om.readTree("{\"w\": 2, \"batching\": \"sequential\"}"));
+        assertThat(((ClassifierFreeGuidance) cfg).guidanceScale()).isEqualTo(3);
+        PluginContext ctx = new PluginContext(reg, Map.of("classifier", MIX.classifierGradient()));
+        Guidance composed = reg.guidance("classifier",
+                om.readTree("{\"scale\": 1.5, \"inner\": {\"type\": \"cfg\", \"guidanceScale\": 2}}"), ctx);
+        GuidanceContext gc = context(MIX.epsilonPredictor(), 4);
+        assertClose(composed.guide(gc).prediction().epsilon(), Guidances.cfg(3.5).guide(gc).prediction().epsilon(), 1e-5);
+
+        assertThatThrownBy(() -> reg.guidance("cfg", om.readTree("{\"guidanceScale\": 2, \"w\": 1}")))
+                .hasMessageContaining("give only one of guidanceScale");
+        assertThatThrownBy(() -> reg.guidance("cfg", om.readTree("{\"scale\": 2}")))
+                .hasMessageContaining("unknown field 'scale'").hasMessageContaining("guidanceScale");
+        assertThatThrownBy(() -> reg.guidance("classifier", om.readTree("{\"scale\": 2}")))
+                .hasMessageContaining("no ClassifierGradient resource named 'classifier'");
+        assertThatThrownBy(() -> reg.guidance("cgf", om.readTree("{}")))
+                .hasMessageContaining("did you mean 'cfg'").hasMessageContaining("cfg, classifier, none, unconditional");
+        AtomicInteger unused = new AtomicInteger();
+        assertThat(unused).hasValue(0);
+    }
+}
