@@ -1,0 +1,100 @@
+package org.diffusion4j.onnx;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Map;
+import java.util.stream.Stream;
+import org.diffusion4j.api.Condition;
+import org.diffusion4j.api.Conditions;
+import org.diffusion4j.api.PredictionType;
+import org.diffusion4j.api.Timestep;
+import org.diffusion4j.api.spi.ModelSpec;
+import org.diffusion4j.api.tensor.ArrayTensor;
+import org.diffusion4j.api.tensor.Shape;
+import org.diffusion4j.api.tensor.Tensor;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Every fixture through ONNX Runtime gives the output PyTorch (the TorchScript twin) computed for the
+ * recorded inputs: the same network in both formats.
+ */
+class FixtureEquivalenceTest {
+    private static OnnxBackend backend;
+
+    @BeforeAll
+    static void open() {
+        backend = OnnxBackend.open();
+    }
+
+    @AfterAll
+    static void close() {
+        backend.close();
+    }
+
+    static Stream<Arguments> fixtures() {
+        Map<String, Object> labels = Map.of("numClasses", 3);
+        return Stream.of(
+                Arguments.of("linear", labels, 1e-5),
+                Arguments.of("linear_t_f32", labels, 1e-5),
+                Arguments.of("linear_t_i32", labels, 1e-5),
+                Arguments.of("linear_t_f64_scalar", labels, 1e-5),
+                Arguments.of("linear_fp16", labels, 2e-3),
+                Arguments.of("linear_b1", labels, 1e-5),
+                Arguments.of("linear_custom", Map.of("sampleInput", "x", "timestepInput", "t", "conditionInput", "y",
+                        "output", "eps", "numClasses", 3), 1e-5),
+                Arguments.of("linear_emb", Map.of(), 1e-5),
+                Arguments.of("gmm_eps", labels, 1e-5),
+                Arguments.of("gmm_grad", labels, 1e-5),
+                Arguments.of("tiny_unet", labels, 1e-5),
+                Arguments.of("tiny_unet_t_f32", labels, 1e-5),
+                Arguments.of("tiny_unet_b1", labels, 1e-5));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("fixtures")
+    void onnxRuntimeReproducesTheTorchScriptOutput(String name, Map<String, Object> options, double tol) {
+        Fixtures.Expected e = Fixtures.expected(name);
+        Fixtures.Array[] in = e.inputs().values().toArray(new Fixtures.Array[0]);
+        Fixtures.Array xa = in[0];
+        Fixtures.Array ta = in[1];
+        Fixtures.Array ca = in[2];
+        Fixtures.Array want = e.outputs().get(name.equals("linear_custom") ? "eps" : e.outputs().keySet().iterator().next());
+        ModelSpec spec = new ModelSpec(Fixtures.onnx(name), PredictionType.EPSILON, options);
+        boolean classifier = name.equals("gmm_grad");
+        OnnxNoisePredictor p = classifier ? null : backend.loadPredictor(spec);
+        OnnxClassifierGradient g = classifier ? backend.loadClassifier(spec) : null;
+
+        Shape shape = xa.shape();
+        int batch = shape.get(0);
+        int per = shape.sampleShape().intSize();
+        float[] xs = xa.floats();
+        float[] wanted = want.floats();
+        // the recorded batch has one timestep per sample; the SDK hands one timestep per call
+        for (int b = 0; b < batch; b++) {
+            float[] row = java.util.Arrays.copyOfRange(xs, b * per, (b + 1) * per);
+            Tensor x = ArrayTensor.of(row, shape.rebatch(1));
+            double t = ta.shape().rank() == 0 ? ta.data()[0] : ta.data()[b];
+            Timestep time = Analytic.level((int) Math.round(t));
+            Conditions c;
+            if (ca.dtype().startsWith("float")) {
+                Shape item = ca.shape().sampleShape();
+                float[] emb = java.util.Arrays.copyOfRange(ca.floats(), b * item.intSize(), (b + 1) * item.intSize());
+                c = Conditions.of(Condition.embedding(ArrayTensor.of(emb, item)));
+            } else {
+                int y = (int) ca.data()[b];
+                c = Conditions.of(y == 3 ? Condition.none() : Condition.label(y));
+            }
+            Tensor out = classifier ? g.gradLogProb(x, time, c) : p.predict(x, time, c);
+            float[] got = out.toFloatArray();
+            for (int i = 0; i < per; i++) {
+                float w = wanted[b * per + i];
+                assertThat((double) got[i]).as("%s sample %d element %d", name, b, i)
+                        .isCloseTo(w, org.assertj.core.data.Offset.offset(tol * Math.max(1, Math.abs(w))));
+            }
+        }
+    }
+}
