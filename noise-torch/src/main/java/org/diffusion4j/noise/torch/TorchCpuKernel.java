@@ -18,6 +18,19 @@ public enum TorchCpuKernel {
         void transform16(float[] d, int off) {
             Avx2BoxMuller.transform16(d, off);
         }
+    },
+
+    /**
+     * The portable kernel (C library {@code logf} and {@code sincosf}, reproduced as glibc computes
+     * them). PyTorch uses it where no AVX2 kernel runs: x86-64 CPUs without AVX2, the environment
+     * setting {@code ATEN_CPU_CAPABILITY=default}, and Linux on aarch64. On macOS or Windows, whose C
+     * libraries round differently, the results may differ in the last bit.
+     */
+    DEFAULT {
+        @Override
+        void transform16(float[] d, int off) {
+            LibmBoxMuller.transform16(d, off);
+        }
     };
 
     /** The lower-case name used in JSON configuration. */

@@ -11,15 +11,24 @@ class TorchGeneratorGoldenTest {
 
     @Test
     void avx2KernelMatchesTorchBitForBit() {
-        GoldenVectors.Kernel golden = GoldenVectors.load("avx2");
-        assertThat(golden.capability()).isEqualTo("AVX2");
+        assertDrawsMatch("avx2", "AVX2", TorchCpuKernel.AVX2);
+    }
+
+    @Test
+    void defaultKernelMatchesTorchBitForBit() {
+        assertDrawsMatch("default", "NO AVX", TorchCpuKernel.DEFAULT);
+    }
+
+    private static void assertDrawsMatch(String name, String capability, TorchCpuKernel kernel) {
+        GoldenVectors.Kernel golden = GoldenVectors.load(name);
+        assertThat(golden.capability()).isEqualTo(capability);
         List<String> failures = new ArrayList<>();
         int draws = 0;
         for (GoldenVectors.Case c : golden.cases()) {
             if (c.perSample()) {
                 continue;
             }
-            TorchGenerator g = TorchGenerator.manualSeed(c.seeds().get(0), TorchCpuKernel.AVX2);
+            TorchGenerator g = TorchGenerator.manualSeed(c.seeds().get(0), kernel);
             for (int d = 0; d < c.draws().size(); d++) {
                 GoldenVectors.Draw expected = c.draws().get(d);
                 String diff = GoldenVectors.compare(expected, g.randn(expected.shape()));
