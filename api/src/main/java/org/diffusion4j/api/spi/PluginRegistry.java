@@ -163,6 +163,10 @@ public final class PluginRegistry {
                 root = root.getCause();
             }
             String problem = root instanceof IllegalArgumentException ? root.getMessage() : e.getOriginalMessage();
+            if (problem != null && problem.startsWith("Cannot map `null` into type")) {
+                problem = "missing or null value; a " + problem.replaceAll("(?s)Cannot map `null` into type `([^`]*)`.*", "$1")
+                        + " is required";
+            }
             throw new PluginConfigException(pointer(e), problem + " (in " + provider.kind().label() + " '" + provider.id() + "')", e);
         } catch (JsonProcessingException e) {
             throw new PluginConfigException("", e.getOriginalMessage(), e);
