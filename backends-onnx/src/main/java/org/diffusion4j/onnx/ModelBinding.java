@@ -78,6 +78,32 @@ record ModelBinding(Port sample, Port timestep, TimestepShape timestepShape, Opt
                     file, o.timestepType().get(), timestep.name(), timestep.type().get());
         }
 
+        // the output
+        Port output = output(fail, sig, o.output(), role);
+        if (output.type().isEmpty() || !output.type().get().isFloatingPoint()) {
+            throw fail.at("output '" + output.name() + "' is " + output.typeName() + "; a floating-point output is needed");
+        }
+        if (output.rank() != sample.rank()) {
+            if (role == Role.CLASSIFIER) {
+                throw fail.at("output '" + output.name() + "' has rank " + output.rank() + " while the sample input '"
+                        + sample.name() + "' has rank " + sample.rank() + ": this looks like a classifier that returns"
+                        + " logits. ONNX Runtime has no autograd, so the onnx backend cannot differentiate it."
+                        + " Export a model whose output IS the gradient ∇_x log p(y | x_t), with the shape of the sample"
+                        + " (for example with torch.autograd.grad inside the exported forward), or load the logits"
+                        + " classifier with a backend that has the GRADIENTS capability (djl)");
+            }
+            throw fail.at("output '" + output.name() + "' has rank " + output.rank() + " but the sample input '"
+                    + sample.name() + "' has rank " + sample.rank() + "; the " + role.label
+                    + " output must have the shape of the sample (choose it with model option 'output')");
+        }
+        for (int i = 0; i < sample.rank(); i++) {
+            if (sample.fixed(i) && output.fixed(i) && sample.shape()[i] != output.shape()[i]) {
+                throw fail.at("output '" + output.name() + "' dimension " + i + " is " + output.shape()[i]
+                        + " but the sample input '" + sample.name() + "' has " + sample.shape()[i]
+                        + "; the output must have the shape of the sample");
+            }
+        }
+
         // the condition
         Optional<Port> condition = Optional.empty();
         ConditionKind kind = ConditionKind.NONE;
@@ -104,32 +130,12 @@ record ModelBinding(Port sample, Port timestep, TimestepShape timestepShape, Opt
         }
         for (Port c : condition.stream().toList()) {
             checkBatch(fail, c, fixedBatch, "condition");
-        }
-
-        // the output
-        Port output = output(fail, sig, o.output(), role);
-        if (output.type().isEmpty() || !output.type().get().isFloatingPoint()) {
-            throw fail.at("output '" + output.name() + "' is " + output.typeName() + "; a floating-point output is needed");
-        }
-        if (output.rank() != sample.rank()) {
-            if (role == Role.CLASSIFIER) {
-                throw fail.at("output '" + output.name() + "' has rank " + output.rank() + " while the sample input '"
-                        + sample.name() + "' has rank " + sample.rank() + ": this looks like a classifier that returns"
-                        + " logits. ONNX Runtime has no autograd, so the onnx backend cannot differentiate it."
-                        + " Export a model whose output IS the gradient ∇_x log p(y | x_t), with the shape of the sample"
-                        + " (for example with torch.autograd.grad inside the exported forward), or load the logits"
-                        + " classifier with a backend that has the GRADIENTS capability (djl)");
+            if (c.name().equals(sample.name()) || c.name().equals(timestep.name())) {
+                throw fail.at("input '" + c.name() + "' is mapped twice; the condition needs an input of its own");
             }
-            throw fail.at("output '" + output.name() + "' has rank " + output.rank() + " but the sample input '"
-                    + sample.name() + "' has rank " + sample.rank() + "; the " + role.label
-                    + " output must have the shape of the sample (choose it with model option 'output')");
         }
-        for (int i = 0; i < sample.rank(); i++) {
-            if (sample.fixed(i) && output.fixed(i) && sample.shape()[i] != output.shape()[i]) {
-                throw fail.at("output '" + output.name() + "' dimension " + i + " is " + output.shape()[i]
-                        + " but the sample input '" + sample.name() + "' has " + sample.shape()[i]
-                        + "; the output must have the shape of the sample");
-            }
+        if (sample.name().equals(timestep.name())) {
+            throw fail.at("input '" + sample.name() + "' is mapped as both the sample and the timestep");
         }
 
         // nothing else may be required

@@ -1,0 +1,204 @@
+package org.diffusion4j.onnx;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.diffusion4j.api.Conditions;
+import org.diffusion4j.api.Guidance;
+import org.diffusion4j.api.NoisePredictor;
+import org.diffusion4j.api.PredictionType;
+import org.diffusion4j.api.SampleRequest;
+import org.diffusion4j.api.Sampler;
+import org.diffusion4j.api.Schedule;
+import org.diffusion4j.api.Step;
+import org.diffusion4j.api.spi.ModelSpec;
+import org.diffusion4j.api.tensor.ArrayTensor;
+import org.diffusion4j.api.tensor.Shape;
+import org.diffusion4j.api.tensor.Tensor;
+import org.diffusion4j.guidance.ClassifierFreeGuidance;
+import org.diffusion4j.guidance.Guidances;
+import org.diffusion4j.samplers.Samplers;
+import org.diffusion4j.schedules.Schedules;
+import org.diffusion4j.testkit.GaussianMixture;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Sampling through ONNX models with the SDK's samplers and guidance, checked against closed forms. */
+class SamplingTest {
+    private static final Map<String, Object> THREE_CLASSES = Map.of("numClasses", 3);
+    private static final Schedule LINEAR = Schedules.linear(1000);
+    private static final Conditions LABELS = Conditions.labels(0, 1, 2);
+    private static OnnxBackend backend;
+
+    @BeforeAll
+    static void open() {
+        backend = OnnxBackend.open();
+    }
+
+    @AfterAll
+    static void close() {
+        backend.close();
+    }
+
+    private static OnnxNoisePredictor load(String name) {
+        return backend.loadPredictor(new ModelSpec(Fixtures.onnx(name), PredictionType.EPSILON, THREE_CLASSES));
+    }
+
+    private static SampleRequest.Builder request(NoisePredictor p, Guidance g, Tensor xT) {
+        return SampleRequest.builder().predictor(p).schedule(LINEAR).guidance(g).conditions(LABELS)
+                .sampleShape(Analytic.SAMPLE).initialState(xT);
+    }
+
+    /**
+     * DDIM (η = 0) on ε = c(t) x + d e_y, with CFG ε̂ = c x + d γ e_y (e_∅ = 0), in closed form: each step
+     * x_prev = α'x̂0 + σ'ε̂ with x̂0 = (x − σε̂)/α is affine in x,
+     * x_prev = [α'/α (1 − σ c) + σ' c] x + [σ' − α'σ/α] d γ e_y (seed 001 eq. 56 with σ_η = 0).
+     */
+    private static float[] ddimClosedForm(Tensor xT, int steps, double gamma) {
+        float[] x0 = xT.toFloatArray();
+        double[] x = new double[x0.length];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = x0[i];
+        }
+        for (Step s : LINEAR.plan(steps)) {
+            double alpha = s.current().alpha();
+            double sigma = s.current().sigma();
+            double alphaPrev = s.previous().alpha();
+            double sigmaPrev = s.previous().sigma();
+            double c = Analytic.c(s.current().modelTime());
+            double a = alphaPrev / alpha * (1 - sigma * c) + sigmaPrev * c;
+            double b = sigmaPrev - alphaPrev * sigma / alpha;
+            for (int n = 0; n < x.length; n++) {
+                int y = Analytic.label(LABELS.get(n / Analytic.D));
+                x[n] = a * x[n] + b * 0.5 * gamma * Analytic.pattern(y, n % Analytic.D);
+            }
+        }
+        float[] out = new float[x.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = (float) x[i];
+        }
+        return out;
+    }
+
+    private static void assertClose(float[] got, float[] want, double tol) {
+        assertThat(got).hasSameSizeAs(want);
+        for (int i = 0; i < got.length; i++) {
+            assertThat(Math.abs((double) got[i] - want[i])).as("element %d: got %s, want %s", i, got[i], want[i])
+                    .isLessThanOrEqualTo(tol * Math.max(1, Math.abs(want[i])));
+        }
+    }
+
+    @ParameterizedTest(name = "guidance scale {0}")
+    @ValueSource(doubles = {1.0, 3.0})
+    void ddimOnTheLinearModelIsTheClosedForm(double gamma) {
+        Tensor xT = Analytic.gaussian(3, 1234);
+        Guidance g = gamma == 1.0 ? Guidance.NONE : Guidances.cfg(gamma);
+        Tensor x0 = Samplers.ddim(25).sample(request(load("linear"), g, xT).build());
+        assertClose(x0.toFloatArray(), ddimClosedForm(xT, 25, gamma), 1e-5);
+    }
+
+    @Test
+    void stochasticDdimThroughOnnxEqualsThePureJavaModelFromTheSameSeed() {
+        Sampler ddim = Samplers.ddim(20, 0.7);
+        SampleRequest viaOnnx = SampleRequest.builder().predictor(load("linear")).schedule(LINEAR)
+                .guidance(Guidances.cfg(2.0)).conditions(LABELS).sampleShape(Analytic.SAMPLE).seed(77).build();
+        Tensor a = ddim.sample(viaOnnx);
+        Tensor b = ddim.sample(viaOnnx.toBuilder().predictor(Analytic.LINEAR).build());
+        assertClose(a.toFloatArray(), b.toFloatArray(), 1e-5);
+        assertThat(a.abs().max()).isGreaterThan(0.1); // a real sample, not a degenerate zero
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"linear", "tiny_unet"})
+    void fixedBatchModelsWorkWithCfgInEitherBatching(String name) {
+        OnnxNoisePredictor dynamic = load(name);
+        OnnxNoisePredictor fixed = load(name + "_b1");
+        assertThat(fixed.fixedBatchSize()).hasValue(1);
+        AtomicInteger calls = new AtomicInteger();
+        NoisePredictor counted = new NoisePredictor() {
+            @Override
+            public Tensor predict(Tensor x, org.diffusion4j.api.Timestep t, Conditions c) {
+                calls.incrementAndGet();
+                return fixed.predict(x, t, c);
+            }
+
+            @Override
+            public java.util.OptionalInt fixedBatchSize() {
+                return fixed.fixedBatchSize();
+            }
+        };
+        Tensor xT = Analytic.gaussian(3, 55);
+        int steps = 10;
+        ClassifierFreeGuidance cfg = Guidances.cfg(2.5);
+        Tensor want = Samplers.ddim(steps).sample(request(dynamic, cfg, xT).build());
+        // AUTO: the fixed batch (1 ≠ 2B) makes the guidance call cond and uncond separately
+        Tensor auto = Samplers.ddim(steps).sample(request(counted, cfg, xT).build());
+        assertThat(calls.get()).isEqualTo(2 * steps);
+        // CONCAT: one call of 2B, which the predictor splits into runs of its fixed batch
+        Tensor concat = Samplers.ddim(steps).sample(request(fixed, cfg.withBatching(ClassifierFreeGuidance.Batching.CONCAT),
+                xT).build());
+        assertClose(auto.toFloatArray(), want.toFloatArray(), 1e-5);
+        assertClose(concat.toFloatArray(), want.toFloatArray(), 1e-5);
+    }
+
+    @Test
+    void fixedBatchSplittingPadsTheLastRun() {
+        OnnxNoisePredictor fixed = load("linear_b1");
+        Tensor x = Analytic.gaussian(5, 3);
+        Conditions c = Conditions.labels(0, 1, 2, 0, 1);
+        assertThat(fixed.predict(x, Analytic.level(400), c).toFloatArray())
+                .containsExactly(load("linear").predict(x, Analytic.level(400), c).toFloatArray());
+    }
+
+    /** The exact mixture ε of the testkit on [B, 64], wrapped for samples of shape [B, 1, 8, 8]. */
+    private static NoisePredictor testkitMixture() {
+        double[][] means = new double[3][Analytic.D];
+        for (int k = 0; k < 3; k++) {
+            for (int p = 0; p < Analytic.D; p++) {
+                means[k][p] = Analytic.mu(k, p);
+            }
+        }
+        GaussianMixture gm = new GaussianMixture(new double[]{1, 1, 1}, means, new double[]{Analytic.S, Analytic.S, Analytic.S});
+        NoisePredictor eps = gm.epsilonPredictor();
+        return (x, t, c) -> eps.predict(x.reshape(Shape.of(x.batchSize(), Analytic.D)), t, c).reshape(x.shape());
+    }
+
+    @Test
+    void gaussianMixtureModelSamplesLikeTheTestkitOracle() {
+        Tensor xT = Analytic.gaussian(3, 909);
+        ClassifierFreeGuidance cfg = Guidances.cfg(2.0);
+        Tensor viaOnnx = Samplers.ddim(30).sample(request(load("gmm_eps"), cfg, xT).build());
+        Tensor viaJava = Samplers.ddim(30).sample(request(testkitMixture(), cfg, xT).build());
+        assertClose(viaOnnx.toFloatArray(), viaJava.toFloatArray(), 1e-4);
+    }
+
+    @Test
+    void classifierGuidanceWithTheGradientModelEqualsCfgWithExactScores() {
+        // with exact scores, ε(x, ∅) − s σ ∇log p(y|x) = s ε(x, y) + (1 − s) ε(x, ∅) (ERRATA: classifier = CFG at γ = s)
+        OnnxClassifierGradient grad = backend.loadClassifier(ModelSpec.of(Fixtures.onnx("gmm_grad")));
+        OnnxNoisePredictor eps = load("gmm_eps");
+        Tensor xT = Analytic.gaussian(3, 4242);
+        double s = 3.0;
+        Tensor viaClassifier = Samplers.ddim(30).sample(request(eps, Guidances.classifier(grad, s), xT).build());
+        Tensor viaCfg = Samplers.ddim(30).sample(request(eps, Guidances.cfg(s), xT).build());
+        assertClose(viaClassifier.toFloatArray(), viaCfg.toFloatArray(), 1e-4);
+    }
+
+    @Test
+    void ddimPlusCfgOnTheTinyUnetIsReproducibleAndFinite() {
+        OnnxNoisePredictor unet = load("tiny_unet");
+        SampleRequest r = SampleRequest.builder().predictor(unet).schedule(LINEAR).guidance(Guidances.cfg(4.0))
+                .conditions(LABELS).sampleShape(Analytic.SAMPLE).seed(5).build();
+        Tensor a = Samplers.ddim(15, 0.5).sample(r);
+        Tensor b = Samplers.ddim(15, 0.5).sample(r);
+        assertThat(a.allFinite()).isTrue();
+        assertThat(a.toFloatArray()).containsExactly(b.toFloatArray());
+        Tensor other = Samplers.ddim(15, 0.5).sample(r.toBuilder().seed(6).build());
+        assertThat(Analytic.maxAbsDiff(a, other)).isGreaterThan(1e-3);
+        assertThat(ArrayTensor.FACTORY).isSameAs(backend.tensors());
+    }
+}
