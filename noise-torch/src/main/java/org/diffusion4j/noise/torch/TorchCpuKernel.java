@@ -1,5 +1,7 @@
 package org.diffusion4j.noise.torch;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Locale;
 
 /**
@@ -34,11 +36,17 @@ public enum TorchCpuKernel {
     };
 
     /** The lower-case name used in JSON configuration. */
+    @JsonValue
     public String id() {
         return name().toLowerCase(Locale.ROOT);
     }
 
-    /** The kernel named {@code id} (case-insensitive). */
+    /**
+     * The kernel named {@code id} (case-insensitive).
+     *
+     * @throws IllegalArgumentException for an unknown name, listing the known ones
+     */
+    @JsonCreator
     public static TorchCpuKernel fromId(String id) {
         for (TorchCpuKernel k : values()) {
             if (k.id().equalsIgnoreCase(id.trim())) {
