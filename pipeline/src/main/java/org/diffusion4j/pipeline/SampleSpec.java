@@ -1,0 +1,523 @@
+package org.diffusion4j.pipeline;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The document of one sampling run, as written in JSON (see {@code docs/pipeline.md} and
+ * {@code docs/schema/sample-run.schema.json}). Immutable. Parsing checks the document's own structure;
+ * the plugin objects ({@code backend}, {@code model}, {@code schedule}, {@code sampler},
+ * {@code guidance}, {@code noise}) are checked against their providers by {@link SamplingPipeline}.
+ *
+ * <p>The grid of a run has one row per entry of {@code labels} (a class label, or {@code null} for
+ * the unconditional row) and {@code samplesPerLabel} columns.
+ */
+public final class SampleSpec {
+    /** The document format version. */
+    public static final int VERSION = 1;
+
+    static final Set<String> FIELDS = new LinkedHashSet<>(List.of("$schema", "version", "description", "backend", "device",
+            "model", "schedule", "sampler", "guidance", "labels", "samplesPerLabel", "batchSize", "seed", "noise", "sweep", "output"));
+    static final Set<String> OUTPUT_FIELDS = new LinkedHashSet<>(List.of("dir", "name", "valueRange", "upscale", "padding"));
+    static final Set<String> SWEEP_FIELDS = new LinkedHashSet<>(List.of("parameter", "values"));
+    static final List<String> SWEEPABLE = List.of("/guidance/", "/sampler/", "/schedule/", "/noise/");
+
+    private final @Nullable String description;
+    private final @Nullable PluginSpec backend;
+    private final @Nullable String device;
+    private final PluginSpec model;
+    private final PluginSpec schedule;
+    private final @Nullable PluginSpec sampler;
+    private final @Nullable PluginSpec guidance;
+    private final List<@Nullable Integer> labels;
+    private final int samplesPerLabel;
+    private final int batchSize;
+    private final long seed;
+    private final @Nullable PluginSpec noise;
+    private final @Nullable Sweep sweep;
+    private final @Nullable OutputSpec output;
+
+    private SampleSpec(Builder b) {
+        this.description = b.description;
+        this.backend = b.backend;
+        this.device = b.device;
+        this.model = Objects.requireNonNull(b.model, "model");
+        this.schedule = Objects.requireNonNull(b.schedule, "schedule");
+        this.sampler = b.sampler;
+        this.guidance = b.guidance;
+        this.labels = Collections.unmodifiableList(new ArrayList<>(b.labels));
+        this.samplesPerLabel = b.samplesPerLabel;
+        this.batchSize = b.batchSize;
+        this.seed = b.seed;
+        this.noise = b.noise;
+        this.sweep = b.sweep;
+        this.output = b.output;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder holding this document's settings. */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.description = description;
+        b.backend = backend;
+        b.device = device;
+        b.model = model;
+        b.schedule = schedule;
+        b.sampler = sampler;
+        b.guidance = guidance;
+        b.labels = new ArrayList<>(labels);
+        b.samplesPerLabel = samplesPerLabel;
+        b.batchSize = batchSize;
+        b.seed = seed;
+        b.noise = noise;
+        b.sweep = sweep;
+        b.output = output;
+        return b;
+    }
+
+    /**
+     * Parses a document, checking its structure.
+     *
+     * @throws PipelineConfigException listing every structural problem
+     */
+    public static SampleSpec fromJson(JsonNode doc, String source) {
+        Problems p = new Problems();
+        SampleSpec s = parse(doc, p, Catalog.NONE);
+        p.throwIfAny(source);
+        return Objects.requireNonNull(s);
+    }
+
+    /** Parses what can be parsed, recording problems; null when a required part is missing. */
+    static @Nullable SampleSpec parse(JsonNode doc, Problems p, Catalog catalog) {
+        Fields f = Fields.of(doc, "", p, "a sampling document");
+        if (!f.valid()) {
+            return null;
+        }
+        f.allow(FIELDS);
+        f.string("$schema");
+        f.integer("version", VERSION, VERSION);
+        Builder b = new Builder();
+        b.description = f.string("description").orElse(null);
+        b.backend = plugin(f, "backend", false, catalog);
+        b.device = f.nonBlank("device").orElse(null);
+        b.model = plugin(f, "model", true, catalog);
+        b.schedule = plugin(f, "schedule", true, catalog);
+        b.sampler = plugin(f, "sampler", false, catalog);
+        b.guidance = plugin(f, "guidance", false, catalog);
+        b.noise = plugin(f, "noise", false, catalog);
+        f.get("labels").ifPresent(n -> {
+            if (!n.isArray() || n.isEmpty()) {
+                p.add(f.at("labels"), "expected a non-empty array of class labels (integers >= 0, or null for the"
+                        + " unconditional row), got " + Json.describe(n));
+                return;
+            }
+            List<@Nullable Integer> l = new ArrayList<>();
+            for (int i = 0; i < n.size(); i++) {
+                JsonNode e = n.get(i);
+                if (e.isNull()) {
+                    l.add(null);
+                } else {
+                    l.add(f.integerValue(e, f.at("labels") + "/" + i, 0, Integer.MAX_VALUE).map(Long::intValue).orElse(0));
+                }
+            }
+            b.labels = l;
+        });
+        f.integer("samplesPerLabel", 1, 4096).ifPresent(v -> b.samplesPerLabel = v.intValue());
+        f.integer("batchSize", 1, 65536).ifPresent(v -> b.batchSize = v.intValue());
+        f.integer("seed", Long.MIN_VALUE, Long.MAX_VALUE).ifPresent(v -> b.seed = v);
+        f.object("sweep", "a sweep {\"parameter\": \"/guidance/guidanceScale\", \"values\": [...]}").ifPresent(s -> b.sweep = sweep(s, p));
+        f.object("output", "the output settings").ifPresent(o -> b.output = output(o, p));
+        if (b.model == null || b.schedule == null) {
+            return null;
+        }
+        return new SampleSpec(b);
+    }
+
+    private static @Nullable PluginSpec plugin(Fields f, String field, boolean required, Catalog catalog) {
+        if (!f.has(field)) {
+            if (required) {
+                f.require(field, field.equals("model")
+                        ? "for example {\"type\": \"file\", \"file\": \"unet.onnx\", \"sampleShape\": [1, 28, 28]}"
+                        : "for example {\"type\": \"linear\", \"numTrainTimesteps\": 1000}");
+            }
+            return null;
+        }
+        JsonNode n = f.get(field).orElseThrow();
+        String known = catalog.known(field);
+        if (!(n instanceof ObjectNode o)) {
+            f.problems().add(f.at(field), "expected a " + field + " object {\"type\": ...}, got " + Json.describe(n) + known);
+            return null;
+        }
+        JsonNode t = o.get("type");
+        if (t == null || t.isNull()) {
+            f.problems().add(f.at(field) + "/type", "missing required field 'type'" + known);
+            return null;
+        }
+        if (!t.isTextual() || t.asText().isBlank()) {
+            f.problems().add(f.at(field) + "/type", "expected a string naming a " + field + ", got " + Json.describe(t) + known);
+            return null;
+        }
+        return PluginSpec.fromJson(o);
+    }
+
+    /** Lists the available plugin ids in messages, when the registry is at hand. */
+    interface Catalog {
+        Catalog NONE = field -> "";
+
+        /** "; available samplers: ddim, ddpm" or "". */
+        String known(String field);
+    }
+
+    private static @Nullable Sweep sweep(Fields s, Problems p) {
+        s.allow(SWEEP_FIELDS);
+        Optional<String> param = s.string("parameter");
+        if (!s.require("parameter", "a JSON pointer such as /guidance/guidanceScale") || param.isEmpty()) {
+            return null;
+        }
+        String ptr = param.get();
+        if (!ptr.equals("/seed") && SWEEPABLE.stream().noneMatch(pre -> ptr.startsWith(pre) && ptr.length() > pre.length())) {
+            p.add(s.at("parameter"), "cannot sweep '" + ptr + "'; a sweep parameter is /seed or a field under "
+                    + String.join(", ", SWEEPABLE.stream().map(x -> x + "...").toList()));
+            return null;
+        }
+        if (!s.require("values", "an array of values, one run per value")) {
+            return null;
+        }
+        JsonNode v = s.get("values").orElseThrow();
+        if (!v.isArray() || v.isEmpty() || v.size() > 256) {
+            p.add(s.at("values"), "expected an array of 1 to 256 values, got " + Json.describe(v));
+            return null;
+        }
+        List<JsonNode> vals = new ArrayList<>();
+        for (int i = 0; i < v.size(); i++) {
+            if (!v.get(i).isValueNode()) {
+                p.add(s.at("values") + "/" + i, "expected a number, string or boolean, got " + Json.describe(v.get(i)));
+                return null;
+            }
+            vals.add(v.get(i));
+        }
+        return new Sweep(ptr, vals);
+    }
+
+    private static @Nullable OutputSpec output(Fields o, Problems p) {
+        o.allow(OUTPUT_FIELDS);
+        OutputSpec d = OutputSpec.DEFAULT;
+        String dir = o.nonBlank("dir").orElse(d.dir());
+        String name = o.string("name").orElse(d.name());
+        if (!name.matches("[A-Za-z0-9._-]+")) {
+            p.add(o.at("name"), "a file name prefix of letters, digits, '.', '_' or '-' is needed, got '" + name + "'");
+            name = d.name();
+        }
+        double lo = d.valueLow();
+        double hi = d.valueHigh();
+        Optional<JsonNode> vr = o.get("valueRange");
+        if (vr.isPresent()) {
+            JsonNode r = vr.get();
+            if (!r.isArray() || r.size() != 2 || !r.get(0).isNumber() || !r.get(1).isNumber()
+                    || !(r.get(0).doubleValue() < r.get(1).doubleValue())) {
+                p.add(o.at("valueRange"), "expected [low, high] with low < high (the values shown black and white), got "
+                        + Json.describe(r));
+            } else {
+                lo = r.get(0).doubleValue();
+                hi = r.get(1).doubleValue();
+            }
+        }
+        int up = o.integer("upscale", 1, 32).map(Long::intValue).orElse(d.upscale());
+        int pad = o.integer("padding", 0, 64).map(Long::intValue).orElse(d.padding());
+        return new OutputSpec(dir, name, lo, hi, up, pad);
+    }
+
+    /** The document as JSON: exactly the settings given (defaults are not written out). */
+    public ObjectNode toJson() {
+        ObjectNode o = Json.object();
+        o.put("version", VERSION);
+        if (description != null) {
+            o.put("description", description);
+        }
+        if (backend != null) {
+            o.set("backend", backend.toJson());
+        }
+        if (device != null) {
+            o.put("device", device);
+        }
+        o.set("model", model.toJson());
+        o.set("schedule", schedule.toJson());
+        if (sampler != null) {
+            o.set("sampler", sampler.toJson());
+        }
+        if (guidance != null) {
+            o.set("guidance", guidance.toJson());
+        }
+        if (!labels.equals(Builder.DEFAULT_LABELS)) {
+            ArrayNode a = o.putArray("labels");
+            for (Integer l : labels) {
+                if (l == null) {
+                    a.addNull();
+                } else {
+                    a.add(l);
+                }
+            }
+        }
+        if (samplesPerLabel != Builder.DEFAULT_SAMPLES) {
+            o.put("samplesPerLabel", samplesPerLabel);
+        }
+        if (batchSize > 0) {
+            o.put("batchSize", batchSize);
+        }
+        if (seed != 0) {
+            o.put("seed", seed);
+        }
+        if (noise != null) {
+            o.set("noise", noise.toJson());
+        }
+        if (sweep != null) {
+            ObjectNode s = o.putObject("sweep");
+            s.put("parameter", sweep.parameter());
+            ArrayNode a = s.putArray("values");
+            sweep.values().forEach(a::add);
+        }
+        if (output != null) {
+            ObjectNode out = o.putObject("output");
+            out.put("dir", output.dir());
+            out.put("name", output.name());
+            out.putArray("valueRange").add(output.valueLow()).add(output.valueHigh());
+            out.put("upscale", output.upscale());
+            out.put("padding", output.padding());
+        }
+        return o;
+    }
+
+    public Optional<String> description() {
+        return Optional.ofNullable(description);
+    }
+
+    public Optional<PluginSpec> backend() {
+        return Optional.ofNullable(backend);
+    }
+
+    public Optional<String> device() {
+        return Optional.ofNullable(device);
+    }
+
+    public PluginSpec model() {
+        return model;
+    }
+
+    public PluginSpec schedule() {
+        return schedule;
+    }
+
+    public Optional<PluginSpec> sampler() {
+        return Optional.ofNullable(sampler);
+    }
+
+    public Optional<PluginSpec> guidance() {
+        return Optional.ofNullable(guidance);
+    }
+
+    /** One row per entry: a class label, or null for the unconditional row. */
+    public List<@Nullable Integer> labels() {
+        return labels;
+    }
+
+    public int samplesPerLabel() {
+        return samplesPerLabel;
+    }
+
+    /** The most samples per sampler call; empty: all of a grid at once. */
+    public OptionalInt batchSize() {
+        return batchSize > 0 ? OptionalInt.of(batchSize) : OptionalInt.empty();
+    }
+
+    public long seed() {
+        return seed;
+    }
+
+    public Optional<PluginSpec> noise() {
+        return Optional.ofNullable(noise);
+    }
+
+    public Optional<Sweep> sweep() {
+        return Optional.ofNullable(sweep);
+    }
+
+    /** The output settings, defaults when none were given. */
+    public OutputSpec output() {
+        return output == null ? OutputSpec.DEFAULT : output;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof SampleSpec s && s.toJson().equals(toJson());
+    }
+
+    @Override
+    public int hashCode() {
+        return toJson().hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return toJson().toString();
+    }
+
+    /** Fluent builder of a sampling document; {@link #build()} checks it as parsing would. */
+    public static final class Builder {
+        static final List<@Nullable Integer> DEFAULT_LABELS = Collections.singletonList(null);
+        static final int DEFAULT_SAMPLES = 8;
+
+        private @Nullable String description;
+        private @Nullable PluginSpec backend;
+        private @Nullable String device;
+        private @Nullable PluginSpec model;
+        private @Nullable PluginSpec schedule;
+        private @Nullable PluginSpec sampler;
+        private @Nullable PluginSpec guidance;
+        private List<@Nullable Integer> labels = DEFAULT_LABELS;
+        private int samplesPerLabel = DEFAULT_SAMPLES;
+        private int batchSize;
+        private long seed;
+        private @Nullable PluginSpec noise;
+        private @Nullable Sweep sweep;
+        private @Nullable OutputSpec output;
+
+        private Builder() {
+        }
+
+        public Builder description(String d) {
+            this.description = d;
+            return this;
+        }
+
+        /** The backend plugin, e.g. {@code PluginSpec.of("djl").with("device", "gpu")}. */
+        public Builder backend(PluginSpec b) {
+            this.backend = b;
+            return this;
+        }
+
+        /** The backend {@code type} with its default configuration. */
+        public Builder backend(String type) {
+            return backend(PluginSpec.of(type));
+        }
+
+        /** The device, passed to the backend's {@code device} setting. */
+        public Builder device(String d) {
+            this.device = d;
+            return this;
+        }
+
+        public Builder model(PluginSpec m) {
+            this.model = m;
+            return this;
+        }
+
+        /** A model file with its sample shape, loaded by the backend. */
+        public Builder modelFile(String file, int... sampleShape) {
+            return model(PluginSpec.of("file").with("file", file).with("sampleShape", sampleShape));
+        }
+
+        public Builder schedule(PluginSpec s) {
+            this.schedule = s;
+            return this;
+        }
+
+        public Builder schedule(String type) {
+            return schedule(PluginSpec.of(type));
+        }
+
+        public Builder sampler(PluginSpec s) {
+            this.sampler = s;
+            return this;
+        }
+
+        public Builder sampler(String type) {
+            return sampler(PluginSpec.of(type));
+        }
+
+        public Builder guidance(PluginSpec g) {
+            this.guidance = g;
+            return this;
+        }
+
+        public Builder guidance(String type) {
+            return guidance(PluginSpec.of(type));
+        }
+
+        /** One grid row per label. */
+        public Builder labels(int... labels) {
+            List<@Nullable Integer> l = new ArrayList<>();
+            Arrays.stream(labels).forEach(l::add);
+            this.labels = l;
+            return this;
+        }
+
+        /** One grid row per entry; null is the unconditional row. */
+        public Builder labels(List<@Nullable Integer> labels) {
+            this.labels = new ArrayList<>(labels);
+            return this;
+        }
+
+        public Builder samplesPerLabel(int n) {
+            this.samplesPerLabel = n;
+            return this;
+        }
+
+        public Builder batchSize(int n) {
+            this.batchSize = n;
+            return this;
+        }
+
+        public Builder seed(long s) {
+            this.seed = s;
+            return this;
+        }
+
+        public Builder noise(PluginSpec n) {
+            this.noise = n;
+            return this;
+        }
+
+        public Builder sweep(Sweep s) {
+            this.sweep = s;
+            return this;
+        }
+
+        public Builder output(OutputSpec o) {
+            this.output = o;
+            return this;
+        }
+
+        /**
+         * The document; checked exactly as a parsed one is (by writing it to JSON and parsing it back).
+         *
+         * @throws PipelineConfigException when something is missing or out of range
+         */
+        public SampleSpec build() {
+            if (model == null || schedule == null) {
+                Problems p = new Problems();
+                if (model == null) {
+                    p.add("/model", "missing required field 'model'; call model(...), modelFile(...) or use a resource predictor");
+                }
+                if (schedule == null) {
+                    p.add("/schedule", "missing required field 'schedule'; call schedule(...)");
+                }
+                p.throwIfAny("builder");
+            }
+            return fromJson(new SampleSpec(this).toJson(), "builder");
+        }
+    }
+}

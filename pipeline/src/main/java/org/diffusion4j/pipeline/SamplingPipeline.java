@@ -1,0 +1,684 @@
+package org.diffusion4j.pipeline;
+
+import com.fasterxml.jackson.core.JsonPointer;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.stream.Collectors;
+import org.diffusion4j.api.ClassifierGradient;
+import org.diffusion4j.api.Condition;
+import org.diffusion4j.api.Conditions;
+import org.diffusion4j.api.Guidance;
+import org.diffusion4j.api.SampleRequest;
+import org.diffusion4j.api.Sampler;
+import org.diffusion4j.api.Schedule;
+import org.diffusion4j.api.StepListener;
+import org.diffusion4j.api.noise.NoiseSource;
+import org.diffusion4j.api.spi.Backend;
+import org.diffusion4j.api.spi.PluginContext;
+import org.diffusion4j.api.spi.PluginKind;
+import org.diffusion4j.api.spi.PluginProvider;
+import org.diffusion4j.api.spi.PluginRegistry;
+import org.diffusion4j.api.tensor.Shape;
+import org.diffusion4j.api.tensor.Tensor;
+import org.diffusion4j.pipeline.diffusers.DiffusersImport;
+import org.diffusion4j.pipeline.diffusers.DiffusersSchedule;
+import org.diffusion4j.pipeline.diffusers.DiffusersScheduleProvider;
+import org.diffusion4j.pipeline.spi.LoadedModel;
+import org.diffusion4j.pipeline.spi.ModelContext;
+import org.diffusion4j.pipeline.spi.ModelSourceProvider;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A sampling run resolved from its {@link SampleSpec}: every plugin found in the registry, every
+ * configuration bound and checked, every problem reported at once with its JSON pointer. Cheap to
+ * build (no backend is started, no model loaded); {@link #sample} does the work. Immutable: one
+ * pipeline may run many times, each run with its own backend and state.
+ *
+ * <pre>{@code
+ * SamplingResult r = SamplingPipeline.fromFile(Path.of("run.json")).sample();
+ * }</pre>
+ *
+ * <h2>Noise</h2>
+ * Sample (row r, column c) of a grid draws its noise from its own stream seeded with
+ * {@code q_c = splitmix64(seed + (c + 1) · 0x9E3779B97F4A7C15)} (the per-sample seed the SDK noise
+ * derives for sample c of a batch): every row and every sweep value starts column c from the same
+ * noise, so the grid shows the effect of the label and the swept value alone, and the result does
+ * not depend on {@code batchSize}.
+ */
+public final class SamplingPipeline {
+    private static final long GOLDEN_GAMMA = 0x9E3779B97F4A7C15L;
+
+    private final SampleSpec spec;
+    private final PipelineOptions options;
+    private final ModelBinder.Bound model;
+    private final PluginProvider<?, ?> backendProvider;
+    private final ObjectNode backendJson;
+    private final List<Variant> variants;
+
+    private record Variant(String label, Optional<JsonNode> value, ObjectNode resolvedDoc, Schedule schedule, Sampler sampler,
+            PluginBinder.Bound guidance, NoiseSource noise, long seed, Map<String, String> versions) {
+    }
+
+    private SamplingPipeline(SampleSpec spec, PipelineOptions options, ModelBinder.Bound model,
+            PluginProvider<?, ?> backendProvider, ObjectNode backendJson, List<Variant> variants) {
+        this.spec = spec;
+        this.options = options;
+        this.model = model;
+        this.backendProvider = backendProvider;
+        this.backendJson = backendJson;
+        this.variants = List.copyOf(variants);
+    }
+
+    /** The pipeline of a document file, with the plugins on the class path; files resolve against its folder. */
+    public static SamplingPipeline fromFile(Path file) {
+        return fromFile(file, PipelineOptions.defaults());
+    }
+
+    /** The pipeline of a document file; its folder becomes the options' base directory. */
+    public static SamplingPipeline fromFile(Path file, PipelineOptions options) {
+        Path dir = file.toAbsolutePath().getParent();
+        return fromJson(Json.read(file), options.withBaseDirectory(dir).withSource(file.toString()));
+    }
+
+    /**
+     * The pipeline of a parsed document.
+     *
+     * @throws PipelineConfigException listing every problem
+     */
+    public static SamplingPipeline fromJson(JsonNode doc, PipelineOptions options) {
+        Problems p = new Problems();
+        SamplingPipeline sp = resolve(doc, options, p);
+        p.throwIfAny(options.source());
+        if (sp == null) {
+            throw new IllegalStateException("unresolved pipeline without a recorded problem");
+        }
+        return sp;
+    }
+
+    /** The pipeline of a document built in code. */
+    public static SamplingPipeline of(SampleSpec spec, PipelineOptions options) {
+        return fromJson(spec.toJson(), options);
+    }
+
+    /** Every problem of a document; empty when it is valid. Starts no backend and loads no model. */
+    public static List<ConfigProblem> check(JsonNode doc, PipelineOptions options) {
+        Problems p = new Problems();
+        resolve(doc, options, p);
+        return p.list();
+    }
+
+    /** A fluent builder: the document's settings plus in-code resources. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The document. */
+    public SampleSpec spec() {
+        return spec;
+    }
+
+    /** The document as JSON, as given (round trip: {@code fromJson(p.toJson())} is the same pipeline). */
+    public ObjectNode toJson() {
+        return spec.toJson();
+    }
+
+    /**
+     * For each variant, the complete document that reproduces it alone: backend filled in, sweep value
+     * set, plugin names canonical, sampler taken from a diffusers import made explicit.
+     */
+    public List<ObjectNode> resolvedConfigs() {
+        return variants.stream().map(v -> v.resolvedDoc().deepCopy()).collect(Collectors.toList());
+    }
+
+    /** The short names of the variants ({@code run}, or {@code guidanceScale=3} per sweep value). */
+    public List<String> variantLabels() {
+        return variants.stream().map(Variant::label).collect(Collectors.toList());
+    }
+
+    /** The id of the backend the run uses. */
+    public String backendId() {
+        return backendProvider.id();
+    }
+
+    /** Runs without a listener. */
+    public SamplingResult sample() {
+        return sample(PipelineListener.NONE);
+    }
+
+    /**
+     * Starts the backend, loads the model, samples every variant, closes the backend.
+     *
+     * @throws org.diffusion4j.api.SamplingCancelledException when the listener cancelled
+     */
+    public SamplingResult sample(PipelineListener listener) {
+        long t0 = System.nanoTime();
+        Backend backend = (Backend) options.registry().create(PluginKind.BACKEND, backendProvider.id(), backendJson,
+                context(options.resources()));
+        try {
+            LoadedModel m = load(model, new ModelContext(options.registry(), options.baseDirectory(), options.resources(),
+                    Optional.of(backend)));
+            Shape shape = m.sampleShape().orElseThrow(() -> new IllegalStateException("model source '" + model.provider().id()
+                    + "' did not say the sample shape"));
+            Map<String, Object> res = new HashMap<>(options.resources());
+            m.classifier().ifPresent(c -> res.putIfAbsent("classifier", c));
+            PluginContext ctx = context(res);
+            Duration load = Duration.ofNanos(System.nanoTime() - t0);
+            List<SampleSet> sets = new ArrayList<>();
+            Map<String, String> versions = new LinkedHashMap<>();
+            for (int vi = 0; vi < variants.size(); vi++) {
+                Variant v = variants.get(vi);
+                listener.onVariant(vi, variants.size(), v.label());
+                Guidance g = (Guidance) options.registry().create(PluginKind.GUIDANCE, v.guidance().provider().id(),
+                        v.guidance().json(), ctx);
+                sets.add(run(v, vi, g, m, shape, backend, listener));
+                versions.putAll(v.versions());
+            }
+            versions.put("backend:" + backendProvider.id(), backendProvider.version());
+            versions.put("model:" + model.provider().id(), model.provider().version());
+            return new SamplingResult(sets, backend.id(), backendProvider.version(), backend.device(), m.provenance(), versions, load);
+        } finally {
+            backend.close();
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <C> LoadedModel load(ModelBinder.Bound b, ModelContext ctx) {
+        return ((ModelSourceProvider<C>) b.provider()).load((C) b.config(), ctx);
+    }
+
+    private SampleSet run(Variant v, int vi, Guidance guidance, LoadedModel m, Shape shape, Backend backend,
+            PipelineListener listener) {
+        long t0 = System.nanoTime();
+        List<@Nullable Integer> labels = spec.labels();
+        int cols = spec.samplesPerLabel();
+        int n = labels.size() * cols;
+        int chunk = spec.batchSize().orElse(n);
+        int batches = (n + chunk - 1) / chunk;
+        List<Tensor> parts = new ArrayList<>();
+        for (int b = 0; b < batches; b++) {
+            int from = b * chunk;
+            int to = Math.min(n, from + chunk);
+            List<Condition> conds = new ArrayList<>();
+            long[] seeds = new long[to - from];
+            for (int i = from; i < to; i++) {
+                Integer label = labels.get(i / cols);
+                conds.add(label == null ? Condition.none() : Condition.label(label));
+                seeds[i - from] = sampleSeed(v.seed(), i % cols);
+            }
+            SampleRequest request = SampleRequest.builder().predictor(m.predictor()).schedule(v.schedule()).guidance(guidance)
+                    .conditions(Conditions.of(conds)).sampleShape(shape).sampleSeeds(seeds).noise(v.noise())
+                    .tensors(backend.tensors()).build();
+            int batch = b + 1;
+            StepListener sl = e -> {
+                listener.onProgress(new Progress(vi + 1, variants.size(), batch, batches, e.index() + 1, e.count()));
+                if (listener.cancelled()) {
+                    e.cancel();
+                }
+            };
+            parts.add(v.sampler().sample(request, sl));
+        }
+        Tensor all = parts.size() == 1 ? parts.get(0) : backend.tensors().concat(parts);
+        return new SampleSet(v.label(), v.value(), v.resolvedDoc().deepCopy(), all, labels, cols,
+                Duration.ofNanos(System.nanoTime() - t0));
+    }
+
+    /** The noise seed of grid column {@code column}: SplitMix64's output for {@code seed + (column + 1)·γ}. */
+    public static long sampleSeed(long seed, int column) {
+        long z = seed + (column + 1) * GOLDEN_GAMMA;
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
+    }
+
+    private PluginContext context(Map<String, Object> resources) {
+        return context(options, resources);
+    }
+
+    private static PluginContext context(PipelineOptions o, Map<String, Object> resources) {
+        Map<String, Object> r = new HashMap<>(resources);
+        r.putIfAbsent(DiffusersScheduleProvider.BASE_DIRECTORY, o.baseDirectory());
+        return new PluginContext(o.registry(), r);
+    }
+
+    // ---------------------------------------------------------------- resolution
+
+    private static @Nullable SamplingPipeline resolve(JsonNode doc, PipelineOptions o, Problems p) {
+        PluginRegistry reg = o.registry();
+        SampleSpec.Catalog catalog = field -> switch (field) {
+            case "model" -> "; available model sources: " + String.join(", ", o.modelSources().ids());
+            case "backend" -> "; available backends: " + String.join(", ", reg.ids(PluginKind.BACKEND));
+            case "schedule" -> "; available schedules: " + String.join(", ", reg.ids(PluginKind.SCHEDULE));
+            case "sampler" -> "; available samplers: " + String.join(", ", reg.ids(PluginKind.SAMPLER));
+            case "guidance" -> "; available guidances: " + String.join(", ", reg.ids(PluginKind.GUIDANCE));
+            case "noise" -> "; available noises: " + String.join(", ", reg.ids(PluginKind.NOISE));
+            default -> "";
+        };
+        SampleSpec spec = SampleSpec.parse(doc, p, catalog);
+        if (spec == null) {
+            return null;
+        }
+        PluginBinder binder = new PluginBinder(reg, p);
+
+        // the variants' documents
+        List<ObjectNode> docs = new ArrayList<>();
+        List<Optional<JsonNode>> values = new ArrayList<>();
+        ObjectNode base = spec.toJson();
+        base.remove("sweep");
+        if (spec.sweep().isPresent()) {
+            Sweep s = spec.sweep().get();
+            JsonPointer ptr = JsonPointer.compile(s.parameter());
+            JsonNode parent = base.at(ptr.head());
+            if (!parent.isObject()) {
+                p.add("/sweep/parameter", "the document has no object at " + ptr.head() + " to set '" + s.shortName() + "' in");
+                return null;
+            }
+            for (JsonNode value : s.values()) {
+                ObjectNode d = base.deepCopy();
+                ((ObjectNode) d.at(ptr.head())).set(ptr.last().getMatchingProperty(), value.deepCopy());
+                docs.add(d);
+                values.add(Optional.of(value));
+            }
+        } else {
+            docs.add(base);
+            values.add(Optional.empty());
+        }
+
+        // a diffusers schedule also says the sampler settings and the prediction type
+        PluginContext validationCtx = context(o, o.resources());
+        Optional<DiffusersImport> imported = Optional.empty();
+        Problems scratch = new Problems();
+        Optional<Object> firstSchedule = new PluginBinder(reg, scratch).resolve(PluginKind.SCHEDULE, base.get("schedule"),
+                "/schedule", validationCtx);
+        if (firstSchedule.isPresent() && firstSchedule.get() instanceof DiffusersSchedule ds) {
+            imported = Optional.of(ds.imported());
+        }
+
+        // model
+        ObjectNode modelJson = (ObjectNode) base.get("model");
+        if (imported.isPresent() && !modelJson.has("predictionType")) {
+            Optional<ModelSourceProvider<?>> mp = o.modelSources().find(modelJson.path("type").asText());
+            if (mp.isPresent() && hasComponent(mp.get().configType(), "predictionType")) {
+                modelJson = modelJson.deepCopy();
+                modelJson.put("predictionType", imported.get().predictionType());
+                for (ObjectNode d : docs) {
+                    d.set("model", modelJson.deepCopy());
+                }
+            }
+        }
+        Optional<ModelBinder.Bound> model = ModelBinder.bind(o.modelSources(), modelJson, "/model", p);
+        OptionalInt numClasses = OptionalInt.empty();
+        boolean providesClassifier = false;
+        if (model.isPresent()) {
+            ModelBinder.Bound mb = model.get();
+            try {
+                check(mb, new ModelContext(reg, o.baseDirectory(), o.resources(), Optional.empty()));
+                numClasses = numClasses(mb);
+                providesClassifier = providesClassifier(mb);
+            } catch (IllegalArgumentException e) {
+                p.add(PluginBinder.attribute("/model", mb.json(), e.getMessage()), e.getMessage()
+                        + " (in model source '" + mb.provider().id() + "')");
+                model = Optional.empty();
+            }
+        }
+
+        // backend
+        Optional<PluginProvider<?, ?>> backendProvider = Optional.empty();
+        ObjectNode backendJson = null;
+        if (spec.backend().isPresent()) {
+            backendJson = spec.backend().get().toJson();
+            if (spec.device().isPresent()) {
+                backendJson = withDevice(backendJson, spec.device().get(), reg, p);
+            }
+            if (backendJson != null) {
+                Optional<PluginBinder.Bound> b = binder.bind(PluginKind.BACKEND, backendJson, "/backend");
+                if (b.isPresent()) {
+                    backendProvider = Optional.of(b.get().provider());
+                    backendJson = b.get().canonicalJson();
+                }
+            }
+        } else {
+            Optional<String> preferred = model.flatMap(SamplingPipeline::preferredBackend);
+            PluginProvider<?, ?> chosen = null;
+            if (preferred.isPresent()) {
+                chosen = reg.find(PluginKind.BACKEND, preferred.get()).orElse(null);
+                if (chosen == null) {
+                    p.add("/model", "this model needs backend '" + preferred.get() + "', which is not on the class path"
+                            + "; available backends: " + String.join(", ", reg.ids(PluginKind.BACKEND))
+                            + " (add its jar, or name a backend in /backend)");
+                }
+            } else {
+                try {
+                    chosen = reg.defaultBackendProvider();
+                } catch (RuntimeException e) {
+                    p.add("/backend", e.getMessage());
+                }
+            }
+            if (chosen != null) {
+                ObjectNode bj = Json.object();
+                bj.put("type", chosen.id());
+                if (spec.device().isPresent()) {
+                    bj = withDevice(bj, spec.device().get(), reg, p);
+                }
+                if (bj != null) {
+                    Optional<PluginBinder.Bound> b = binder.bind(PluginKind.BACKEND, bj, "/backend");
+                    if (b.isPresent()) {
+                        backendProvider = Optional.of(chosen);
+                        backendJson = b.get().canonicalJson();
+                    }
+                }
+            }
+        }
+
+        // labels
+        if (numClasses.isPresent()) {
+            for (int i = 0; i < spec.labels().size(); i++) {
+                Integer l = spec.labels().get(i);
+                if (l != null && l >= numClasses.getAsInt()) {
+                    p.add("/labels/" + i, "label " + l + " but the model has " + numClasses.getAsInt() + " classes; allowed labels: 0.."
+                            + (numClasses.getAsInt() - 1) + " or null (unconditional)");
+                }
+            }
+        }
+
+        // the variants
+        Map<String, Object> validationResources = new HashMap<>(o.resources());
+        if (providesClassifier) {
+            validationResources.putIfAbsent("classifier", (ClassifierGradient) (x, t, c) -> x);
+        }
+        PluginContext guidanceCtx = context(o, validationResources);
+        List<Variant> variants = new ArrayList<>();
+        for (int i = 0; i < docs.size(); i++) {
+            ObjectNode d = docs.get(i);
+            Problems vp = new Problems();
+            PluginBinder vb = new PluginBinder(reg, vp);
+            Map<String, String> versions = new LinkedHashMap<>();
+            Optional<Object> schedule = vb.resolve(PluginKind.SCHEDULE, d.get("schedule"), "/schedule", validationCtx);
+            ObjectNode samplerJson = d.has("sampler") ? (ObjectNode) d.get("sampler") : null;
+            if (schedule.isPresent() && schedule.get() instanceof DiffusersSchedule ds) {
+                samplerJson = mergeImportedSampler(samplerJson, ds.imported().sampler(), reg);
+            }
+            if (samplerJson == null) {
+                samplerJson = Json.object().put("type", "ddim");
+            }
+            Optional<PluginBinder.Bound> sampler = vb.bind(PluginKind.SAMPLER, samplerJson, "/sampler");
+            Optional<Object> samplerObj = sampler.flatMap(b -> vb.create(b, validationCtx));
+            ObjectNode guidanceJson = d.has("guidance") ? (ObjectNode) d.get("guidance") : Json.object().put("type", "none");
+            Optional<PluginBinder.Bound> guidance = vb.bind(PluginKind.GUIDANCE, guidanceJson, "/guidance");
+            Optional<Object> guidanceObj = guidance.flatMap(b -> vb.resolve(PluginKind.GUIDANCE, guidanceJson, "/guidance", guidanceCtx));
+            ObjectNode noiseJson = d.has("noise") ? (ObjectNode) d.get("noise") : Json.object().put("type", "sdk");
+            Optional<PluginBinder.Bound> noise = vb.bind(PluginKind.NOISE, noiseJson, "/noise");
+            Optional<Object> noiseObj = noise.flatMap(b -> vb.create(b, validationCtx));
+            if (sampler.isPresent() && guidance.isPresent() && guidanceObj.isPresent() && samplerObj.isPresent()
+                    && ((Guidance) guidanceObj.get()).usesMeanShift()
+                    && !sampler.get().provider().capabilities().contains(org.diffusion4j.api.spi.Capability.MEAN_SHIFT)) {
+                vp.add("/guidance", "guidance '" + guidance.get().provider().id() + "' shifts the DDPM posterior mean, which sampler '"
+                        + sampler.get().provider().id() + "' cannot apply; use placement \"epsilon\" or a sampler with the MEAN_SHIFT"
+                        + " capability (ddpm)");
+            }
+            String suffix = values.get(i).map(v -> " (with " + spec.sweep().orElseThrow().parameter() + " = " + v + ")").orElse("");
+            for (ConfigProblem cp : vp.list()) {
+                boolean dup = p.list().stream().anyMatch(q -> q.path().equals(cp.path()) && q.message().startsWith(cp.message()));
+                if (!dup) {
+                    p.add(cp.path(), cp.message() + (docs.size() > 1 && !commonToAll(cp) ? suffix : ""));
+                }
+            }
+            if (vp.isEmpty() && schedule.isPresent()) {
+                ObjectNode resolved = d.deepCopy();
+                resolved.remove("sweep");
+                if (backendJson != null) {
+                    resolved.set("backend", backendJson.deepCopy());
+                }
+                resolved.remove("device");
+                resolved.set("sampler", sampler.get().canonicalJson());
+                resolved.set("guidance", guidance.get().canonicalJson());
+                resolved.set("noise", noise.get().canonicalJson());
+                resolved.set("schedule", canonical(reg, PluginKind.SCHEDULE, (ObjectNode) d.get("schedule")));
+                if (model.isPresent()) {
+                    resolved.set("model", model.get().canonicalJson());
+                }
+                long seed = resolved.path("seed").asLong(0);
+                versions.put("schedule:" + resolved.get("schedule").get("type").asText(),
+                        reg.provider(PluginKind.SCHEDULE, resolved.get("schedule").get("type").asText()).version());
+                versions.put("sampler:" + sampler.get().provider().id(), sampler.get().provider().version());
+                versions.put("guidance:" + guidance.get().provider().id(), guidance.get().provider().version());
+                versions.put("noise:" + noise.get().provider().id(), noise.get().provider().version());
+                String label = values.get(i).map(v -> spec.sweep().orElseThrow().shortName() + "=" + v.asText()).orElse("run");
+                variants.add(new Variant(label, values.get(i), resolved, (Schedule) schedule.get(), (Sampler) samplerObj.get(),
+                        guidance.get(), (NoiseSource) noiseObj.get(), seed, versions));
+            }
+        }
+        if (!p.isEmpty() || model.isEmpty() || backendProvider.isEmpty()) {
+            return null;
+        }
+        return new SamplingPipeline(spec, o, model.get(), backendProvider.get(), backendJson, variants);
+    }
+
+    private static boolean commonToAll(ConfigProblem cp) {
+        return !cp.path().startsWith("/guidance") && !cp.path().startsWith("/sampler") && !cp.path().startsWith("/schedule")
+                && !cp.path().startsWith("/noise");
+    }
+
+    private static ObjectNode canonical(PluginRegistry reg, PluginKind kind, ObjectNode json) {
+        ObjectNode o = json.deepCopy();
+        reg.find(kind, json.path("type").asText()).ifPresent(pp -> o.put("type", pp.id()));
+        return o;
+    }
+
+    private static @Nullable ObjectNode mergeImportedSampler(@Nullable ObjectNode given, ObjectNode imported, PluginRegistry reg) {
+        if (given == null) {
+            return imported;
+        }
+        String gt = reg.find(PluginKind.SAMPLER, given.path("type").asText()).map(PluginProvider::id).orElse("");
+        if (!gt.equals(imported.get("type").asText())) {
+            return given;
+        }
+        ObjectNode merged = given.deepCopy();
+        boolean userProcessing = given.has("clipSample") || given.has("thresholding");
+        imported.fields().forEachRemaining(e -> {
+            boolean processing = e.getKey().equals("clipSample") || e.getKey().equals("thresholding")
+                    || e.getKey().equals("dynamicThresholdingRatio") || e.getKey().equals("sampleMaxValue");
+            if (!merged.has(e.getKey()) && !(processing && userProcessing)) {
+                merged.set(e.getKey(), e.getValue().deepCopy());
+            }
+        });
+        return merged;
+    }
+
+    private static @Nullable ObjectNode withDevice(ObjectNode backend, String device, PluginRegistry reg, Problems p) {
+        if (backend.has("device")) {
+            p.add("/device", "the device is given twice, here and in /backend/device; keep one");
+            return null;
+        }
+        Optional<PluginProvider<?, ?>> bp = reg.find(PluginKind.BACKEND, backend.path("type").asText());
+        if (bp.isEmpty()) {
+            return backend;
+        }
+        if (!hasComponent(bp.get().configType(), "device")) {
+            if (device.equalsIgnoreCase("cpu")) {
+                return backend;
+            }
+            p.add("/device", "backend '" + bp.get().id() + "' has no device setting and runs on the cpu only; got '" + device
+                    + "' (use a backend with devices, such as djl)");
+            return null;
+        }
+        ObjectNode b = backend.deepCopy();
+        b.put("device", device);
+        return b;
+    }
+
+    private static boolean hasComponent(Class<?> type, String name) {
+        if (type.isRecord()) {
+            for (var c : type.getRecordComponents()) {
+                if (c.getName().equals(name)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <C> void check(ModelBinder.Bound b, ModelContext ctx) {
+        ((ModelSourceProvider<C>) b.provider()).check((C) b.config(), ctx);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <C> OptionalInt numClasses(ModelBinder.Bound b) {
+        return ((ModelSourceProvider<C>) b.provider()).numClasses((C) b.config());
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <C> boolean providesClassifier(ModelBinder.Bound b) {
+        return ((ModelSourceProvider<C>) b.provider()).providesClassifier((C) b.config());
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <C> Optional<String> preferredBackend(ModelBinder.Bound b) {
+        return ((ModelSourceProvider<C>) b.provider()).preferredBackend((C) b.config());
+    }
+
+    /**
+     * Fluent builder: the settings of a {@link SampleSpec.Builder} plus the registry, base directory and
+     * in-code resources ({@link #predictor}). {@link #build()} resolves as {@link #fromJson} does.
+     */
+    public static final class Builder {
+        private final SampleSpec.Builder spec = SampleSpec.builder();
+        private PipelineOptions options;
+
+        private Builder() {
+            this.options = null;
+        }
+
+        private PipelineOptions opts() {
+            if (options == null) {
+                options = PipelineOptions.defaults().withSource("builder");
+            }
+            return options;
+        }
+
+        public Builder options(PipelineOptions o) {
+            this.options = o;
+            return this;
+        }
+
+        public Builder backend(String type) {
+            spec.backend(type);
+            return this;
+        }
+
+        public Builder backend(PluginSpec b) {
+            spec.backend(b);
+            return this;
+        }
+
+        public Builder device(String d) {
+            spec.device(d);
+            return this;
+        }
+
+        public Builder model(PluginSpec m) {
+            spec.model(m);
+            return this;
+        }
+
+        /** A model file with its sample shape. */
+        public Builder modelFile(String file, int... sampleShape) {
+            spec.modelFile(file, sampleShape);
+            return this;
+        }
+
+        /**
+         * An in-code predictor (a Java or Kotlin lambda): supplied as resource {@code name}, the model
+         * becomes {@code {"type": "resource", "name": name, "sampleShape": [...]}}.
+         */
+        public Builder predictor(String name, org.diffusion4j.api.NoisePredictor predictor, int... sampleShape) {
+            options = opts().withResource(name, predictor);
+            spec.model(PluginSpec.of("resource").with("name", name).with("sampleShape", sampleShape));
+            return this;
+        }
+
+        public Builder schedule(PluginSpec s) {
+            spec.schedule(s);
+            return this;
+        }
+
+        public Builder schedule(String type) {
+            spec.schedule(type);
+            return this;
+        }
+
+        public Builder sampler(PluginSpec s) {
+            spec.sampler(s);
+            return this;
+        }
+
+        public Builder sampler(String type) {
+            spec.sampler(type);
+            return this;
+        }
+
+        public Builder guidance(PluginSpec g) {
+            spec.guidance(g);
+            return this;
+        }
+
+        public Builder guidance(String type) {
+            spec.guidance(type);
+            return this;
+        }
+
+        public Builder labels(int... labels) {
+            spec.labels(labels);
+            return this;
+        }
+
+        public Builder labels(List<@Nullable Integer> labels) {
+            spec.labels(labels);
+            return this;
+        }
+
+        public Builder samplesPerLabel(int n) {
+            spec.samplesPerLabel(n);
+            return this;
+        }
+
+        public Builder batchSize(int n) {
+            spec.batchSize(n);
+            return this;
+        }
+
+        public Builder seed(long s) {
+            spec.seed(s);
+            return this;
+        }
+
+        public Builder noise(PluginSpec n) {
+            spec.noise(n);
+            return this;
+        }
+
+        public Builder sweep(Sweep s) {
+            spec.sweep(s);
+            return this;
+        }
+
+        public Builder output(OutputSpec o) {
+            spec.output(o);
+            return this;
+        }
+
+        /** The pipeline; throws {@link PipelineConfigException} listing every problem. */
+        public SamplingPipeline build() {
+            return of(spec.build(), opts());
+        }
+    }
+}

@@ -1,0 +1,73 @@
+package org.diffusion4j.pipeline.spi;
+
+import java.net.URL;
+import java.security.CodeSource;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+/**
+ * Where a run's {@code model} comes from: {@code {"type": "file", "file": "unet.onnx", ...}} loads a file
+ * through the run's backend, {@code {"type": "gaussian-mixture"}} is an exact-score model, and so on.
+ * List implementations in {@code META-INF/services/org.diffusion4j.pipeline.spi.ModelSourceProvider}.
+ * Construction must be cheap; files are read and native code loaded in {@link #load} only.
+ *
+ * @param <C> the configuration type, bound strictly from the model object minus its {@code type}
+ */
+public interface ModelSourceProvider<C> {
+
+    /** The stable id used as {@code model.type}. */
+    String id();
+
+    /** Other accepted names. */
+    default List<String> aliases() {
+        return List.of();
+    }
+
+    /** One line saying what the source is. */
+    default String description() {
+        return "";
+    }
+
+    /** The jar's {@code Implementation-Version}, else {@code "dev"}. */
+    default String version() {
+        Package p = getClass().getPackage();
+        String v = p == null ? null : p.getImplementationVersion();
+        return v == null ? "dev" : v;
+    }
+
+    /** Where the provider's class was loaded from. */
+    default Optional<URL> location() {
+        CodeSource cs = getClass().getProtectionDomain().getCodeSource();
+        return Optional.ofNullable(cs == null ? null : cs.getLocation());
+    }
+
+    /** The configuration class. */
+    Class<C> configType();
+
+    /**
+     * Cheap checks without loading (files exist, shapes make sense).
+     *
+     * @throws IllegalArgumentException naming the offending field
+     */
+    default void check(C config, ModelContext context) {
+    }
+
+    /** The backend this model wants when the document names none (for example by file extension). */
+    default Optional<String> preferredBackend(C config) {
+        return Optional.empty();
+    }
+
+    /** The number of classes, when the configuration tells it (labels are checked against it). */
+    default OptionalInt numClasses(C config) {
+        return OptionalInt.empty();
+    }
+
+    /** True when the loaded model will carry a classifier for classifier guidance. */
+    default boolean providesClassifier(C config) {
+        return false;
+    }
+
+    /** Loads the model; {@link ModelContext#backend()} is present. */
+    LoadedModel load(C config, ModelContext context);
+}
