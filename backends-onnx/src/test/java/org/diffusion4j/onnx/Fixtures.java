@@ -19,14 +19,17 @@ final class Fixtures {
     private Fixtures() {
     }
 
-    /** The fixture folder: system property {@code diffusion4j.fixtures}, else ../tools/fixtures/out. */
+    /**
+     * The fixture folder: system property {@code diffusion4j.fixtures}, else tools/fixtures/out seen from
+     * the module folder or from the repository root.
+     */
     static Path dir() {
         String p = System.getProperty("diffusion4j.fixtures");
-        Path d = p != null ? Paths.get(p) : Paths.get("..", "tools", "fixtures", "out");
-        if (!Files.isDirectory(d)) {
-            throw new IllegalStateException("fixture folder " + d.toAbsolutePath() + " not found");
-        }
-        return d;
+        java.util.List<Path> candidates = p != null ? java.util.List.of(Paths.get(p))
+                : java.util.List.of(Paths.get("..", "tools", "fixtures", "out"), Paths.get("tools", "fixtures", "out"));
+        return candidates.stream().filter(Files::isDirectory).findFirst().orElseThrow(() -> new IllegalStateException(
+                "fixture folder not found: tried " + candidates.stream().map(c -> c.toAbsolutePath().normalize().toString())
+                        .toList() + "; set -Ddiffusion4j.fixtures=<tools/fixtures/out>"));
     }
 
     static Path onnx(String name) {
