@@ -60,27 +60,6 @@ final class Mt19937 {
         return y;
     }
 
-    /** Fills {@code out[from, to)} with consecutive outputs; the same as calling {@link #nextInt} in a loop. */
-    void nextInts(int[] out, int from, int to) {
-        int i = from;
-        while (i < to) {
-            if (next == N) {
-                regenerate();
-            }
-            int n = Math.min(to - i, N - next);
-            for (int k = 0; k < n; k++) {
-                int y = state[next + k];
-                y ^= y >>> 11;
-                y ^= (y << 7) & 0x9d2c5680;
-                y ^= (y << 15) & 0xefc60000;
-                y ^= y >>> 18;
-                out[i + k] = y;
-            }
-            next += n;
-            i += n;
-        }
-    }
-
     private void regenerate() {
         int[] s = state;
         int k = 0;

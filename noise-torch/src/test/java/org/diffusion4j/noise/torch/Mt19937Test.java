@@ -41,19 +41,6 @@ class Mt19937Test {
     }
 
     @Test
-    void bulkOutputEqualsSingleOutputsAcrossRefills() {
-        Mt19937 single = new Mt19937(42);
-        Mt19937 bulk = new Mt19937(42);
-        int[] out = new int[3000];
-        bulk.nextInts(out, 7, 1500);
-        bulk.nextInts(out, 1500, 3000);
-        for (int i = 7; i < 3000; i++) {
-            assertThat(out[i]).as("output %d", i).isEqualTo(single.nextInt());
-        }
-        assertThat(out[0]).isZero();
-    }
-
-    @Test
     void copyContinuesIndependently() {
         Mt19937 a = new Mt19937(9);
         for (int i = 0; i < 700; i++) {

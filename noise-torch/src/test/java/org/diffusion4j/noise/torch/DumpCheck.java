@@ -1,0 +1,82 @@
+package org.diffusion4j.noise.torch;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Compares this module with dumps too large to commit, written by {@code tools/torch-noise}
+ * ({@code dump_large.py}, {@code libm_dump.c}); a program for one-off checks, not a test. Prints the
+ * number of differing values and the first few.
+ *
+ * <pre>
+ * java -cp noise-torch/target/classes:noise-torch/target/test-classes org.diffusion4j.noise.torch.DumpCheck large FILE KERNEL SEED
+ * ... DumpCheck small FILE SEED     (draws of 1, 2, 3, 5, 7, 11, 13, 15 values in turn)
+ * ... DumpCheck libm DIR            (logf.f32 and sincosf.f32 from libm_dump)
+ * </pre>
+ */
+public final class DumpCheck {
+    private static final int[] SMALL_SIZES = {1, 2, 3, 5, 7, 11, 13, 15};
+
+    private DumpCheck() {
+    }
+
+    public static void main(String[] args) throws IOException {
+        if (args.length >= 4 && args[0].equals("large")) {
+            FloatBuffer expected = read(Path.of(args[1]));
+            float[] actual = TorchGenerator.manualSeed(GoldenVectors.seed(args[3]), TorchCpuKernel.fromId(args[2]))
+                    .randn(expected.remaining());
+            report("torch.randn(" + actual.length + ") " + args[2], expected, actual);
+        } else if (args.length >= 3 && args[0].equals("small")) {
+            FloatBuffer expected = read(Path.of(args[1]));
+            float[] actual = new float[expected.remaining()];
+            TorchGenerator g = TorchGenerator.manualSeed(GoldenVectors.seed(args[2]));
+            int pos = 0;
+            for (int i = 0; pos < actual.length; i++) {
+                int n = SMALL_SIZES[i % SMALL_SIZES.length];
+                g.randn(actual, pos, n);
+                pos += n;
+            }
+            report("small draws", expected, actual);
+        } else if (args.length >= 2 && args[0].equals("libm")) {
+            FloatBuffer logf = read(Path.of(args[1], "logf.f32"));
+            FloatBuffer sincosf = read(Path.of(args[1], "sincosf.f32"));
+            int n = 1 << 24;
+            float[] log = new float[n];
+            float[] sc = new float[2 * n];
+            float[] pair = new float[2];
+            for (int k = 0; k < n; k++) {
+                float u = k * 0x1p-24f;
+                log[k] = GlibcLogf.logf(1.0f - u);
+                GlibcSincosf.sincosf((float) (2.0 * Math.PI * u), pair);
+                sc[2 * k] = pair[0];
+                sc[2 * k + 1] = pair[1];
+            }
+            report("logf(1 - k 2^-24), all k", logf, log);
+            report("sincosf(2 pi k 2^-24), all k", sincosf, sc);
+        } else {
+            System.err.println("usage: DumpCheck large FILE KERNEL SEED | small FILE SEED | libm DIR");
+            System.exit(2);
+        }
+    }
+
+    private static FloatBuffer read(Path p) throws IOException {
+        return ByteBuffer.wrap(Files.readAllBytes(p)).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
+    }
+
+    private static void report(String what, FloatBuffer expected, float[] actual) {
+        int differ = 0;
+        for (int i = 0; i < actual.length; i++) {
+            float e = expected.get(i);
+            if (Float.floatToRawIntBits(e) != Float.floatToRawIntBits(actual[i])) {
+                if (differ++ < 5) {
+                    System.out.println("  at " + i + ": " + actual[i] + " instead of " + e);
+                }
+            }
+        }
+        System.out.println(what + ": " + actual.length + " values, " + differ + " differ");
+    }
+}
