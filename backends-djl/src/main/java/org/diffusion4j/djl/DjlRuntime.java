@@ -23,6 +23,7 @@ public final class DjlRuntime {
     public static final String ENGINE = "PyTorch";
 
     private static final Logger LOG = LoggerFactory.getLogger(DjlRuntime.class);
+    private static final java.util.concurrent.locks.ReentrantLock AUTOGRAD = new java.util.concurrent.locks.ReentrantLock();
     private static final Pattern GPU = Pattern.compile("(?:gpu|cuda)(?:\\((\\d+)\\)|:(\\d+))?");
 
     private DjlRuntime() {
@@ -108,5 +109,19 @@ public final class DjlRuntime {
     public static void setGraphOptimizer(boolean enabled) {
         engine();
         JniUtils.setGraphExecutorOptimize(enabled);
+    }
+
+    /**
+     * Runs {@code body} while holding the process-wide autograd lock. DJL's PyTorch engine allows one
+     * open {@code GradientCollector} per process at a time, so every gradient computation of this
+     * module (training steps, classifier gradients) goes through here; callers on other threads wait.
+     */
+    public static <T> T withAutograd(java.util.function.Supplier<T> body) {
+        AUTOGRAD.lock();
+        try {
+            return body.get();
+        } finally {
+            AUTOGRAD.unlock();
+        }
     }
 }

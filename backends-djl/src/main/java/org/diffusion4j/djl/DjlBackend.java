@@ -1,0 +1,155 @@
+package org.diffusion4j.djl;
+
+import ai.djl.Device;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import org.diffusion4j.api.ClassifierGradient;
+import org.diffusion4j.api.NoisePredictor;
+import org.diffusion4j.api.spi.Backend;
+import org.diffusion4j.api.spi.Capability;
+import org.diffusion4j.api.spi.ModelSpec;
+import org.diffusion4j.djl.classifier.ClassifierModel;
+import org.diffusion4j.djl.tensor.DjlTensorFactory;
+import org.diffusion4j.djl.torchscript.TorchScriptClassifier;
+import org.diffusion4j.djl.torchscript.TorchScriptPredictor;
+import org.diffusion4j.djl.train.Trainer;
+import org.diffusion4j.djl.unet.UNetModel;
+import org.diffusion4j.djl.unet.UNetPredictor;
+
+/**
+ * The {@code djl} backend: tensors on one device and the models it loads.
+ * <ul>
+ *   <li>{@link #loadPredictor}: a TorchScript file ({@link TorchScriptPredictor}), or a checkpoint written
+ *   by {@link Trainer#save} (its EMA weights; option {@code weights: "raw"} for the raw ones).</li>
+ *   <li>{@link #loadClassifier}: a TorchScript classifier ({@link TorchScriptClassifier}) or a checkpoint
+ *   written by {@link ClassifierModel#save}, with gradients by autograd.</li>
+ * </ul>
+ * Closing the backend frees its tensors and every model it loaded.
+ */
+public final class DjlBackend implements Backend {
+
+    private static final byte[] CHECKPOINT_MAGIC = "D4JCKPT1".getBytes(StandardCharsets.US_ASCII);
+
+    private final DjlConfig config;
+    private final Device device;
+    private final DjlTensorFactory tensors;
+    private final List<AutoCloseable> owned = new ArrayList<>();
+
+    /** Starts the engine on the configured device (falling back to the CPU when allowed). */
+    public DjlBackend(DjlConfig config) {
+        this.config = config;
+        DjlRuntime.setThreads(config.threads());
+        this.device = DjlRuntime.device(config.device(), config.fallbackToCpu());
+        this.tensors = DjlTensorFactory.on(device, config.gcThresholdMiB() << 20);
+        if (!config.graphOptimizer()) {
+            DjlRuntime.setGraphOptimizer(false);
+        }
+    }
+
+    @Override
+    public String id() {
+        return DjlBackendProvider.ID;
+    }
+
+    @Override
+    public String device() {
+        return DjlRuntime.name(device);
+    }
+
+    /** The DJL device. */
+    public Device djlDevice() {
+        return device;
+    }
+
+    @Override
+    public DjlTensorFactory tensors() {
+        return tensors;
+    }
+
+    @Override
+    public Set<Capability> capabilities() {
+        return EnumSet.of(Capability.GRADIENTS, Capability.TRAINING, Capability.GPU, Capability.MODEL_FILES);
+    }
+
+    @Override
+    public synchronized NoisePredictor loadPredictor(ModelSpec spec) {
+        if (isCheckpoint(spec.file())) {
+            String w = spec.stringOption("weights").orElse("ema");
+            if (!w.equals("ema") && !w.equals("raw")) {
+                throw new IllegalArgumentException(spec.file() + ": option weights must be 'ema' or 'raw', got '" + w + "'");
+            }
+            try {
+                UNetModel m = Trainer.loadModel(spec.file(), device, w.equals("ema"));
+                owned.add(m);
+                if (m.config().predictionType() != spec.predictionType()) {
+                    throw new IllegalArgumentException(spec.file() + " was trained to predict " + m.config().predictionType()
+                            + " but the model spec says " + spec.predictionType());
+                }
+                return new UNetPredictor(m, tensors);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        TorchScriptPredictor p = TorchScriptPredictor.load(spec, tensors);
+        owned.add(p);
+        return p;
+    }
+
+    @Override
+    public synchronized ClassifierGradient loadClassifier(ModelSpec spec) {
+        if (isCheckpoint(spec.file())) {
+            try {
+                ClassifierModel m = ClassifierModel.load(spec.file(), device);
+                owned.add(m);
+                return m.gradient();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        TorchScriptClassifier c = TorchScriptClassifier.load(spec, tensors);
+        owned.add(c);
+        return c;
+    }
+
+    private static boolean isCheckpoint(Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalArgumentException("model file " + file + " does not exist or is not a file");
+        }
+        try (InputStream in = Files.newInputStream(file)) {
+            return java.util.Arrays.equals(in.readNBytes(CHECKPOINT_MAGIC.length), CHECKPOINT_MAGIC);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read model file " + file, e);
+        }
+    }
+
+    /** The configuration the backend was made with. */
+    public DjlConfig config() {
+        return config;
+    }
+
+    @Override
+    public synchronized void close() {
+        for (AutoCloseable c : owned) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                // keep closing the others
+            }
+        }
+        owned.clear();
+        tensors.close();
+    }
+
+    @Override
+    public String toString() {
+        return "DjlBackend[" + device() + "]";
+    }
+}

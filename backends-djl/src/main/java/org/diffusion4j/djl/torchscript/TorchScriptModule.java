@@ -1,0 +1,281 @@
+package org.diffusion4j.djl.torchscript;
+
+import ai.djl.Device;
+import ai.djl.engine.EngineException;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.engine.PtNDManager;
+import ai.djl.pytorch.engine.PtSymbolBlock;
+import ai.djl.pytorch.jni.IValue;
+import ai.djl.pytorch.jni.JniUtils;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.diffusion4j.api.Condition;
+import org.diffusion4j.api.Conditions;
+import org.diffusion4j.api.Timestep;
+import org.diffusion4j.djl.DjlRuntime;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A loaded TorchScript module and the translation of (x_t, time, conditions) into its positional
+ * inputs, shared by {@link TorchScriptPredictor} and {@link TorchScriptClassifier}.
+ *
+ * <p>The inputs are the configured roles, else the roles named by the module's forward signature
+ * ({@link TorchScriptSignature}). Errors from PyTorch are re-thrown with the signature the module
+ * expects and the inputs it was given.
+ */
+final class TorchScriptModule implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TorchScriptModule.class);
+
+    private final Path file;
+    private final NDManager manager;
+    private final PtSymbolBlock block;
+    private final TorchScriptOptions options;
+    private final List<InputRole> roles;
+    private final Optional<TorchScriptSignature> signature;
+
+    TorchScriptModule(Path file, Device device, TorchScriptOptions options, List<InputRole> defaultRoles) {
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalArgumentException("TorchScript model file " + file + " does not exist or is not a file");
+        }
+        this.file = file;
+        this.options = options;
+        this.signature = TorchScriptSignature.read(file);
+        this.roles = resolveRoles(defaultRoles);
+        this.manager = DjlRuntime.engine().newBaseManager(device);
+        this.manager.setName("torchscript:" + file.getFileName());
+        try {
+            this.block = JniUtils.loadModule((PtNDManager) manager, file, true, new String[0], new String[0], false);
+        } catch (RuntimeException e) {
+            manager.close();
+            throw new IllegalArgumentException("cannot load TorchScript model " + file + ": " + e.getMessage()
+                    + " (a file written by torch.jit.save / torch.jit.trace is expected)", e);
+        }
+        LOG.info("loaded TorchScript {} on {}: {}; inputs {}", file, DjlRuntime.name(device),
+                signature.map(TorchScriptSignature::describe).orElse("signature not readable"), roles);
+    }
+
+    private List<InputRole> resolveRoles(List<InputRole> defaultRoles) {
+        if (!options.inputs().isEmpty()) {
+            if (signature.isPresent() && signature.get().argNames().size() != options.inputs().size()) {
+                throw new IllegalArgumentException("TorchScript model " + file + " expects "
+                        + signature.get().argNames().size() + " inputs, " + signature.get().describe()
+                        + ", but option inputs lists " + options.inputs().size() + ": " + options.inputs());
+            }
+            return options.inputs();
+        }
+        if (signature.isEmpty()) {
+            return defaultRoles;
+        }
+        List<InputRole> r = new ArrayList<>();
+        for (String n : signature.get().argNames()) {
+            r.add(InputRole.of(n).orElseThrow(() -> new IllegalArgumentException("TorchScript model " + file + " has "
+                    + signature.get().describe() + "; its input '" + n + "' is not a name the SDK knows. Set the option "
+                    + "inputs to the roles in order, e.g. [\"sample\", \"timestep\", \"class_labels\"]; roles: "
+                    + InputRole.known())));
+        }
+        return r;
+    }
+
+    Path file() {
+        return file;
+    }
+
+    List<InputRole> roles() {
+        return roles;
+    }
+
+    TorchScriptOptions options() {
+        return options;
+    }
+
+    Device device() {
+        return manager.getDevice();
+    }
+
+    NDManager manager() {
+        return manager;
+    }
+
+    /** What the model expects, for messages. */
+    String expects() {
+        return signature.map(TorchScriptSignature::describe).orElse("forward(" + roles + ") (signature not readable)");
+    }
+
+    /**
+     * Builds the inputs. The sample {@code x} must already be on this device in float32; it is cast to
+     * the configured sample dtype here.
+     */
+    List<NDArray> inputs(NDManager call, NDArray x, Timestep time, Conditions conditions) {
+        int b = Math.toIntExact(x.getShape().get(0));
+        List<NDArray> in = new ArrayList<>();
+        for (InputRole r : roles) {
+            switch (r) {
+                case SAMPLE -> in.add(options.sampleDtype() == DataType.FLOAT32 ? x : x.toType(options.sampleDtype(), false));
+                case TIMESTEP -> in.add(timestep(call, time, b));
+                case CLASS_LABELS -> in.add(labels(call, conditions));
+                case ENCODER_HIDDEN_STATES -> in.add(embeddings(call, conditions));
+            }
+        }
+        return in;
+    }
+
+    private NDArray timestep(NDManager call, Timestep time, int b) {
+        double t = time.modelTime();
+        DataType d = options.timestepDtype();
+        if (d.isInteger() && t != Math.rint(t)) {
+            throw new IllegalArgumentException("model " + file + " takes " + d + " timesteps but was asked about model time "
+                    + t + "; use a discrete schedule, or set timestepDtype to float32");
+        }
+        ai.djl.ndarray.types.Shape s = options.timestepScalar() ? new ai.djl.ndarray.types.Shape() : new ai.djl.ndarray.types.Shape(b);
+        int n = options.timestepScalar() ? 1 : b;
+        double[] v = new double[n];
+        java.util.Arrays.fill(v, t);
+        return call.create(v, s).toType(d, false);
+    }
+
+    private NDArray labels(NDManager call, Conditions conditions) {
+        long[] y = new long[conditions.size()];
+        for (int i = 0; i < y.length; i++) {
+            Condition c = conditions.get(i);
+            if (c instanceof Condition.Label l) {
+                if (options.numClasses() >= 0 && l.value() >= options.numClasses()) {
+                    throw new IllegalArgumentException("condition " + i + " is class " + l.value() + " but model " + file
+                            + " has numClasses " + options.numClasses());
+                }
+                y[i] = l.value();
+            } else if (c.isUnconditional()) {
+                if (options.numClasses() < 0) {
+                    throw new IllegalArgumentException("model " + file + " takes class_labels and condition " + i
+                            + " is the null condition; set the option numClasses (K) so it can be sent as class K");
+                }
+                y[i] = options.numClasses();
+            } else {
+                throw new IllegalArgumentException("model " + file + " takes class_labels (" + expects() + ") but condition "
+                        + i + " is an embedding");
+            }
+        }
+        return call.create(y);
+    }
+
+    private NDArray embeddings(NDManager call, Conditions conditions) {
+        org.diffusion4j.api.tensor.Shape shape = null;
+        for (Condition c : conditions.asList()) {
+            if (c instanceof Condition.Embedding e) {
+                if (shape != null && !shape.equals(e.value().shape())) {
+                    throw new IllegalArgumentException("embedding conditions of shapes " + shape + " and "
+                            + e.value().shape() + " in one batch for model " + file);
+                }
+                shape = e.value().shape();
+            } else if (c instanceof Condition.Label) {
+                throw new IllegalArgumentException("model " + file + " takes encoder_hidden_states (" + expects()
+                        + ") but a condition is a class label");
+            }
+        }
+        if (shape == null) {
+            throw new IllegalArgumentException("model " + file + " takes encoder_hidden_states but every condition is the "
+                    + "null condition; pass the unconditional embedding (e.g. the empty prompt's) as Condition.embedding");
+        }
+        int per = shape.intSize();
+        float[] data = new float[conditions.size() * per];
+        for (int i = 0; i < conditions.size(); i++) {
+            if (conditions.get(i) instanceof Condition.Embedding e) {
+                System.arraycopy(e.value().toFloatArray(), 0, data, i * per, per);
+            }
+        }
+        return call.create(data, new ai.djl.ndarray.types.Shape(shape.withBatch(conditions.size()).longDims()));
+    }
+
+    /** Calls forward and picks the output tensor (float32). */
+    NDArray forward(NDManager call, List<NDArray> inputs) {
+        if (!options.graphOptimizer()) {
+            JniUtils.setGraphExecutorOptimize(false); // thread-local in libtorch
+        }
+        IValue[] args = new IValue[inputs.size()];
+        List<IValue> all = new ArrayList<>();
+        try {
+            for (int i = 0; i < args.length; i++) {
+                args[i] = IValue.from((PtNDArray) inputs.get(i));
+                all.add(args[i]);
+            }
+            IValue out;
+            try {
+                out = block.forward(args);
+            } catch (EngineException e) {
+                throw new IllegalArgumentException("TorchScript model " + file + " rejected its inputs. It expects "
+                        + expects() + "; it was given " + describe(inputs) + " for the roles " + roles
+                        + " (options inputs, timestepDtype, timestepShape, sampleDtype). PyTorch said: "
+                        + firstLines(e.getMessage()), e);
+            }
+            all.add(out);
+            NDArray r = pick(out, call, all);
+            return r.getDataType() == DataType.FLOAT32 ? r : r.toType(DataType.FLOAT32, false);
+        } finally {
+            for (IValue v : all) {
+                v.close();
+            }
+        }
+    }
+
+    private NDArray pick(IValue out, NDManager call, List<IValue> all) {
+        if (out.isTensor()) {
+            return out.toTensor((PtNDManager) call);
+        }
+        if (out.isTuple() || out.isList() || out.isTensorList()) {
+            IValue[] items = out.isTuple() ? out.toIValueTuple() : out.toIValueArray();
+            java.util.Collections.addAll(all, items);
+            if (options.outputIndex() < 0 || options.outputIndex() >= items.length || !items[options.outputIndex()].isTensor()) {
+                throw new IllegalArgumentException("TorchScript model " + file + " returned a sequence of " + items.length
+                        + " values; option outputIndex " + options.outputIndex() + " does not name a tensor in it");
+            }
+            return items[options.outputIndex()].toTensor((PtNDManager) call);
+        }
+        if (out.isMap()) {
+            Map<String, IValue> m = out.toIValueMap();
+            all.addAll(m.values());
+            IValue v = m.get(options.outputKey());
+            if (v == null || !v.isTensor()) {
+                throw new IllegalArgumentException("TorchScript model " + file + " returned a dict with keys " + m.keySet()
+                        + "; set option outputKey to the tensor to use (now '" + options.outputKey() + "')");
+            }
+            return v.toTensor((PtNDManager) call);
+        }
+        throw new IllegalArgumentException("TorchScript model " + file + " returned a " + out.getType()
+                + "; a tensor, a tuple/list of tensors or a dict is expected");
+    }
+
+    private static String describe(List<NDArray> inputs) {
+        StringBuilder sb = new StringBuilder("(");
+        for (int i = 0; i < inputs.size(); i++) {
+            NDArray a = inputs.get(i);
+            sb.append(i == 0 ? "" : ", ").append(a.getDataType()).append(a.getShape());
+        }
+        return sb.append(')').toString();
+    }
+
+    private static String firstLines(String s) {
+        if (s == null) {
+            return "";
+        }
+        String[] lines = s.split("\n");
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < Math.min(lines.length, 6); i++) {
+            sb.append(i == 0 ? "" : " | ").append(lines[i].trim());
+        }
+        return sb.toString();
+    }
+
+    @Override
+    public void close() {
+        block.close();
+        manager.close();
+    }
+}

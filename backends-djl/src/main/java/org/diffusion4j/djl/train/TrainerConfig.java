@@ -1,0 +1,178 @@
+package org.diffusion4j.djl.train;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Hyper-parameters of a {@link Trainer}; immutable, JSON-bindable, every field optional. The training
+ * target (ε, x0 or v) is the network's own {@code predictionType}.
+ *
+ * @param batchSize      images per step (default 64)
+ * @param learningRate   peak learning rate η of AdamW (default 2e-4)
+ * @param warmupSteps    linear learning-rate warm-up from η/warmup to η (default 500; 0 = none)
+ * @param weightDecay    decoupled weight decay λ of AdamW (default 0)
+ * @param beta1          AdamW β₁ (default 0.9)
+ * @param beta2          AdamW β₂ (default 0.999)
+ * @param epsilon        AdamW ε (default 1e-8)
+ * @param gradClip       clip the global gradient norm to this (default 1; 0 = no clipping)
+ * @param emaDecay       decay of the exponential moving average of the weights (default 0.999); the
+ *                       effective decay at step t is min(emaDecay, (1 + t)/(10 + t))
+ * @param pUncond        probability that a label is replaced by the null class ∅ (classifier-free
+ *                       training; default 0.1; ignored for unconditional networks)
+ * @param minSnrGamma    γ of min-SNR-γ loss weighting (Hang et al. 2023); 0 (default) = plain L_simple
+ * @param seed           seed of the data order, noise, times, condition dropout and dropout masks
+ * @param threads        PyTorch intra-op threads; 0 (default) keeps PyTorch's choice
+ */
+public record TrainerConfig(@Nullable Integer batchSize, @Nullable Double learningRate, @Nullable Integer warmupSteps,
+                            @Nullable Double weightDecay, @Nullable Double beta1, @Nullable Double beta2,
+                            @Nullable Double epsilon, @Nullable Double gradClip, @Nullable Double emaDecay,
+                            @Nullable Double pUncond, @Nullable Double minSnrGamma, @Nullable Long seed,
+                            @Nullable Integer threads) {
+
+    public TrainerConfig {
+        batchSize = batchSize == null ? 64 : batchSize;
+        check(batchSize > 0, "batchSize must be positive, got " + batchSize);
+        learningRate = learningRate == null ? 2e-4 : learningRate;
+        check(learningRate > 0 && Double.isFinite(learningRate), "learningRate must be positive, got " + learningRate);
+        warmupSteps = warmupSteps == null ? 500 : warmupSteps;
+        check(warmupSteps >= 0, "warmupSteps must be >= 0, got " + warmupSteps);
+        weightDecay = weightDecay == null ? 0.0 : weightDecay;
+        check(weightDecay >= 0, "weightDecay must be >= 0, got " + weightDecay);
+        beta1 = beta1 == null ? 0.9 : beta1;
+        check(beta1 >= 0 && beta1 < 1, "beta1 must be in [0, 1), got " + beta1);
+        beta2 = beta2 == null ? 0.999 : beta2;
+        check(beta2 >= 0 && beta2 < 1, "beta2 must be in [0, 1), got " + beta2);
+        epsilon = epsilon == null ? 1e-8 : epsilon;
+        check(epsilon > 0, "epsilon must be positive, got " + epsilon);
+        gradClip = gradClip == null ? 1.0 : gradClip;
+        check(gradClip >= 0, "gradClip must be >= 0 (0: off), got " + gradClip);
+        emaDecay = emaDecay == null ? 0.999 : emaDecay;
+        check(emaDecay >= 0 && emaDecay < 1, "emaDecay must be in [0, 1), got " + emaDecay);
+        pUncond = pUncond == null ? 0.1 : pUncond;
+        check(pUncond >= 0 && pUncond <= 1, "pUncond must be in [0, 1], got " + pUncond);
+        minSnrGamma = minSnrGamma == null ? 0.0 : minSnrGamma;
+        check(minSnrGamma >= 0, "minSnrGamma must be >= 0 (0: off), got " + minSnrGamma);
+        seed = seed == null ? 0L : seed;
+        threads = threads == null ? 0 : threads;
+        check(threads >= 0, "threads must be >= 0, got " + threads);
+    }
+
+    private static void check(boolean ok, String message) {
+        if (!ok) {
+            throw new IllegalArgumentException(message);
+        }
+    }
+
+    /** All defaults. */
+    public static TrainerConfig defaults() {
+        return new TrainerConfig(null, null, null, null, null, null, null, null, null, null, null, null, null);
+    }
+
+    /** A builder starting from this configuration. */
+    public Builder toBuilder() {
+        return new Builder(this);
+    }
+
+    /** A builder starting from the defaults. */
+    public static Builder builder() {
+        return new Builder(defaults());
+    }
+
+    /** Builder of {@link TrainerConfig}. */
+    public static final class Builder {
+        private int batchSize;
+        private double learningRate;
+        private int warmupSteps;
+        private double weightDecay;
+        private double beta1;
+        private double beta2;
+        private double epsilon;
+        private double gradClip;
+        private double emaDecay;
+        private double pUncond;
+        private double minSnrGamma;
+        private long seed;
+        private int threads;
+
+        private Builder(TrainerConfig c) {
+            batchSize = c.batchSize();
+            learningRate = c.learningRate();
+            warmupSteps = c.warmupSteps();
+            weightDecay = c.weightDecay();
+            beta1 = c.beta1();
+            beta2 = c.beta2();
+            epsilon = c.epsilon();
+            gradClip = c.gradClip();
+            emaDecay = c.emaDecay();
+            pUncond = c.pUncond();
+            minSnrGamma = c.minSnrGamma();
+            seed = c.seed();
+            threads = c.threads();
+        }
+
+        public Builder batchSize(int v) {
+            batchSize = v;
+            return this;
+        }
+
+        public Builder learningRate(double v) {
+            learningRate = v;
+            return this;
+        }
+
+        public Builder warmupSteps(int v) {
+            warmupSteps = v;
+            return this;
+        }
+
+        public Builder weightDecay(double v) {
+            weightDecay = v;
+            return this;
+        }
+
+        public Builder betas(double b1, double b2) {
+            beta1 = b1;
+            beta2 = b2;
+            return this;
+        }
+
+        public Builder epsilon(double v) {
+            epsilon = v;
+            return this;
+        }
+
+        public Builder gradClip(double v) {
+            gradClip = v;
+            return this;
+        }
+
+        public Builder emaDecay(double v) {
+            emaDecay = v;
+            return this;
+        }
+
+        public Builder pUncond(double v) {
+            pUncond = v;
+            return this;
+        }
+
+        public Builder minSnrGamma(double v) {
+            minSnrGamma = v;
+            return this;
+        }
+
+        public Builder seed(long v) {
+            seed = v;
+            return this;
+        }
+
+        public Builder threads(int v) {
+            threads = v;
+            return this;
+        }
+
+        public TrainerConfig build() {
+            return new TrainerConfig(batchSize, learningRate, warmupSteps, weightDecay, beta1, beta2, epsilon, gradClip,
+                    emaDecay, pUncond, minSnrGamma, seed, threads);
+        }
+    }
+}
