@@ -14,26 +14,47 @@ public enum PredictionType {
     /** v-prediction. */
     V;
 
-    /** Converts a model output of this type to ε. */
-    public Tensor toEpsilon(Tensor out, Tensor x, Timestep t) {
+    /**
+     * The coefficients (c_x, c_out) with ε = c_x·x + c_out·out for an output {@code out} of this type:
+     * conversions are affine in the output, so samplers can fuse them into their update.
+     */
+    public double[] epsilonCoefficients(Timestep t) {
         double a = t.alpha();
         double s = t.sigma();
         return switch (this) {
-            case EPSILON -> out;
-            case SAMPLE -> x.linear(1 / nonZero(s, "sigma", "x0 to epsilon", t), out, -a / s); // ε = (x − α x0)/σ
-            case V -> x.linear(s, out, a); // ε = σ x + α v
+            case EPSILON -> new double[] {0, 1};
+            case SAMPLE -> new double[] {1 / nonZero(s, "sigma", "x0 to epsilon", t), -a / s}; // ε = (x − α x0)/σ
+            case V -> new double[] {s, a}; // ε = σ x + α v
         };
+    }
+
+    /** The coefficients (c_x, c_out) with x0 = c_x·x + c_out·out for an output {@code out} of this type. */
+    public double[] sampleCoefficients(Timestep t) {
+        double a = t.alpha();
+        double s = t.sigma();
+        return switch (this) {
+            case EPSILON -> new double[] {1 / nonZero(a, "alpha", "epsilon to x0", t), -s / a}; // x0 = (x − σ ε)/α
+            case SAMPLE -> new double[] {0, 1};
+            case V -> new double[] {a, -s}; // x0 = α x − σ v
+        };
+    }
+
+    /** Converts a model output of this type to ε. */
+    public Tensor toEpsilon(Tensor out, Tensor x, Timestep t) {
+        if (this == EPSILON) {
+            return out;
+        }
+        double[] c = epsilonCoefficients(t);
+        return x.linear(c[0], out, c[1]);
     }
 
     /** Converts a model output of this type to x0. */
     public Tensor toSample(Tensor out, Tensor x, Timestep t) {
-        double a = t.alpha();
-        double s = t.sigma();
-        return switch (this) {
-            case EPSILON -> x.linear(1 / nonZero(a, "alpha", "epsilon to x0", t), out, -s / a); // x0 = (x − σ ε)/α
-            case SAMPLE -> out;
-            case V -> x.linear(a, out, -s); // x0 = α x − σ v
-        };
+        if (this == SAMPLE) {
+            return out;
+        }
+        double[] c = sampleCoefficients(t);
+        return x.linear(c[0], out, c[1]);
     }
 
     /** Converts a model output of this type to v. */

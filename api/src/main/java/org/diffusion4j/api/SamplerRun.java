@@ -84,6 +84,14 @@ public final class SamplerRun {
 
     /** Reports a finished step to the listener, then honours a cancellation. */
     public void completed(Step step, Tensor state, Tensor predictedSample) {
+        completed(step, state, () -> predictedSample);
+    }
+
+    /** Reports a finished step whose x̂0 is computed only if the listener asks for it. */
+    public void completed(Step step, Tensor state, java.util.function.Supplier<Tensor> predictedSample) {
+        if (listener == StepListener.NONE) {
+            return;
+        }
         listener.onStep(new StepEvent(step, state, predictedSample, cancelled));
         if (cancelled.get()) {
             throw new SamplingCancelledException(step.index() + 1, step.count());

@@ -10,6 +10,7 @@ import org.diffusion4j.api.StepListener;
 import org.diffusion4j.api.StepPlan;
 import org.diffusion4j.api.Timestep;
 import org.diffusion4j.api.tensor.Tensor;
+import org.jspecify.annotations.Nullable;
 
 /**
  * DDIM (Song et al. 2021) on any sub-trajectory of the schedule (seed 001 eqs. 55–57):
@@ -81,13 +82,57 @@ public final class Ddim implements Sampler {
         for (Step step : plan) {
             Guided g = run.guide(x, step);
             Prediction p = g.prediction();
-            SampleProcessing.Estimates e = processing.apply(p);
-            double sEta = sigmaEta(step, eta);
-            x = update(e.x0(), e.eps(), step, sEta);
-            if (sEta > 0) {
-                x = x.linear(1, run.noise(), sEta); // + σ_η z
+            Tensor noise = sigmaEta(step, eta) > 0 ? run.noise() : null;
+            if (processing.isNone()) {
+                x = fusedStep(p, step, eta, noise);
+                run.completed(step, x, p::sample);
+            } else {
+                SampleProcessing.Estimates e = processing.apply(p);
+                x = step(e, step, eta, noise);
+                run.completed(step, x, e.x0());
             }
-            run.completed(step, x, e.x0());
+        }
+        return x;
+    }
+
+    /**
+     * The whole update of one step straight from a prediction, with x̂0 and ε̂ folded into one pass:
+     * x̂0 = a_x x + a_o out and ε̂ = e_x x + e_o out are affine in the model output, so
+     * x_prev = (√ᾱ_prev a_x + d e_x) x + (√ᾱ_prev a_o + d e_o) out + σ_η z with d = √(1 − ᾱ_prev − σ_η²).
+     *
+     * @param noise z, required when σ_η &gt; 0
+     */
+    public static Tensor fusedStep(Prediction p, Step step, double eta, @Nullable Tensor noise) {
+        double sEta = sigmaEta(step, eta);
+        Timestep prev = step.previous();
+        double d = Math.sqrt(Math.max(0, prev.sigmaSquared() - sEta * sEta));
+        double[] a = p.type().sampleCoefficients(p.time());
+        double[] e = p.type().epsilonCoefficients(p.time());
+        double cx = prev.alpha() * a[0] + d * e[0];
+        double co = prev.alpha() * a[1] + d * e[1];
+        if (sEta > 0) {
+            if (noise == null) {
+                throw new IllegalArgumentException("ddim step with eta > 0 needs noise");
+            }
+            return p.x().linear(cx, p.value(), co, noise, sEta);
+        }
+        return p.x().linear(cx, p.value(), co);
+    }
+
+    /**
+     * The whole update of one step from the (processed) estimates: seed 001 eq. 56,
+     * x_prev = √ᾱ_prev x̂0 + √(1 − ᾱ_prev − σ_η²) ε̂ + σ_η z.
+     *
+     * @param noise z, required when σ_η &gt; 0
+     */
+    public static Tensor step(SampleProcessing.Estimates e, Step step, double eta, @Nullable Tensor noise) {
+        double sEta = sigmaEta(step, eta);
+        Tensor x = update(e.x0(), e.eps(), step, sEta);
+        if (sEta > 0) {
+            if (noise == null) {
+                throw new IllegalArgumentException("ddim step with eta > 0 needs noise");
+            }
+            x = x.linear(1, noise, sEta); // + σ_η z
         }
         return x;
     }

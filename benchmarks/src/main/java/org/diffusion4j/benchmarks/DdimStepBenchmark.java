@@ -1,0 +1,113 @@
+package org.diffusion4j.benchmarks;
+
+import java.util.concurrent.TimeUnit;
+import org.diffusion4j.api.Prediction;
+import org.diffusion4j.api.PredictionType;
+import org.diffusion4j.api.Step;
+import org.diffusion4j.api.noise.SdkNoise;
+import org.diffusion4j.api.tensor.ArrayTensor;
+import org.diffusion4j.api.tensor.Shape;
+import org.diffusion4j.api.tensor.Tensor;
+import org.diffusion4j.samplers.Ddim;
+import org.diffusion4j.samplers.SampleProcessing;
+import org.diffusion4j.schedules.Schedules;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * The non-model work of one DDIM step (η = 0, ε-prediction, no clipping) — x̂0 from ε̂, the update,
+ * the finiteness check a run does on every prediction — against a plain fused in-place loop
+ * {@code x = a·x + b·e} over the same data, in the same run. The issue's target: the step costs at most
+ * 3× the loop.
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Warmup(iterations = 5, time = 1)
+@Measurement(iterations = 10, time = 1)
+@Fork(value = 2, jvmArgsAppend = {"-Xms2g", "-Xmx2g"})
+public class DdimStepBenchmark {
+
+    /** 64×1×28×28 (a Fashion-MNIST batch) and 4×4×64×64 (a latent batch). */
+    @Param({"64x1x28x28", "4x4x64x64"})
+    public String shape;
+
+    private Tensor x;
+    private Tensor eps;
+    private Step step;
+    private float[] xs;
+    private float[] es;
+    private float a;
+    private float b;
+
+    @Setup(Level.Trial)
+    public void setup() {
+        String[] p = shape.split("x");
+        int[] dims = new int[p.length];
+        for (int i = 0; i < p.length; i++) {
+            dims[i] = Integer.parseInt(p[i]);
+        }
+        Shape s = Shape.of(dims);
+        x = SdkNoise.INSTANCE.open(1, dims[0]).next(s.sampleShape(), ArrayTensor.FACTORY);
+        eps = SdkNoise.INSTANCE.open(2, dims[0]).next(s.sampleShape(), ArrayTensor.FACTORY);
+        step = Schedules.linear(1000).plan(50).get(25);
+        xs = x.toFloatArray();
+        es = eps.toFloatArray();
+        a = 0.97f;
+        b = 0.03f;
+    }
+
+    /** One DDIM step's non-model work, as {@link Ddim#sample} does it without x̂0 processing. */
+    @Benchmark
+    public Tensor ddimStep() {
+        Prediction pred = new Prediction(PredictionType.EPSILON, eps, x, step.current());
+        if (!pred.value().allFinite()) { // SamplerRun.guide checks every prediction
+            throw new IllegalStateException();
+        }
+        return Ddim.fusedStep(pred, step, 0, null);
+    }
+
+    /** The same step with x̂0 formed explicitly (the path taken with clipping or thresholding, here without). */
+    @Benchmark
+    public Tensor ddimStepUnfused() {
+        Prediction pred = new Prediction(PredictionType.EPSILON, eps, x, step.current());
+        if (!pred.value().allFinite()) {
+            throw new IllegalStateException();
+        }
+        SampleProcessing.Estimates e = SampleProcessing.NONE.apply(pred);
+        return Ddim.step(e, step, 0, null);
+    }
+
+    /** Component: the finiteness check alone. */
+    @Benchmark
+    public boolean finiteCheck() {
+        return eps.allFinite();
+    }
+
+    /** Component: one allocating fused linear combination {@code a·x + b·e} (a new tensor). */
+    @Benchmark
+    public Tensor linearAllocating() {
+        return x.linear(a, eps, b);
+    }
+
+    /** The reference: a fused in-place {@code x = a·x + b·e}. */
+    @Benchmark
+    public float[] fusedLoop() {
+        float[] xv = xs;
+        float[] ev = es;
+        for (int i = 0; i < xv.length; i++) {
+            xv[i] = a * xv[i] + b * ev[i];
+        }
+        return xv;
+    }
+}

@@ -1,0 +1,7 @@
+/**
+ * JMH benchmarks.
+ */
+@NullMarked
+package org.diffusion4j.benchmarks;
+
+import org.jspecify.annotations.NullMarked;
