@@ -68,14 +68,16 @@ final class Avx2BoxMuller {
 
     /** Replaces the 16 uniforms at {@code d[off..off+16)} by 16 standard normals. */
     static void transform16(float[] d, int off) {
+        float[] sinCos = new float[2];
         for (int j = 0; j < 8; j++) {
             float u1 = 1.0f - d[off + j];
             float u2 = d[off + j + 8];
             float radius = (float) Math.sqrt(log(u1) * -2.0f);
             float theta = u2 * TWO_PI;
+            sincos(theta, sinCos);
             // n = r·cos θ · std + mean with std = 1, mean = 0: the kernel's final fma adds +0, turning −0 into +0
-            d[off + j] = radius * cos(theta) + 0.0f;
-            d[off + j + 8] = radius * sin(theta) + 0.0f;
+            d[off + j] = radius * sinCos[1] + 0.0f;
+            d[off + j + 8] = radius * sinCos[0] + 0.0f;
         }
     }
 
@@ -108,20 +110,11 @@ final class Avx2BoxMuller {
         y = Math.fma(-z, 0.5f, y);      // fused: − f²/2 (z·0.5 is exact, so the same as unfused)
         x = x + y;
         float result = Math.fma(e, LOG_Q2, x); // fused: + e·q₂
-        return invalid ? Float.intBitsToFloat(Float.floatToRawIntBits(result) | 0xffffffff) : result;
+        return invalid ? Float.intBitsToFloat(0xffffffff) : result; // OR with an all-ones mask: NaN
     }
 
-    /** The sine of {@code sincos256_ps} for one lane. */
-    static float sin(float theta) {
-        return sincos(theta, true);
-    }
-
-    /** The cosine of {@code sincos256_ps} for one lane. */
-    static float cos(float theta) {
-        return sincos(theta, false);
-    }
-
-    private static float sincos(float theta, boolean wantSin) {
+    /** {@code sincos256_ps} for one lane: {@code out[0] = sin θ}, {@code out[1] = cos θ}. */
+    static void sincos(float theta, float[] out) {
         int thetaBits = Float.floatToRawIntBits(theta);
         float ax = Float.intBitsToFloat(thetaBits & 0x7fffffff);
         int signSin = thetaBits & 0x80000000;
@@ -156,12 +149,10 @@ final class Avx2BoxMuller {
         // select by octant exactly as the kernel does with masks (adding and subtracting +0)
         float ysin2 = polyMask ? y2 : 0.0f;
         float ysin1 = polyMask ? 0.0f : y;
-        if (wantSin) {
-            float s = ysin2 + ysin1;
-            return Float.intBitsToFloat(Float.floatToRawIntBits(s) ^ signSin);
-        }
+        float s = ysin2 + ysin1;
         float c = (y2 - ysin2) + (y - ysin1);
-        return Float.intBitsToFloat(Float.floatToRawIntBits(c) ^ signCos);
+        out[0] = Float.intBitsToFloat(Float.floatToRawIntBits(s) ^ signSin);
+        out[1] = Float.intBitsToFloat(Float.floatToRawIntBits(c) ^ signCos);
     }
 
     /** {@code vcvttps2dq}: truncation toward zero, 0x80000000 for NaN and out-of-range values. */

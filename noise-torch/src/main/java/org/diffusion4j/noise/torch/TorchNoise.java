@@ -50,7 +50,10 @@ public final class TorchNoise implements NoiseSource {
 
     /** Noise reproducing the given PyTorch CPU kernel. */
     public static TorchNoise of(TorchCpuKernel kernel) {
-        return Objects.requireNonNull(kernel, "kernel") == TorchCpuKernel.AVX2 ? AVX2 : DEFAULT;
+        return switch (Objects.requireNonNull(kernel, "kernel")) {
+            case AVX2 -> AVX2;
+            case DEFAULT -> DEFAULT;
+        };
     }
 
     /** The PyTorch CPU kernel reproduced for draws of 16 or more values. */
