@@ -44,6 +44,7 @@ class FixtureEquivalenceTest {
                 Arguments.of("linear_t_f64_scalar", labels, 1e-5),
                 Arguments.of("linear_fp16", labels, 2e-3),
                 Arguments.of("linear_b1", labels, 1e-5),
+                Arguments.of("linear_b2", labels, 1e-5),
                 Arguments.of("linear_custom", Map.of("sampleInput", "x", "timestepInput", "t", "conditionInput", "y",
                         "output", "eps", "numClasses", 3), 1e-5),
                 Arguments.of("linear_emb", Map.of(), 1e-5),
@@ -73,7 +74,8 @@ class FixtureEquivalenceTest {
         int per = shape.sampleShape().intSize();
         float[] xs = xa.floats();
         float[] wanted = want.floats();
-        // the recorded batch has one timestep per sample; the SDK hands one timestep per call
+        // the recorded batch has one timestep per sample; the SDK hands one timestep per call, so each
+        // sample is replayed as a batch of one (a fixed-batch model pads it to its batch size)
         for (int b = 0; b < batch; b++) {
             float[] row = java.util.Arrays.copyOfRange(xs, b * per, (b + 1) * per);
             Tensor x = ArrayTensor.of(row, shape.rebatch(1));

@@ -141,17 +141,40 @@ class SamplingTest {
         // CONCAT: one call of 2B, which the predictor splits into runs of its fixed batch
         Tensor concat = Samplers.ddim(steps).sample(request(fixed, cfg.withBatching(ClassifierFreeGuidance.Batching.CONCAT),
                 xT).build());
-        assertClose(auto.toFloatArray(), want.toFloatArray(), 1e-5);
-        assertClose(concat.toFloatArray(), want.toFloatArray(), 1e-5);
+        // the _b1 export is a separate graph (static shapes: ONNX Runtime may pick other kernels), so the UNet
+        // agrees to float rounding amplified over the steps; the linear model's arithmetic is the same
+        double tol = name.equals("linear") ? 1e-5 : 1e-4;
+        assertClose(auto.toFloatArray(), want.toFloatArray(), tol);
+        assertClose(concat.toFloatArray(), want.toFloatArray(), tol);
+    }
+
+    @ParameterizedTest(name = "batch {0}")
+    @ValueSource(ints = {1, 2, 3, 5})
+    void fixedBatchOfTwoSplitsAndPadsLargerAndSmallerBatches(int batch) {
+        OnnxNoisePredictor fixed = load("linear_b2");
+        assertThat(fixed.fixedBatchSize()).hasValue(2);
+        Tensor x = Analytic.gaussian(batch, 3 + batch);
+        int[] y = new int[batch];
+        for (int i = 0; i < batch; i++) {
+            y[i] = (i * 2) % 3;
+        }
+        Conditions c = Conditions.labels(y);
+        // runs of 2; an odd batch pads its last run with a copy of its last sample and drops it again
+        assertThat(fixed.predict(x, Analytic.level(400), c).toFloatArray())
+                .containsExactly(load("linear").predict(x, Analytic.level(400), c).toFloatArray());
     }
 
     @Test
-    void fixedBatchSplittingPadsTheLastRun() {
-        OnnxNoisePredictor fixed = load("linear_b1");
-        Tensor x = Analytic.gaussian(5, 3);
-        Conditions c = Conditions.labels(0, 1, 2, 0, 1);
-        assertThat(fixed.predict(x, Analytic.level(400), c).toFloatArray())
-                .containsExactly(load("linear").predict(x, Analytic.level(400), c).toFloatArray());
+    void cfgWithADynamicBatchMakesOneCallPerStep() {
+        OnnxNoisePredictor dynamic = load("linear");
+        AtomicInteger calls = new AtomicInteger();
+        NoisePredictor counted = (x, t, c) -> {
+            calls.incrementAndGet();
+            assertThat(x.batchSize()).isEqualTo(2 * LABELS.size()); // cond and uncond in one batch of 2B
+            return dynamic.predict(x, t, c);
+        };
+        Samplers.ddim(7).sample(request(counted, Guidances.cfg(2.0), Analytic.gaussian(3, 1)).build());
+        assertThat(calls.get()).isEqualTo(7);
     }
 
     /** The exact mixture ε of the testkit on [B, 64], wrapped for samples of shape [B, 1, 8, 8]. */
