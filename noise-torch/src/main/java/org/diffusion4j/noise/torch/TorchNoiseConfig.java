@@ -12,23 +12,28 @@ import org.jspecify.annotations.Nullable;
  * @param seed        optional: when present it replaces the run's seed in {@code open(seed, batch)}
  *                    (one generator for the whole batch); any integer from −2^63 to 2^64 − 1, as
  *                    {@code torch.manual_seed} takes it
- * @param sampleSeeds optional, may be empty (absent): when given, every run uses one generator per
- *                    sample with these seeds, replacing whatever seed or per-sample seeds the run
- *                    gives; the run's batch size must equal their number
+ * @param sampleSeeds optional ({@code null} in the constructor, an empty list once built): when given,
+ *                    every run uses one generator per sample with these seeds, replacing whatever
+ *                    seed or per-sample seeds the run gives; the run's batch size must equal their
+ *                    number
  * @param kernel      the PyTorch CPU kernel to reproduce, {@code "avx2"} (default) or {@code "default"}
  */
 public record TorchNoiseConfig(
         @JsonDeserialize(using = TorchSeedDeserializer.class) @Nullable Long seed,
-        @JsonDeserialize(contentUsing = TorchSeedDeserializer.class) List<Long> sampleSeeds,
+        @JsonDeserialize(contentUsing = TorchSeedDeserializer.class) @Nullable List<Long> sampleSeeds,
         TorchCpuKernel kernel) {
 
     /** No overrides, AVX2 kernel. */
-    public static final TorchNoiseConfig DEFAULT = new TorchNoiseConfig(null, List.of(), TorchCpuKernel.AVX2);
+    public static final TorchNoiseConfig DEFAULT = new TorchNoiseConfig(null, null, TorchCpuKernel.AVX2);
 
     /**
-     * @throws IllegalArgumentException if both a seed and sample seeds are given
+     * @throws IllegalArgumentException if both a seed and sample seeds are given, or sample seeds are an
+     *                                  empty list
      */
     public TorchNoiseConfig {
+        if (sampleSeeds != null && sampleSeeds.isEmpty()) {
+            throw new IllegalArgumentException("sampleSeeds is empty: give one seed per sample, or leave the field out");
+        }
         sampleSeeds = sampleSeeds == null ? List.of() : List.copyOf(sampleSeeds);
         kernel = kernel == null ? TorchCpuKernel.AVX2 : kernel;
         if (seed != null && !sampleSeeds.isEmpty()) {
@@ -39,7 +44,7 @@ public record TorchNoiseConfig(
 
     /** A configuration that fixes the run's seed. */
     public static TorchNoiseConfig withSeed(long seed) {
-        return new TorchNoiseConfig(seed, List.of(), TorchCpuKernel.AVX2);
+        return new TorchNoiseConfig(seed, null, TorchCpuKernel.AVX2);
     }
 
     /** A configuration that fixes one seed per sample. */
@@ -56,7 +61,7 @@ public record TorchNoiseConfig(
 
     /** This configuration with another kernel. */
     public TorchNoiseConfig withKernel(TorchCpuKernel k) {
-        return new TorchNoiseConfig(seed, sampleSeeds, Objects.requireNonNull(k, "kernel"));
+        return new TorchNoiseConfig(seed, sampleSeeds.isEmpty() ? null : sampleSeeds, Objects.requireNonNull(k, "kernel"));
     }
 
     /** Whether the seed or the sample seeds replace the run's. */

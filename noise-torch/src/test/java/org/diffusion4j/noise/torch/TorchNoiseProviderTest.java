@@ -123,6 +123,8 @@ class TorchNoiseProviderTest {
         assertThatThrownBy(() -> noise("{\"kernel\": \"avx512\"}"))
                 .isInstanceOf(PluginConfigException.class).hasMessageContaining("/kernel")
                 .hasMessageContaining("avx2").hasMessageContaining("default");
+        assertThatThrownBy(() -> noise("{\"sampleSeeds\": []}"))
+                .isInstanceOf(PluginConfigException.class).hasMessageContaining("sampleSeeds is empty");
         assertThatThrownBy(() -> noise("{\"seed\": 1, \"sampleSeeds\": [1]}"))
                 .isInstanceOf(PluginConfigException.class).hasMessageContaining("not both");
     }
@@ -133,6 +135,8 @@ class TorchNoiseProviderTest {
         assertThat(TorchNoiseConfig.DEFAULT.overridesSeeds()).isFalse();
         assertThat(TorchNoiseConfig.withSampleSeeds(1, 2).sampleSeeds()).containsExactly(1L, 2L);
         assertThat(TorchNoiseConfig.DEFAULT.withKernel(TorchCpuKernel.DEFAULT).kernel()).isEqualTo(TorchCpuKernel.DEFAULT);
+        assertThat(TorchNoiseConfig.withSampleSeeds(3).withKernel(TorchCpuKernel.DEFAULT).sampleSeeds()).containsExactly(3L);
+        assertThat(TorchNoiseConfig.DEFAULT.sampleSeeds()).isEmpty();
         assertThatThrownBy(TorchNoiseConfig::withSampleSeeds).isInstanceOf(IllegalArgumentException.class);
     }
 }
