@@ -10,8 +10,6 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.diffusion4j.api.ClassifierGradient;
-import org.diffusion4j.api.NoisePredictor;
 import org.diffusion4j.api.spi.Backend;
 import org.diffusion4j.api.spi.Capability;
 import org.diffusion4j.api.spi.ModelSpec;
@@ -124,13 +122,13 @@ public final class OnnxBackend implements Backend {
         return new OnnxClassifierGradient(load(spec, ModelBinding.Role.CLASSIFIER));
     }
 
-    /** Loads a predictor from a file with options (a shortcut for {@link #loadPredictor(ModelSpec)}). */
-    public NoisePredictor loadPredictor(java.nio.file.Path file, Map<String, ?> options) {
+    /** Loads an ε-predicting model from a file with options (a shortcut for {@link #loadPredictor(ModelSpec)}). */
+    public OnnxNoisePredictor loadPredictor(java.nio.file.Path file, Map<String, ?> options) {
         return loadPredictor(new ModelSpec(file, org.diffusion4j.api.PredictionType.EPSILON, Map.copyOf(options)));
     }
 
     /** Loads a classifier gradient from a file with options. */
-    public ClassifierGradient loadClassifier(java.nio.file.Path file, Map<String, ?> options) {
+    public OnnxClassifierGradient loadClassifier(java.nio.file.Path file, Map<String, ?> options) {
         return loadClassifier(new ModelSpec(file, org.diffusion4j.api.PredictionType.EPSILON, Map.copyOf(options)));
     }
 
