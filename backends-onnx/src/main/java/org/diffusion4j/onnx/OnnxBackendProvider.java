@@ -29,7 +29,7 @@ public final class OnnxBackendProvider implements BackendProvider<OnnxConfig> {
     /** Below djl (which can also train and differentiate), above the pure-Java backend. */
     @Override
     public int rank() {
-        return 10;
+        return 5;
     }
 
     @Override
