@@ -86,7 +86,7 @@ public final class OnnxBenchmark {
     }
 
     private static int iterations(int batch) {
-        return Math.max(5, 400 / batch);
+        return Math.max(20, 2000 / batch);
     }
 
     /** Median over {@code rounds} of the mean time (ms) of {@code n} calls, after a warm-up round. */
