@@ -64,28 +64,34 @@ final class ModelBinder {
             problems.add(path + "/type", sources.unknown(type.asText()));
             return Optional.empty();
         }
+        ModelSourceProvider<?> provider = p.get();
+        return strict(provider.configType(), o, path, "model source '" + provider.id() + "'", problems)
+                .map(c -> new Bound(provider, c, o, path));
+    }
+
+    /** Binds {@code o} minus {@code type} to {@code type} strictly; problems get paths under {@code path}. */
+    static Optional<Object> strict(Class<?> type, ObjectNode o, String path, String what, Problems problems) {
         ObjectNode cfg = o.deepCopy();
         cfg.remove("type");
-        ModelSourceProvider<?> provider = p.get();
         try {
-            return Optional.of(new Bound(provider, STRICT.treeToValue(cfg, provider.configType()), o, path));
+            return Optional.of(STRICT.treeToValue(cfg, type));
         } catch (UnrecognizedPropertyException e) {
             List<String> known = e.getKnownPropertyIds() == null ? List.of()
                     : e.getKnownPropertyIds().stream().map(String::valueOf).sorted().collect(Collectors.toList());
             problems.add(path + pointer(e), "unknown field '" + e.getPropertyName() + "'" + Names.didYouMean(e.getPropertyName(), known)
-                    + "; allowed fields of model source '" + provider.id() + "': type, " + String.join(", ", known));
+                    + "; allowed fields of " + what + ": type, " + String.join(", ", known));
         } catch (MismatchedInputException e) {
             String rel = pointer(e);
             problems.add(path + rel, e.getTargetType() == null ? e.getOriginalMessage()
                     : "expected " + PluginBinder.typeName(e.getTargetType()) + ", got " + Json.describe(cfg.at(rel))
-                            + " (in model source '" + provider.id() + "')");
+                            + " (in " + what + ")");
         } catch (JsonMappingException e) {
             Throwable root = e;
             while (root.getCause() != null && root.getCause() != root) {
                 root = root.getCause();
             }
             String msg = root instanceof IllegalArgumentException ? root.getMessage() : e.getOriginalMessage();
-            problems.add(path + pointer(e), msg + " (in model source '" + provider.id() + "')");
+            problems.add(path + pointer(e), msg + " (in " + what + ")");
         } catch (JsonProcessingException e) {
             problems.add(path, e.getOriginalMessage());
         }

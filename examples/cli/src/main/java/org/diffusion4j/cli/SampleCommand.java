@@ -1,0 +1,205 @@
+package org.diffusion4j.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.diffusion4j.api.tensor.Shape;
+import org.diffusion4j.api.tensor.Tensor;
+import org.diffusion4j.pipeline.Json;
+import org.diffusion4j.pipeline.OutputSpec;
+import org.diffusion4j.pipeline.PipelineConfigException;
+import org.diffusion4j.pipeline.PipelineOptions;
+import org.diffusion4j.pipeline.SampleSet;
+import org.diffusion4j.pipeline.SamplingPipeline;
+import org.diffusion4j.pipeline.SamplingResult;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code sample}: runs a sampling document and writes one PNG per variant (an image grid, rows =
+ * labels, columns = samples; a scatter plot plus CSV for 2-D vectors), each carrying its provenance in
+ * iTXt chunks, and a JSON report. {@code --from-image} reruns the document stored in such a PNG.
+ */
+@Command(name = "sample", mixinStandardHelpOptions = true,
+        description = {"Sample with a JSON run document and write PNG grids and a JSON report.",
+            "Every PNG carries the resolved document, seed, backend and model hash (iTXt chunks 'diffusion4j:*'),",
+            "so '--from-image' regenerates it from the image alone."})
+final class SampleCommand implements Callable<Integer> {
+    static final String CONFIG_KEY = "diffusion4j:config";
+
+    @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "the sampling document (JSON)")
+    Path config;
+
+    @Option(names = "--from-image", paramLabel = "PNG", description = "rerun the document stored in a PNG written by sample")
+    Path image;
+
+    @Option(names = {"-o", "--out"}, paramLabel = "DIR", description = "output folder (default: the document's output.dir)")
+    Path out;
+
+    @Option(names = {"-q", "--quiet"}, description = "no progress and no summary")
+    boolean quiet;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws IOException {
+        if ((config == null) == (image == null)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "give exactly one of --config and --from-image");
+        }
+        JsonNode doc;
+        PipelineOptions o = PipelineOptions.defaults();
+        if (config != null) {
+            doc = Json.read(config);
+            o = o.withBaseDirectory(config.toAbsolutePath().getParent()).withSource(config.toString());
+        } else {
+            String text = Png.readText(image).get(CONFIG_KEY);
+            if (text == null) {
+                throw new PipelineConfigException(image.toString(), "", "the image has no '" + CONFIG_KEY + "' text chunk;"
+                        + " only PNGs written by 'diffusion4j sample' can be rerun");
+            }
+            doc = Json.parse(text, image + " (" + CONFIG_KEY + ")");
+            o = o.withBaseDirectory(image.toAbsolutePath().getParent()).withSource(image.toString());
+        }
+        SamplingPipeline pipeline = SamplingPipeline.fromJson(doc, o);
+        OutputSpec output = pipeline.spec().output();
+        Path dir = out != null ? out : Path.of(output.dir());
+        PrintWriter log = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        java.io.PrintStream progressStream = new java.io.PrintStream(new java.io.OutputStream() {
+            @Override
+            public void write(int b) {
+                err.write(b);
+            }
+
+            @Override
+            public void flush() {
+                err.flush();
+            }
+        }, true, StandardCharsets.UTF_8);
+        ProgressReporter progress = new ProgressReporter(progressStream, System.console() != null, 2000);
+        CountDownLatch done = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            progress.cancel();
+            try {
+                done.await(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "diffusion4j-cancel");
+        Runtime.getRuntime().addShutdownHook(hook);
+        AtomicOutput files = new AtomicOutput();
+        long t0 = System.nanoTime();
+        try {
+            SamplingResult r = pipeline.sample(quiet ? org.diffusion4j.pipeline.PipelineListener.NONE : progress);
+            ArrayNode setsReport = Json.MAPPER.createArrayNode();
+            for (SampleSet s : r.sets()) {
+                String base = output.name() + (r.sets().size() > 1 ? "-" + s.label().replaceAll("[^A-Za-z0-9._=-]", "_") : "");
+                ObjectNode resolved = absolutePaths(s.resolvedConfig(), o.baseDirectory());
+                Map<String, String> text = new LinkedHashMap<>();
+                text.put(CONFIG_KEY, Json.write(resolved));
+                text.put("diffusion4j:seed", String.valueOf(resolved.path("seed").asLong(0)));
+                text.put("diffusion4j:backend", r.backend() + " " + r.backendVersion() + " on " + r.device());
+                r.provenance().forEach((k, v) -> text.put("diffusion4j:" + k, v));
+                text.put("Software", "diffusion4j " + Main.version());
+                Tensor x = s.samples();
+                Shape sample = x.shape().sampleShape();
+                Path png = dir.resolve(base + ".png");
+                if (Png.isImage(sample)) {
+                    files.write(png, os -> Png.write(Png.grid(x, s.rows(), s.columns(), output), text, os));
+                } else {
+                    files.write(png, os -> Png.write(Png.scatter(x, s.rows(), s.columns()), text, os));
+                    files.writeString(dir.resolve(base + ".csv"), csv(s));
+                }
+                ObjectNode sr = setsReport.addObject();
+                sr.put("label", s.label());
+                s.sweepValue().ifPresent(v -> sr.set("sweepValue", v));
+                sr.put("image", png.toString());
+                sr.put("seconds", s.time().toNanos() / 1e9);
+                sr.set("resolvedConfig", resolved);
+            }
+            ObjectNode report = Json.object();
+            report.put("command", "sample");
+            report.put("status", "ok");
+            report.put("finished", Instant.now().toString());
+            report.set("config", pipeline.toJson());
+            report.put("seed", pipeline.spec().seed());
+            ObjectNode be = report.putObject("backend");
+            be.put("id", r.backend());
+            be.put("version", r.backendVersion());
+            be.put("device", r.device());
+            report.set("model", Json.tree(r.provenance()));
+            ObjectNode versions = report.putObject("versions");
+            versions.put("diffusion4j", Main.version());
+            versions.put("java", System.getProperty("java.version"));
+            versions.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
+            r.versions().forEach(versions::put);
+            ObjectNode timings = report.putObject("timings");
+            timings.put("loadSeconds", r.loadTime().toNanos() / 1e9);
+            timings.put("totalSeconds", (System.nanoTime() - t0) / 1e9);
+            report.set("sets", setsReport);
+            ArrayNode outs = report.putArray("outputs");
+            files.written().forEach(p -> outs.add(p.toString()));
+            Path reportFile = dir.resolve(output.name() + "-report.json");
+            outs.add(reportFile.toString());
+            files.writeString(reportFile, Json.write(report));
+            if (!quiet) {
+                for (Path p : files.written()) {
+                    log.println("wrote " + p);
+                }
+            }
+            return Main.OK;
+        } finally {
+            done.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException e) {
+                // the JVM is already stopping
+            }
+        }
+    }
+
+    /** Model and scheduler-config file names made absolute, so the document runs from anywhere. */
+    static ObjectNode absolutePaths(ObjectNode resolved, Path base) {
+        ObjectNode r = resolved.deepCopy();
+        for (String ptr : new String[] {"/model", "/model/classifier", "/schedule"}) {
+            JsonNode n = r.at(ptr);
+            if (n instanceof ObjectNode on && on.path("file").isTextual()) {
+                on.put("file", base.resolve(on.get("file").asText()).toAbsolutePath().normalize().toString());
+            }
+        }
+        return r;
+    }
+
+    private static String csv(SampleSet s) {
+        StringBuilder sb = new StringBuilder();
+        int d = s.samples().shape().get(1);
+        sb.append("row,label,column");
+        for (int j = 0; j < d; j++) {
+            sb.append(",x").append(j);
+        }
+        sb.append('\n');
+        float[] x = s.samples().toFloatArray();
+        for (int i = 0; i < s.rows() * s.columns(); i++) {
+            Integer label = s.labels().get(i / s.columns());
+            sb.append(i / s.columns()).append(',').append(label == null ? "" : label).append(',').append(i % s.columns());
+            for (int j = 0; j < d; j++) {
+                sb.append(',').append(String.format(Locale.ROOT, "%.6g", x[i * d + j]));
+            }
+            sb.append('\n');
+        }
+        return sb.toString();
+    }
+}

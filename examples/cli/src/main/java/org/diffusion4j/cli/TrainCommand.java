@@ -1,0 +1,133 @@
+package org.diffusion4j.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.diffusion4j.pipeline.Json;
+import org.diffusion4j.pipeline.PipelineOptions;
+import org.diffusion4j.pipeline.TrainingPipeline;
+import org.diffusion4j.pipeline.spi.TrainerProvider;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code train}: runs a training document; writes the trainer's checkpoints, {@code losses.csv}, a
+ * {@code loss.png} plot, {@code sample.json} (a sampling document for the trained model) and
+ * {@code train-report.json}.
+ */
+@Command(name = "train", mixinStandardHelpOptions = true,
+        description = {"Train with a JSON training document: checkpoints, loss CSV and plot, a sampling document and a report."})
+final class TrainCommand implements Callable<Integer> {
+    @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE", description = "the training document (JSON)")
+    Path config;
+
+    @Option(names = {"-o", "--out"}, paramLabel = "DIR", description = "output folder (default: the document's output.dir)")
+    Path out;
+
+    @Option(names = {"-q", "--quiet"}, description = "no progress and no summary")
+    boolean quiet;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        JsonNode doc = Json.read(config);
+        PipelineOptions o = PipelineOptions.defaults().withBaseDirectory(config.toAbsolutePath().getParent()).withSource(config.toString());
+        TrainingPipeline t = TrainingPipeline.fromJson(doc, o);
+        Path dir = out != null ? out : Path.of(t.outputDir());
+        PrintWriter log = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        AtomicBoolean cancelled = new AtomicBoolean();
+        Thread hook = new Thread(() -> cancelled.set(true), "diffusion4j-cancel");
+        Runtime.getRuntime().addShutdownHook(hook);
+        long t0 = System.nanoTime();
+        boolean terminal = System.console() != null;
+        TrainerProvider.TrainListener listener = new TrainerProvider.TrainListener() {
+            long last = System.nanoTime();
+
+            @Override
+            public void onStep(long step, long steps, double loss) {
+                if (quiet) {
+                    return;
+                }
+                long now = System.nanoTime();
+                double elapsed = (now - t0) / 1e9;
+                double rate = step / Math.max(elapsed, 1e-9);
+                String line = String.format(Locale.ROOT, "step %d/%d  loss %.4f  %.1f steps/s  ETA %s", step, steps, loss, rate,
+                        ProgressReporter.time((steps - step) / Math.max(rate, 1e-9)));
+                if (terminal) {
+                    err.print("\r" + line + (step == steps ? "\n" : ""));
+                    err.flush();
+                } else if (now - last > 2_000_000_000L || step == steps) {
+                    last = now;
+                    err.println(line);
+                }
+            }
+
+            @Override
+            public boolean cancelled() {
+                return cancelled.get();
+            }
+        };
+        try {
+            TrainerProvider.TrainResult r = t.train(dir, listener);
+            AtomicOutput files = new AtomicOutput();
+            StringBuilder csv = new StringBuilder("step,loss\n");
+            for (int i = 0; i < r.losses().size(); i++) {
+                csv.append(i + 1).append(',').append(String.format(Locale.ROOT, "%.6g", r.losses().get(i))).append('\n');
+            }
+            files.writeString(dir.resolve("losses.csv"), csv.toString());
+            files.write(dir.resolve("loss.png"), os -> Png.write(Png.lossPlot(r.losses()), Map.of("diffusion4j:config", Json.write(doc),
+                    "Software", "diffusion4j " + Main.version()), os));
+            int classes = r.model().path("weights").size();
+            ObjectNode sampling = t.samplingDocument(r, classes);
+            if (sampling.path("model").path("file").isTextual()) {
+                ((ObjectNode) sampling.get("model")).put("file", dir.toAbsolutePath().relativize(
+                        Path.of(sampling.get("model").get("file").asText()).toAbsolutePath()).toString());
+            }
+            sampling.putObject("output").put("dir", dir.resolve("samples").toString()).put("name", "samples");
+            files.writeString(dir.resolve("sample.json"), Json.write(sampling));
+            ObjectNode report = Json.object();
+            report.put("command", "train");
+            report.put("status", "ok");
+            report.put("finished", Instant.now().toString());
+            report.set("config", t.toJson());
+            report.put("seed", t.seed());
+            report.put("trainer", t.trainer().id() + " " + t.trainer().version());
+            report.put("steps", t.steps());
+            report.put("finalLoss", r.losses().isEmpty() ? Double.NaN : r.losses().get(r.losses().size() - 1));
+            report.put("checkpoint", String.valueOf(r.checkpoint()));
+            report.putObject("timings").put("totalSeconds", (System.nanoTime() - t0) / 1e9);
+            ObjectNode versions = report.putObject("versions");
+            versions.put("diffusion4j", Main.version());
+            versions.put("java", System.getProperty("java.version"));
+            ArrayNode outs = report.putArray("outputs");
+            outs.add(String.valueOf(r.checkpoint()));
+            files.written().forEach(p -> outs.add(p.toString()));
+            Path rep = dir.resolve("train-report.json");
+            outs.add(rep.toString());
+            files.writeString(rep, Json.write(report));
+            if (!quiet) {
+                log.println("checkpoint " + r.checkpoint());
+                files.written().forEach(p -> log.println("wrote " + p));
+                log.println("sample it: diffusion4j sample --config " + dir.resolve("sample.json"));
+            }
+            return Main.OK;
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException e) {
+                // stopping
+            }
+        }
+    }
+}

@@ -1,0 +1,41 @@
+package org.diffusion4j.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.diffusion4j.pipeline.ConfigProblem;
+import org.diffusion4j.pipeline.Json;
+import org.diffusion4j.pipeline.PipelineConfigException;
+import org.diffusion4j.pipeline.PipelineOptions;
+import org.diffusion4j.pipeline.SamplingPipeline;
+import org.diffusion4j.pipeline.TrainingPipeline;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code validate}: checks a sampling or training document without running it. */
+@Command(name = "validate", mixinStandardHelpOptions = true,
+        description = {"Check a sampling or training document: every problem with its JSON path, nothing is run.",
+            "Exit code 0 when valid, 2 when not."})
+final class ValidateCommand implements Callable<Integer> {
+    @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE", description = "the run document (JSON)")
+    Path config;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        JsonNode doc = Json.read(config);
+        PipelineOptions o = PipelineOptions.defaults().withBaseDirectory(config.toAbsolutePath().getParent())
+                .withSource(config.toString());
+        boolean train = TrainingPipeline.isTrainingDocument(doc);
+        List<ConfigProblem> problems = train ? TrainingPipeline.check(doc, o) : SamplingPipeline.check(doc, o);
+        if (!problems.isEmpty()) {
+            throw new PipelineConfigException(config.toString(), problems);
+        }
+        spec.commandLine().getOut().println(config + ": valid " + (train ? "training" : "sampling") + " document");
+        return Main.OK;
+    }
+}

@@ -1,0 +1,210 @@
+package org.diffusion4j.pipeline;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.diffusion4j.api.Schedule;
+import org.diffusion4j.api.spi.PluginKind;
+import org.diffusion4j.pipeline.spi.TrainerProvider;
+import org.diffusion4j.pipeline.train.Trainers;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A training run resolved from its document:
+ * <pre>{@code
+ * {"trainer": {"type": "mixture-fit", ...}, "schedule": {"type": "linear"}, "steps": 2000, "seed": 0,
+ *  "output": {"dir": "runs/demo", "checkpointEvery": 500}}
+ * }</pre>
+ * The trainer is found among the {@link TrainerProvider}s and its configuration bound strictly; the
+ * schedule through the plugin registry. Problems are reported as for sampling documents.
+ */
+public final class TrainingPipeline {
+    static final Set<String> FIELDS = new LinkedHashSet<>(List.of("$schema", "version", "description", "trainer", "schedule",
+            "steps", "seed", "output"));
+    static final Set<String> OUTPUT_FIELDS = new LinkedHashSet<>(List.of("dir", "checkpointEvery"));
+
+    private final ObjectNode doc;
+    private final TrainerProvider<?> provider;
+    private final Object config;
+    private final Schedule schedule;
+    private final long steps;
+    private final long seed;
+    private final String outputDir;
+    private final long checkpointEvery;
+
+    private TrainingPipeline(ObjectNode doc, TrainerProvider<?> provider, Object config, Schedule schedule, long steps, long seed,
+            String outputDir, long checkpointEvery) {
+        this.doc = doc;
+        this.provider = provider;
+        this.config = config;
+        this.schedule = schedule;
+        this.steps = steps;
+        this.seed = seed;
+        this.outputDir = outputDir;
+        this.checkpointEvery = checkpointEvery;
+    }
+
+    /** True for a training document (it has a {@code trainer}). */
+    public static boolean isTrainingDocument(JsonNode doc) {
+        return doc.isObject() && doc.has("trainer");
+    }
+
+    /** Every problem of a training document; empty when valid. */
+    public static List<ConfigProblem> check(JsonNode doc, PipelineOptions o) {
+        Problems p = new Problems();
+        resolve(doc, o, Trainers.load(), p);
+        return p.list();
+    }
+
+    /** The pipeline of a training document, with the trainers on the class path. */
+    public static TrainingPipeline fromJson(JsonNode doc, PipelineOptions o) {
+        return fromJson(doc, o, Trainers.load());
+    }
+
+    /** The pipeline of a training document with the given trainers. */
+    public static TrainingPipeline fromJson(JsonNode doc, PipelineOptions o, Trainers trainers) {
+        Problems p = new Problems();
+        TrainingPipeline t = resolve(doc, o, trainers, p);
+        p.throwIfAny(o.source());
+        if (t == null) {
+            throw new IllegalStateException("unresolved training pipeline without a recorded problem");
+        }
+        return t;
+    }
+
+    private static @Nullable TrainingPipeline resolve(JsonNode doc, PipelineOptions o, Trainers trainers, Problems p) {
+        Fields f = Fields.of(doc, "", p, "a training document");
+        if (!f.valid()) {
+            return null;
+        }
+        f.allow(FIELDS);
+        f.string("$schema");
+        f.string("description");
+        f.integer("version", SampleSpec.VERSION, SampleSpec.VERSION);
+        long steps = f.integer("steps", 1, Long.MAX_VALUE).orElse(0L);
+        f.require("steps", "the number of optimisation steps, e.g. 2000");
+        long seed = f.integer("seed", Long.MIN_VALUE, Long.MAX_VALUE).orElse(0L);
+        String dir = "runs/train";
+        long every = 0;
+        Optional<Fields> out = f.object("output", "the output settings");
+        if (out.isPresent()) {
+            out.get().allow(OUTPUT_FIELDS);
+            dir = out.get().nonBlank("dir").orElse(dir);
+            every = out.get().integer("checkpointEvery", 0, Long.MAX_VALUE).orElse(0L);
+        }
+        Object schedule = null;
+        if (f.require("schedule", "for example {\"type\": \"linear\", \"numTrainTimesteps\": 1000}")) {
+            PluginBinder b = new PluginBinder(o.registry(), p);
+            schedule = b.resolve(PluginKind.SCHEDULE, f.get("schedule").orElseThrow(), "/schedule",
+                    new org.diffusion4j.api.spi.PluginContext(o.registry(),
+                            java.util.Map.of(org.diffusion4j.pipeline.diffusers.DiffusersScheduleProvider.BASE_DIRECTORY, o.baseDirectory())))
+                    .orElse(null);
+        }
+        TrainerProvider<?> provider = null;
+        Object config = null;
+        if (f.require("trainer", "available trainers: " + String.join(", ", trainers.ids()))) {
+            JsonNode t = f.get("trainer").orElseThrow();
+            String known = "; available trainers: " + String.join(", ", trainers.ids());
+            if (!(t instanceof ObjectNode to)) {
+                p.add("/trainer", "expected a trainer object {\"type\": ...}, got " + Json.describe(t) + known);
+            } else if (!to.path("type").isTextual()) {
+                p.add("/trainer/type", "missing required field 'type' (a string)" + known);
+            } else {
+                String name = to.get("type").asText();
+                provider = trainers.find(name).orElse(null);
+                if (provider == null) {
+                    p.add("/trainer/type", "D4J-PLUGIN-UNKNOWN: no trainer named '" + name + "'" + Names.didYouMean(name, trainers.ids())
+                            + known);
+                } else {
+                    config = ModelBinder.strict(provider.configType(), to, "/trainer", "trainer '" + provider.id() + "'", p).orElse(null);
+                    if (config != null) {
+                        try {
+                            check(provider, config);
+                        } catch (IllegalArgumentException e) {
+                            p.add(PluginBinder.attribute("/trainer", to, e.getMessage()), e.getMessage() + " (in trainer '" + provider.id() + "')");
+                            config = null;
+                        }
+                    }
+                }
+            }
+        }
+        if (!p.isEmpty() || provider == null || config == null || schedule == null) {
+            return null;
+        }
+        return new TrainingPipeline(((ObjectNode) doc).deepCopy(), provider, config, (Schedule) schedule, steps, seed, dir, every);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <C> void check(TrainerProvider<C> p, Object c) {
+        p.check((C) c);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <C> TrainerProvider.Trainer create(TrainerProvider<C> p, Object c) {
+        return p.create((C) c);
+    }
+
+    /** The document as given. */
+    public ObjectNode toJson() {
+        return doc.deepCopy();
+    }
+
+    public TrainerProvider<?> trainer() {
+        return provider;
+    }
+
+    public long steps() {
+        return steps;
+    }
+
+    public long seed() {
+        return seed;
+    }
+
+    /** The output folder, as written in the document (relative to the working directory). */
+    public String outputDir() {
+        return outputDir;
+    }
+
+    /** Trains into {@code dir} (created when missing). */
+    public TrainerProvider.TrainResult train(Path dir, TrainerProvider.TrainListener listener) {
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create " + dir + ": " + e.getMessage(), e);
+        }
+        return create(provider, config).train(new TrainerProvider.TrainRequest(schedule, steps, seed, dir, checkpointEvery), listener);
+    }
+
+    /**
+     * A sampling document for the trained model: the same schedule, DDIM with 50 steps, one row per
+     * class and a classifier-free guidance sweep when the model is class-conditional.
+     */
+    public ObjectNode samplingDocument(TrainerProvider.TrainResult r, int numClasses) {
+        ObjectNode s = Json.object();
+        s.put("version", SampleSpec.VERSION);
+        s.put("description", "samples of the model trained by " + provider.id());
+        r.backend().ifPresent(b -> s.putObject("backend").put("type", b));
+        s.set("model", r.model().deepCopy());
+        s.set("schedule", doc.get("schedule").deepCopy());
+        s.putObject("sampler").put("type", "ddim").put("steps", 50);
+        if (numClasses > 0) {
+            s.putObject("guidance").put("type", "cfg").put("guidanceScale", 1.0);
+            var labels = s.putArray("labels");
+            for (int k = 0; k < numClasses; k++) {
+                labels.add(k);
+            }
+            s.put("samplesPerLabel", 8);
+            s.putObject("sweep").put("parameter", "/guidance/guidanceScale").putArray("values").add(1.0).add(3.0).add(5.0);
+        }
+        s.put("seed", seed);
+        return s;
+    }
+}
