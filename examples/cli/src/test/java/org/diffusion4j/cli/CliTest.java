@@ -60,6 +60,18 @@ class CliTest {
                 .containsPattern("ddim +\\S+ +rank 0 +(file:|jar:)");
     }
 
+    @Test
+    void aThirdPartyPluginJarIsListedAndUsableFromJson(@TempDir Path dir) throws IOException {
+        Run p = run("plugins");
+        assertThat(p.out()).containsPattern("dpmpp-2m +\\S+ +rank 0 +\\S*plugin-euler");
+        Path cfg = write(dir, "dpm.json", SMALL.replace("{\"type\": \"ddim\", \"steps\": 10}", "{\"type\": \"dpm-solver++\", \"steps\": 8}"));
+        Run s = run("sample", "--config", cfg.toString(), "--out", dir.resolve("out").toString(), "-q");
+        assertThat(s.code()).as(s.err()).isZero();
+        JsonNode report = Json.read(dir.resolve("out/mix-report.json"));
+        assertThat(report.at("/sets/0/resolvedConfig/sampler/type").asText()).isEqualTo("dpmpp-2m");
+        assertThat(report.at("/versions").toString()).contains("sampler:dpmpp-2m");
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"sample", "train", "validate", "plugins", "schema"})
     void everyCommandHasHelp(String command) {
