@@ -18,6 +18,7 @@ import org.diffusion4j.api.Timestep;
 import org.diffusion4j.api.noise.SdkNoise;
 import org.diffusion4j.djl.DjlRuntime;
 import org.diffusion4j.djl.data.ImageDataset;
+import org.diffusion4j.djl.nn.Ops;
 import org.diffusion4j.djl.train.AdamW;
 import org.diffusion4j.djl.train.DataOrder;
 import org.diffusion4j.djl.train.ProgressListener;
@@ -133,7 +134,7 @@ public final class ClassifierTrainer implements AutoCloseable {
             NDArray loss;
             try (GradientCollector gc = engine.newGradientCollector()) {
                 NDArray logits = model.forward(call, xa, times, true);
-                loss = LogProbGradient.selectedLogProb(call, logits, y).mul(-1f / b); // cross-entropy
+                loss = Ops.scale(LogProbGradient.selectedLogProb(call, logits, y), -1f / b); // cross-entropy
                 gc.backward(loss);
             }
             double l = loss.getFloat();

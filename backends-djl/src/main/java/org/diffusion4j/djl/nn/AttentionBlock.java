@@ -46,7 +46,7 @@ public final class AttentionBlock extends AbstractBlock {
         NDArray q = t.get(":,0");
         NDArray k = t.get(":,1");
         NDArray v = t.get(":,2");
-        NDArray w = q.transpose(0, 1, 3, 2).matMul(k).mul((float) (1 / Math.sqrt(d))).softmax(-1); // [B, h, n, n]
+        NDArray w = Ops.scale(q.transpose(0, 1, 3, 2).matMul(k), (float) (1 / Math.sqrt(d))).softmax(-1); // [B, h, n, n]
         NDArray o = v.matMul(w.transpose(0, 1, 3, 2)).reshape(s); // [B, h, d, n] -> [B, C, H, W]
         return new NDList(x.add(Layers.call(proj, ps, o, training)));
     }

@@ -16,7 +16,17 @@ public final class Ops {
 
     /** SiLU (swish with β = 1): x · sigmoid(x). */
     public static NDArray silu(NDArray x) {
-        return Activation.swish(x, 1f);
+        return x.mul(Activation.sigmoid(x));
+    }
+
+    /**
+     * {@code x · s} for a scalar s, safe under autograd. DJL's {@code mul(Number)} wraps s in a temporary
+     * array over a Java direct buffer and closes it at once; when a gradient collector is open PyTorch
+     * saves that array for the backward pass, which may then read freed memory after a garbage
+     * collection. Here s becomes an array of {@code x}'s manager, alive until the call's scope closes.
+     */
+    public static NDArray scale(NDArray x, float s) {
+        return x.mul(x.getManager().create(s));
     }
 
     /**

@@ -100,8 +100,7 @@ public record Checkpoint(String kind, ObjectNode meta, Map<String, Map<String, f
      */
     public static Checkpoint read(Path file) throws IOException {
         try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 16))) {
-            byte[] magic = new byte[MAGIC.length];
-            in.readFully(magic);
+            byte[] magic = in.readNBytes(MAGIC.length);
             if (!java.util.Arrays.equals(magic, MAGIC)) {
                 throw new IOException(file + " is not a diffusion4j checkpoint (expected the magic D4JCKPT1)");
             }

@@ -70,6 +70,7 @@ public final class Trainer implements AutoCloseable {
     private final List<Float> losses = new ArrayList<>();
     private long step;
     private double smoothed = Double.NaN;
+    private int lastDropped;
 
     private Trainer(UNetModel model, TrainerConfig config, Schedule schedule, ImageDataset data) {
         UNetConfig uc = model.config();
@@ -157,6 +158,11 @@ public final class Trainer implements AutoCloseable {
         return List.copyOf(losses);
     }
 
+    /** How many labels of the last step's batch were replaced by the null class. */
+    public int lastDropped() {
+        return lastDropped;
+    }
+
     /** The learning rate of step {@code n} (0-based): η · min(1, (n + 1)/warmup). */
     public double learningRate(long n) {
         int w = config.warmupSteps();
@@ -210,11 +216,7 @@ public final class Trainer implements AutoCloseable {
         float[] eps = new float[b * per];
         rng.fill(eps, 0, eps.length);
         if (uc.conditional()) {
-            for (int i = 0; i < b; i++) {
-                if (rng.nextUniform() < config.pUncond()) {
-                    classes[i] = uc.numClasses(); // the null class ∅
-                }
-            }
+            lastDropped = ConditionDropout.apply(classes, config.pUncond(), uc.numClasses(), rng);
         }
         double lr = learningRate(step);
         double loss = DjlRuntime.withAutograd(() -> runStep(x0, eps, times, alpha, sigma, cx0, ceps, weight, classes, lr));

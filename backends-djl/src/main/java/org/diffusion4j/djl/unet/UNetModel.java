@@ -14,6 +14,7 @@ import org.diffusion4j.api.Conditions;
 import org.diffusion4j.djl.DjlRuntime;
 import org.diffusion4j.djl.nn.Ops;
 import org.diffusion4j.djl.nn.Weights;
+import org.diffusion4j.djl.tensor.DjlTensorFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -99,8 +100,8 @@ public final class UNetModel implements AutoCloseable {
         int b = Math.toIntExact(x.getShape().get(0));
         Shape expected = new Shape(b, config.imageChannels(), config.imageSize(), config.imageSize());
         if (!x.getShape().equals(expected)) {
-            throw new IllegalArgumentException("UNet input has shape " + x.getShape() + "; this network takes "
-                    + expected + " ([B, channels, size, size])");
+            throw new IllegalArgumentException("UNet input has shape " + DjlTensorFactory.sdkShape(x.getShape())
+                    + "; this network takes " + DjlTensorFactory.sdkShape(expected) + " ([B, channels, size, size])");
         }
         double[] t = new double[b];
         for (int i = 0; i < b; i++) {
@@ -142,7 +143,7 @@ public final class UNetModel implements AutoCloseable {
                         + k + " classes [0, " + k + ") plus the null class");
             }
             if (idx[i] == k && !conditions.get(i).isUnconditional()) {
-                throw new IllegalArgumentException("condition " + i + " is class " + k + ", outside [0, " + k
+                throw new IllegalArgumentException("condition " + i + " is class " + k + ", outside the " + k + " classes [0, " + k
                         + "); use Condition.none() for the null class");
             }
         }
