@@ -10,7 +10,9 @@ import org.diffusion4j.api.tensor.Tensor;
  * <p>A functional interface, so a Java or Kotlin lambda is a predictor (of ε by default):
  * <pre>{@code NoisePredictor p = (x, t, c) -> x.times(t.sigma());}</pre>
  * Implementations must be safe to call from several threads at once, or say otherwise in their
- * documentation.
+ * documentation. The input {@code x} is lent for the duration of the call: a sampler may reuse its
+ * storage for a later state once the call has returned, so copy it ({@link Tensor#toFloatArray()}) to
+ * keep it.
  */
 @FunctionalInterface
 public interface NoisePredictor {

@@ -68,13 +68,14 @@ public final class SamplerRun {
         return noise.next(request.sampleShape(), request.tensors());
     }
 
-    /** Asks the guidance (and through it the model) for this step's prediction, and checks it. */
+    /** The listener of this run ({@link StepListener#NONE} when the caller gave none). */
+    public StepListener listener() {
+        return listener;
+    }
+
+    /** Asks the guidance (and through it the model) for this step's prediction. */
     public Guided guide(Tensor x, Step step) {
         Guided g = request.guidance().guide(new GuidanceContext(x, step, request.conditions(), request.predictor()));
-        if (!g.prediction().value().allFinite()) {
-            throw new IllegalStateException("sampler '" + samplerName + "', step " + step.index() + " (model time "
-                    + step.current().modelTime() + "): the model's prediction contains NaN or infinite values");
-        }
         if (g.meanShift().isPresent() && !request.guidance().usesMeanShift()) {
             throw new IllegalStateException("guidance '" + request.guidance().describe()
                     + "' returned a mean shift but does not declare usesMeanShift()");
@@ -82,13 +83,38 @@ public final class SamplerRun {
         return g;
     }
 
-    /** Reports a finished step to the listener, then honours a cancellation. */
+    /** The error for a state with NaN or infinite values after {@code step}. */
+    public IllegalStateException nonFinite(Step step) {
+        return new IllegalStateException("sampler '" + samplerName + "', step " + step.index() + " (model time "
+                + step.current().modelTime() + "): the state contains NaN or infinite values; the model's prediction"
+                + " there was not finite, or the update overflowed");
+    }
+
+    /** The error for a final sample with NaN or infinite values, when the steps were not checked one by one. */
+    public IllegalStateException nonFiniteResult() {
+        return new IllegalStateException("sampler '" + samplerName + "': the sample contains NaN or infinite values; the"
+                + " model's predictions became non-finite at some step (sample with a StepListener to have every step"
+                + " checked and the first bad one named)");
+    }
+
+    /**
+     * Checks the new state for NaN/∞, reports the finished step to the listener, then honours a
+     * cancellation.
+     */
     public void completed(Step step, Tensor state, Tensor predictedSample) {
         completed(step, state, () -> predictedSample);
     }
 
-    /** Reports a finished step whose x̂0 is computed only if the listener asks for it. */
+    /** {@link #completed(Step, Tensor, Tensor)} with x̂0 computed only if the listener asks for it. */
     public void completed(Step step, Tensor state, java.util.function.Supplier<Tensor> predictedSample) {
+        if (!state.allFinite()) {
+            throw nonFinite(step);
+        }
+        completedChecked(step, state, predictedSample);
+    }
+
+    /** Like {@link #completed(Step, Tensor, java.util.function.Supplier)} for a state the sampler already checked. */
+    public void completedChecked(Step step, Tensor state, java.util.function.Supplier<Tensor> predictedSample) {
         if (listener == StepListener.NONE) {
             return;
         }

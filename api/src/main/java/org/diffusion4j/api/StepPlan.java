@@ -32,6 +32,24 @@ public final class StepPlan implements Iterable<Step> {
         return new StepPlan(List.copyOf(s));
     }
 
+    /**
+     * A plan from explicit steps, for trajectories that are not a chain of consecutive levels (for
+     * example diffusers' own previous-timestep rule). Steps must be indexed 0..n−1 with count n.
+     */
+    public static StepPlan of(List<Step> steps) {
+        if (steps.isEmpty()) {
+            throw new IllegalArgumentException("a step plan needs at least one step");
+        }
+        for (int i = 0; i < steps.size(); i++) {
+            Step s = steps.get(i);
+            if (s.index() != i || s.count() != steps.size()) {
+                throw new IllegalArgumentException("step " + i + " is numbered " + s.index() + " of " + s.count()
+                        + "; expected " + i + " of " + steps.size());
+            }
+        }
+        return new StepPlan(List.copyOf(steps));
+    }
+
     public int size() {
         return steps.size();
     }

@@ -45,6 +45,7 @@ public class DdimStepBenchmark {
     private Tensor x;
     private Tensor eps;
     private Step step;
+    private float[] dest;
     private float[] xs;
     private float[] es;
     private float a;
@@ -61,31 +62,45 @@ public class DdimStepBenchmark {
         x = SdkNoise.INSTANCE.open(1, dims[0]).next(s.sampleShape(), ArrayTensor.FACTORY);
         eps = SdkNoise.INSTANCE.open(2, dims[0]).next(s.sampleShape(), ArrayTensor.FACTORY);
         step = Schedules.linear(1000).plan(50).get(25);
+        dest = new float[s.intSize()];
         xs = x.toFloatArray();
         es = eps.toFloatArray();
         a = 0.97f;
         b = 0.03f;
     }
 
-    /** One DDIM step's non-model work, as {@link Ddim#sample} does it without x̂0 processing. */
+    /**
+     * One DDIM step's non-model work as {@link Ddim#sample} does it for pure-Java tensors without a
+     * listener (a middle step: no NaN check): x̂0 and ε̂ folded into one pass written into a run-owned buffer.
+     */
     @Benchmark
     public Tensor ddimStep() {
         Prediction pred = new Prediction(PredictionType.EPSILON, eps, x, step.current());
-        if (!pred.value().allFinite()) { // SamplerRun.guide checks every prediction
-            throw new IllegalStateException();
+        Ddim.stepInPlace(dest, pred, step, 0, null);
+        return ArrayTensor.wrap(dest, x.shape());
+    }
+
+    /** The same step allocating its result and checking it for NaN (the path taken with a listener). */
+    @Benchmark
+    public Tensor ddimStepAllocating() {
+        Prediction pred = new Prediction(PredictionType.EPSILON, eps, x, step.current());
+        Tensor next = Ddim.fusedStep(pred, step, 0, null);
+        if (!next.allFinite()) {
+            throw new IllegalStateException("non-finite");
         }
-        return Ddim.fusedStep(pred, step, 0, null);
+        return next;
     }
 
     /** The same step with x̂0 formed explicitly (the path taken with clipping or thresholding, here without). */
     @Benchmark
     public Tensor ddimStepUnfused() {
         Prediction pred = new Prediction(PredictionType.EPSILON, eps, x, step.current());
-        if (!pred.value().allFinite()) {
-            throw new IllegalStateException();
-        }
         SampleProcessing.Estimates e = SampleProcessing.NONE.apply(pred);
-        return Ddim.step(e, step, 0, null);
+        Tensor next = Ddim.step(e, step, 0, null);
+        if (!next.allFinite()) {
+            throw new IllegalStateException("non-finite");
+        }
+        return next;
     }
 
     /** Component: the finiteness check alone. */

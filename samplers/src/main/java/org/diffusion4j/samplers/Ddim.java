@@ -9,6 +9,8 @@ import org.diffusion4j.api.Step;
 import org.diffusion4j.api.StepListener;
 import org.diffusion4j.api.StepPlan;
 import org.diffusion4j.api.Timestep;
+import org.diffusion4j.api.tensor.ArrayTensor;
+import org.diffusion4j.api.tensor.InPlace;
 import org.diffusion4j.api.tensor.Tensor;
 import org.jspecify.annotations.Nullable;
 
@@ -79,11 +81,32 @@ public final class Ddim implements Sampler {
         StepPlan plan = request.schedule().plan(steps);
         SamplerRun run = SamplerRun.start(request, plan, "ddim", false, listener);
         Tensor x = run.initialState();
+        // Pure-Java fast path: without a listener nobody can hold a past state, so two run-owned buffers
+        // take turns (the predictor only borrows its input) and each step is one fused pass. A NaN/∞ check
+        // costs 2–3 such passes on JDK 17 (the reduction does not vectorise), so this path checks the first
+        // step and the result; with a listener every step is checked.
+        boolean recycle = run.listener() == StepListener.NONE && processing.isNone();
+        float[][] buffers = new float[2][];
+        int turn = 0;
         for (Step step : plan) {
             Guided g = run.guide(x, step);
             Prediction p = g.prediction();
             Tensor noise = sigmaEta(step, eta) > 0 ? run.noise() : null;
-            if (processing.isNone()) {
+            if (recycle && x instanceof ArrayTensor ax && p.value() instanceof ArrayTensor out
+                    && (noise == null || noise instanceof ArrayTensor)) {
+                float[] dest = buffers[turn];
+                if (dest == null) {
+                    dest = new float[Math.toIntExact(ax.size())];
+                    buffers[turn] = dest;
+                }
+                stepInPlace(dest, p, step, eta, (ArrayTensor) noise);
+                x = ArrayTensor.wrap(dest, ax.shape());
+                turn ^= 1;
+                if ((step.index() == 0 || step.isLast()) && !x.allFinite()) {
+                    throw step.index() == 0 ? run.nonFinite(step) : run.nonFiniteResult();
+                }
+                run.completedChecked(step, x, p::sample);
+            } else if (processing.isNone()) {
                 x = fusedStep(p, step, eta, noise);
                 run.completed(step, x, p::sample);
             } else {
@@ -103,20 +126,45 @@ public final class Ddim implements Sampler {
      * @param noise z, required when σ_η &gt; 0
      */
     public static Tensor fusedStep(Prediction p, Step step, double eta, @Nullable Tensor noise) {
+        double[] c = fusedCoefficients(p, step, eta);
+        if (c[2] > 0) {
+            if (noise == null) {
+                throw new IllegalArgumentException("ddim step with eta > 0 needs noise");
+            }
+            return p.x().linear(c[0], p.value(), c[1], noise, c[2]);
+        }
+        return p.x().linear(c[0], p.value(), c[1]);
+    }
+
+    /**
+     * {@link #fusedStep} written into a caller-owned array in one pass, for pure-Java tensors.
+     *
+     * @param dest  receives x_prev; must not be held by anyone else
+     * @param noise z, required when σ_η &gt; 0
+     */
+    public static void stepInPlace(float[] dest, Prediction p, Step step, double eta, @Nullable ArrayTensor noise) {
+        if (!(p.x() instanceof ArrayTensor x) || !(p.value() instanceof ArrayTensor out)) {
+            throw new IllegalArgumentException("stepInPlace needs pure-Java tensors, got " + p.x().factory().name());
+        }
+        double[] c = fusedCoefficients(p, step, eta);
+        if (c[2] > 0) {
+            if (noise == null) {
+                throw new IllegalArgumentException("ddim step with eta > 0 needs noise");
+            }
+            InPlace.linear(dest, c[0], x, c[1], out, c[2], noise);
+        } else {
+            InPlace.linear(dest, c[0], x, c[1], out);
+        }
+    }
+
+    /** The coefficients (of x, of the model output, of z) of {@link #fusedStep}. */
+    static double[] fusedCoefficients(Prediction p, Step step, double eta) {
         double sEta = sigmaEta(step, eta);
         Timestep prev = step.previous();
         double d = Math.sqrt(Math.max(0, prev.sigmaSquared() - sEta * sEta));
         double[] a = p.type().sampleCoefficients(p.time());
         double[] e = p.type().epsilonCoefficients(p.time());
-        double cx = prev.alpha() * a[0] + d * e[0];
-        double co = prev.alpha() * a[1] + d * e[1];
-        if (sEta > 0) {
-            if (noise == null) {
-                throw new IllegalArgumentException("ddim step with eta > 0 needs noise");
-            }
-            return p.x().linear(cx, p.value(), co, noise, sEta);
-        }
-        return p.x().linear(cx, p.value(), co);
+        return new double[] {prev.alpha() * a[0] + d * e[0], prev.alpha() * a[1] + d * e[1], sEta};
     }
 
     /**

@@ -134,6 +134,37 @@ class SamplerPropertiesTest {
     }
 
     @Test
+    void theBufferRecyclingFastPathGivesBitIdenticalSamplesAndNeverTouchesTheCallersTensors() {
+        // without a listener DDIM recycles two run-owned buffers; with one it allocates every state
+        for (double eta : new double[] {0, 0.6}) {
+            Tensor x0 = MIX.sample(12, 4).x();
+            float[] before = x0.toFloatArray();
+            SampleRequest r = request(12, 21).initialState(x0).build();
+            Tensor fast = Samplers.ddim(30, eta).sample(r);
+            List<Tensor> states = new ArrayList<>();
+            Tensor slow = Samplers.ddim(30, eta).sample(r, e -> states.add(e.state()));
+            assertThat(fast.toFloatArray()).as("eta %s", eta).containsExactly(slow.toFloatArray());
+            assertThat(x0.toFloatArray()).containsExactly(before);
+            assertThat(states.get(states.size() - 1).toFloatArray()).containsExactly(slow.toFloatArray());
+            assertThat(states.get(0).toFloatArray()).isNotEqualTo(states.get(1).toFloatArray());
+        }
+    }
+
+    @Test
+    void nonFiniteModelOutputIsReportedWithOrWithoutAListener() {
+        org.diffusion4j.api.NoisePredictor nanLate = (x, t, c) -> t.modelTime() < 500 ? x.times(Double.NaN) : x.times(0.1);
+        assertThatThrownBy(() -> Samplers.ddim(20).sample(request(4, 0).predictor(nanLate).build()))
+                .hasMessageContaining("NaN or infinite").hasMessageContaining("StepListener");
+        assertThatThrownBy(() -> Samplers.ddim(20).sample(request(4, 0).predictor(nanLate).build(), e -> { }))
+                .hasMessageContaining("step 10 (model time 450.0)").hasMessageContaining("NaN or infinite");
+        org.diffusion4j.api.NoisePredictor nanFirst = (x, t, c) -> x.times(Double.POSITIVE_INFINITY);
+        assertThatThrownBy(() -> Samplers.ddim(20).sample(request(4, 0).predictor(nanFirst).build()))
+                .hasMessageContaining("step 0");
+        assertThatThrownBy(() -> Samplers.ddpm(20).sample(request(4, 0).predictor(nanLate).build()))
+                .hasMessageContaining("sampler 'ddpm', step 10");
+    }
+
+    @Test
     void listenerSeesEveryStepInOrderAndCanCancel() {
         List<Integer> seen = new ArrayList<>();
         Samplers.ddim(25).sample(request(3, 1).build(), e -> {

@@ -73,6 +73,11 @@ public final class ArrayTensor implements Tensor {
         }
     }
 
+    /** The backing array, for {@link InPlace} (never handed out). */
+    float[] array() {
+        return data;
+    }
+
     @Override
     public Shape shape() {
         return shape;
@@ -331,14 +336,13 @@ public final class ArrayTensor implements Tensor {
 
     @Override
     public boolean allFinite() {
-        // Branch-free so the JIT can vectorise it: a float is NaN or infinite exactly when its exponent
-        // bits are all ones, and then (bits & 0x7f800000) + 0x00800000 sets the sign bit of the OR.
+        // A max-of-|v| reduction, which the JIT vectorises: Math.max propagates NaN, and |±∞| = +∞.
         float[] a = data;
-        int acc = 0;
+        float m = 0;
         for (int i = 0; i < a.length; i++) {
-            acc |= (Float.floatToRawIntBits(a[i]) & 0x7f800000) + 0x00800000;
+            m = Math.max(m, Math.abs(a[i]));
         }
-        return acc >= 0;
+        return m < Float.POSITIVE_INFINITY;
     }
 
     @Override
