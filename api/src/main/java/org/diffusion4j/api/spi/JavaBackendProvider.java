@@ -10,7 +10,7 @@ import org.diffusion4j.api.tensor.TensorFactory;
  * It runs predictors written in Java (lambdas, the test kit's exact-score models) but loads no model
  * files; use the {@code djl} or {@code onnx} backend for those.
  */
-public final class JavaBackendProvider implements BackendProvider<NoConfig> {
+public final class JavaBackendProvider implements BackendProvider<NoConfig>, UnconfiguredProvider<Backend> {
 
     @Override
     public String id() {
@@ -28,17 +28,7 @@ public final class JavaBackendProvider implements BackendProvider<NoConfig> {
     }
 
     @Override
-    public Class<NoConfig> configType() {
-        return NoConfig.class;
-    }
-
-    @Override
-    public NoConfig defaultConfig() {
-        return NoConfig.INSTANCE;
-    }
-
-    @Override
-    public Backend create(NoConfig config, PluginContext context) {
+    public Backend create(PluginContext context) {
         return new Backend() {
             @Override
             public String id() {

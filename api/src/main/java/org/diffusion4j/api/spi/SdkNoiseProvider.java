@@ -5,7 +5,7 @@ import org.diffusion4j.api.noise.NoiseSource;
 import org.diffusion4j.api.noise.SdkNoise;
 
 /** Registers the SDK's own noise ({@link SdkNoise}) as noise source {@code sdk}. */
-public final class SdkNoiseProvider implements NoiseSourceProvider<NoConfig> {
+public final class SdkNoiseProvider implements NoiseSourceProvider<NoConfig>, UnconfiguredProvider<NoiseSource> {
     @Override
     public String id() {
         return SdkNoise.ID;
@@ -22,17 +22,7 @@ public final class SdkNoiseProvider implements NoiseSourceProvider<NoConfig> {
     }
 
     @Override
-    public Class<NoConfig> configType() {
-        return NoConfig.class;
-    }
-
-    @Override
-    public NoConfig defaultConfig() {
-        return NoConfig.INSTANCE;
-    }
-
-    @Override
-    public NoiseSource create(NoConfig config, PluginContext context) {
+    public NoiseSource create(PluginContext context) {
         return SdkNoise.INSTANCE;
     }
 }

@@ -5,6 +5,7 @@ import org.diffusion4j.api.Guidance;
 import org.diffusion4j.api.spi.GuidanceProvider;
 import org.diffusion4j.api.spi.NoConfig;
 import org.diffusion4j.api.spi.PluginContext;
+import org.diffusion4j.api.spi.UnconfiguredProvider;
 
 /** Providers of the built-in guidance {@code none}, {@code cfg} and {@code classifier}. */
 public final class BuiltinGuidanceProviders {
@@ -12,7 +13,7 @@ public final class BuiltinGuidanceProviders {
     }
 
     /** {@code none}. */
-    public static final class NoneProvider implements GuidanceProvider<NoConfig> {
+    public static final class NoneProvider implements GuidanceProvider<NoConfig>, UnconfiguredProvider<Guidance> {
         @Override
         public String id() {
             return "none";
@@ -24,23 +25,13 @@ public final class BuiltinGuidanceProviders {
         }
 
         @Override
-        public Class<NoConfig> configType() {
-            return NoConfig.class;
-        }
-
-        @Override
-        public NoConfig defaultConfig() {
-            return NoConfig.INSTANCE;
-        }
-
-        @Override
-        public Guidance create(NoConfig config, PluginContext context) {
+        public Guidance create(PluginContext context) {
             return Guidance.NONE;
         }
     }
 
     /** {@code unconditional}. */
-    public static final class UnconditionalProvider implements GuidanceProvider<NoConfig> {
+    public static final class UnconditionalProvider implements GuidanceProvider<NoConfig>, UnconfiguredProvider<Guidance> {
         @Override
         public String id() {
             return "unconditional";
@@ -52,17 +43,7 @@ public final class BuiltinGuidanceProviders {
         }
 
         @Override
-        public Class<NoConfig> configType() {
-            return NoConfig.class;
-        }
-
-        @Override
-        public NoConfig defaultConfig() {
-            return NoConfig.INSTANCE;
-        }
-
-        @Override
-        public Guidance create(NoConfig config, PluginContext context) {
+        public Guidance create(PluginContext context) {
             return Guidance.UNCONDITIONAL;
         }
     }
