@@ -64,7 +64,7 @@ public final class TorchScriptClassifier implements ClassifierGradient, AutoClos
                 xa.setRequiresGradient(true);
                 NDArray logits;
                 try (GradientCollector gc = DjlRuntime.engine().newGradientCollector()) {
-                    logits = module.forward(call, module.inputs(call, xa, time, Conditions.unconditional(x.batchSize())));
+                    logits = module.forwardWithGrad(module.inputs(call, xa, time, Conditions.unconditional(x.batchSize())));
                     if (logits.getShape().dimension() != 2 || logits.getShape().get(0) != x.batchSize()) {
                         throw new IllegalArgumentException("classifier " + module.file() + " returned shape "
                                 + logits.getShape() + "; logits [B, K] are expected (" + module.expects() + ")");

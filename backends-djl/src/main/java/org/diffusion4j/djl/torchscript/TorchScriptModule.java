@@ -194,6 +194,29 @@ final class TorchScriptModule implements AutoCloseable {
         return call.create(data, new ai.djl.ndarray.types.Shape(shape.withBatch(conditions.size()).longDims()));
     }
 
+    /**
+     * Calls forward with autograd enabled (DJL's inference path runs TorchScript under a no-grad guard)
+     * and picks the output tensor; for gradients with respect to the inputs.
+     */
+    NDArray forwardWithGrad(List<NDArray> inputs) {
+        if (!options.graphOptimizer()) {
+            JniUtils.setGraphExecutorOptimize(false);
+        }
+        ai.djl.ndarray.NDList out;
+        try {
+            out = ai.djl.pytorch.jni.IValueUtils.forward(block, new ai.djl.ndarray.NDList(inputs), true);
+        } catch (EngineException e) {
+            throw new IllegalArgumentException("TorchScript model " + file + " rejected its inputs. It expects "
+                    + expects() + "; it was given " + describe(inputs) + " for the roles " + roles
+                    + ". PyTorch said: " + firstLines(e.getMessage()), e);
+        }
+        if (options.outputIndex() < 0 || options.outputIndex() >= out.size()) {
+            throw new IllegalArgumentException("TorchScript model " + file + " returned " + out.size()
+                    + " tensors; option outputIndex " + options.outputIndex() + " is outside them");
+        }
+        return out.get(options.outputIndex());
+    }
+
     /** Calls forward and picks the output tensor (float32). */
     NDArray forward(NDManager call, List<NDArray> inputs) {
         if (!options.graphOptimizer()) {
@@ -261,16 +284,21 @@ final class TorchScriptModule implements AutoCloseable {
         return sb.append(')').toString();
     }
 
+    /** The first line and the last two non-empty lines of a PyTorch error (where the cause is). */
     private static String firstLines(String s) {
         if (s == null) {
             return "";
         }
-        String[] lines = s.split("\n");
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < Math.min(lines.length, 6); i++) {
-            sb.append(i == 0 ? "" : " | ").append(lines[i].trim());
+        List<String> lines = new ArrayList<>();
+        for (String l : s.split("\n")) {
+            if (!l.isBlank()) {
+                lines.add(l.trim());
+            }
         }
-        return sb.toString();
+        if (lines.size() <= 3) {
+            return String.join(" | ", lines);
+        }
+        return lines.get(0) + " | ... | " + lines.get(lines.size() - 2) + " | " + lines.get(lines.size() - 1);
     }
 
     @Override
