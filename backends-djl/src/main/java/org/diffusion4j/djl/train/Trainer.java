@@ -280,6 +280,14 @@ public final class Trainer implements AutoCloseable {
         }
     }
 
+    /**
+     * Number of native arrays held between steps: the network's and the trainer's (EMA, optimizer
+     * moments). Constant over a run when no step leaks.
+     */
+    public int managedArrays() {
+        return model.managedArrays() + manager.getManagedArrays().size();
+    }
+
     /** Host copies of the EMA weights. */
     public Map<String, float[]> emaWeights() {
         return ema.weights();

@@ -76,6 +76,11 @@ public final class UNetModel implements AutoCloseable {
         return parameterCount;
     }
 
+    /** Number of native arrays this model holds (its parameters and anything attached to them). */
+    public int managedArrays() {
+        return manager.getManagedArrays().size();
+    }
+
     /** Host copies of the parameters by name. */
     public Map<String, float[]> weights() {
         return Weights.export(block);
