@@ -1,0 +1,193 @@
+package org.diffusion4j.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+import java.util.stream.Stream;
+import org.diffusion4j.api.Condition;
+import org.diffusion4j.api.Conditions;
+import org.diffusion4j.api.Guidance;
+import org.diffusion4j.api.NoisePredictor;
+import org.diffusion4j.api.PredictionType;
+import org.diffusion4j.api.SampleRequest;
+import org.diffusion4j.api.Sampler;
+import org.diffusion4j.api.Timestep;
+import org.diffusion4j.api.tensor.Tensor;
+import org.diffusion4j.api.tensor.TensorFactory;
+import org.diffusion4j.guidance.ClassifierFreeGuidance;
+import org.diffusion4j.guidance.ClassifierFreeGuidance.Batching;
+import org.diffusion4j.guidance.Guidances;
+import org.diffusion4j.samplers.Samplers;
+import org.diffusion4j.schedules.DiscreteSchedule;
+import org.diffusion4j.schedules.Schedules;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * DDIM + classifier-free guidance from one seed gives the same samples (1e-4, scaled by
+ * max(1, |x|)) whether the predictor is the ONNX model on ONNX Runtime or its TorchScript twin on DJL;
+ * everything else in the {@link SampleRequest} is the same. Covers deterministic and stochastic DDIM,
+ * CFG as one call of 2B and as two calls of B, and models exported with a fixed batch of 1.
+ */
+class SamplingEquivalenceTest {
+    private static final double TOL = 1e-4;
+    private static final DiscreteSchedule LINEAR = Schedules.linear(1000);
+    private static final long SEED = 42;
+    /** Every class and the null condition once each, plus one repeat. */
+    private static final Conditions LABELS = Conditions.of(Condition.label(0), Condition.label(1), Condition.label(2),
+            Condition.none(), Condition.label(1));
+
+    private static Twins twins;
+    private static final Map<String, NoisePredictor> LOADED = new HashMap<>();
+
+    @BeforeAll
+    static void open() {
+        twins = Twins.open(1);
+    }
+
+    @AfterAll
+    static void close() {
+        twins.close();
+    }
+
+    private static NoisePredictor model(String backend, String name, Map<String, Object> extra) {
+        return LOADED.computeIfAbsent(backend + ":" + name + extra, k -> twins.predictor(backend, name, extra));
+    }
+
+    private static NoisePredictor model(String backend, String name) {
+        return model(backend, name, Map.of());
+    }
+
+    private static Tensor sample(NoisePredictor p, Sampler sampler, Guidance g, Conditions c) {
+        return sampler.sample(request(p, g, c).build());
+    }
+
+    private static SampleRequest.Builder request(NoisePredictor p, Guidance g, Conditions c) {
+        return SampleRequest.builder().predictor(p).schedule(LINEAR).guidance(g).conditions(c)
+                .sampleShape(Fixtures.SAMPLE).seed(SEED);
+    }
+
+    static Stream<Arguments> cases() {
+        List<Arguments> a = new ArrayList<>();
+        for (String model : new String[] {"tiny_unet", "gmm_eps"}) {
+            for (double eta : new double[] {0, 0.5}) {
+                for (Batching b : Batching.values()) {
+                    a.add(Arguments.of(model, eta, b));
+                }
+            }
+        }
+        return a.stream();
+    }
+
+    @ParameterizedTest(name = "{0} ddim(20, eta={1}) cfg(3, {2})")
+    @MethodSource("cases")
+    void sameDdimCfgSamplesFromTheSameSeed(String name, double eta, Batching batching) {
+        Sampler ddim = Samplers.ddim(20, eta);
+        ClassifierFreeGuidance cfg = Guidances.cfg(3).withBatching(batching);
+        Tensor onnx = sample(model(Twins.ONNX, name), ddim, cfg, LABELS);
+        Tensor djl = sample(model(Twins.DJL, name), ddim, cfg, LABELS);
+        assertThat(onnx.allFinite()).isTrue();
+        Close.assertClose(djl, onnx, TOL, name + " ddim(20, " + eta + ") cfg(3, " + batching + "): djl vs onnx");
+    }
+
+    /** The samples depend on what the tests vary (η, the guidance), so equal samples are not a given. */
+    @Test
+    void samplesDependOnEtaAndGuidance() {
+        NoisePredictor p = model(Twins.DJL, "tiny_unet");
+        Tensor base = sample(p, Samplers.ddim(20, 0), Guidances.cfg(3), LABELS);
+        Tensor stochastic = sample(p, Samplers.ddim(20, 0.5), Guidances.cfg(3), LABELS);
+        Tensor unguided = sample(p, Samplers.ddim(20, 0), Guidances.none(), LABELS);
+        assertThat(Close.maxScaledDiff(stochastic.toFloatArray(), base.toFloatArray())).isGreaterThan(1e-2);
+        assertThat(Close.maxScaledDiff(unguided.toFloatArray(), base.toFloatArray())).isGreaterThan(1e-2);
+    }
+
+    /** With the DJL predictor, sampling can also keep x_t in DJL tensors (NDArrays); same samples. */
+    @Test
+    void sameSamplesWhenDjlKeepsTheStateInItsOwnTensors() {
+        TensorFactory nd = twins.djl().tensors();
+        for (double eta : new double[] {0, 0.5}) {
+            Sampler ddim = Samplers.ddim(20, eta);
+            Tensor onnx = sample(model(Twins.ONNX, "tiny_unet"), ddim, Guidances.cfg(3), LABELS);
+            Tensor djl = ddim.sample(request(model(Twins.DJL, "tiny_unet"), Guidances.cfg(3), LABELS).tensors(nd).build());
+            assertThat(djl.factory()).isSameAs(nd);
+            Close.assertClose(djl, onnx, TOL, "tiny_unet ddim(20, " + eta + ") cfg(3), djl tensors vs onnx");
+        }
+    }
+
+    /**
+     * Fixed batch of 1: the ONNX export of tiny_unet_b1 declares [1, 1, 8, 8]; the DJL twin is told so with
+     * option fixedBatchSize. Both report it, so CFG (AUTO batching) makes two calls of B = 1 per step
+     * instead of one call of 2, and the samples still agree with each other and with the dynamic model.
+     */
+    @Test
+    void fixedBatchModelsSampleAlikeWithCfg() {
+        NoisePredictor onnx = model(Twins.ONNX, "tiny_unet_b1");
+        NoisePredictor djl = model(Twins.DJL, "tiny_unet_b1", Map.of("fixedBatchSize", 1));
+        assertThat(onnx.fixedBatchSize()).hasValue(1);
+        assertThat(djl.fixedBatchSize()).hasValue(1);
+        Tensor dynamic = sample(model(Twins.ONNX, "tiny_unet"), Samplers.ddim(20, 0.5), Guidances.cfg(3), Conditions.labels(2));
+        for (double eta : new double[] {0, 0.5}) {
+            Sampler ddim = Samplers.ddim(20, eta);
+            Counting co = new Counting(onnx);
+            Counting cd = new Counting(djl);
+            Tensor so = sample(co, ddim, Guidances.cfg(3), Conditions.labels(2));
+            Tensor sd = sample(cd, ddim, Guidances.cfg(3), Conditions.labels(2));
+            assertThat(co.batches).as("onnx calls").hasSize(40).containsOnly(1);
+            assertThat(cd.batches).as("djl calls").hasSize(40).containsOnly(1);
+            Close.assertClose(sd, so, TOL, "tiny_unet_b1 ddim(20, " + eta + ") cfg(3): djl vs onnx");
+            if (eta == 0.5) {
+                Close.assertClose(so, dynamic, TOL, "tiny_unet_b1 vs tiny_unet on onnx");
+            }
+        }
+    }
+
+    /**
+     * A batch of 5 with the fixed-batch ONNX model (ONNX Runtime runs it as 2 × 5 session runs of 1)
+     * against the dynamic TorchScript twin on DJL (one call of 10 per step).
+     */
+    @Test
+    void fixedBatchOnnxModelMatchesDynamicTwinOnABatch() {
+        Sampler ddim = Samplers.ddim(20, 0.5);
+        Counting fixed = new Counting(model(Twins.ONNX, "tiny_unet_b1"));
+        Counting dynamic = new Counting(model(Twins.DJL, "tiny_unet"));
+        Tensor so = sample(fixed, ddim, Guidances.cfg(3), LABELS);
+        Tensor sd = sample(dynamic, ddim, Guidances.cfg(3), LABELS);
+        assertThat(fixed.batches).hasSize(40).containsOnly(LABELS.size());
+        assertThat(dynamic.batches).hasSize(20).containsOnly(2 * LABELS.size());
+        Close.assertClose(sd, so, TOL, "tiny_unet on djl vs tiny_unet_b1 on onnx, batch 5");
+    }
+
+    /** A predictor that records the batch size of every call. */
+    private static final class Counting implements NoisePredictor {
+        private final NoisePredictor inner;
+        private final List<Integer> batches = new ArrayList<>();
+
+        Counting(NoisePredictor inner) {
+            this.inner = inner;
+        }
+
+        @Override
+        public Tensor predict(Tensor x, Timestep time, Conditions conditions) {
+            batches.add(x.batchSize());
+            return inner.predict(x, time, conditions);
+        }
+
+        @Override
+        public PredictionType predictionType() {
+            return inner.predictionType();
+        }
+
+        @Override
+        public OptionalInt fixedBatchSize() {
+            return inner.fixedBatchSize();
+        }
+    }
+}
