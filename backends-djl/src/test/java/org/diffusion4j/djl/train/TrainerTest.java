@@ -189,6 +189,21 @@ class TrainerTest {
     }
 
     @Test
+    void vPredictionWithMinSnrOnAContinuousScheduleLearns() {
+        // model time u ∈ [0, 1] of the cosine log-SNR schedule, scaled to [0, 1000] for the embedding
+        var unet = TestNets.tinyUNet(4).withPredictionType(org.diffusion4j.api.PredictionType.V).withTimeScale(1000);
+        var cfg = config(21).toBuilder().minSnrGamma(5).build();
+        try (Trainer t = Trainer.create(unet, cfg, Schedules.cosineLogSnr(), DATA, Device.cpu(), 2)) {
+            t.train(40, ProgressListener.NONE);
+            List<Float> l = t.losses();
+            double first = l.subList(0, 5).stream().mapToDouble(Float::doubleValue).average().orElseThrow();
+            double last = l.subList(35, 40).stream().mapToDouble(Float::doubleValue).average().orElseThrow();
+            assertThat(l).allMatch(v -> Float.isFinite(v));
+            assertThat(last).isLessThan(0.8 * first);
+        }
+    }
+
+    @Test
     void mismatchedDataIsRejected() {
         assertThatThrownBy(() -> Trainer.create(TestNets.tinyUNet(4), config(1), SCHEDULE, Shapes.generate(8, 28, 1),
                 Device.cpu(), 1)).hasMessageContaining("[1, 28, 28]").hasMessageContaining("[1, 16, 16]");
