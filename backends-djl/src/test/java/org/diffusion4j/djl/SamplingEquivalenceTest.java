@@ -51,6 +51,31 @@ class SamplingEquivalenceTest {
     }
 
     @Test
+    void classifierGuidedDdpmAndDdimWithAnUnconditionalUNet() {
+        try (DjlTensorFactory f = DjlTensorFactory.cpu(); UNetModel m = UNetModel.create(TestNets.tinyUNet(0), Device.cpu(), 5);
+             org.diffusion4j.djl.classifier.ClassifierModel c = org.diffusion4j.djl.classifier.ClassifierModel.create(
+                     new org.diffusion4j.djl.classifier.ClassifierConfig(1, 16, 4, 8, java.util.List.of(1, 2), 4, null),
+                     Device.cpu(), 9)) {
+            UNetPredictor p = new UNetPredictor(m, f);
+            var grad = c.gradient();
+            SampleRequest.Builder r = SampleRequest.builder().predictor(p).schedule(Schedules.linear(1000))
+                    .conditions(Conditions.labels(0, 1, 2, 3)).sampleShape(1, 16, 16).seed(7);
+            for (Sampler s : new Sampler[] {Samplers.ddim(8), Samplers.ddpm(8)}) {
+                Tensor plain = s.sample(r.guidance(Guidance.UNCONDITIONAL).tensors(f).build());
+                Tensor s0 = s.sample(r.guidance(Guidances.classifier(grad, 0)).tensors(f).build());
+                Tensor s5 = s.sample(r.guidance(Guidances.classifier(grad, 5)).tensors(f).build());
+                Tensor s5java = s.sample(r.guidance(Guidances.classifier(grad, 5)).tensors(ArrayTensor.FACTORY).build());
+                assertThat(maxAbsDiff(s0, plain)).isLessThan(1e-6);
+                assertThat(maxAbsDiff(s5, plain)).isGreaterThan(1e-3);
+                assertThat(s5.allFinite()).isTrue();
+                assertThat(maxAbsDiff(s5, s5java)).isLessThan(1e-4);
+            }
+            Tensor meanShift = Samplers.ddpm(8).sample(r.guidance(Guidances.classifierMeanShift(grad, 5)).tensors(f).build());
+            assertThat(meanShift.allFinite()).isTrue();
+        }
+    }
+
+    @Test
     void ddimWithoutGuidance() {
         same(Guidance.NONE);
     }
