@@ -21,6 +21,8 @@ import org.diffusion4j.api.tensor.TensorFactory;
 import org.diffusion4j.guidance.ClassifierFreeGuidance;
 import org.diffusion4j.guidance.ClassifierFreeGuidance.Batching;
 import org.diffusion4j.guidance.Guidances;
+import org.diffusion4j.samplers.Ddim;
+import org.diffusion4j.samplers.SampleProcessing;
 import org.diffusion4j.samplers.Samplers;
 import org.diffusion4j.schedules.DiscreteSchedule;
 import org.diffusion4j.schedules.Schedules;
@@ -80,22 +82,32 @@ class SamplingEquivalenceTest {
         for (String model : new String[] {"tiny_unet", "gmm_eps"}) {
             for (double eta : new double[] {0, 0.5}) {
                 for (Batching b : Batching.values()) {
-                    a.add(Arguments.of(model, eta, b));
+                    a.add(Arguments.of(model, eta, b, false));
+                }
+                if (model.equals("tiny_unet")) {
+                    a.add(Arguments.of(model, eta, Batching.AUTO, true));
                 }
             }
         }
         return a.stream();
     }
 
-    @ParameterizedTest(name = "{0} ddim(20, eta={1}) cfg(3, {2})")
+    /**
+     * The random-weight UNet is no denoiser: without clipping, its DDIM samples grow to |x| ≈ 300 (so
+     * the scaled tolerance is relative there: 1e-4 of |x|); with x̂0 clipped to [−1, 1] (diffusers'
+     * clip_sample) they stay in range and the tolerance is absolute. The mixture model's samples are
+     * of size ≈ 2.5.
+     */
+    @ParameterizedTest(name = "{0} ddim(20, eta={1}) cfg(3, {2}) clip={3}")
     @MethodSource("cases")
-    void sameDdimCfgSamplesFromTheSameSeed(String name, double eta, Batching batching) {
-        Sampler ddim = Samplers.ddim(20, eta);
+    void sameDdimCfgSamplesFromTheSameSeed(String name, double eta, Batching batching, boolean clip) {
+        Sampler ddim = clip ? new Ddim(20, eta, SampleProcessing.clip(1)) : Samplers.ddim(20, eta);
         ClassifierFreeGuidance cfg = Guidances.cfg(3).withBatching(batching);
         Tensor onnx = sample(model(Twins.ONNX, name), ddim, cfg, LABELS);
         Tensor djl = sample(model(Twins.DJL, name), ddim, cfg, LABELS);
         assertThat(onnx.allFinite()).isTrue();
-        Close.assertClose(djl, onnx, TOL, name + " ddim(20, " + eta + ") cfg(3, " + batching + "): djl vs onnx");
+        Close.assertClose(djl, onnx, TOL, name + " ddim(20, " + eta + ") cfg(3, " + batching + ") clip " + clip
+                + ": djl vs onnx");
     }
 
     /** The samples depend on what the tests vary (η, the guidance), so equal samples are not a given. */
