@@ -15,7 +15,7 @@ import org.jspecify.annotations.Nullable;
  * @param label          a short name: {@code "run"}, or {@code "guidanceScale=3"} for a sweep
  * @param sweepValue     the swept value, when the run is a sweep
  * @param resolvedConfig the complete document that reproduces exactly these samples (no sweep)
- * @param samples        the samples x_0
+ * @param samples        the samples x_0, in host memory (valid after the run's backend is closed)
  * @param labels         the class label of each row, null for the unconditional row
  * @param columns        samples per row
  * @param time           sampling wall time

@@ -227,6 +227,8 @@ public final class SamplingPipeline {
             parts.add(v.sampler().sample(request, sl));
         }
         Tensor all = parts.size() == 1 ? parts.get(0) : backend.tensors().concat(parts);
+        // a host copy: the backend's tensors (native memory of djl, for example) are freed when it closes
+        all = org.diffusion4j.api.tensor.ArrayTensor.of(all.toFloatArray(), all.shape());
         return new SampleSet(v.label(), v.value(), v.resolvedDoc().deepCopy(), all, labels, cols,
                 Duration.ofNanos(System.nanoTime() - t0));
     }

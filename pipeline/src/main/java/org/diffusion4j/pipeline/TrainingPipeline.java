@@ -20,14 +20,20 @@ import org.jspecify.annotations.Nullable;
  * A training run resolved from its document:
  * <pre>{@code
  * {"trainer": {"type": "mixture-fit", ...}, "schedule": {"type": "linear"}, "steps": 2000, "seed": 0,
- *  "output": {"dir": "runs/demo", "checkpointEvery": 500}}
+ *  "output": {"dir": "runs/demo", "checkpointEvery": 500},
+ *  "sample": {"sampler": {"type": "ddim", "steps": 25}}}
  * }</pre>
  * The trainer is found among the {@link TrainerProvider}s and its configuration bound strictly; the
- * schedule through the plugin registry. Problems are reported as for sampling documents.
+ * schedule through the plugin registry. The optional {@code sample} object holds fields of a sampling
+ * document that replace those of the generated one ({@link #samplingDocument}). Problems are reported
+ * as for sampling documents.
  */
 public final class TrainingPipeline {
     static final Set<String> FIELDS = new LinkedHashSet<>(List.of("$schema", "version", "description", "trainer", "schedule",
-            "steps", "seed", "output"));
+            "steps", "seed", "output", "sample"));
+    /** Fields of the generated sampling document that {@code sample} may replace. */
+    static final Set<String> SAMPLE_FIELDS = new LinkedHashSet<>(List.of("description", "backend", "device", "sampler", "guidance",
+            "labels", "samplesPerLabel", "batchSize", "seed", "noise", "sweep", "output"));
     static final Set<String> OUTPUT_FIELDS = new LinkedHashSet<>(List.of("dir", "checkpointEvery"));
 
     private final ObjectNode doc;
@@ -38,9 +44,10 @@ public final class TrainingPipeline {
     private final long seed;
     private final String outputDir;
     private final long checkpointEvery;
+    private final ObjectNode sample;
 
     private TrainingPipeline(ObjectNode doc, TrainerProvider<?> provider, Object config, Schedule schedule, long steps, long seed,
-            String outputDir, long checkpointEvery) {
+            String outputDir, long checkpointEvery, ObjectNode sample) {
         this.doc = doc;
         this.provider = provider;
         this.config = config;
@@ -49,6 +56,7 @@ public final class TrainingPipeline {
         this.seed = seed;
         this.outputDir = outputDir;
         this.checkpointEvery = checkpointEvery;
+        this.sample = sample;
     }
 
     /** True for a training document (it has a {@code trainer}). */
@@ -99,6 +107,12 @@ public final class TrainingPipeline {
             dir = out.get().nonBlank("dir").orElse(dir);
             every = out.get().integer("checkpointEvery", 0, Long.MAX_VALUE).orElse(0L);
         }
+        ObjectNode sample = Json.object();
+        Optional<Fields> so = f.object("sample", "fields of the generated sampling document, for example {\"sampler\": {\"type\": \"ddim\", \"steps\": 25}}");
+        if (so.isPresent()) {
+            so.get().allow(SAMPLE_FIELDS);
+            sample = so.get().node().deepCopy();
+        }
         Object schedule = null;
         if (f.require("schedule", "for example {\"type\": \"linear\", \"numTrainTimesteps\": 1000}")) {
             PluginBinder b = new PluginBinder(o.registry(), p);
@@ -138,7 +152,8 @@ public final class TrainingPipeline {
         if (!p.isEmpty() || provider == null || config == null || schedule == null) {
             return null;
         }
-        return new TrainingPipeline(((ObjectNode) doc).deepCopy(), provider, config, (Schedule) schedule, steps, seed, dir, every);
+        return new TrainingPipeline(((ObjectNode) doc).deepCopy(), provider, config, (Schedule) schedule, steps, seed, dir, every,
+                sample);
     }
 
     @SuppressWarnings("unchecked")
@@ -184,15 +199,31 @@ public final class TrainingPipeline {
     }
 
     /**
-     * A sampling document for the trained model: the same schedule, DDIM with 50 steps, one row per
-     * class and a classifier-free guidance sweep when the model is class-conditional.
+     * A sampling document for the trained model: the same schedule, DDIM with 50 steps, 8 samples per
+     * label, and, when the model is class-conditional, one row per class and a classifier-free guidance
+     * sweep over γ ∈ {0, 1, 3, 5}; then the fields of the document's {@code sample} object replace
+     * those defaults. The number of classes is what the model object's source says
+     * ({@link org.diffusion4j.pipeline.spi.ModelSourceProvider#numClasses}); 0 when it says nothing.
      */
+    public ObjectNode samplingDocument(TrainerProvider.TrainResult r) {
+        return samplingDocument(r, numClasses(r.model()));
+    }
+
+    /** {@link #samplingDocument(TrainerProvider.TrainResult)} for a model with {@code numClasses} classes. */
     public ObjectNode samplingDocument(TrainerProvider.TrainResult r, int numClasses) {
         ObjectNode s = Json.object();
         s.put("version", SampleSpec.VERSION);
-        s.put("description", "samples of the model trained by " + provider.id());
+        JsonNode names = r.details().path("classNames");
+        StringBuilder d = new StringBuilder("samples of the model trained by " + provider.id());
+        if (numClasses > 0 && names.isArray() && names.size() == numClasses) {
+            d.append("; rows (labels): ");
+            for (int k = 0; k < numClasses; k++) {
+                d.append(k == 0 ? "" : ", ").append(k).append(' ').append(names.get(k).asText());
+            }
+        }
+        s.put("description", d.toString());
         r.backend().ifPresent(b -> s.putObject("backend").put("type", b));
-        s.set("model", r.model().deepCopy());
+        s.set("model", r.model());
         s.set("schedule", doc.get("schedule").deepCopy());
         s.putObject("sampler").put("type", "ddim").put("steps", 50);
         if (numClasses > 0) {
@@ -202,9 +233,23 @@ public final class TrainingPipeline {
                 labels.add(k);
             }
             s.put("samplesPerLabel", 8);
-            s.putObject("sweep").put("parameter", "/guidance/guidanceScale").putArray("values").add(1.0).add(3.0).add(5.0);
+            s.putObject("sweep").put("parameter", "/guidance/guidanceScale").putArray("values").add(0.0).add(1.0).add(3.0).add(5.0);
+        } else {
+            s.put("samplesPerLabel", 8);
         }
         s.put("seed", seed);
+        sample.fields().forEachRemaining(e -> s.set(e.getKey(), e.getValue().deepCopy()));
         return s;
+    }
+
+    /** The number of classes the model object's source reports, 0 when unknown or unbindable. */
+    static int numClasses(ObjectNode model) {
+        Problems p = new Problems();
+        return ModelBinder.bind(ModelSources.load(), model, "/model", p).map(TrainingPipeline::numClasses).orElse(0);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <C> int numClasses(ModelBinder.Bound b) {
+        return ((org.diffusion4j.pipeline.spi.ModelSourceProvider<C>) b.provider()).numClasses((C) b.config()).orElse(0);
     }
 }

@@ -88,13 +88,18 @@ final class TrainCommand implements Callable<Integer> {
             files.writeString(dir.resolve("losses.csv"), csv.toString());
             files.write(dir.resolve("loss.png"), os -> Png.write(Png.lossPlot(r.losses()), Map.of("diffusion4j:config", Json.write(doc),
                     "Software", "diffusion4j " + Main.version()), os));
-            int classes = r.model().path("weights").size();
-            ObjectNode sampling = t.samplingDocument(r, classes);
+            ObjectNode sampling = t.samplingDocument(r);
             if (sampling.path("model").path("file").isTextual()) {
                 ((ObjectNode) sampling.get("model")).put("file", dir.toAbsolutePath().relativize(
                         Path.of(sampling.get("model").get("file").asText()).toAbsolutePath()).toString());
             }
-            sampling.putObject("output").put("dir", dir.resolve("samples").toString()).put("name", "samples");
+            ObjectNode output = sampling.has("output") ? (ObjectNode) sampling.get("output") : sampling.putObject("output");
+            if (!output.has("dir")) {
+                output.put("dir", dir.resolve("samples").toString());
+            }
+            if (!output.has("name")) {
+                output.put("name", "samples");
+            }
             files.writeString(dir.resolve("sample.json"), Json.write(sampling));
             ObjectNode report = Json.object();
             report.put("command", "train");
@@ -106,6 +111,7 @@ final class TrainCommand implements Callable<Integer> {
             report.put("steps", t.steps());
             report.put("finalLoss", r.losses().isEmpty() ? Double.NaN : r.losses().get(r.losses().size() - 1));
             report.put("checkpoint", String.valueOf(r.checkpoint()));
+            report.set("details", r.details());
             report.putObject("timings").put("totalSeconds", (System.nanoTime() - t0) / 1e9);
             ObjectNode versions = report.putObject("versions");
             versions.put("diffusion4j", Main.version());
@@ -117,11 +123,20 @@ final class TrainCommand implements Callable<Integer> {
             outs.add(rep.toString());
             files.writeString(rep, Json.write(report));
             if (!quiet) {
+                if (r.details().path("dataset").isTextual()) {
+                    log.println("trained on " + r.details().get("dataset").asText());
+                }
+                log.println(String.format(Locale.ROOT, "loss %.4f (mean of the first %d steps) -> %.4f (mean of the last %d)",
+                        mean(r.losses(), 0, tail(r.losses())), tail(r.losses()), mean(r.losses(), r.losses().size() - tail(r.losses()),
+                                r.losses().size()), tail(r.losses())));
                 log.println("checkpoint " + r.checkpoint());
                 files.written().forEach(p -> log.println("wrote " + p));
                 log.println("sample it: diffusion4j sample --config " + dir.resolve("sample.json"));
             }
             return Main.OK;
+        } catch (java.util.concurrent.CancellationException e) {
+            err.println("cancelled: " + e.getMessage());
+            return Main.FAILURE;
         } finally {
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
@@ -129,5 +144,18 @@ final class TrainCommand implements Callable<Integer> {
                 // stopping
             }
         }
+    }
+
+    /** Steps averaged for the first/last loss figures: a tenth of the run, 1 to 50. */
+    private static int tail(java.util.List<Double> l) {
+        return Math.max(1, Math.min(50, l.size() / 10));
+    }
+
+    private static double mean(java.util.List<Double> l, int from, int to) {
+        double s = 0;
+        for (int i = from; i < to; i++) {
+            s += l.get(i);
+        }
+        return to > from ? s / (to - from) : Double.NaN;
     }
 }

@@ -75,11 +75,34 @@ public interface TrainerProvider<C> {
      * @param losses     the loss of every step
      * @param model      a {@code model} object of a sampling document that loads the trained model
      * @param backend    the backend that samples it, when one is needed
+     * @param details    facts for the run's report, free-form; by convention {@code dataset} (what was
+     *                   trained on, one line) and {@code classNames} (an array of names by label, used
+     *                   to describe the grid rows of the sampling document)
      */
     record TrainResult(java.nio.file.Path checkpoint, List<Double> losses, com.fasterxml.jackson.databind.node.ObjectNode model,
-            Optional<String> backend) {
+            Optional<String> backend, com.fasterxml.jackson.databind.node.ObjectNode details) {
         public TrainResult {
             losses = List.copyOf(losses);
+            model = model.deepCopy();
+            details = details.deepCopy();
+        }
+
+        /** A result without details. */
+        public TrainResult(java.nio.file.Path checkpoint, List<Double> losses, com.fasterxml.jackson.databind.node.ObjectNode model,
+                Optional<String> backend) {
+            this(checkpoint, losses, model, backend, com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode());
+        }
+
+        /** A copy of the model object. */
+        @Override
+        public com.fasterxml.jackson.databind.node.ObjectNode model() {
+            return model.deepCopy();
+        }
+
+        /** A copy of the details. */
+        @Override
+        public com.fasterxml.jackson.databind.node.ObjectNode details() {
+            return details.deepCopy();
         }
     }
 
