@@ -35,7 +35,9 @@ public final class FileModelSource implements ModelSourceProvider<FileModelSourc
      * @param file           the model file, relative to the document's folder (required)
      * @param predictionType {@code epsilon} (default), {@code sample} or {@code v_prediction}
      * @param sampleShape    the shape of one sample without the batch axis, e.g. {@code [1, 28, 28]} (required)
-     * @param numClasses     the number of class labels the model knows (labels are checked against it)
+     * @param numClasses     the number of class labels K the model knows: labels are checked against it, and it
+     *                       is passed on to the backend as the model option {@code numClasses} (the null
+     *                       condition ∅ is sent as label K) unless {@code options} sets that option itself
      * @param options        backend-specific options (input names, ...), passed on as {@link ModelSpec#options()}
      * @param classifier     a classifier file for classifier guidance
      */
@@ -132,7 +134,7 @@ public final class FileModelSource implements ModelSourceProvider<FileModelSourc
         check(c, context);
         Backend backend = context.requireBackend();
         Path file = context.resolve(c.file());
-        NoisePredictor p = backend.loadPredictor(new ModelSpec(file, type(c), c.options() == null ? Map.of() : c.options()));
+        NoisePredictor p = backend.loadPredictor(new ModelSpec(file, type(c), backendOptions(c)));
         LoadedModel m = LoadedModel.of(p).withSampleShape(Shape.of(c.sampleShape()))
                 .withProvenance("modelFile", file.toString())
                 .withProvenance("modelSha256", sha256(file));
@@ -146,6 +148,15 @@ public final class FileModelSource implements ModelSourceProvider<FileModelSourc
             m = m.withClassifier(g).withProvenance("classifierFile", cf.toString()).withProvenance("classifierSha256", sha256(cf));
         }
         return m;
+    }
+
+    /** The model options for the backend: {@code options} plus {@code numClasses} when given and not set there. */
+    static Map<String, Object> backendOptions(Config c) {
+        Map<String, Object> o = new java.util.LinkedHashMap<>(c.options() == null ? Map.of() : c.options());
+        if (c.numClasses() != null) {
+            o.putIfAbsent("numClasses", c.numClasses());
+        }
+        return o;
     }
 
     /** The SHA-256 of a file, lower-case hex. */

@@ -27,11 +27,16 @@ public final class EmbeddingExample {
                 .build().sample().sets().get(0).samples();
     }
 
+    /** The model object of a class-conditional 1×8×8 ONNX file with 3 classes (the fixtures' {@code gmm_eps.onnx}). */
+    public static PluginSpec onnxModel(Path onnx) {
+        return PluginSpec.of("file").with("file", onnx.toAbsolutePath().toString()).with("sampleShape", new int[] {1, 8, 8})
+                .with("numClasses", 3);
+    }
+
     public static void main(String[] args) {
         Path onnx = Path.of(args.length > 0 ? args[0] : "tools/fixtures/out/gmm_eps.onnx");
-        // an ONNX file: the onnx backend is picked from the extension
-        Tensor x = sample(PluginSpec.of("file").with("file", onnx.toAbsolutePath().toString()).with("sampleShape", new int[] {1, 8, 8}),
-                4, 0, 1, 2);
+        // an ONNX file (the onnx backend is picked from the extension) with 3 classes: ∅ is sent as label 3
+        Tensor x = sample(onnxModel(onnx), 4, 0, 1, 2);
         System.out.println("sampled " + x.shape() + ", range [" + x.min() + ", " + x.max() + "]");
     }
 }
