@@ -178,14 +178,10 @@ class CliTest {
     }
 
     @Test
-    void everyExampleConfigValidatesAndTheFileFreeOnesRun(@TempDir Path dir) throws IOException {
+    void everyExampleConfigValidatesAndEverySamplingDocumentRuns(@TempDir Path dir) throws IOException {
         try (Stream<Path> files = Files.list(CONFIGS)) {
             for (Path f : files.filter(p -> p.toString().endsWith(".json")).sorted().toList()) {
                 JsonNode doc = Json.read(f);
-                boolean needsBackendJar = doc.at("/model/type").asText().equals("file");
-                if (needsBackendJar) {
-                    continue; // checked where the backend jar is built (see README)
-                }
                 Run v = run("validate", "--config", f.toString());
                 assertThat(v.code()).as("%s: %s", f, v.err()).isZero();
                 if (!doc.has("trainer")) {
@@ -194,6 +190,51 @@ class CliTest {
                 }
             }
         }
+    }
+
+    @Test
+    void trainTheUNetOnTheBuiltInShapesThenSampleItsCfgSweep(@TempDir Path dir) throws IOException {
+        Path config = write(dir, "unet.json", """
+                {"version": 1,
+                 "trainer": {"type": "unet", "dataset": "shapes", "shapesCount": 128, "shapesSize": 16,
+                             "network": {"baseChannels": 8, "groups": 4}, "batchSize": 8, "warmupSteps": 2, "threads": 1},
+                 "schedule": {"type": "linear"}, "steps": 12, "seed": 2,
+                 "output": {"dir": "ignored", "checkpointEvery": 5},
+                 "sample": {"sampler": {"type": "ddim", "steps": 4, "clipSample": 1}, "samplesPerLabel": 2,
+                            "output": {"name": "grid"}}}""");
+        Path out = dir.resolve("run");
+        Run t = run("train", "--config", config.toString(), "--out", out.toString());
+        assertThat(t.code()).as(t.err()).isZero();
+        assertThat(t.out()).contains("trained on built-in shapes (square, disc, bar, frame), 128 images of 16x16");
+        for (String f : List.of("checkpoint-5.ckpt", "checkpoint-10.ckpt", "model.ckpt", "losses.csv", "loss.png", "sample.json",
+                "train-report.json")) {
+            assertThat(out.resolve(f)).exists();
+        }
+        assertThat(Files.readAllLines(out.resolve("losses.csv"))).hasSize(13);
+        JsonNode report = Json.read(out.resolve("train-report.json"));
+        assertThat(report.at("/details/classNames").size()).isEqualTo(4);
+        assertThat(report.at("/details/parameters").asLong()).isPositive();
+        JsonNode sampling = Json.read(out.resolve("sample.json"));
+        assertThat(sampling.at("/model/file").asText()).isEqualTo("model.ckpt"); // relative to sample.json's folder
+        assertThat(sampling.at("/backend/type").asText()).isEqualTo("djl");
+        assertThat(sampling.at("/output/name").asText()).isEqualTo("grid");
+        assertThat(sampling.at("/output/dir").asText()).isEqualTo(out.resolve("samples").toString());
+        assertThat(sampling.at("/sweep/values").toString()).isEqualTo("[0.0,1.0,3.0,5.0]");
+
+        Run s = run("sample", "--config", out.resolve("sample.json").toString(), "-q");
+        assertThat(s.code()).as(s.err()).isZero();
+        for (String g : List.of("0.0", "1.0", "3.0", "5.0")) {
+            Path png = out.resolve("samples/grid-guidanceScale=" + g + ".png");
+            assertThat(png).exists();
+            Map<String, String> text = Png.readText(png);
+            assertThat(text.get("diffusion4j:backend")).startsWith("djl");
+            assertThat(text.get("diffusion4j:modelSha256")).hasSize(64);
+            java.awt.image.BufferedImage img = javax.imageio.ImageIO.read(png.toFile());
+            // 4 rows (labels) × 2 columns of 16×16 cells drawn at upscale 2 with 2-pixel padding
+            assertThat(img.getWidth()).isEqualTo(2 * (16 * 2 + 2) + 2);
+            assertThat(img.getHeight()).isEqualTo(4 * (16 * 2 + 2) + 2);
+        }
+        assertThat(out.resolve("samples/grid-report.json")).exists();
     }
 
     @Test
