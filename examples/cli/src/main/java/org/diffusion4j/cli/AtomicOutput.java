@@ -27,12 +27,28 @@ final class AtomicOutput {
 
     private final List<Path> written = new ArrayList<>();
 
+    /**
+     * A new empty file {@code .<name>.<random>.part} in {@code dir}, created with the default permissions
+     * (the umask's, like any other output; {@code Files.createTempFile} would make it owner-only).
+     */
+    static Path temporary(Path dir, String name) throws IOException {
+        while (true) {
+            Path p = dir.resolve("." + name + "." + Long.toUnsignedString(java.util.concurrent.ThreadLocalRandom.current().nextLong(), 36)
+                    + ".part");
+            try {
+                return Files.createFile(p);
+            } catch (java.nio.file.FileAlreadyExistsException e) {
+                // another name
+            }
+        }
+    }
+
     /** Writes what {@code body} puts into the stream to {@code target}, atomically. */
     Path write(Path target, IoConsumer body) {
         try {
             Path dir = target.toAbsolutePath().getParent();
             Files.createDirectories(dir);
-            Path tmp = Files.createTempFile(dir, "." + target.getFileName(), ".part");
+            Path tmp = temporary(dir, target.getFileName().toString());
             PENDING.add(tmp);
             try {
                 try (OutputStream out = Files.newOutputStream(tmp)) {

@@ -249,6 +249,13 @@ class CliTest {
     }
 
     @Test
+    void writtenFilesGetTheDefaultPermissionsNotOwnerOnly(@TempDir Path dir) throws IOException {
+        Path reference = Files.createFile(dir.resolve("reference"));
+        Path written = new AtomicOutput().write(dir.resolve("out.png"), os -> os.write(1));
+        assertThat(Files.getPosixFilePermissions(written)).isEqualTo(Files.getPosixFilePermissions(reference));
+    }
+
+    @Test
     void cancellingStopsTheRunBeforeAnyOutput() {
         SamplingPipeline p = SamplingPipeline.fromJson(Json.parse(SMALL, "t"), PipelineOptions.defaults());
         ProgressReporter progress = new ProgressReporter(new PrintStream(new ByteArrayOutputStream()), false, 1000);

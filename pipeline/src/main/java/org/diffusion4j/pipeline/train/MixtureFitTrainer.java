@@ -162,7 +162,9 @@ public final class MixtureFitTrainer implements TrainerProvider<MixtureFitTraine
         ckpt.put("step", step);
         ckpt.set("model", model);
         try {
-            Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), "." + file.getFileName(), ".part");
+            // a fresh name with the default permissions (createTempFile would make the checkpoint owner-only)
+            Path tmp = Files.createFile(file.toAbsolutePath().getParent().resolve("." + file.getFileName() + "."
+                    + Long.toUnsignedString(java.util.concurrent.ThreadLocalRandom.current().nextLong(), 36) + ".part"));
             try {
                 Files.writeString(tmp, Json.write(ckpt));
                 Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
