@@ -31,7 +31,7 @@ import org.diffusion4j.schedules.Schedules;
  *   <li>{@code train}: training steps/s of the default UNet ({@link UNetConfig#defaults()}, 10 classes) at
  *   batch 64 on 28×28 images;</li>
  *   <li>{@code sample}: DDIM-50 images/s with that UNet, without guidance and with CFG;</li>
- *   <li>{@code memory}: a 10 000-step DDIM loop and a 2 000-step training run with a small UNet, printing
+ *   <li>{@code memory}: a 10 000-step DDIM loop (batch 64, T = 10 000) and a 2 000-step training run with a small UNet, printing
  *   live tensors, native arrays and the process RSS along the way.</li>
  * </ul>
  * <pre>java -cp ... org.diffusion4j.djl.bench.DjlBenchmark [train|sample|memory|all] [threads]</pre>
@@ -121,8 +121,8 @@ public final class DjlBenchmark {
             System.out.printf(Locale.ROOT, "memory/sampling start: live tensors %d, native arrays %d (+%d model), RSS %d MiB%n",
                     f.liveTensors(), f.managedArrays(), m.managedArrays(), rssKiB() / 1024);
             long t0 = System.nanoTime();
-            Tensor x = Samplers.ddim(steps).sample(SampleRequest.builder().predictor(p).schedule(Schedules.linear(steps))
-                    .batchSize(4).sampleShape(1, 16, 16).seed(3).tensors(f).build(), e -> {
+            Tensor x = Samplers.ddim(steps).sample(SampleRequest.builder().predictor(p).schedule(Schedules.linear(steps, 1e-5, 2e-3))
+                    .batchSize(64).sampleShape(1, 16, 16).seed(3).tensors(f).build(), e -> {
                         peakTensors.accumulateAndGet(f.liveTensors(), Math::max);
                         int i = e.step().index() + 1;
                         if (i % 2000 == 0) {
