@@ -77,11 +77,15 @@ public enum PredictionType {
         };
     }
 
-    /** Parses {@code epsilon}, {@code sample} (or {@code x0}) and {@code v_prediction} (or {@code v}). */
+    /**
+     * Parses {@code epsilon}, {@code sample} (or {@code x0}) and {@code v_prediction} (or {@code v}), in
+     * any case, and the constant names; JSON binds through this.
+     */
+    @com.fasterxml.jackson.annotation.JsonCreator
     public static PredictionType parse(String name) {
         return switch (name.toLowerCase(java.util.Locale.ROOT)) {
             case "epsilon", "eps" -> EPSILON;
-            case "sample", "x0" -> SAMPLE;
+            case "sample", "x0", "x_0" -> SAMPLE;
             case "v_prediction", "v" -> V;
             default -> throw new IllegalArgumentException("unknown prediction type '" + name
                     + "'; known: epsilon, sample (x0), v_prediction (v)");

@@ -59,6 +59,15 @@ class PredictionTypeTest {
         assertThat(PredictionType.parse("epsilon")).isEqualTo(PredictionType.EPSILON);
         assertThat(PredictionType.parse("sample")).isEqualTo(PredictionType.SAMPLE);
         assertThat(PredictionType.parse("v_prediction")).isEqualTo(PredictionType.V);
+        assertThat(PredictionType.parse("EPSILON")).isEqualTo(PredictionType.EPSILON);
+        assertThat(PredictionType.parse("V_Prediction")).isEqualTo(PredictionType.V);
+        try {
+            com.fasterxml.jackson.databind.ObjectMapper om = new com.fasterxml.jackson.databind.ObjectMapper();
+            assertThat(om.readValue("\"v_prediction\"", PredictionType.class)).isEqualTo(PredictionType.V);
+            assertThat(om.readValue("\"SAMPLE\"", PredictionType.class)).isEqualTo(PredictionType.SAMPLE);
+        } catch (java.io.IOException e) {
+            throw new AssertionError(e);
+        }
         assertThatThrownBy(() -> PredictionType.parse("noise")).hasMessageContaining("known: epsilon, sample (x0), v_prediction");
     }
 
