@@ -196,7 +196,7 @@ public final class FashionMnistRun {
         md.append("\n| guidance | grid | accuracy of the clean classifier on the samples | per class (0..9) | sampling s |\n")
                 .append("|---|---|---|---|---|\n");
         rows.forEach(r -> md.append(r).append('\n'));
-        Files.writeString(out.resolve("results.md"), md);
+        Files.writeString(out.resolve("run-summary.md"), md);
         System.err.println(md);
     }
 
