@@ -20,7 +20,8 @@ import org.diffusion4j.schedules.Schedules;
 /**
  * How long the demo's work takes on this machine (a benchmark program, not a test): one training step
  * of the demo network (28×28, widths 16/32, one block per level, no attention, 10 classes, batch 32)
- * and one forward pass of the batch a CFG sampling step sends (2 × 10 classes × 8 = 160 images).
+ * and one forward pass of the batch a CFG sampling step of the demo sends (its chunks of 40 samples, doubled
+ * for the conditional and unconditional halves: 80 images).
  * Median of the timed repetitions after warm-up.
  * <pre>
  * mvn -q -pl pipeline-djl exec:java -Dexec.args="[threads] [train steps] [forward repetitions]"
@@ -55,8 +56,8 @@ public final class DemoSpeed {
             double train = median(ms);
             try (DjlTensorFactory f = DjlTensorFactory.cpu()) {
                 UNetPredictor p = new UNetPredictor(t.model(), f);
-                Tensor x = f.of(new float[160 * 784], Shape.of(160, 1, 28, 28));
-                Conditions c = Conditions.labels(new int[160]);
+                Tensor x = f.of(new float[80 * 784], Shape.of(80, 1, 28, 28));
+                Conditions c = Conditions.labels(new int[80]);
                 for (int i = 0; i < 2; i++) {
                     p.predict(x, schedule.trainingTime(0.5), c);
                 }
@@ -70,9 +71,9 @@ public final class DemoSpeed {
                 System.out.printf(Locale.ROOT, "demo network: %,d parameters, threads %s%n", t.model().parameterCount(),
                         threads == 0 ? "PyTorch's default" : threads);
                 System.out.printf(Locale.ROOT, "train step (batch 32): %.1f ms (median of %d)%n", train, steps);
-                System.out.printf(Locale.ROOT, "forward (batch 160):   %.1f ms (median of %d)%n", forward, reps);
-                System.out.printf(Locale.ROOT, "demo estimate: 600 steps %.0f s + 4 x 20 DDIM steps %.0f s%n", 600 * train / 1e3,
-                        80 * forward / 1e3);
+                System.out.printf(Locale.ROOT, "forward (batch 80):    %.1f ms (median of %d)%n", forward, reps);
+                System.out.printf(Locale.ROOT, "demo estimate: 600 steps %.0f s + 4 scales x 2 chunks x 20 DDIM steps %.0f s%n",
+                        600 * train / 1e3, 160 * forward / 1e3);
             }
         }
     }
