@@ -26,6 +26,8 @@ import org.diffusion4j.api.tensor.Tensor;
  * {@link Batching#AUTO} falls back to two calls when the model has a fixed batch size that does not fit),
  * guidance rescale φ (Lin et al. 2023, §3.4: ε ← φ·ε·std(ε_c)/std(ε) + (1 − φ)·ε, std per sample), and a
  * window [start, stop) of trajectory progress outside which only the conditional model is evaluated.
+ * At γ = 1 (without rescale) only the conditional half and at γ = 0 only the unconditional half is
+ * evaluated: the other half has weight 0.
  * Immutable and thread-safe.
  */
 public final class ClassifierFreeGuidance implements Guidance {
@@ -153,8 +155,14 @@ public final class ClassifierFreeGuidance implements Guidance {
         if (progress < windowStart || progress >= windowStop) {
             return Guided.of(ctx.predict(x, cond)); // outside the window: the conditional model alone
         }
+        if (gamma == 1 && rescale == 0) {
+            return Guided.of(ctx.predict(x, cond)); // γ ε_c + 0·ε_u: the conditional model alone
+        }
         int b = x.batchSize();
         Conditions uncond = Conditions.unconditional(b);
+        if (gamma == 0) {
+            return Guided.of(ctx.predict(x, uncond)); // 0·ε_c + ε_u: the unconditional model alone
+        }
         Tensor epsC;
         Tensor epsU;
         Prediction pc;

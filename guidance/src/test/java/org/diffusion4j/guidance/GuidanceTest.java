@@ -150,6 +150,16 @@ class GuidanceTest {
     }
 
     @Test
+    void atGammaOneAndZeroOnlyTheHalfWithNonZeroWeightIsEvaluated() {
+        Counting one = new Counting(MIX.epsilonPredictor(), OptionalInt.empty());
+        Guidances.cfg(1).guide(context(one, 2));
+        assertThat(one.batches).containsExactly(N);
+        Counting zero = new Counting(MIX.epsilonPredictor(), OptionalInt.empty());
+        Guidances.cfg(0).guide(context(zero, 2));
+        assertThat(zero.batches).containsExactly(N);
+    }
+
+    @Test
     void autoBatchingFallsBackToTwoCallsForAFixedBatchModel() {
         Counting fixed = new Counting(MIX.epsilonPredictor(), OptionalInt.of(N));
         Tensor auto = Guidances.cfg(4).guide(context(fixed, 2)).prediction().value();

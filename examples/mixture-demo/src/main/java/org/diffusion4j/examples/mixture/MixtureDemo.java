@@ -148,7 +148,7 @@ public final class MixtureDemo {
     /** Writes atomically: a temporary file in the same directory, then a rename. */
     static void writeAtomically(Path target, IoWriter writer) throws IOException {
         Files.createDirectories(target.toAbsolutePath().getParent());
-        Path tmp = Files.createTempFile(target.toAbsolutePath().getParent(), "." + target.getFileName(), ".tmp");
+        Path tmp = Files.createFile(target.toAbsolutePath().getParent().resolve("." + target.getFileName() + "." + java.util.UUID.randomUUID() + ".tmp")); // default permissions
         try {
             writer.write(tmp);
             Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
