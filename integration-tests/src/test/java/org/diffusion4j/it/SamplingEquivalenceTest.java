@@ -177,6 +177,20 @@ class SamplingEquivalenceTest {
         Close.assertClose(sd, so, TOL, "tiny_unet on djl vs tiny_unet_b1 on onnx, batch 5");
     }
 
+    /**
+     * The same with the fixed-batch TorchScript twin on DJL, which also splits a batch of 5 (padded
+     * chunks of 1) instead of refusing it, against the dynamic ONNX twin.
+     */
+    @Test
+    void fixedBatchTorchScriptModelMatchesDynamicTwinOnABatch() {
+        Sampler ddim = Samplers.ddim(20, 0.5);
+        Counting fixed = new Counting(model(Twins.DJL, "tiny_unet_b1", Map.of("fixedBatchSize", 1)));
+        Tensor sd = sample(fixed, ddim, Guidances.cfg(3), LABELS);
+        Tensor so = sample(model(Twins.ONNX, "tiny_unet"), ddim, Guidances.cfg(3), LABELS);
+        assertThat(fixed.batches).hasSize(40).containsOnly(LABELS.size());
+        Close.assertClose(sd, so, TOL, "tiny_unet_b1 on djl vs tiny_unet on onnx, batch 5");
+    }
+
     /** A predictor that records the batch size of every call. */
     private static final class Counting implements NoisePredictor {
         private final NoisePredictor inner;

@@ -5,8 +5,10 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalInt;
+import org.diffusion4j.api.Condition;
 import org.diffusion4j.api.Conditions;
 import org.diffusion4j.api.NoisePredictor;
 import org.diffusion4j.api.PredictionType;
@@ -98,8 +100,7 @@ public final class TorchScriptPredictor implements NoisePredictor, AutoCloseable
         }
         OptionalInt fixed = module.options().fixedBatch();
         if (fixed.isPresent() && x.batchSize() != fixed.getAsInt()) {
-            throw new IllegalArgumentException("TorchScript model " + module.file() + " was exported for batch size "
-                    + fixed.getAsInt() + " only; got a batch of " + x.batchSize());
+            return predictInChunks(x, time, conditions, fixed.getAsInt());
         }
         boolean sameDevice = x instanceof DjlTensor d && d.factory().device().equals(module.device());
         try (NDManager call = module.manager().newSubManager(); NDScope scope = new NDScope()) {
@@ -116,6 +117,34 @@ public final class TorchScriptPredictor implements NoisePredictor, AutoCloseable
             }
             return x.factory().of(out.toFloatArray(), x.shape());
         }
+    }
+
+    /**
+     * A model exported for a fixed batch f runs any batch as ⌈B/f⌉ calls of f: the last chunk is padded
+     * by repeating its last sample, and the padding is dropped from the output (as the onnx backend does).
+     */
+    private Tensor predictInChunks(Tensor x, Timestep time, Conditions conditions, int f) {
+        int b = x.batchSize();
+        List<Tensor> outs = new ArrayList<>();
+        for (int from = 0; from < b; from += f) {
+            int to = Math.min(b, from + f);
+            Tensor part = x.slice(from, to);
+            Conditions partConditions = conditions.slice(from, to);
+            int pad = f - (to - from);
+            if (pad > 0) {
+                List<Tensor> filled = new ArrayList<>(List.of(part));
+                List<Condition> cs = new ArrayList<>(partConditions.asList());
+                for (int i = 0; i < pad; i++) {
+                    filled.add(x.slice(to - 1, to));
+                    cs.add(conditions.get(to - 1));
+                }
+                part = part.factory().concat(filled);
+                partConditions = Conditions.of(cs);
+            }
+            Tensor out = predict(part, time, partConditions);
+            outs.add(pad > 0 ? out.slice(0, to - from) : out);
+        }
+        return x.factory().concat(outs);
     }
 
     @Override

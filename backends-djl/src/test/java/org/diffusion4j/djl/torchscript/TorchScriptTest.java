@@ -2,6 +2,7 @@ package org.diffusion4j.djl.torchscript;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -204,12 +205,25 @@ class TorchScriptTest {
     }
 
     @Test
-    void aFixedBatchModelRefusesOtherBatches() {
+    void aFixedBatchModelRunsOtherBatchesInPaddedChunks() {
         try (TorchScriptPredictor p = TorchScriptPredictor.load(new ModelSpec(fixture("linear_b1.pt"), PredictionType.EPSILON,
-                Map.of("fixedBatchSize", 1, "numClasses", 3, "sampleShape", List.of(1, 8, 8))), f)) {
+                Map.of("fixedBatchSize", 1, "numClasses", 3, "sampleShape", List.of(1, 8, 8))), f);
+             TorchScriptPredictor dynamic = TorchScriptPredictor.load(new ModelSpec(fixture("linear.pt"), PredictionType.EPSILON,
+                Map.of("numClasses", 3, "sampleShape", List.of(1, 8, 8))), f)) {
             assertThat(p.fixedBatchSize()).hasValue(1);
-            assertThatThrownBy(() -> p.predict(f.zeros(Shape.of(2, 1, 8, 8)), Timestep.ofAlphaBar(10, 0.5),
-                    Conditions.labels(0, 1))).hasMessageContaining("batch size 1");
+            float[] data = new float[3 * 64];
+            for (int i = 0; i < data.length; i++) {
+                data[i] = (float) Math.sin(i);
+            }
+            Tensor x = f.of(data, Shape.of(3, 1, 8, 8));
+            Conditions c = Conditions.of(org.diffusion4j.api.Condition.label(0), org.diffusion4j.api.Condition.label(2),
+                    org.diffusion4j.api.Condition.none());
+            float[] chunked = p.predict(x, Timestep.ofAlphaBar(10, 0.5), c).toFloatArray();
+            float[] whole = dynamic.predict(x, Timestep.ofAlphaBar(10, 0.5), c).toFloatArray();
+            assertThat(chunked).hasSize(whole.length);
+            for (int i = 0; i < whole.length; i++) {
+                assertThat(chunked[i]).isCloseTo(whole[i], within(1e-6f));
+            }
         }
     }
 
