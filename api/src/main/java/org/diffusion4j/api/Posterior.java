@@ -24,11 +24,8 @@ public record Posterior(double x0Coefficient, double xtCoefficient, double varia
         Timestep t = step.current();
         Timestep p = step.previous();
         double alphaS = t.alphaBar() / p.alphaBar();
-        double betaS = -Math.expm1(Math.log(t.alphaBar()) - Math.log(p.alphaBar())); // 1 − α_s without cancellation
-        if (t.alphaBar() == 0) {
-            alphaS = 0;
-            betaS = 1;
-        }
+        // 1 − α_s without cancellation; at zero terminal SNR log(0) = −∞ gives β_s = 1
+        double betaS = -Math.expm1(Math.log(t.alphaBar()) - Math.log(p.alphaBar()));
         double a = Math.sqrt(p.alphaBar()) * betaS / t.sigmaSquared();
         double b = Math.sqrt(alphaS) * p.sigmaSquared() / t.sigmaSquared();
         double var = p.sigmaSquared() / t.sigmaSquared() * betaS;

@@ -7,8 +7,6 @@ import org.diffusion4j.api.GuidanceContext;
 import org.diffusion4j.api.Guided;
 import org.diffusion4j.api.Prediction;
 import org.diffusion4j.api.PredictionType;
-import org.diffusion4j.api.spi.Backend;
-import org.diffusion4j.api.spi.Capability;
 import org.diffusion4j.api.tensor.Tensor;
 
 /**
@@ -22,7 +20,8 @@ import org.diffusion4j.api.tensor.Tensor;
  * It wraps an inner guidance: normally {@link Guidance#UNCONDITIONAL} (the classifier steers p(x), as in
  * Dhariwal &amp; Nichol), or CFG, so CFG and classifier guidance compose in one run (with exact scores,
  * CFG at γ plus classifier guidance at s is CFG at γ + s).
- * Immutable and thread-safe when the gradient is.
+ * Gradients come from {@code Backend.loadClassifier}: a backend without the GRADIENTS capability refuses
+ * a logits classifier there, with a message saying so. Immutable and thread-safe when the gradient is.
  */
 public final class ClassifierGuidance implements Guidance {
 
@@ -60,19 +59,6 @@ public final class ClassifierGuidance implements Guidance {
         this.gradient = gradient;
         this.scale = scale;
         this.placement = placement;
-    }
-
-    /**
-     * Checks that a backend can supply classifier gradients.
-     *
-     * @throws IllegalArgumentException when it lacks {@link Capability#GRADIENTS}
-     */
-    public static void requireGradients(Backend backend) {
-        if (!backend.capabilities().contains(Capability.GRADIENTS)) {
-            throw new IllegalArgumentException("classifier guidance needs gradients of log p(y|x_t), but backend '"
-                    + backend.id() + "' has no GRADIENTS capability (its capabilities: " + backend.capabilities()
-                    + "); use a backend with autograd (djl) or a model that outputs the gradient itself");
-        }
     }
 
     public double scale() {

@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.diffusion4j.api.ClassifierGradient;
 import org.diffusion4j.api.Conditions;
@@ -20,14 +19,11 @@ import org.diffusion4j.api.PredictionType;
 import org.diffusion4j.api.SampleRequest;
 import org.diffusion4j.api.Step;
 import org.diffusion4j.api.Timestep;
-import org.diffusion4j.api.spi.Backend;
-import org.diffusion4j.api.spi.Capability;
 import org.diffusion4j.api.spi.ModelSpec;
 import org.diffusion4j.api.spi.PluginContext;
 import org.diffusion4j.api.spi.PluginRegistry;
 import org.diffusion4j.api.tensor.ArrayTensor;
 import org.diffusion4j.api.tensor.Tensor;
-import org.diffusion4j.api.tensor.TensorFactory;
 import org.diffusion4j.samplers.Samplers;
 import org.diffusion4j.schedules.DiscreteSchedule;
 import org.diffusion4j.schedules.Schedules;
@@ -263,34 +259,10 @@ class GuidanceTest {
         assertThatThrownBy(() -> Guidances.classifier(MIX.classifierGradient(), -1)).hasMessageContaining("scale s must be finite and >= 0");
         assertThatThrownBy(() -> Guidances.cfg(2).withRescale(1.5)).hasMessageContaining("rescale phi must be in [0, 1]");
         assertThatThrownBy(() -> Guidances.cfg(2).withWindow(0.7, 0.2)).hasMessageContaining("0 <= start < stop <= 1");
-        Backend noGrad = new Backend() {
-            @Override
-            public String id() {
-                return "fake";
-            }
-
-            @Override
-            public String device() {
-                return "cpu";
-            }
-
-            @Override
-            public TensorFactory tensors() {
-                return ArrayTensor.FACTORY;
-            }
-
-            @Override
-            public Set<Capability> capabilities() {
-                return Set.of(Capability.MODEL_FILES);
-            }
-
-            @Override
-            public NoisePredictor loadPredictor(ModelSpec spec) {
-                throw new UnsupportedOperationException();
-            }
-        };
-        assertThatThrownBy(() -> ClassifierGuidance.requireGradients(noGrad))
-                .hasMessageContaining("backend 'fake' has no GRADIENTS capability");
+        // a backend without GRADIENTS refuses to supply a classifier, naming the capability
+        assertThatThrownBy(() -> PluginRegistry.load().backend("java", null)
+                .loadClassifier(ModelSpec.of(java.nio.file.Path.of("classifier.pt"))))
+                .hasMessageContaining("backend 'java' cannot load classifiers").hasMessageContaining("no GRADIENTS capability");
     }
 
     @Test

@@ -336,7 +336,8 @@ public final class ArrayTensor implements Tensor {
 
     @Override
     public boolean allFinite() {
-        // A max-of-|v| reduction, which the JIT vectorises: Math.max propagates NaN, and |±∞| = +∞.
+        // A max-of-|v| reduction: Math.max propagates NaN, and |±∞| = +∞. (JDK 17's C2 does not vectorise it;
+        // it costs about 3 passes of a fused loop, see docs/benchmarks.md.)
         float[] a = data;
         float m = 0;
         for (int i = 0; i < a.length; i++) {
