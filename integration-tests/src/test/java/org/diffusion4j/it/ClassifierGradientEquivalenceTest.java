@@ -15,6 +15,7 @@ import org.diffusion4j.guidance.Guidances;
 import org.diffusion4j.samplers.Samplers;
 import org.diffusion4j.schedules.DiscreteSchedule;
 import org.diffusion4j.schedules.Schedules;
+import org.diffusion4j.testkit.BoundRecorder;
 import org.diffusion4j.testkit.FixtureBounds;
 import org.diffusion4j.testkit.FixtureBounds.MixtureOutput;
 import org.junit.jupiter.api.AfterAll;
@@ -88,13 +89,13 @@ class ClassifierGradientEquivalenceTest {
     /** The three routes against the exact gradient and against each other, each within its bound. */
     private static void assertAllAgree(Tensor x, Timestep level, Tensor onnx, Tensor direct, Tensor autograd, String what) {
         Tensor exact = exact(x, level);
-        double[] export = Bounds.mixture(MixtureOutput.GRADIENT, x, LABELS, level);
-        double[] byAutograd = Bounds.mixture(MixtureOutput.GRADIENT_BY_AUTOGRAD, x, LABELS, level);
-        Close.assertWithin(onnx, exact, Bounds.plusReferenceRounding(export, exact), what + ": onnx gmm_grad vs exact");
-        Close.assertWithin(direct, exact, Bounds.plusReferenceRounding(export, exact), what + ": djl gmm_grad.pt vs exact");
-        Close.assertWithin(autograd, exact, Bounds.plusReferenceRounding(byAutograd, exact),
+        double[] export = FixtureBounds.mixture(MixtureOutput.GRADIENT, x, LABELS, level);
+        double[] byAutograd = FixtureBounds.mixture(MixtureOutput.GRADIENT_BY_AUTOGRAD, x, LABELS, level);
+        Close.assertWithin(onnx, exact, FixtureBounds.plusReferenceRounding(export, exact), what + ": onnx gmm_grad vs exact");
+        Close.assertWithin(direct, exact, FixtureBounds.plusReferenceRounding(export, exact), what + ": djl gmm_grad.pt vs exact");
+        Close.assertWithin(autograd, exact, FixtureBounds.plusReferenceRounding(byAutograd, exact),
                 what + ": djl autograd of gmm_logits.pt vs exact");
-        Close.assertWithin(direct, onnx, Bounds.times(2, export), what + ": djl gmm_grad.pt vs onnx gmm_grad.onnx");
+        Close.assertWithin(direct, onnx, FixtureBounds.times(2, export), what + ": djl gmm_grad.pt vs onnx gmm_grad.onnx");
         double[] mixed = new double[export.length];
         for (int i = 0; i < mixed.length; i++) {
             mixed[i] = export[i] + byAutograd[i];
@@ -131,20 +132,20 @@ class ClassifierGradientEquivalenceTest {
         for (double eta : new double[] {0, 0.5}) {
             Tensor[] out = new Tensor[2];
             String[] ids = {Twins.ONNX, Twins.DJL};
-            Bounds.Recording eps = null;
-            Bounds.RecordingClassifier[] grads = new Bounds.RecordingClassifier[2];
+            BoundRecorder eps = null;
+            BoundRecorder.Classifier[] grads = new BoundRecorder.Classifier[2];
             for (int i = 0; i < 2; i++) {
                 boolean onnx = ids[i].equals(Twins.ONNX);
-                grads[i] = new Bounds.RecordingClassifier(onnx ? onnxGrad : djlAutograd,
+                grads[i] = new BoundRecorder.Classifier(onnx ? onnxGrad : djlAutograd,
                         onnx ? MixtureOutput.GRADIENT : MixtureOutput.GRADIENT_BY_AUTOGRAD);
-                Bounds.Recording p = new Bounds.Recording(twins.predictor(ids[i], "gmm_eps"), "gmm_eps");
+                BoundRecorder p = new BoundRecorder(twins.predictor(ids[i], "gmm_eps"), "gmm_eps");
                 eps = onnx ? p : eps;
                 out[i] = Samplers.ddim(20, eta).sample(SampleRequest.builder()
                         .predictor(p).schedule(LINEAR)
                         .guidance(Guidances.classifier(grads[i], scale)).conditions(LABELS).sampleShape(Fixtures.SAMPLE)
                         .seed(7).build());
             }
-            double tol = eps.trajectory(1) + scale * (grads[0].sigmaWeightedSum() + grads[1].sigmaWeightedSum());
+            double tol = eps.trajectory(2, 1) + scale * (grads[0].sigmaWeightedSum() + grads[1].sigmaWeightedSum());
             Close.assertClose(out[1], out[0], tol, "classifier-guided ddim(20, " + eta + "): djl vs onnx");
         }
     }

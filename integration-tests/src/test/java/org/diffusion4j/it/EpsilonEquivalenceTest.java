@@ -15,6 +15,7 @@ import org.diffusion4j.api.tensor.Shape;
 import org.diffusion4j.api.tensor.Tensor;
 import org.diffusion4j.schedules.DiscreteSchedule;
 import org.diffusion4j.schedules.Schedules;
+import org.diffusion4j.testkit.FixtureBounds;
 import org.diffusion4j.testkit.GaussianMixture;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -27,7 +28,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * The same network through ONNX Runtime ({@code .onnx}) and through DJL's TorchScript loader
  * ({@code .pt}, same weights) gives the same ε to within twice the float32 error bound of one
- * evaluation ({@link Bounds#twoEvaluations}, derived in {@link org.diffusion4j.testkit.FixtureBounds}): on the recorded
+ * evaluation ({@link FixtureBounds#twoEvaluations}, derived in {@link org.diffusion4j.testkit.FixtureBounds}): on the recorded
  * PyTorch batch, on seeded random inputs at many timesteps and batch sizes, with class labels and
  * with the null label; and where ε is known in closed form (the analytic and mixture models), both
  * match it.
@@ -90,7 +91,7 @@ class EpsilonEquivalenceTest {
             Tensor expected = ArrayTensor.of(Arrays.copyOfRange(want, b * per, (b + 1) * per), x.shape());
             for (String backend : new String[] {Twins.ONNX, Twins.DJL}) {
                 Close.assertWithin(model(backend, name).predict(x, t, c), expected,
-                        Bounds.twoEvaluations(name, x, t, c, expected), name + " on " + backend + ", recorded sample " + b);
+                        FixtureBounds.twoEvaluations(name, x, t, c, expected), name + " on " + backend + ", recorded sample " + b);
             }
         }
     }
@@ -102,7 +103,7 @@ class EpsilonEquivalenceTest {
         Timestep level = LINEAR.level(t);
         Tensor onnx = model(Twins.ONNX, name).predict(x, level, MIXED);
         Tensor djl = model(Twins.DJL, name).predict(x, level, MIXED);
-        Close.assertWithin(djl, onnx, Bounds.twoEvaluations(name, x, level, MIXED, onnx), name + " at t=" + t + ": djl vs onnx");
+        Close.assertWithin(djl, onnx, FixtureBounds.twoEvaluations(name, x, level, MIXED, onnx), name + " at t=" + t + ": djl vs onnx");
         assertThat(onnx.allFinite()).as("finite ε").isTrue();
     }
 
@@ -142,7 +143,7 @@ class EpsilonEquivalenceTest {
             for (Conditions c : new Conditions[] {labels, nulls}) {
                 Tensor onnx = model(Twins.ONNX, "tiny_unet").predict(x, LINEAR.level(t), c);
                 Close.assertWithin(model(Twins.DJL, "tiny_unet").predict(x, LINEAR.level(t), c), onnx,
-                        Bounds.twoEvaluations("tiny_unet", x, LINEAR.level(t), c, onnx),
+                        FixtureBounds.twoEvaluations("tiny_unet", x, LINEAR.level(t), c, onnx),
                         "tiny_unet batch " + batch + " t=" + t + " " + c.get(0));
             }
         }
@@ -166,8 +167,8 @@ class EpsilonEquivalenceTest {
             }
             Tensor expected = ArrayTensor.of(want, x.shape());
             // one float32 evaluation against the closed form rounded once to float32
-            double[] bound = Bounds.plusReferenceRounding(
-                    Bounds.relative(org.diffusion4j.testkit.FixtureBounds.linear(x.abs().max()), expected), expected);
+            double[] bound = FixtureBounds.plusReferenceRounding(
+                    FixtureBounds.relative(FixtureBounds.linear(x.abs().max()), expected), expected);
             for (String backend : new String[] {Twins.ONNX, Twins.DJL}) {
                 Close.assertWithin(model(backend, "linear").predict(x, LINEAR.level(t), MIXED), expected, bound,
                         "linear on " + backend + " at t=" + t);
@@ -188,8 +189,8 @@ class EpsilonEquivalenceTest {
             Tensor x = Close.gaussian(Fixtures.SAMPLE.withBatch(MIXED.size()), 11 + t, 1.0);
             Timestep level = LINEAR.level(t);
             Tensor want = exact.predict(x.reshape(flat), level, MIXED).reshape(x.shape());
-            double[] bound = Bounds.plusReferenceRounding(
-                    Bounds.mixture(org.diffusion4j.testkit.FixtureBounds.MixtureOutput.EPSILON, x, MIXED, level), want);
+            double[] bound = FixtureBounds.plusReferenceRounding(
+                    FixtureBounds.mixture(FixtureBounds.MixtureOutput.EPSILON, x, MIXED, level), want);
             for (String backend : new String[] {Twins.ONNX, Twins.DJL}) {
                 Close.assertWithin(model(backend, "gmm_eps").predict(x, level, MIXED), want, bound,
                         "gmm_eps on " + backend + " vs exact ε* at t=" + t);

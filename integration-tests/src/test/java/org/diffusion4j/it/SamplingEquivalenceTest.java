@@ -26,6 +26,8 @@ import org.diffusion4j.samplers.SampleProcessing;
 import org.diffusion4j.samplers.Samplers;
 import org.diffusion4j.schedules.DiscreteSchedule;
 import org.diffusion4j.schedules.Schedules;
+import org.diffusion4j.testkit.BoundRecorder;
+import org.diffusion4j.testkit.FixtureBounds;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -35,7 +37,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * DDIM + classifier-free guidance from one seed gives the same samples (to the trajectory bound of
- * {@link org.diffusion4j.testkit.FixtureBounds#trajectory}, relative to max(1, |x|): each model call
+ * {@link FixtureBounds#trajectory}, relative to max(1, |x|): each model call
  * contributes twice its float32 bound, amplified by CFG's |γ| + |1 − γ|) whether the predictor is the
  * ONNX model on ONNX Runtime or its TorchScript twin on DJL;
  * everything else in the {@link SampleRequest} is the same. Covers deterministic and stochastic DDIM,
@@ -47,8 +49,8 @@ class SamplingEquivalenceTest {
      * The bound of a DDIM-20 + CFG(3) run of the UNet, one call per step (AUTO batching: cond and
      * uncond in one call): 20 · (5 · 2 · 1.9e-4 + γ_3) ≈ 3.8e-2 relative.
      */
-    private static final double TOL = org.diffusion4j.testkit.FixtureBounds.trajectory(Bounds.TINY_UNET_TWO_BACKENDS, 20,
-            org.diffusion4j.testkit.FixtureBounds.cfgAmplification(GAMMA));
+    private static final double TOL = FixtureBounds.trajectory(Bounds.TINY_UNET_TWO_BACKENDS, 20,
+            FixtureBounds.cfgAmplification(GAMMA));
     private static final DiscreteSchedule LINEAR = Schedules.linear(1000);
     private static final long SEED = 42;
     /** Every class and the null condition once each, plus one repeat. */
@@ -105,18 +107,18 @@ class SamplingEquivalenceTest {
      * the scaled tolerance is relative there); with x̂0 clipped to [−1, 1] (diffusers' clip_sample)
      * they stay in range and the tolerance is absolute (clipping is 1-Lipschitz, so it adds no error).
      * The mixture model's samples are of size ≈ 2.5; its bound is taken per call from the inputs the
-     * run met ({@link Bounds.Recording}).
+     * run met ({@link BoundRecorder}).
      */
     @ParameterizedTest(name = "{0} ddim(20, eta={1}) cfg(3, {2}) clip={3}")
     @MethodSource("cases")
     void sameDdimCfgSamplesFromTheSameSeed(String name, double eta, Batching batching, boolean clip) {
         Sampler ddim = clip ? new Ddim(20, eta, SampleProcessing.clip(1)) : Samplers.ddim(20, eta);
         ClassifierFreeGuidance cfg = Guidances.cfg(GAMMA).withBatching(batching);
-        Bounds.Recording recorded = new Bounds.Recording(model(Twins.ONNX, name), name);
+        BoundRecorder recorded = new BoundRecorder(model(Twins.ONNX, name), name);
         Tensor onnx = sample(recorded, ddim, cfg, LABELS);
         Tensor djl = sample(model(Twins.DJL, name), ddim, cfg, LABELS);
         assertThat(onnx.allFinite()).isTrue();
-        Close.assertClose(djl, onnx, recorded.trajectory(org.diffusion4j.testkit.FixtureBounds.cfgAmplification(GAMMA)),
+        Close.assertClose(djl, onnx, recorded.trajectory(2, FixtureBounds.cfgAmplification(GAMMA)),
                 name + " ddim(20, " + eta + ") cfg(3, " + batching + ") clip " + clip + ": djl vs onnx");
     }
 

@@ -3,6 +3,11 @@ package org.diffusion4j.testkit;
 import static org.diffusion4j.testkit.ErrorBound.U32;
 import static org.diffusion4j.testkit.ErrorBound.gamma32;
 
+import org.diffusion4j.api.Condition;
+import org.diffusion4j.api.Conditions;
+import org.diffusion4j.api.Timestep;
+import org.diffusion4j.api.tensor.Tensor;
+
 /**
  * Float32 error bounds of the committed fixture networks of {@code tools/fixtures/make_fixtures.py}
  * (sample shape [1, 8, 8], K = 3 classes, label 3 = ∅, the linear β schedule baked in as a float32
@@ -203,5 +208,75 @@ public final class FixtureBounds {
     /** |γ| + |1 − γ|: how classifier-free guidance at scale γ amplifies errors of ε_c and ε_u. */
     public static double cfgAmplification(double gamma) {
         return Math.abs(gamma) + Math.abs(1 - gamma);
+    }
+
+    /** The fixtures' labels of conditions: class k, or 3 (= K) for ∅. */
+    public static int[] labels(Conditions c) {
+        int[] y = new int[c.size()];
+        for (int i = 0; i < y.length; i++) {
+            y[i] = c.get(i) instanceof Condition.Label l ? l.value() : K;
+        }
+        return y;
+    }
+
+    /** {@link #mixture(MixtureOutput, float[], int[], double)} for a batch x of samples of 64 elements. */
+    public static double[] mixture(MixtureOutput output, Tensor x, Conditions c, Timestep level) {
+        return mixture(output, x.toFloatArray(), labels(c), level.alphaBar());
+    }
+
+    /** rel · max(1, |want_i|) per element: a bound relative to max(1, |value|) as absolute bounds. */
+    public static double[] relative(double rel, Tensor want) {
+        float[] w = want.toFloatArray();
+        double[] out = new double[w.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = rel * Math.max(1, Math.abs(w[i]));
+        }
+        return out;
+    }
+
+    /** {@code bound} plus u·|want_i|: the rounding of a double-precision reference to float32. */
+    public static double[] plusReferenceRounding(double[] bound, Tensor want) {
+        float[] w = want.toFloatArray();
+        double[] out = new double[bound.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = bound[i] + U32 * Math.abs(w[i]);
+        }
+        return out;
+    }
+
+    /** Element-wise a·bound (2 for two implementations that each satisfy the bound). */
+    public static double[] times(double a, double[] bound) {
+        double[] out = new double[bound.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = a * bound[i];
+        }
+        return out;
+    }
+
+    /**
+     * The per-element bound between two float32 evaluations of fixture {@code name} at x (two
+     * backends, or a backend and the recorded PyTorch output), {@code want} being one of them: twice
+     * one evaluation's bound — relative to max(1, |ε|) for the UNet and the linear models, per element
+     * for the mixture.
+     */
+    public static double[] twoEvaluations(String name, Tensor x, Timestep level, Conditions c, Tensor want) {
+        if (name.equals("gmm_eps")) {
+            return times(2, mixture(MixtureOutput.EPSILON, x, c, level));
+        }
+        if (name.equals("gmm_grad")) {
+            return times(2, mixture(MixtureOutput.GRADIENT, x, c, level));
+        }
+        return relative(2 * oneEvaluation(name, x), want);
+    }
+
+    /** One float32 evaluation's bound relative to max(1, |ε|), for the UNet and the linear models. */
+    public static double oneEvaluation(String name, Tensor x) {
+        if (name.startsWith("tiny_unet")) {
+            return tinyUnet();
+        }
+        if (name.startsWith("linear")) {
+            return linear(x.abs().max());
+        }
+        throw new IllegalArgumentException("no relative error bound for fixture " + name);
     }
 }
