@@ -23,6 +23,8 @@ package org.diffusion4j.testkit;
 public final class ErrorBound {
     /** float32 unit roundoff, 2^-24 ≈ 5.96e-8. */
     public static final double U32 = 0x1p-24;
+    /** float16 unit roundoff, 2^-11 ≈ 4.88e-4. */
+    public static final double U16 = 0x1p-11;
     /** double unit roundoff, 2^-53 ≈ 1.11e-16. */
     public static final double U64 = 0x1p-53;
 
