@@ -88,6 +88,15 @@ public final class FixtureBounds {
         GRADIENT_BY_AUTOGRAD
     }
 
+    /** ᾱ_t of the fixtures' linear schedule, β = linspace(1e-4, 0.02, 1000), as a double product. */
+    public static double alphaBar(int t) {
+        double ab = 1;
+        for (int s = 0; s <= t; s++) {
+            ab *= 1 - (1e-4 + (0.02 - 1e-4) * s / 999);
+        }
+        return ab;
+    }
+
     /** μ_k[n] = 1.5 cos(0.7 (k + 1) i + 0.3 j) for element n = 8 i + j (make_fixtures.py, GMM_SCALE). */
     public static double mean(int k, int n) {
         return 1.5 * Math.cos(0.7 * (k + 1) * (n / 8) + 0.3 * (n % 8));
