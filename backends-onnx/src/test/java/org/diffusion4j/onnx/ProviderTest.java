@@ -154,10 +154,34 @@ class ProviderTest {
         OnnxConfig d = OnnxConfig.DEFAULT;
         assertThat(d.device()).isEqualTo("cpu");
         assertThat(d.intraOpThreads()).isZero();
-        assertThat(d.optimizationLevel()).isEqualTo(OnnxConfig.OptimizationLevel.ALL);
+        // "all" unless the run sets DIFFUSION4J_ONNX_OPTIMIZATION (CI's second kernel selection does)
+        String env = System.getenv("DIFFUSION4J_ONNX_OPTIMIZATION");
+        assertThat(d.optimizationLevel()).isEqualTo(env == null || env.isBlank() ? OnnxConfig.OptimizationLevel.ALL
+                : OnnxConfig.OptimizationLevel.parse(env));
         assertThat(d.cudaDevice()).isEmpty();
         assertThat(d.withDevice("CUDA:2").cudaDevice()).hasValue(2);
         assertThat(d.withDevice("cuda").cudaDevice()).hasValue(0);
         assertThatThrownBy(() -> d.withIntraOpThreads(-1)).hasMessageContaining("intraOpThreads must be >= 0");
+    }
+
+    @Test
+    void systemPropertyChoosesTheDefaultOptimisationAndAnExplicitLevelWins() {
+        String before = System.getProperty("diffusion4j.onnx.optimization");
+        System.setProperty("diffusion4j.onnx.optimization", "basic");
+        try {
+            assertThat(new OnnxConfig(null, null, null, null, null).optimizationLevel())
+                    .isEqualTo(OnnxConfig.OptimizationLevel.BASIC);
+            assertThat(new OnnxConfig(null, null, null, "extended", null).optimizationLevel())
+                    .isEqualTo(OnnxConfig.OptimizationLevel.EXTENDED);
+            System.setProperty("diffusion4j.onnx.optimization", "fastest");
+            assertThatThrownBy(() -> new OnnxConfig(null, null, null, null, null))
+                    .hasMessageContaining("optimization must be one of none, basic, extended, all; got 'fastest'");
+        } finally {
+            if (before == null) {
+                System.clearProperty("diffusion4j.onnx.optimization");
+            } else {
+                System.setProperty("diffusion4j.onnx.optimization", before);
+            }
+        }
     }
 }
