@@ -134,6 +134,16 @@ final class TorchScriptModule implements AutoCloseable {
      */
     List<NDArray> inputs(NDManager call, NDArray x, Timestep time, Conditions conditions) {
         int b = Math.toIntExact(x.getShape().get(0));
+        if (!roles.contains(InputRole.CLASS_LABELS) && !roles.contains(InputRole.ENCODER_HIDDEN_STATES)) {
+            for (int i = 0; i < conditions.size(); i++) {
+                if (!conditions.get(i).isUnconditional()) {
+                    throw new IllegalArgumentException("the TorchScript model " + file + " has no condition input ("
+                            + expects() + "; inputs " + roles + "), but sample " + i + " is conditioned on "
+                            + conditions.get(i) + ". An unconditional model cannot follow class labels or classifier-free"
+                            + " guidance: sample it without conditions, or use a model that takes class_labels");
+                }
+            }
+        }
         List<NDArray> in = new ArrayList<>();
         for (InputRole r : roles) {
             switch (r) {
