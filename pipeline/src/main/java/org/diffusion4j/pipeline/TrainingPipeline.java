@@ -176,6 +176,8 @@ public final class TrainingPipeline {
                 .putArray("sampleShape").add(1);
         s.set("schedule", doc.get("schedule").deepCopy());
         s.putObject("sampler").put("type", "ddim").put("steps", 50);
+        // as for a class-conditional model (the generated document's sweep, a default only then, is left out)
+        s.putObject("guidance").put("type", "cfg").put("guidanceScale", 1.0);
         s.put("samplesPerLabel", 8);
         s.put("seed", seed);
         sample.fields().forEachRemaining(e -> s.set(e.getKey(), e.getValue().deepCopy()));

@@ -168,7 +168,7 @@ public final class PluginRegistry {
             }
             String problem = root instanceof IllegalArgumentException ? root.getMessage() : e.getOriginalMessage();
             if (e instanceof com.fasterxml.jackson.databind.exc.MismatchedInputException m && m.getTargetType() != null
-                    && NUMBER_TYPES.contains(m.getTargetType()) && config.at(pointer(e)).isNumber()) {
+                    && NUMBER_TYPES.contains(m.getTargetType()) && config.at(pointer(e)).isFloatingPointNumber()) {
                 problem = "expected an integer, got the number " + config.at(pointer(e)) + " (a fraction is not rounded)";
             }
             if (problem != null && problem.startsWith("Cannot map `null` into type")) {
