@@ -11,8 +11,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.BiConsumer;
 import java.util.OptionalInt;
+import java.util.function.BiConsumer;
 import java.util.stream.Collectors;
 import org.diffusion4j.api.ClassifierGradient;
 import org.diffusion4j.api.Condition;
@@ -260,7 +260,7 @@ public final class SamplingPipeline {
         dims[0] = n;
         System.arraycopy(shape.dims(), 0, dims, 1, shape.rank());
         float[] host = new float[Math.toIntExact(Math.multiplyExact((long) n, shape.size()))];
-        int filled = 0; // values copied so far
+        int filled = 0;
         for (int b = 0; b < batches; b++) {
             int from = b * chunk;
             int to = Math.min(n, from + chunk);
@@ -329,7 +329,6 @@ public final class SamplingPipeline {
         if (spec == null) {
             return null;
         }
-        PluginBinder binder = new PluginBinder(reg, p);
 
         // the variants' documents
         List<ObjectNode> docs = new ArrayList<>();
