@@ -56,7 +56,7 @@ public final class Main implements Runnable {
                 c.getErr().println("cancelled: " + sce.getMessage() + "; no partial output files were left");
                 return FAILURE;
             }
-            c.getErr().println("error: " + ex);
+            c.getErr().println("error: " + (ex.getMessage() == null || ex.getMessage().isBlank() ? ex.toString() : ex.getMessage()));
             if (Boolean.getBoolean("diffusion4j.stacktrace")) {
                 ex.printStackTrace(c.getErr());
             } else {

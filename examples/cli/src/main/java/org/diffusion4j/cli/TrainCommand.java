@@ -44,6 +44,11 @@ final class TrainCommand implements Callable<Integer> {
         PipelineOptions o = PipelineOptions.defaults().withBaseDirectory(config.toAbsolutePath().getParent()).withSource(config.toString());
         TrainingPipeline t = TrainingPipeline.fromJson(doc, o);
         Path dir = out != null ? out : Path.of(t.outputDir());
+        java.util.Optional<String> badDir = OutputSet.problem(dir); // before training, not after
+        if (badDir.isPresent()) {
+            throw out != null ? new CommandLine.ParameterException(spec.commandLine(), "--out " + dir + ": " + badDir.get())
+                    : new org.diffusion4j.pipeline.PipelineConfigException(config.toString(), "/output/dir", badDir.get());
+        }
         PrintWriter log = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         AtomicBoolean cancelled = new AtomicBoolean();
