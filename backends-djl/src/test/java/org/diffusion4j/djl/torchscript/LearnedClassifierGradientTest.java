@@ -1,14 +1,11 @@
 package org.diffusion4j.djl.torchscript;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -40,8 +37,6 @@ import org.junit.jupiter.api.Test;
  */
 class LearnedClassifierGradientTest {
 
-    private static final Path DIR = Path.of("..", "tools", "fixtures", "out");
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final int K = 3;
     /** Covers the O(u²) terms dropped by the first-order running bounds (each below 1e-6 of the first-order terms). */
     private static final double SAFETY = 2;
@@ -58,13 +53,11 @@ class LearnedClassifierGradientTest {
     }
 
     private static Path fixture(String name) {
-        Path p = DIR.resolve(name);
-        assumeTrue(Files.exists(p), "fixture " + p + " not present");
-        return p;
+        return FixtureFiles.fixture(name);
     }
 
-    private static JsonNode json(String file) throws Exception {
-        return JSON.readTree(fixture(file).toFile());
+    private static JsonNode json(String file) {
+        return FixtureFiles.json(file);
     }
 
     private static double[] doubles(JsonNode d) {

@@ -2,11 +2,8 @@ package org.diffusion4j.djl.torchscript;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,8 +31,7 @@ import org.junit.jupiter.api.Test;
  */
 class TorchScriptTest {
 
-    private static final Path DIR = Path.of("..", "tools", "fixtures", "out");
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Path DIR = FixtureFiles.DIR;
     private static DjlTensorFactory f;
 
     @BeforeAll
@@ -49,22 +45,15 @@ class TorchScriptTest {
     }
 
     private static Path fixture(String name) {
-        Path p = DIR.resolve(name);
-        assumeTrue(Files.exists(p), "fixture " + p + " not present");
-        return p;
+        return FixtureFiles.fixture(name);
     }
 
-    private static JsonNode expected(String name) throws Exception {
-        return JSON.readTree(fixture(name + ".expected.json").toFile());
+    private static JsonNode expected(String name) {
+        return FixtureFiles.json(name + ".expected.json");
     }
 
     private static float[] data(JsonNode t) {
-        JsonNode d = t.get("data");
-        float[] out = new float[d.size()];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = (float) d.get(i).asDouble();
-        }
-        return out;
+        return FixtureFiles.data(t);
     }
 
     private static float[] slice(float[] a, int i, int per) {
