@@ -12,14 +12,16 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.CancellationException;
+import org.diffusion4j.api.SamplingCancelledException;
 import org.diffusion4j.api.tensor.Shape;
 import org.diffusion4j.api.tensor.Tensor;
 import org.diffusion4j.pipeline.Json;
 import org.diffusion4j.pipeline.OutputSpec;
 import org.diffusion4j.pipeline.PipelineConfigException;
+import org.diffusion4j.pipeline.PipelineListener;
 import org.diffusion4j.pipeline.PipelineOptions;
+import org.diffusion4j.pipeline.Progress;
 import org.diffusion4j.pipeline.SampleSet;
 import org.diffusion4j.pipeline.SamplingPipeline;
 import org.diffusion4j.pipeline.SamplingResult;
@@ -35,7 +37,9 @@ import picocli.CommandLine.Option;
 @Command(name = "sample", mixinStandardHelpOptions = true,
         description = {"Sample with a JSON run document and write PNG grids and a JSON report.",
             "Every PNG carries the resolved document, seed, backend and model hash (iTXt chunks 'diffusion4j:*'),",
-            "so '--from-image' regenerates it from the image alone."})
+            "so '--from-image' regenerates it from the image alone.",
+            "Ctrl-C stops the run at its next step: exit code 130, one line 'cancelled: ...' on stderr,",
+            "and no output file (with or without --quiet)."})
 final class SampleCommand implements Callable<Integer> {
     static final String CONFIG_KEY = "diffusion4j:config";
 
@@ -59,13 +63,27 @@ final class SampleCommand implements Callable<Integer> {
         if ((config == null) == (image == null)) {
             throw new CommandLine.ParameterException(spec.commandLine(), "give exactly one of --config and --from-image");
         }
+        if (quiet) {
+            Logging.quiet();
+        }
+        if (config != null) {
+            InputFiles.requireFile(spec.commandLine(), "--config", config, false);
+        } else {
+            InputFiles.requirePng(spec.commandLine(), "--from-image", image);
+        }
         JsonNode doc;
         PipelineOptions o = PipelineOptions.defaults();
         if (config != null) {
             doc = Json.read(config);
             o = o.withBaseDirectory(config.toAbsolutePath().getParent()).withSource(config.toString());
         } else {
-            String text = Png.readText(image).get(CONFIG_KEY);
+            String text;
+            try {
+                text = Png.readText(image).get(CONFIG_KEY);
+            } catch (IOException | RuntimeException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--from-image: cannot read the PNG " + image + " ("
+                        + e.getMessage() + ")");
+            }
             if (text == null) {
                 throw new PipelineConfigException(image.toString(), "", "the image has no '" + CONFIG_KEY + "' text chunk;"
                         + " only PNGs written by 'diffusion4j sample' can be rerun");
@@ -90,85 +108,99 @@ final class SampleCommand implements Callable<Integer> {
             }
         }, true, StandardCharsets.UTF_8);
         ProgressReporter progress = new ProgressReporter(progressStream, System.console() != null, 2000);
-        CountDownLatch done = new CountDownLatch(1);
-        Thread hook = new Thread(() -> {
-            progress.cancel();
-            try {
-                done.await(5, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+        // Ctrl-C: the signal handler (Interrupts) only flags it; the run stops at its next step, so no file is
+        // ever left half-written, and the cancellation is reported with or without --quiet
+        PipelineListener listener = new PipelineListener() {
+            long steps;
+
+            @Override
+            public void onVariant(int index, int count, String label) {
+                if (!quiet) {
+                    progress.onVariant(index, count, label);
+                }
             }
-        }, "diffusion4j-cancel");
-        Runtime.getRuntime().addShutdownHook(hook);
+
+            @Override
+            public void onProgress(Progress p) {
+                if (!quiet) {
+                    progress.onProgress(p);
+                }
+                Interrupts.atStep(++steps, err);
+            }
+
+            @Override
+            public boolean cancelled() {
+                return Interrupts.requested() || progress.cancelled();
+            }
+        };
         AtomicOutput files = new AtomicOutput();
         long t0 = System.nanoTime();
+        SamplingResult r;
         try {
-            SamplingResult r = pipeline.sample(quiet ? org.diffusion4j.pipeline.PipelineListener.NONE : progress);
-            ArrayNode setsReport = Json.MAPPER.createArrayNode();
-            for (SampleSet s : r.sets()) {
-                String base = output.name() + (r.sets().size() > 1 ? "-" + s.label().replaceAll("[^A-Za-z0-9._=-]", "_") : "");
-                ObjectNode resolved = absolutePaths(s.resolvedConfig(), o.baseDirectory());
-                Map<String, String> text = new LinkedHashMap<>();
-                text.put(CONFIG_KEY, Json.write(resolved));
-                text.put("diffusion4j:seed", String.valueOf(resolved.path("seed").asLong(0)));
-                text.put("diffusion4j:backend", r.backend() + " " + r.backendVersion() + " on " + r.device());
-                r.provenance().forEach((k, v) -> text.put("diffusion4j:" + k, v));
-                text.put("Software", "diffusion4j " + Main.version());
-                Tensor x = s.samples();
-                Shape sample = x.shape().sampleShape();
-                Path png = dir.resolve(base + ".png");
-                if (Png.isImage(sample)) {
-                    files.write(png, os -> Png.write(Png.grid(x, s.rows(), s.columns(), output), text, os));
-                } else {
-                    files.write(png, os -> Png.write(Png.scatter(x, s.rows(), s.columns()), text, os));
-                    files.writeString(dir.resolve(base + ".csv"), csv(s));
-                }
-                ObjectNode sr = setsReport.addObject();
-                sr.put("label", s.label());
-                s.sweepValue().ifPresent(v -> sr.set("sweepValue", v));
-                sr.put("image", png.toString());
-                sr.put("seconds", s.time().toNanos() / 1e9);
-                sr.set("resolvedConfig", resolved);
+            r = pipeline.sample(listener);
+        } catch (SamplingCancelledException e) {
+            throw new CancellationException(e.getMessage() + "; no output file was written");
+        }
+        if (listener.cancelled()) {
+            throw new CancellationException("sampling cancelled after its last step, before writing; no output file was written");
+        }
+        ArrayNode setsReport = Json.MAPPER.createArrayNode();
+        for (SampleSet s : r.sets()) {
+            String base = output.name() + (r.sets().size() > 1 ? "-" + s.label().replaceAll("[^A-Za-z0-9._=-]", "_") : "");
+            ObjectNode resolved = absolutePaths(s.resolvedConfig(), o.baseDirectory());
+            Map<String, String> text = new LinkedHashMap<>();
+            text.put(CONFIG_KEY, Json.write(resolved));
+            text.put("diffusion4j:seed", String.valueOf(resolved.path("seed").asLong(0)));
+            text.put("diffusion4j:backend", r.backend() + " " + r.backendVersion() + " on " + r.device());
+            r.provenance().forEach((k, v) -> text.put("diffusion4j:" + k, v));
+            text.put("Software", "diffusion4j " + Main.version());
+            Tensor x = s.samples();
+            Shape sample = x.shape().sampleShape();
+            Path png = dir.resolve(base + ".png");
+            if (Png.isImage(sample)) {
+                files.write(png, os -> Png.write(Png.grid(x, s.rows(), s.columns(), output), text, os));
+            } else {
+                files.write(png, os -> Png.write(Png.scatter(x, s.rows(), s.columns()), text, os));
+                files.writeString(dir.resolve(base + ".csv"), csv(s));
             }
-            ObjectNode report = Json.object();
-            report.put("command", "sample");
-            report.put("status", "ok");
-            report.put("finished", Instant.now().toString());
-            report.set("config", pipeline.toJson());
-            report.put("seed", pipeline.spec().seed());
-            ObjectNode be = report.putObject("backend");
-            be.put("id", r.backend());
-            be.put("version", r.backendVersion());
-            be.put("device", r.device());
-            report.set("model", Json.tree(r.provenance()));
-            ObjectNode versions = report.putObject("versions");
-            versions.put("diffusion4j", Main.version());
-            versions.put("java", System.getProperty("java.version"));
-            versions.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
-            r.versions().forEach(versions::put);
-            ObjectNode timings = report.putObject("timings");
-            timings.put("loadSeconds", r.loadTime().toNanos() / 1e9);
-            timings.put("totalSeconds", (System.nanoTime() - t0) / 1e9);
-            report.set("sets", setsReport);
-            ArrayNode outs = report.putArray("outputs");
-            files.written().forEach(p -> outs.add(p.toString()));
-            Path reportFile = dir.resolve(output.name() + "-report.json");
-            outs.add(reportFile.toString());
-            files.writeString(reportFile, Json.write(report));
-            if (!quiet) {
-                for (Path p : files.written()) {
-                    log.println("wrote " + p);
-                }
-            }
-            return Main.OK;
-        } finally {
-            done.countDown();
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException e) {
-                // the JVM is already stopping
+            ObjectNode sr = setsReport.addObject();
+            sr.put("label", s.label());
+            s.sweepValue().ifPresent(v -> sr.set("sweepValue", v));
+            sr.put("image", png.toString());
+            sr.put("seconds", s.time().toNanos() / 1e9);
+            sr.set("resolvedConfig", resolved);
+        }
+        ObjectNode report = Json.object();
+        report.put("command", "sample");
+        report.put("status", "ok");
+        report.put("finished", Instant.now().toString());
+        report.set("config", pipeline.toJson());
+        report.put("seed", pipeline.spec().seed());
+        ObjectNode be = report.putObject("backend");
+        be.put("id", r.backend());
+        be.put("version", r.backendVersion());
+        be.put("device", r.device());
+        report.set("model", Json.tree(r.provenance()));
+        ObjectNode versions = report.putObject("versions");
+        versions.put("diffusion4j", Main.version());
+        versions.put("java", System.getProperty("java.version"));
+        versions.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
+        r.versions().forEach(versions::put);
+        ObjectNode timings = report.putObject("timings");
+        timings.put("loadSeconds", r.loadTime().toNanos() / 1e9);
+        timings.put("totalSeconds", (System.nanoTime() - t0) / 1e9);
+        report.set("sets", setsReport);
+        ArrayNode outs = report.putArray("outputs");
+        files.written().forEach(p -> outs.add(p.toString()));
+        Path reportFile = dir.resolve(output.name() + "-report.json");
+        outs.add(reportFile.toString());
+        files.writeString(reportFile, Json.write(report));
+        if (!quiet) {
+            for (Path p : files.written()) {
+                log.println("wrote " + p);
             }
         }
+        return Main.OK;
     }
 
     /** Model and scheduler-config file names made absolute, so the document runs from anywhere. */
