@@ -18,8 +18,7 @@ import picocli.CommandLine.Command;
         description = "Gaussian denoising diffusion on the JVM: sample and train from JSON run documents.",
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:runtime failure", "2:bad document or arguments (with the JSON path of every problem)",
-            "130:cancelled by Ctrl-C (143: by SIGTERM); the run stopped at its next step, printed one line 'cancelled: ...'",
-            "   and left only complete files"},
+            "130:cancelled by Ctrl-C (143 by SIGTERM) at the run's next step: one line 'cancelled: ...', only complete files left"},
         subcommands = {SampleCommand.class, TrainCommand.class, ValidateCommand.class, PluginsCommand.class, SchemaCommand.class,
             CommandLine.HelpCommand.class})
 public final class Main implements Runnable {

@@ -38,8 +38,8 @@ import picocli.CommandLine.Option;
         description = {"Sample with a JSON run document and write PNG grids and a JSON report.",
             "Every PNG carries the resolved document, seed, backend and model hash (iTXt chunks 'diffusion4j:*'),",
             "so '--from-image' regenerates it from the image alone.",
-            "Ctrl-C stops the run at its next step: exit code 130, one line 'cancelled: ...' on stderr,",
-            "and no output file (with or without --quiet)."})
+            "Ctrl-C stops the run at its next step, also with --quiet: exit code 130,",
+            "one line 'cancelled: ...' on stderr, no output file."})
 final class SampleCommand implements Callable<Integer> {
     static final String CONFIG_KEY = "diffusion4j:config";
 

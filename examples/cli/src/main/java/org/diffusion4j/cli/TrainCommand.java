@@ -25,8 +25,9 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "train", mixinStandardHelpOptions = true,
         description = {"Train with a JSON training document: checkpoints, loss CSV and plot, a sampling document and a report.",
-            "Ctrl-C stops the run at its next step: exit code 130, one line 'cancelled: ...' on stderr; the checkpoints",
-            "written before are complete, no temporary file is left, and no losses.csv, loss.png, sample.json or report is written."})
+            "Ctrl-C stops the run at its next step, also with --quiet: exit code 130,",
+            "one line 'cancelled: ...' on stderr; the checkpoints written before are complete,",
+            "no temporary file is left, and no losses.csv, loss.png, sample.json or report is written."})
 final class TrainCommand implements Callable<Integer> {
     private static final String CANCELLED_NOTE = "; the checkpoints written before are complete, no temporary file was left,"
             + " and no losses.csv, loss.png, sample.json or train-report.json was written";
