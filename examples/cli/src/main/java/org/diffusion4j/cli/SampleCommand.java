@@ -135,72 +135,71 @@ final class SampleCommand implements Callable<Integer> {
         };
         AtomicOutput files = new AtomicOutput();
         long t0 = System.nanoTime();
-        SamplingResult r;
         try {
-            r = pipeline.sample(listener);
+            SamplingResult r = pipeline.sample(listener);
+            if (listener.cancelled()) {
+                throw new CancellationException("sampling cancelled after its last step, before writing; no output file was written");
+            }
+            ArrayNode setsReport = Json.MAPPER.createArrayNode();
+            for (SampleSet s : r.sets()) {
+                String base = output.name() + (r.sets().size() > 1 ? "-" + s.label().replaceAll("[^A-Za-z0-9._=-]", "_") : "");
+                ObjectNode resolved = absolutePaths(s.resolvedConfig(), o.baseDirectory());
+                Map<String, String> text = new LinkedHashMap<>();
+                text.put(CONFIG_KEY, Json.write(resolved));
+                text.put("diffusion4j:seed", String.valueOf(resolved.path("seed").asLong(0)));
+                text.put("diffusion4j:backend", r.backend() + " " + r.backendVersion() + " on " + r.device());
+                r.provenance().forEach((k, v) -> text.put("diffusion4j:" + k, v));
+                text.put("Software", "diffusion4j " + Main.version());
+                Tensor x = s.samples();
+                Shape sample = x.shape().sampleShape();
+                Path png = dir.resolve(base + ".png");
+                if (Png.isImage(sample)) {
+                    files.write(png, os -> Png.write(Png.grid(x, s.rows(), s.columns(), output), text, os));
+                } else {
+                    files.write(png, os -> Png.write(Png.scatter(x, s.rows(), s.columns()), text, os));
+                    files.writeString(dir.resolve(base + ".csv"), csv(s));
+                }
+                ObjectNode sr = setsReport.addObject();
+                sr.put("label", s.label());
+                s.sweepValue().ifPresent(v -> sr.set("sweepValue", v));
+                sr.put("image", png.toString());
+                sr.put("seconds", s.time().toNanos() / 1e9);
+                sr.set("resolvedConfig", resolved);
+            }
+            ObjectNode report = Json.object();
+            report.put("command", "sample");
+            report.put("status", "ok");
+            report.put("finished", Instant.now().toString());
+            report.set("config", pipeline.toJson());
+            report.put("seed", pipeline.spec().seed());
+            ObjectNode be = report.putObject("backend");
+            be.put("id", r.backend());
+            be.put("version", r.backendVersion());
+            be.put("device", r.device());
+            report.set("model", Json.tree(r.provenance()));
+            ObjectNode versions = report.putObject("versions");
+            versions.put("diffusion4j", Main.version());
+            versions.put("java", System.getProperty("java.version"));
+            versions.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
+            r.versions().forEach(versions::put);
+            ObjectNode timings = report.putObject("timings");
+            timings.put("loadSeconds", r.loadTime().toNanos() / 1e9);
+            timings.put("totalSeconds", (System.nanoTime() - t0) / 1e9);
+            report.set("sets", setsReport);
+            ArrayNode outs = report.putArray("outputs");
+            files.written().forEach(p -> outs.add(p.toString()));
+            Path reportFile = dir.resolve(output.name() + "-report.json");
+            outs.add(reportFile.toString());
+            files.writeString(reportFile, Json.write(report));
+            if (!quiet) {
+                for (Path p : files.written()) {
+                    log.println("wrote " + p);
+                }
+            }
+            return Main.OK;
         } catch (SamplingCancelledException e) {
             throw new CancellationException(e.getMessage() + "; no output file was written");
         }
-        if (listener.cancelled()) {
-            throw new CancellationException("sampling cancelled after its last step, before writing; no output file was written");
-        }
-        ArrayNode setsReport = Json.MAPPER.createArrayNode();
-        for (SampleSet s : r.sets()) {
-            String base = output.name() + (r.sets().size() > 1 ? "-" + s.label().replaceAll("[^A-Za-z0-9._=-]", "_") : "");
-            ObjectNode resolved = absolutePaths(s.resolvedConfig(), o.baseDirectory());
-            Map<String, String> text = new LinkedHashMap<>();
-            text.put(CONFIG_KEY, Json.write(resolved));
-            text.put("diffusion4j:seed", String.valueOf(resolved.path("seed").asLong(0)));
-            text.put("diffusion4j:backend", r.backend() + " " + r.backendVersion() + " on " + r.device());
-            r.provenance().forEach((k, v) -> text.put("diffusion4j:" + k, v));
-            text.put("Software", "diffusion4j " + Main.version());
-            Tensor x = s.samples();
-            Shape sample = x.shape().sampleShape();
-            Path png = dir.resolve(base + ".png");
-            if (Png.isImage(sample)) {
-                files.write(png, os -> Png.write(Png.grid(x, s.rows(), s.columns(), output), text, os));
-            } else {
-                files.write(png, os -> Png.write(Png.scatter(x, s.rows(), s.columns()), text, os));
-                files.writeString(dir.resolve(base + ".csv"), csv(s));
-            }
-            ObjectNode sr = setsReport.addObject();
-            sr.put("label", s.label());
-            s.sweepValue().ifPresent(v -> sr.set("sweepValue", v));
-            sr.put("image", png.toString());
-            sr.put("seconds", s.time().toNanos() / 1e9);
-            sr.set("resolvedConfig", resolved);
-        }
-        ObjectNode report = Json.object();
-        report.put("command", "sample");
-        report.put("status", "ok");
-        report.put("finished", Instant.now().toString());
-        report.set("config", pipeline.toJson());
-        report.put("seed", pipeline.spec().seed());
-        ObjectNode be = report.putObject("backend");
-        be.put("id", r.backend());
-        be.put("version", r.backendVersion());
-        be.put("device", r.device());
-        report.set("model", Json.tree(r.provenance()));
-        ObjectNode versions = report.putObject("versions");
-        versions.put("diffusion4j", Main.version());
-        versions.put("java", System.getProperty("java.version"));
-        versions.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
-        r.versions().forEach(versions::put);
-        ObjectNode timings = report.putObject("timings");
-        timings.put("loadSeconds", r.loadTime().toNanos() / 1e9);
-        timings.put("totalSeconds", (System.nanoTime() - t0) / 1e9);
-        report.set("sets", setsReport);
-        ArrayNode outs = report.putArray("outputs");
-        files.written().forEach(p -> outs.add(p.toString()));
-        Path reportFile = dir.resolve(output.name() + "-report.json");
-        outs.add(reportFile.toString());
-        files.writeString(reportFile, Json.write(report));
-        if (!quiet) {
-            for (Path p : files.written()) {
-                log.println("wrote " + p);
-            }
-        }
-        return Main.OK;
     }
 
     /** Model and scheduler-config file names made absolute, so the document runs from anywhere. */

@@ -88,69 +88,69 @@ final class TrainCommand implements Callable<Integer> {
                 return Interrupts.requested();
             }
         };
-        TrainerProvider.TrainResult r;
         try {
-            r = t.train(dir, listener);
+            TrainerProvider.TrainResult r = t.train(dir, listener);
+            if (Interrupts.requested()) {
+                throw new CancellationException("training cancelled after its last step");
+            }
+            AtomicOutput files = new AtomicOutput();
+            StringBuilder csv = new StringBuilder("step,loss\n");
+            for (int i = 0; i < r.losses().size(); i++) {
+                csv.append(i + 1).append(',').append(String.format(Locale.ROOT, "%.6g", r.losses().get(i))).append('\n');
+            }
+            files.writeString(dir.resolve("losses.csv"), csv.toString());
+            files.write(dir.resolve("loss.png"), os -> Png.write(Png.lossPlot(r.losses()), Map.of("diffusion4j:config", Json.write(doc),
+                    "Software", "diffusion4j " + Main.version()), os));
+            ObjectNode sampling = t.samplingDocument(r);
+            if (sampling.path("model").path("file").isTextual()) {
+                ((ObjectNode) sampling.get("model")).put("file", dir.toAbsolutePath().relativize(
+                        Path.of(sampling.get("model").get("file").asText()).toAbsolutePath()).toString());
+            }
+            ObjectNode output = sampling.has("output") ? (ObjectNode) sampling.get("output") : sampling.putObject("output");
+            if (!output.has("dir")) {
+                output.put("dir", dir.resolve("samples").toString());
+            }
+            if (!output.has("name")) {
+                output.put("name", "samples");
+            }
+            files.writeString(dir.resolve("sample.json"), Json.write(sampling));
+            ObjectNode report = Json.object();
+            report.put("command", "train");
+            report.put("status", "ok");
+            report.put("finished", Instant.now().toString());
+            report.set("config", t.toJson());
+            report.put("seed", t.seed());
+            report.put("trainer", t.trainer().id() + " " + t.trainer().version());
+            report.put("steps", t.steps());
+            report.put("finalLoss", r.losses().isEmpty() ? Double.NaN : r.losses().get(r.losses().size() - 1));
+            report.put("checkpoint", String.valueOf(r.checkpoint()));
+            report.set("details", r.details());
+            report.putObject("timings").put("totalSeconds", (System.nanoTime() - t0) / 1e9);
+            ObjectNode versions = report.putObject("versions");
+            versions.put("diffusion4j", Main.version());
+            versions.put("java", System.getProperty("java.version"));
+            ArrayNode outs = report.putArray("outputs");
+            outs.add(String.valueOf(r.checkpoint()));
+            files.written().forEach(p -> outs.add(p.toString()));
+            Path rep = dir.resolve("train-report.json");
+            outs.add(rep.toString());
+            files.writeString(rep, Json.write(report));
+            if (!quiet) {
+                if (r.details().path("dataset").isTextual()) {
+                    log.println("trained on " + r.details().get("dataset").asText());
+                }
+                log.println(String.format(Locale.ROOT, "loss %.4f (mean of the first %d steps) -> %.4f (mean of the last %d)",
+                        mean(r.losses(), 0, tail(r.losses())), tail(r.losses()), mean(r.losses(), r.losses().size() - tail(r.losses()),
+                                r.losses().size()), tail(r.losses())));
+                log.println("checkpoint " + r.checkpoint());
+                files.written().forEach(p -> log.println("wrote " + p));
+                log.println("sample it: diffusion4j sample --config " + dir.resolve("sample.json"));
+            }
+            return Main.OK;
         } catch (CancellationException e) {
+            // printed by Main with the exit code of the signal
             throw new CancellationException(e.getMessage() + CANCELLED_NOTE);
         }
-        if (Interrupts.requested()) {
-            throw new CancellationException("training cancelled after its last step" + CANCELLED_NOTE);
-        }
-        AtomicOutput files = new AtomicOutput();
-        StringBuilder csv = new StringBuilder("step,loss\n");
-        for (int i = 0; i < r.losses().size(); i++) {
-            csv.append(i + 1).append(',').append(String.format(Locale.ROOT, "%.6g", r.losses().get(i))).append('\n');
-        }
-        files.writeString(dir.resolve("losses.csv"), csv.toString());
-        files.write(dir.resolve("loss.png"), os -> Png.write(Png.lossPlot(r.losses()), Map.of("diffusion4j:config", Json.write(doc),
-                "Software", "diffusion4j " + Main.version()), os));
-        ObjectNode sampling = t.samplingDocument(r);
-        if (sampling.path("model").path("file").isTextual()) {
-            ((ObjectNode) sampling.get("model")).put("file", dir.toAbsolutePath().relativize(
-                    Path.of(sampling.get("model").get("file").asText()).toAbsolutePath()).toString());
-        }
-        ObjectNode output = sampling.has("output") ? (ObjectNode) sampling.get("output") : sampling.putObject("output");
-        if (!output.has("dir")) {
-            output.put("dir", dir.resolve("samples").toString());
-        }
-        if (!output.has("name")) {
-            output.put("name", "samples");
-        }
-        files.writeString(dir.resolve("sample.json"), Json.write(sampling));
-        ObjectNode report = Json.object();
-        report.put("command", "train");
-        report.put("status", "ok");
-        report.put("finished", Instant.now().toString());
-        report.set("config", t.toJson());
-        report.put("seed", t.seed());
-        report.put("trainer", t.trainer().id() + " " + t.trainer().version());
-        report.put("steps", t.steps());
-        report.put("finalLoss", r.losses().isEmpty() ? Double.NaN : r.losses().get(r.losses().size() - 1));
-        report.put("checkpoint", String.valueOf(r.checkpoint()));
-        report.set("details", r.details());
-        report.putObject("timings").put("totalSeconds", (System.nanoTime() - t0) / 1e9);
-        ObjectNode versions = report.putObject("versions");
-        versions.put("diffusion4j", Main.version());
-        versions.put("java", System.getProperty("java.version"));
-        ArrayNode outs = report.putArray("outputs");
-        outs.add(String.valueOf(r.checkpoint()));
-        files.written().forEach(p -> outs.add(p.toString()));
-        Path rep = dir.resolve("train-report.json");
-        outs.add(rep.toString());
-        files.writeString(rep, Json.write(report));
-        if (!quiet) {
-            if (r.details().path("dataset").isTextual()) {
-                log.println("trained on " + r.details().get("dataset").asText());
-            }
-            log.println(String.format(Locale.ROOT, "loss %.4f (mean of the first %d steps) -> %.4f (mean of the last %d)",
-                    mean(r.losses(), 0, tail(r.losses())), tail(r.losses()), mean(r.losses(), r.losses().size() - tail(r.losses()),
-                            r.losses().size()), tail(r.losses())));
-            log.println("checkpoint " + r.checkpoint());
-            files.written().forEach(p -> log.println("wrote " + p));
-            log.println("sample it: diffusion4j sample --config " + dir.resolve("sample.json"));
-        }
-        return Main.OK;
     }
 
     /** Steps averaged for the first/last loss figures: a tenth of the run, 1 to 50. */
