@@ -215,6 +215,49 @@ class CliProcessTest {
         }
     }
 
+    /**
+     * The race of the issue: SIGINT while checkpoints are being written. Without the test hook, the signal
+     * is sent as soon as {@code checkpoint-2.ckpt} exists, so it lands anywhere in a stream of steps that
+     * each write a checkpoint (often inside a write). Wherever it lands, the outcome must be the same.
+     */
+    @Test
+    void ctrlCWhileCheckpointsAreWrittenLeavesOnlyCompleteOnes(@TempDir Path dir) throws Exception {
+        Path cfg = Files.writeString(dir.resolve("unet.json"), UNET);
+        for (int run = 0; run < 3; run++) {
+            Path out = dir.resolve("run-" + run);
+            Process p = start(List.of(), "train", "-q", "--config", cfg.toString(), "--out", out.toString());
+            CompletableFuture.delayedExecutor(90, TimeUnit.SECONDS).execute(p::destroyForcibly);
+            CompletableFuture<String> stdout = CompletableFuture.supplyAsync(() -> read(p.getInputStream()));
+            CompletableFuture<String> stderr = CompletableFuture.supplyAsync(() -> read(p.getErrorStream()));
+            long deadline = System.nanoTime() + 60_000_000_000L;
+            while (!Files.exists(out.resolve("checkpoint-2.ckpt"))) {
+                if (!p.isAlive() || System.nanoTime() > deadline) {
+                    p.destroyForcibly();
+                    fail("no second checkpoint: %s", stderr.get(10, TimeUnit.SECONDS));
+                }
+                Thread.sleep(2);
+            }
+            assertThat(new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start().waitFor()).isZero();
+            assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("stopped within 60 s of SIGINT").isTrue();
+            Result r = new Result(p.exitValue(), stdout.get(10, TimeUnit.SECONDS), stderr.get(10, TimeUnit.SECONDS));
+            assertThat(r.code()).as(r.err()).isEqualTo(Main.CANCELLED);
+            String line = theCancelledLine(r);
+            assertThat(r.errLines()).containsExactly(line);
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("cancelled: training cancelled after (\\d+) of 1000 steps;.*")
+                    .matcher(line);
+            assertThat(m.matches()).as(line).isTrue();
+            long last = Long.parseLong(m.group(1));
+            List<String> expected = new ArrayList<>();
+            for (long s = 1; s < last; s++) {
+                expected.add("checkpoint-" + s + ".ckpt");
+            }
+            assertThat(filesUnder(out)).map(f -> f.getFileName().toString()).containsExactlyInAnyOrderElementsOf(expected);
+            for (Path f : filesUnder(out)) {
+                Checkpoint.read(f); // complete: throws for a truncated file
+            }
+        }
+    }
+
     /** The mixture fit (trainer "mixture-fit", JSON checkpoints every 100 steps) stops the same way. */
     @Test
     void ctrlCDuringTheMixtureFitLeavesOnlyCompleteCheckpoints(@TempDir Path dir) throws Exception {
