@@ -198,6 +198,9 @@ final class SampleCommand implements Callable<Integer> {
             }
             return Main.OK;
         } catch (SamplingCancelledException e) {
+            if (!quiet) {
+                progress.finishLine(); // the message goes below the progress bar of a terminal, not after it
+            }
             throw new CancellationException(e.getMessage() + "; no output file was written");
         }
     }

@@ -148,6 +148,9 @@ final class TrainCommand implements Callable<Integer> {
             }
             return Main.OK;
         } catch (CancellationException e) {
+            if (terminal && !quiet) {
+                err.println(); // the message goes below the progress line, not after it
+            }
             // printed by Main with the exit code of the signal
             throw new CancellationException(e.getMessage() + CANCELLED_NOTE);
         }
