@@ -12,14 +12,16 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.CancellationException;
+import org.diffusion4j.api.SamplingCancelledException;
 import org.diffusion4j.api.tensor.Shape;
 import org.diffusion4j.api.tensor.Tensor;
 import org.diffusion4j.pipeline.Json;
 import org.diffusion4j.pipeline.OutputSpec;
 import org.diffusion4j.pipeline.PipelineConfigException;
+import org.diffusion4j.pipeline.PipelineListener;
 import org.diffusion4j.pipeline.PipelineOptions;
+import org.diffusion4j.pipeline.Progress;
 import org.diffusion4j.pipeline.SampleSet;
 import org.diffusion4j.pipeline.SamplingPipeline;
 import org.diffusion4j.pipeline.SamplingResult;
@@ -35,7 +37,9 @@ import picocli.CommandLine.Option;
 @Command(name = "sample", mixinStandardHelpOptions = true,
         description = {"Sample with a JSON run document and write PNG grids and a JSON report.",
             "Every PNG carries the resolved document, seed, backend and model hash (iTXt chunks 'diffusion4j:*'),",
-            "so '--from-image' regenerates it from the image alone."})
+            "so '--from-image' regenerates it from the image alone.",
+            "Ctrl-C stops the run at its next step, also with --quiet: exit code 130,",
+            "one line 'cancelled: ...' on stderr, no output file."})
 final class SampleCommand implements Callable<Integer> {
     static final String CONFIG_KEY = "diffusion4j:config";
 
@@ -59,13 +63,27 @@ final class SampleCommand implements Callable<Integer> {
         if ((config == null) == (image == null)) {
             throw new CommandLine.ParameterException(spec.commandLine(), "give exactly one of --config and --from-image");
         }
+        if (quiet) {
+            Logging.quiet();
+        }
+        if (config != null) {
+            InputFiles.requireFile(spec.commandLine(), "--config", config, false);
+        } else {
+            InputFiles.requirePng(spec.commandLine(), "--from-image", image);
+        }
         JsonNode doc;
         PipelineOptions o = PipelineOptions.defaults();
         if (config != null) {
             doc = Json.read(config);
             o = o.withBaseDirectory(config.toAbsolutePath().getParent()).withSource(config.toString());
         } else {
-            String text = Png.readText(image).get(CONFIG_KEY);
+            String text;
+            try {
+                text = Png.readText(image).get(CONFIG_KEY);
+            } catch (IOException | RuntimeException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--from-image: cannot read the PNG " + image + " ("
+                        + e.getMessage() + ")");
+            }
             if (text == null) {
                 throw new PipelineConfigException(image.toString(), "", "the image has no '" + CONFIG_KEY + "' text chunk;"
                         + " only PNGs written by 'diffusion4j sample' can be rerun");
@@ -92,22 +110,37 @@ final class SampleCommand implements Callable<Integer> {
             }
         }, true, StandardCharsets.UTF_8);
         ProgressReporter progress = new ProgressReporter(progressStream, System.console() != null, 2000);
-        CountDownLatch done = new CountDownLatch(1);
-        Thread hook = new Thread(() -> {
-            progress.cancel();
-            try {
-                done.await(5, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+        // Ctrl-C: the signal handler (Interrupts) only flags it; the run stops at its next step, so no file is
+        // ever left half-written, and the cancellation is reported with or without --quiet
+        PipelineListener listener = new PipelineListener() {
+            long steps;
+
+            @Override
+            public void onVariant(int index, int count, String label) {
+                if (!quiet) {
+                    progress.onVariant(index, count, label);
+                }
             }
-        }, "diffusion4j-cancel");
-        Runtime.getRuntime().addShutdownHook(hook);
+
+            @Override
+            public void onProgress(Progress p) {
+                if (!quiet) {
+                    progress.onProgress(p);
+                }
+                Interrupts.atStep(++steps, err);
+            }
+
+            @Override
+            public boolean cancelled() {
+                return Interrupts.requested() || progress.cancelled();
+            }
+        };
         long t0 = System.nanoTime();
         try {
             ArrayNode setsReport = Json.MAPPER.createArrayNode();
             int variants = pipeline.variantLabels().size();
             // each grid is written (staged) as soon as it is sampled, and not kept
-            SamplingResult r = pipeline.sample(quiet ? org.diffusion4j.pipeline.PipelineListener.NONE : progress, (s, run) -> {
+            SamplingResult r = pipeline.sample(listener, (s, run) -> {
                 String base = output.name() + (variants > 1 ? "-" + s.label().replaceAll("[^A-Za-z0-9._=-]", "_") : "");
                 ObjectNode resolved = absolutePaths(s.resolvedConfig(), baseDirectory);
                 Map<String, String> text = new LinkedHashMap<>();
@@ -132,6 +165,10 @@ final class SampleCommand implements Callable<Integer> {
                 sr.put("seconds", s.time().toNanos() / 1e9);
                 sr.set("resolvedConfig", resolved);
             });
+            if (listener.cancelled()) {
+                throw new CancellationException("sampling cancelled after its last step, before the outputs were put in place;"
+                        + " no output file was written");
+            }
             ObjectNode report = Json.object();
             report.put("command", "sample");
             report.put("status", "ok");
@@ -164,14 +201,13 @@ final class SampleCommand implements Callable<Integer> {
                 }
             }
             return Main.OK;
+        } catch (SamplingCancelledException e) {
+            if (!quiet) {
+                progress.finishLine(); // the message goes below the progress bar of a terminal, not after it
+            }
+            throw new CancellationException(e.getMessage() + "; no output file was written");
         } finally {
             files.abort(); // nothing when committed; else the staged files go
-            done.countDown();
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException e) {
-                // the JVM is already stopping
-            }
         }
     }
 
