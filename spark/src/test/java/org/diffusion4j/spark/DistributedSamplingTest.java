@@ -144,6 +144,31 @@ class DistributedSamplingTest {
     }
 
     @Test
+    void theMainWritesTheSingleMachineGridAsParquetAndPngs(@TempDir Path tmp) throws IOException {
+        // what spark-submit runs: a document file whose model file is relative to its folder
+        Files.copy(Spark.fixture("gmm_eps"), tmp.resolve("gmm_eps.onnx"));
+        Path doc = tmp.resolve("run.json");
+        Files.writeString(doc, Json.write(onnxDoc("gmm_eps.onnx")));
+        String out = tmp.resolve("out").toUri().toString();
+        System.setProperty("spark.master", "local[2]");
+        try {
+            DiffusionSpark.main(new String[] {doc.toString(), out});
+        } finally {
+            System.clearProperty("spark.master");
+            ModelHolder.closeAll();
+        }
+        SparkSession spark = Spark.local("local[1]");
+        try {
+            assertBitIdentical(collect(spark.read().parquet(out + "/samples.parquet")), onnxGrid);
+            try (var s = Files.list(tmp.resolve("out/png"))) {
+                assertThat(s.filter(p -> p.toString().endsWith(".png")).count()).isEqualTo(N);
+            }
+        } finally {
+            spark.stop();
+        }
+    }
+
+    @Test
     void laterGridCopiesContinueTheColumns() {
         // samples G..2G-1 are columns C..2C-1 of the grid: the single-machine run with 2C columns
         ObjectNode wide = mixtureDoc();
