@@ -60,6 +60,12 @@ class DistributedSamplingTest {
                 """.formatted(modelFile, COLUMNS), "onnx");
     }
 
+    static ObjectNode djlDoc(String modelFile) {
+        ObjectNode d = onnxDoc(modelFile);
+        d.set("backend", Json.object().put("type", "djl").put("threads", 1));
+        return d;
+    }
+
     @BeforeAll
     static void singleMachine() {
         mixtureGrid = SamplingPipeline.fromJson(mixtureDoc(), PipelineOptions.defaults()).sample().sets().get(0);
@@ -139,6 +145,22 @@ class DistributedSamplingTest {
                 assertThat(ModelHolder.loads()).isEqualTo(2);
             } finally {
                 spark.stop();
+            }
+        }
+    }
+
+    @Test
+    void theDjlBackendWithOneThreadGivesTheSameBitsOnLocalOneTwoAndOneMachine() {
+        Path pt = Spark.fixture("gmm_eps").resolveSibling("gmm_eps.pt");
+        SampleSet grid = SamplingPipeline.fromJson(djlDoc(pt.toString()), PipelineOptions.defaults()).sample().sets().get(0);
+        for (String master : new String[] {"local[1]", "local[2]"}) {
+            SparkSession spark = Spark.local(master);
+            try {
+                assertBitIdentical(collect(DiffusionSpark.sample(spark, djlDoc(pt.toUri().toString()), N,
+                        DiffusionSpark.Options.defaults().withPartitions(3))), grid);
+            } finally {
+                spark.stop();
+                ModelHolder.closeAll();
             }
         }
     }
