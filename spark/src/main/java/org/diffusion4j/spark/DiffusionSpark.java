@@ -59,6 +59,9 @@ public final class DiffusionSpark {
             .add("sample", DataTypes.createArrayType(DataTypes.FloatType, false), false)
             .add("png", DataTypes.BinaryType, true);
 
+    /** As n: the document's grid, {@code labels.size() × samplesPerLabel} samples (a single-machine run's). */
+    public static final long GRID = -1;
+
     /** Samples per task when neither the options nor the document give a batch size. */
     public static final int DEFAULT_BATCH = 64;
 
@@ -115,6 +118,7 @@ public final class DiffusionSpark {
      * The document is checked here, on the driver; the model is loaded by the executors.
      *
      * @throws org.diffusion4j.pipeline.PipelineConfigException listing the document's problems
+     * @param n the number of samples, or {@link #GRID}
      * @throws IllegalArgumentException for a sweep (submit one run per value) or n &lt; 0
      */
     public static Dataset<Row> sample(SparkSession spark, JsonNode document, long n, Options options) {
@@ -133,8 +137,8 @@ public final class DiffusionSpark {
         if (!(document instanceof ObjectNode doc0)) {
             throw new IllegalArgumentException("expected a sampling document (a JSON object), got " + document.getNodeType());
         }
-        if (n < 0) {
-            throw new IllegalArgumentException("n must be >= 0, got " + n);
+        if (n < 0 && n != GRID) {
+            throw new IllegalArgumentException("n must be >= 0 (or GRID: the document's grid), got " + n);
         }
         if (doc0.has("sweep")) {
             throw new IllegalArgumentException("a distributed run samples one variant: remove /sweep and submit one run per value");
@@ -163,9 +167,10 @@ public final class DiffusionSpark {
         SamplingPipeline p = SamplingPipeline.fromJson(local, PipelineOptions.defaults().withBaseDirectory(Path.of(localBase))
                 .withSource("sampling document"));
         int batch = options.batchSize() > 0 ? options.batchSize() : p.spec().batchSize().orElse(DEFAULT_BATCH);
+        long count = n == GRID ? (long) p.spec().labels().size() * p.spec().samplesPerLabel() : n;
         OutputSpec out = p.spec().output();
         return new Plan(Json.write(doc), modelUri, modelUri != null ? modelUri : model.path("file").asText(model.path("type").asText()),
-                conf, localBase, new ArrayList<>(p.spec().labels()), p.spec().samplesPerLabel(), p.spec().seed(), n, batch,
+                conf, localBase, new ArrayList<>(p.spec().labels()), p.spec().samplesPerLabel(), p.spec().seed(), count, batch,
                 options.png(), out.valueLow(), out.valueHigh());
     }
 
@@ -272,7 +277,7 @@ public final class DiffusionSpark {
             System.err.println("usage: DiffusionSpark DOCUMENT OUTPUT_URI [--n N] [--no-png] [--batch-size B] [--partitions P]");
             System.exit(2);
         }
-        long n = -1;
+        long n = GRID;
         boolean png = true;
         int batch = 0;
         int parts = 0;
@@ -291,15 +296,12 @@ public final class DiffusionSpark {
             JsonNode doc = Json.parse(readText(spark, docName), docName);
             String base = ModelFiles.isUri(docName) ? docName.substring(0, docName.lastIndexOf('/'))
                     : Path.of(docName).toAbsolutePath().getParent().toString();
-            if (n < 0) {
-                int labels = doc.has("labels") ? doc.get("labels").size() : 1;
-                n = (long) labels * doc.path("samplesPerLabel").asInt(1);
-            }
             long t0 = System.nanoTime();
             Dataset<Row> ds = sample(spark, doc, n, new Options(base, batch, parts, png));
             write(ds, args[1], png);
             double s = (System.nanoTime() - t0) / 1e9;
-            System.out.printf(Locale.ROOT, "diffusion4j: %d samples in %.2f s (%.1f samples/s) to %s%n", n, s, n / s, args[1]);
+            long count = spark.read().parquet(args[1].replaceAll("/+$", "") + "/samples.parquet").count();
+            System.out.printf(Locale.ROOT, "diffusion4j: %d samples in %.2f s (%.1f samples/s) to %s%n", count, s, count / s, args[1]);
         } finally {
             spark.stop();
         }
