@@ -271,9 +271,6 @@ public final class SamplingPipeline {
                 conds.add(label == null ? Condition.none() : Condition.label(label));
                 seeds[i - from] = sampleSeed(v.seed(), i % cols);
             }
-            SampleRequest request = SampleRequest.builder().predictor(m.predictor()).schedule(v.schedule()).guidance(guidance)
-                    .conditions(Conditions.of(conds)).sampleShape(shape).sampleSeeds(seeds).noise(v.noise())
-                    .tensors(backend.tensors()).build();
             int batch = b + 1;
             StepListener sl = e -> {
                 listener.onProgress(new Progress(vi + 1, variants.size(), batch, batches, e.index() + 1, e.count()));
@@ -281,7 +278,7 @@ public final class SamplingPipeline {
                     e.cancel();
                 }
             };
-            float[] part = v.sampler().sample(request, sl).toFloatArray();
+            float[] part = sampleBatch(v, guidance, m, shape, backend, conds, seeds, sl);
             System.arraycopy(part, 0, host, filled, part.length);
             filled += part.length;
         }
@@ -292,6 +289,102 @@ public final class SamplingPipeline {
         Tensor all = org.diffusion4j.api.tensor.ArrayTensor.wrap(host, Shape.of(dims));
         return new SampleSet(v.label(), v.value(), v.resolvedDoc().deepCopy(), all, labels, cols,
                 Duration.ofNanos(System.nanoTime() - t0));
+    }
+
+    /** One batch: the samples of these conditions and per-sample noise seeds, to host memory. */
+    private static float[] sampleBatch(Variant v, Guidance guidance, LoadedModel m, Shape shape, Backend backend,
+            List<Condition> conds, long[] seeds, StepListener sl) {
+        SampleRequest request = SampleRequest.builder().predictor(m.predictor()).schedule(v.schedule()).guidance(guidance)
+                .conditions(Conditions.of(conds)).sampleShape(shape).sampleSeeds(seeds).noise(v.noise())
+                .tensors(backend.tensors()).build();
+        return v.sampler().sample(request, sl).toFloatArray();
+    }
+
+    /**
+     * Starts the backend and loads the model once, for sampling many batches of chosen samples (a
+     * distributed run, where each worker samples the parts it is given). The caller closes the session.
+     *
+     * @throws PipelineConfigException when the backend rejects its settings
+     */
+    public Session open() {
+        Backend backend = startBackend();
+        try {
+            LoadedModel m = load(model, new ModelContext(options.registry(), options.baseDirectory(), options.resources(),
+                    Optional.of(backend)));
+            Shape shape = m.sampleShape().orElseThrow(() -> new IllegalStateException("model source '" + model.provider().id()
+                    + "' did not say the sample shape"));
+            Map<String, Object> res = new HashMap<>(options.resources());
+            m.classifier().ifPresent(c -> res.putIfAbsent("classifier", c));
+            PluginContext ctx = context(res);
+            List<Guidance> guidances = new ArrayList<>();
+            for (Variant v : variants) {
+                guidances.add((Guidance) options.registry().create(PluginKind.GUIDANCE, v.guidance().provider().id(),
+                        v.guidance().json(), ctx));
+            }
+            return new Session(backend, m, shape, guidances);
+        } catch (RuntimeException e) {
+            backend.close();
+            throw e;
+        }
+    }
+
+    /**
+     * A started backend with its model loaded ({@link #open()}). Sample c of a grid is
+     * {@code sample(variant, [label], [sampleSeed(seed, c)])}; {@link #sample} computes each sample as
+     * {@link SamplingPipeline#sample()} does: the same batch of (label, seed) pairs gives the same bits. A
+     * sample in another batch is the same bits where the backend computes each sample of a batch alone
+     * whatever the batch (the exact-score models); ONNX Runtime's kernels may round differently for another
+     * batch size (by an ulp, seen on the CPU). Safe for several threads at once when the backend's predictor
+     * is (the ONNX Runtime and exact-score predictors are).
+     */
+    public final class Session implements AutoCloseable {
+        private final Backend backend;
+        private final LoadedModel model;
+        private final Shape shape;
+        private final List<Guidance> guidances;
+
+        private Session(Backend backend, LoadedModel model, Shape shape, List<Guidance> guidances) {
+            this.backend = backend;
+            this.model = model;
+            this.shape = shape;
+            this.guidances = List.copyOf(guidances);
+        }
+
+        /** The shape of one sample. */
+        public Shape sampleShape() {
+            return shape;
+        }
+
+        /** The model's provenance (file names, hashes). */
+        public Map<String, String> provenance() {
+            return model.provenance();
+        }
+
+        /** The run seed of a variant (the document's {@code seed}). */
+        public long seed(int variant) {
+            return variants.get(variant).seed();
+        }
+
+        /**
+         * The samples of variant {@code variant} with these labels (null: unconditional) and per-sample noise
+         * seeds, row-major, {@code labels.size() · sampleShape().size()} values.
+         */
+        public float[] sample(int variant, List<@Nullable Integer> labels, long[] seeds) {
+            if (labels.size() != seeds.length) {
+                throw new IllegalArgumentException(labels.size() + " labels but " + seeds.length + " seeds");
+            }
+            List<Condition> conds = new ArrayList<>();
+            for (Integer l : labels) {
+                conds.add(l == null ? Condition.none() : Condition.label(l));
+            }
+            return sampleBatch(variants.get(variant), guidances.get(variant), model, shape, backend, conds, seeds.clone(),
+                    e -> { });
+        }
+
+        @Override
+        public void close() {
+            backend.close();
+        }
     }
 
     /** The noise seed of grid column {@code column}: SplitMix64's output for {@code seed + (column + 1)·γ}. */
