@@ -193,14 +193,23 @@ public final class SamplingPipeline {
         }
     }
 
+    /** The document's model, loaded on {@code backend}. */
+    private LoadedModel loadModel(Backend backend) {
+        return load(model, new ModelContext(options.registry(), options.baseDirectory(), options.resources(),
+                Optional.of(backend)));
+    }
+
+    private Shape sampleShape(LoadedModel m) {
+        return m.sampleShape().orElseThrow(() -> new IllegalStateException("model source '" + model.provider().id()
+                + "' did not say the sample shape"));
+    }
+
     private SamplingResult run(PipelineListener listener, @Nullable BiConsumer<SampleSet, SamplingResult> sink) {
         long t0 = System.nanoTime();
         Backend backend = startBackend();
         try {
-            LoadedModel m = load(model, new ModelContext(options.registry(), options.baseDirectory(), options.resources(),
-                    Optional.of(backend)));
-            Shape shape = m.sampleShape().orElseThrow(() -> new IllegalStateException("model source '" + model.provider().id()
-                    + "' did not say the sample shape"));
+            LoadedModel m = loadModel(backend);
+            Shape shape = sampleShape(m);
             int[] dims = new int[shape.rank()];
             for (int i = 0; i < dims.length; i++) {
                 dims[i] = shape.get(i);
@@ -309,10 +318,8 @@ public final class SamplingPipeline {
     public Session open() {
         Backend backend = startBackend();
         try {
-            LoadedModel m = load(model, new ModelContext(options.registry(), options.baseDirectory(), options.resources(),
-                    Optional.of(backend)));
-            Shape shape = m.sampleShape().orElseThrow(() -> new IllegalStateException("model source '" + model.provider().id()
-                    + "' did not say the sample shape"));
+            LoadedModel m = loadModel(backend);
+            Shape shape = sampleShape(m);
             Map<String, Object> res = new HashMap<>(options.resources());
             m.classifier().ifPresent(c -> res.putIfAbsent("classifier", c));
             PluginContext ctx = context(res);
