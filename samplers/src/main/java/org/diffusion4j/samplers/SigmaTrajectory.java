@@ -118,7 +118,8 @@ public final class SigmaTrajectory {
             case LINSPACE, LEADING, TRAILING -> {
                 for (int i = 0; i < steps; i++) {
                     ts[i] = switch (spacing.kind()) {
-                        case LINSPACE -> steps == 1 ? 0 : (i == 0 ? T - 1 : (steps - 1 - i) * ((T - 1) / (double) (steps - 1)));
+                        // np.linspace(0, T − 1, n, dtype=float32): computed in double, stored as float32
+                        case LINSPACE -> steps == 1 ? 0 : (i == 0 ? T - 1 : (float) ((steps - 1 - i) * ((T - 1) / (double) (steps - 1))));
                         case LEADING -> Math.rint((steps - 1 - i) * (double) (T / steps)) + spacing.stepsOffset();
                         default -> Math.rint(T - i * ((double) T / steps)) - 1;
                     };

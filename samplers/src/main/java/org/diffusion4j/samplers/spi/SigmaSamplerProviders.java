@@ -25,7 +25,7 @@ public final class SigmaSamplerProviders {
 
         @Override
         public List<String> aliases() {
-            return List.of("k_euler", "Euler");
+            return List.of("k_euler");
         }
 
         @Override
@@ -367,7 +367,7 @@ public final class SigmaSamplerProviders {
 
         @Override
         public List<String> aliases() {
-            return List.of("uni_pc", "UniPC");
+            return List.of("uni_pc", "uni-pc");
         }
 
         @Override
