@@ -26,13 +26,29 @@ public final class Ddim implements Sampler {
     private final int steps;
     private final double eta;
     private final SampleProcessing processing;
+    private final boolean useClippedModelOutput;
 
     /**
+     * DDIM that recomputes ε̂ from the processed x̂0 ({@code useClippedModelOutput = true}, the SDK's default).
+     *
      * @param steps      inference steps (1..T for discrete schedules)
      * @param eta        η ∈ [0, 1]
      * @param processing x̂0 clipping or thresholding
      */
     public Ddim(int steps, double eta, SampleProcessing processing) {
+        this(steps, eta, processing, true);
+    }
+
+    /**
+     * @param steps                 inference steps (1..T for discrete schedules)
+     * @param eta                   η ∈ [0, 1]
+     * @param processing            x̂0 clipping or thresholding
+     * @param useClippedModelOutput with processing: true recomputes ε̂ = (x_t − α x̂0)/σ from the processed x̂0 (the
+     *                              SDK's default: x_prev then stays on the line through x_t and the processed x̂0, a
+     *                              consistent DDIM step); false keeps the model's raw ε̂ beside the processed x̂0, as
+     *                              diffusers' {@code DDIMScheduler.step(use_clipped_model_output=False)}, its default
+     */
+    public Ddim(int steps, double eta, SampleProcessing processing, boolean useClippedModelOutput) {
         if (steps < 1) {
             throw new IllegalArgumentException("ddim: steps must be >= 1, got " + steps);
         }
@@ -42,6 +58,12 @@ public final class Ddim implements Sampler {
         this.steps = steps;
         this.eta = eta;
         this.processing = processing;
+        this.useClippedModelOutput = useClippedModelOutput;
+    }
+
+    /** Whether ε̂ is recomputed from the processed x̂0 (diffusers' {@code use_clipped_model_output}). */
+    public boolean useClippedModelOutput() {
+        return useClippedModelOutput;
     }
 
     public int steps() {
@@ -111,6 +133,9 @@ public final class Ddim implements Sampler {
                 run.completed(step, x, p::sample);
             } else {
                 SampleProcessing.Estimates e = processing.apply(p);
+                if (!useClippedModelOutput) {
+                    e = new SampleProcessing.Estimates(e.x0(), p.epsilon()); // the raw ε̂ beside the processed x̂0
+                }
                 x = step(e, step, eta, noise);
                 run.completed(step, x, e.x0());
             }
@@ -187,6 +212,7 @@ public final class Ddim implements Sampler {
 
     @Override
     public String toString() {
-        return "Ddim[steps=" + steps + ", eta=" + eta + ", processing=" + processing + "]";
+        return "Ddim[steps=" + steps + ", eta=" + eta + ", processing=" + processing
+                + (useClippedModelOutput || processing.isNone() ? "" : ", useClippedModelOutput=false") + "]";
     }
 }

@@ -33,16 +33,29 @@ public final class SamplerConfigs {
      * @param thresholding             dynamic thresholding (default false)
      * @param dynamicThresholdingRatio percentile (default 0.995)
      * @param sampleMaxValue           threshold cap (default 1)
+     * @param useClippedModelOutput    with clipping/thresholding: recompute ε̂ from the processed x̂0 (default true, the
+     *                                 SDK's); false keeps the raw ε̂ as diffusers' {@code use_clipped_model_output=False}
      */
     public record Ddim(@Nullable Integer steps, @Nullable Double eta, @Nullable Double clipSample,
-            @Nullable Boolean thresholding, @Nullable Double dynamicThresholdingRatio, @Nullable Double sampleMaxValue) {
+            @Nullable Boolean thresholding, @Nullable Double dynamicThresholdingRatio, @Nullable Double sampleMaxValue,
+            @Nullable Boolean useClippedModelOutput) {
+        /** The configuration without {@code useClippedModelOutput} (default true). */
+        public Ddim(@Nullable Integer steps, @Nullable Double eta, @Nullable Double clipSample, @Nullable Boolean thresholding,
+                @Nullable Double dynamicThresholdingRatio, @Nullable Double sampleMaxValue) {
+            this(steps, eta, clipSample, thresholding, dynamicThresholdingRatio, sampleMaxValue, null);
+        }
+
         public static Ddim defaults() {
-            return new Ddim(null, null, null, null, null, null);
+            return new Ddim(null, null, null, null, null, null, null);
         }
 
         org.diffusion4j.samplers.Ddim build() {
-            return new org.diffusion4j.samplers.Ddim(steps == null ? 50 : steps, eta == null ? 0 : eta,
-                    processing(clipSample, thresholding, dynamicThresholdingRatio, sampleMaxValue));
+            SampleProcessing p = processing(clipSample, thresholding, dynamicThresholdingRatio, sampleMaxValue);
+            if (useClippedModelOutput != null && p.isNone()) {
+                throw new IllegalArgumentException("useClippedModelOutput needs clipSample or thresholding");
+            }
+            return new org.diffusion4j.samplers.Ddim(steps == null ? 50 : steps, eta == null ? 0 : eta, p,
+                    !Boolean.FALSE.equals(useClippedModelOutput));
         }
     }
 
