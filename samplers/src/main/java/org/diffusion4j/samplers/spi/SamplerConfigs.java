@@ -63,12 +63,20 @@ public final class SamplerConfigs {
      * {@code ddpm}.
      *
      * @param steps    inference steps (default: the schedule's full chain)
-     * @param variance {@code posterior} (β̃, default; alias fixed_small) or {@code beta} (alias fixed_large)
+     * @param variance {@code posterior} (β̃, default; aliases fixed_small, fixed_small_log) or {@code beta} (alias fixed_large)
+     * @param lastStepNoise {@code none} (default: no noise on the last step) or {@code diffusers} (noise whenever t &gt; 0)
      */
     public record Ddpm(@Nullable Integer steps, @Nullable String variance, @Nullable Double clipSample,
-            @Nullable Boolean thresholding, @Nullable Double dynamicThresholdingRatio, @Nullable Double sampleMaxValue) {
+            @Nullable Boolean thresholding, @Nullable Double dynamicThresholdingRatio, @Nullable Double sampleMaxValue,
+            @Nullable String lastStepNoise) {
+        /** The configuration without {@code lastStepNoise} (default {@code none}). */
+        public Ddpm(@Nullable Integer steps, @Nullable String variance, @Nullable Double clipSample, @Nullable Boolean thresholding,
+                @Nullable Double dynamicThresholdingRatio, @Nullable Double sampleMaxValue) {
+            this(steps, variance, clipSample, thresholding, dynamicThresholdingRatio, sampleMaxValue, null);
+        }
+
         public static Ddpm defaults() {
-            return new Ddpm(null, null, null, null, null, null);
+            return new Ddpm(null, null, null, null, null, null, null);
         }
 
         org.diffusion4j.samplers.Ddpm build() {
@@ -78,7 +86,9 @@ public final class SamplerConfigs {
             return new org.diffusion4j.samplers.Ddpm(steps == null ? 0 : steps,
                     variance == null ? org.diffusion4j.samplers.Ddpm.Variance.POSTERIOR
                             : org.diffusion4j.samplers.Ddpm.Variance.parse(variance),
-                    processing(clipSample, thresholding, dynamicThresholdingRatio, sampleMaxValue));
+                    processing(clipSample, thresholding, dynamicThresholdingRatio, sampleMaxValue),
+                    lastStepNoise == null ? org.diffusion4j.samplers.Ddpm.LastStepNoise.NONE
+                            : org.diffusion4j.samplers.Ddpm.LastStepNoise.parse(lastStepNoise));
         }
     }
 
