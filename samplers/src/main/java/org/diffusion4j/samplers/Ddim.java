@@ -144,6 +144,31 @@ public final class Ddim implements Sampler {
     }
 
     /**
+     * One step from a raw model output, for porting a diffusers loop ({@code scheduler.step(model_output, t, x)}):
+     * seed 001 eq. 56 with this sampler's η, x̂0 processing and {@code useClippedModelOutput}.
+     *
+     * @param x           x_t
+     * @param modelOutput the model's output at (x_t, t)
+     * @param type        what the model predicts
+     * @param t           x_t's level
+     * @param tPrev       the level to step to (ᾱ ≥ ᾱ_t)
+     * @param noise       z, required when η &gt; 0 and σ_η &gt; 0
+     */
+    public Tensor step(Tensor x, Tensor modelOutput, org.diffusion4j.api.PredictionType type, Timestep t, Timestep tPrev,
+            @Nullable Tensor noise) {
+        Step s = new Step(0, 1, t, tPrev);
+        Prediction p = new Prediction(type, modelOutput, x, t);
+        if (processing.isNone()) {
+            return fusedStep(p, s, eta, sigmaEta(s, eta) > 0 ? noise : null);
+        }
+        SampleProcessing.Estimates e = processing.apply(p);
+        if (!useClippedModelOutput) {
+            e = new SampleProcessing.Estimates(e.x0(), p.epsilon());
+        }
+        return step(e, s, eta, noise);
+    }
+
+    /**
      * The whole update of one step straight from a prediction, with x̂0 and ε̂ folded into one pass:
      * x̂0 = a_x x + a_o out and ε̂ = e_x x + e_o out are affine in the model output, so
      * x_prev = (√ᾱ_prev a_x + d e_x) x + (√ᾱ_prev a_o + d e_o) out + σ_η z with d = √(1 − ᾱ_prev − σ_η²).

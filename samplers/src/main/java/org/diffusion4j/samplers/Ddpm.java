@@ -10,6 +10,7 @@ import org.diffusion4j.api.Step;
 import org.diffusion4j.api.StepListener;
 import org.diffusion4j.api.StepPlan;
 import org.diffusion4j.api.tensor.Tensor;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Ancestral DDPM sampling (Ho et al. 2020; seed 001 Algorithm 2), on the full trajectory or a strided
@@ -114,6 +115,26 @@ public final class Ddpm implements Sampler {
     /** Σ of a step. */
     public double sigmaSquared(Step step) {
         return variance == Variance.POSTERIOR ? Posterior.of(step).variance() : step.stepBeta();
+    }
+
+    /**
+     * One step from a raw model output, for porting a diffusers loop ({@code scheduler.step(model_output, t, x)}):
+     * x_prev = μ̃(x_t, x̂0) + √Σ·z with this sampler's variance and x̂0 processing (no guidance mean shift).
+     *
+     * @param x           x_t
+     * @param modelOutput the model's output at (x_t, t)
+     * @param type        what the model predicts
+     * @param t           x_t's level
+     * @param tPrev       the level to step to (ᾱ ≥ ᾱ_t; {@link org.diffusion4j.api.Timestep#clean()} at the end)
+     * @param noise       z, or null for the mean alone (the SDK's last step)
+     */
+    public Tensor step(Tensor x, Tensor modelOutput, org.diffusion4j.api.PredictionType type, org.diffusion4j.api.Timestep t,
+            org.diffusion4j.api.Timestep tPrev, @Nullable Tensor noise) {
+        Step step = new Step(0, 1, t, tPrev);
+        SampleProcessing.Estimates e = processing.apply(new org.diffusion4j.api.Prediction(type, modelOutput, x, t));
+        Tensor mean = Posterior.of(step).mean(e.x0(), x);
+        double var = sigmaSquared(step);
+        return noise == null || var == 0 ? mean : mean.linear(1, noise, Math.sqrt(var));
     }
 
     @Override
