@@ -151,6 +151,13 @@ class StochasticSigmaSamplersTest {
         // N̄ = 45 and 181 differ by 0.0167·K and the fitted slope deviates by ≈ K/90 = 0.67 × that spread, so a
         // spread ≤ 0.12 gives ±0.08, plus 0.02 (reference) and 0.02 (O(N^-2) rest): ±0.12.
         int[] ladder = {32, 64, 128, 256};
+        // The fine chains are the reverse SDE: at σ_min their variance is the true marginal's s² + σ_min² (the reverse SDE
+        // forgets the variance of its start), up to their own weak error, ≤ e(256)·256/16384 for a first-order scheme
+        // (1.1e-4 from the euler_a ladder below; 2.2e-4 allowed for the factor-2 bound of an extrapolated constant).
+        SigmaTrajectory ft = trajectory(16384);
+        double trueVar = MIX.std(K) * MIX.std(K) + ft.sigma(16383) * ft.sigma(16383);
+        assertThat(eulerAncestralChain(16384, 2, 16383)[1]).isCloseTo(trueVar, within(2.2e-4));
+        assertThat(sdeChain(16384, 2, 16383)[1]).isCloseTo(trueVar, within(2.2e-4));
         for (String name : new String[] {"euler_a", "dpmpp_2m_sde"}) {
             boolean ea = name.equals("euler_a");
             int fine = 16384;
