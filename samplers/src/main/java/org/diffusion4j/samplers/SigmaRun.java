@@ -35,13 +35,14 @@ final class SigmaRun {
         return run.initialState().times(trajectory.initNoiseSigma());
     }
 
-    /** D(x; σ_i), the model's x̂0 at level i (i &lt; n); on a level i = k + 1 reached inside step k, reported as step k. */
+    /**
+     * D(x; σ_i), the model's x̂0 at level i. The model sees the step {@code stepIndex} (guidance may depend on it):
+     * the plan's own step for the level it starts from; for a level i = stepIndex + 1 reached inside a step (Heun's
+     * and PNDM's extra calls) a step of that index from level i.
+     */
     Tensor denoise(Tensor x, int i, int stepIndex) {
-        Step step = i < n ? trajectory.plan().get(i)
-                : new Step(stepIndex, n, trajectory.level(i), trajectory.level(i));
-        if (i == stepIndex + 1 && i < n) {
-            step = new Step(stepIndex, n, trajectory.level(i), trajectory.level(i + 1));
-        }
+        Step step = i == stepIndex ? trajectory.plan().get(i)
+                : new Step(stepIndex, n, trajectory.level(i), trajectory.level(Math.min(i + 1, n)));
         return run.guide(trajectory.scaleModelInput(x, i), step).prediction().sample();
     }
 
