@@ -26,13 +26,29 @@ public final class Ddim implements Sampler {
     private final int steps;
     private final double eta;
     private final SampleProcessing processing;
+    private final boolean useClippedModelOutput;
 
     /**
+     * DDIM that recomputes ε̂ from the processed x̂0 ({@code useClippedModelOutput = true}, the SDK's default).
+     *
      * @param steps      inference steps (1..T for discrete schedules)
      * @param eta        η ∈ [0, 1]
      * @param processing x̂0 clipping or thresholding
      */
     public Ddim(int steps, double eta, SampleProcessing processing) {
+        this(steps, eta, processing, true);
+    }
+
+    /**
+     * @param steps                 inference steps (1..T for discrete schedules)
+     * @param eta                   η ∈ [0, 1]
+     * @param processing            x̂0 clipping or thresholding
+     * @param useClippedModelOutput with processing: true recomputes ε̂ = (x_t − α x̂0)/σ from the processed x̂0 (the
+     *                              SDK's default: x_prev then stays on the line through x_t and the processed x̂0, a
+     *                              consistent DDIM step); false keeps the model's raw ε̂ beside the processed x̂0, as
+     *                              diffusers' {@code DDIMScheduler.step(use_clipped_model_output=False)}, its default
+     */
+    public Ddim(int steps, double eta, SampleProcessing processing, boolean useClippedModelOutput) {
         if (steps < 1) {
             throw new IllegalArgumentException("ddim: steps must be >= 1, got " + steps);
         }
@@ -42,6 +58,12 @@ public final class Ddim implements Sampler {
         this.steps = steps;
         this.eta = eta;
         this.processing = processing;
+        this.useClippedModelOutput = useClippedModelOutput;
+    }
+
+    /** Whether ε̂ is recomputed from the processed x̂0 (diffusers' {@code use_clipped_model_output}). */
+    public boolean useClippedModelOutput() {
+        return useClippedModelOutput;
     }
 
     public int steps() {
@@ -111,11 +133,39 @@ public final class Ddim implements Sampler {
                 run.completed(step, x, p::sample);
             } else {
                 SampleProcessing.Estimates e = processing.apply(p);
+                if (!useClippedModelOutput) {
+                    e = new SampleProcessing.Estimates(e.x0(), p.epsilon()); // the raw ε̂ beside the processed x̂0
+                }
                 x = step(e, step, eta, noise);
                 run.completed(step, x, e.x0());
             }
         }
         return x;
+    }
+
+    /**
+     * One step from a raw model output, for porting a diffusers loop ({@code scheduler.step(model_output, t, x)}):
+     * seed 001 eq. 56 with this sampler's η, x̂0 processing and {@code useClippedModelOutput}.
+     *
+     * @param x           x_t
+     * @param modelOutput the model's output at (x_t, t)
+     * @param type        what the model predicts
+     * @param t           x_t's level
+     * @param tPrev       the level to step to (ᾱ ≥ ᾱ_t)
+     * @param noise       z, required when η &gt; 0 and σ_η &gt; 0
+     */
+    public Tensor step(Tensor x, Tensor modelOutput, org.diffusion4j.api.PredictionType type, Timestep t, Timestep tPrev,
+            @Nullable Tensor noise) {
+        Step s = new Step(0, 1, t, tPrev);
+        Prediction p = new Prediction(type, modelOutput, x, t);
+        if (processing.isNone()) {
+            return fusedStep(p, s, eta, sigmaEta(s, eta) > 0 ? noise : null);
+        }
+        SampleProcessing.Estimates e = processing.apply(p);
+        if (!useClippedModelOutput) {
+            e = new SampleProcessing.Estimates(e.x0(), p.epsilon());
+        }
+        return step(e, s, eta, noise);
     }
 
     /**
@@ -187,6 +237,7 @@ public final class Ddim implements Sampler {
 
     @Override
     public String toString() {
-        return "Ddim[steps=" + steps + ", eta=" + eta + ", processing=" + processing + "]";
+        return "Ddim[steps=" + steps + ", eta=" + eta + ", processing=" + processing
+                + (useClippedModelOutput || processing.isNone() ? "" : ", useClippedModelOutput=false") + "]";
     }
 }

@@ -34,4 +34,89 @@ public final class Samplers {
     public static LogSnrAncestral ancestral(int steps, double v) {
         return new LogSnrAncestral(steps, v, SampleProcessing.NONE);
     }
+
+    /** Euler (Karras et al. 2022, Algorithm 2 with S_churn = 0) on the schedule's own levels. */
+    public static Euler euler(int steps) {
+        return new Euler(steps, SigmaSpacing.schedule());
+    }
+
+    /** Euler on the given σ spacing. */
+    public static Euler euler(int steps, SigmaSpacing spacing) {
+        return new Euler(steps, spacing);
+    }
+
+    /** Euler ancestral ("Euler a") with η = 1 on the schedule's own levels. */
+    public static EulerAncestral eulerAncestral(int steps) {
+        return new EulerAncestral(steps, 1, SigmaSpacing.schedule());
+    }
+
+    /** Euler ancestral with η and σ spacing. */
+    public static EulerAncestral eulerAncestral(int steps, double eta, SigmaSpacing spacing) {
+        return new EulerAncestral(steps, eta, spacing);
+    }
+
+    /** Heun (Karras et al. 2022, Algorithm 1) on the schedule's own levels. */
+    public static Heun heun(int steps) {
+        return new Heun(steps, SigmaSpacing.schedule());
+    }
+
+    /** Heun on the given σ spacing. */
+    public static Heun heun(int steps, SigmaSpacing spacing) {
+        return new Heun(steps, spacing);
+    }
+
+    /** DPM-Solver++(2M) on the schedule's own levels. */
+    public static DpmSolverPlusPlus2M dpmpp2m(int steps) {
+        return new DpmSolverPlusPlus2M(steps, SigmaSpacing.schedule());
+    }
+
+    /** "DPM++ 2M Karras": DPM-Solver++(2M) on Karras σ (ρ = 7). */
+    public static DpmSolverPlusPlus2M dpmpp2mKarras(int steps) {
+        return new DpmSolverPlusPlus2M(steps, SigmaSpacing.karras());
+    }
+
+    /** DPM-Solver++(2M) on the given σ spacing. */
+    public static DpmSolverPlusPlus2M dpmpp2m(int steps, SigmaSpacing spacing) {
+        return new DpmSolverPlusPlus2M(steps, spacing);
+    }
+
+    /** SDE-DPM-Solver++(2M) with η = 1 on the schedule's own levels. */
+    public static DpmSolverPlusPlus2MSde dpmpp2mSde(int steps) {
+        return new DpmSolverPlusPlus2MSde(steps, 1, SigmaSpacing.schedule());
+    }
+
+    /** SDE-DPM-Solver++(2M) with η and σ spacing. */
+    public static DpmSolverPlusPlus2MSde dpmpp2mSde(int steps, double eta, SigmaSpacing spacing) {
+        return new DpmSolverPlusPlus2MSde(steps, eta, spacing);
+    }
+
+    /** Linear multistep of order 4 on the schedule's own levels. */
+    public static Lms lms(int steps) {
+        return new Lms(steps, 4, SigmaSpacing.schedule());
+    }
+
+    /** Linear multistep of the given order (1..4) and σ spacing. */
+    public static Lms lms(int steps, int order, SigmaSpacing spacing) {
+        return new Lms(steps, order, spacing);
+    }
+
+    /** PNDM (PLMS, diffusers' skip_prk_steps) on the schedule's own levels. */
+    public static Pndm pndm(int steps) {
+        return new Pndm(steps, SigmaSpacing.schedule());
+    }
+
+    /** PNDM on the given σ spacing. */
+    public static Pndm pndm(int steps, SigmaSpacing spacing) {
+        return new Pndm(steps, spacing);
+    }
+
+    /** UniPC (bh2, order 2) on the schedule's own levels. */
+    public static UniPc unipc(int steps) {
+        return new UniPc(steps, SigmaSpacing.schedule());
+    }
+
+    /** UniPC on the given σ spacing. */
+    public static UniPc unipc(int steps, SigmaSpacing spacing) {
+        return new UniPc(steps, spacing);
+    }
 }

@@ -33,16 +33,29 @@ public final class SamplerConfigs {
      * @param thresholding             dynamic thresholding (default false)
      * @param dynamicThresholdingRatio percentile (default 0.995)
      * @param sampleMaxValue           threshold cap (default 1)
+     * @param useClippedModelOutput    with clipping/thresholding: recompute ε̂ from the processed x̂0 (default true, the
+     *                                 SDK's); false keeps the raw ε̂ as diffusers' {@code use_clipped_model_output=False}
      */
     public record Ddim(@Nullable Integer steps, @Nullable Double eta, @Nullable Double clipSample,
-            @Nullable Boolean thresholding, @Nullable Double dynamicThresholdingRatio, @Nullable Double sampleMaxValue) {
+            @Nullable Boolean thresholding, @Nullable Double dynamicThresholdingRatio, @Nullable Double sampleMaxValue,
+            @Nullable Boolean useClippedModelOutput) {
+        /** The configuration without {@code useClippedModelOutput} (default true). */
+        public Ddim(@Nullable Integer steps, @Nullable Double eta, @Nullable Double clipSample, @Nullable Boolean thresholding,
+                @Nullable Double dynamicThresholdingRatio, @Nullable Double sampleMaxValue) {
+            this(steps, eta, clipSample, thresholding, dynamicThresholdingRatio, sampleMaxValue, null);
+        }
+
         public static Ddim defaults() {
-            return new Ddim(null, null, null, null, null, null);
+            return new Ddim(null, null, null, null, null, null, null);
         }
 
         org.diffusion4j.samplers.Ddim build() {
-            return new org.diffusion4j.samplers.Ddim(steps == null ? 50 : steps, eta == null ? 0 : eta,
-                    processing(clipSample, thresholding, dynamicThresholdingRatio, sampleMaxValue));
+            SampleProcessing p = processing(clipSample, thresholding, dynamicThresholdingRatio, sampleMaxValue);
+            if (useClippedModelOutput != null && p.isNone()) {
+                throw new IllegalArgumentException("useClippedModelOutput needs clipSample or thresholding");
+            }
+            return new org.diffusion4j.samplers.Ddim(steps == null ? 50 : steps, eta == null ? 0 : eta, p,
+                    !Boolean.FALSE.equals(useClippedModelOutput));
         }
     }
 
@@ -50,12 +63,20 @@ public final class SamplerConfigs {
      * {@code ddpm}.
      *
      * @param steps    inference steps (default: the schedule's full chain)
-     * @param variance {@code posterior} (β̃, default; alias fixed_small) or {@code beta} (alias fixed_large)
+     * @param variance {@code posterior} (β̃, default; aliases fixed_small, fixed_small_log) or {@code beta} (alias fixed_large)
+     * @param lastStepNoise {@code none} (default: no noise on the last step) or {@code diffusers} (noise whenever t &gt; 0)
      */
     public record Ddpm(@Nullable Integer steps, @Nullable String variance, @Nullable Double clipSample,
-            @Nullable Boolean thresholding, @Nullable Double dynamicThresholdingRatio, @Nullable Double sampleMaxValue) {
+            @Nullable Boolean thresholding, @Nullable Double dynamicThresholdingRatio, @Nullable Double sampleMaxValue,
+            @Nullable String lastStepNoise) {
+        /** The configuration without {@code lastStepNoise} (default {@code none}). */
+        public Ddpm(@Nullable Integer steps, @Nullable String variance, @Nullable Double clipSample, @Nullable Boolean thresholding,
+                @Nullable Double dynamicThresholdingRatio, @Nullable Double sampleMaxValue) {
+            this(steps, variance, clipSample, thresholding, dynamicThresholdingRatio, sampleMaxValue, null);
+        }
+
         public static Ddpm defaults() {
-            return new Ddpm(null, null, null, null, null, null);
+            return new Ddpm(null, null, null, null, null, null, null);
         }
 
         org.diffusion4j.samplers.Ddpm build() {
@@ -65,7 +86,9 @@ public final class SamplerConfigs {
             return new org.diffusion4j.samplers.Ddpm(steps == null ? 0 : steps,
                     variance == null ? org.diffusion4j.samplers.Ddpm.Variance.POSTERIOR
                             : org.diffusion4j.samplers.Ddpm.Variance.parse(variance),
-                    processing(clipSample, thresholding, dynamicThresholdingRatio, sampleMaxValue));
+                    processing(clipSample, thresholding, dynamicThresholdingRatio, sampleMaxValue),
+                    lastStepNoise == null ? org.diffusion4j.samplers.Ddpm.LastStepNoise.NONE
+                            : org.diffusion4j.samplers.Ddpm.LastStepNoise.parse(lastStepNoise));
         }
     }
 
@@ -84,6 +107,137 @@ public final class SamplerConfigs {
         org.diffusion4j.samplers.LogSnrAncestral build() {
             return new org.diffusion4j.samplers.LogSnrAncestral(steps == null ? 256 : steps, v == null ? 0.3 : v,
                     processing(clipSample, thresholding, dynamicThresholdingRatio, sampleMaxValue));
+        }
+    }
+
+    /**
+     * The σ levels of a σ-space sampler from its JSON fields.
+     *
+     * @param spacing     {@code schedule} (default), {@code karras}, {@code exponential}, {@code linspace},
+     *                    {@code leading}, {@code trailing}
+     * @param karras      {@code true}: Karras spacing (diffusers' {@code use_karras_sigmas}); may not contradict spacing
+     * @param rho         ρ of the Karras spacing (default 7)
+     * @param stepsOffset diffusers' {@code steps_offset} for leading spacing (default 0)
+     */
+    static org.diffusion4j.samplers.SigmaSpacing sigmaSpacing(@Nullable String spacing, @Nullable Boolean karras,
+            @Nullable Double rho, @Nullable Integer stepsOffset, org.diffusion4j.samplers.SigmaSpacing fallback) {
+        org.diffusion4j.samplers.SigmaSpacing s = spacing == null ? null : org.diffusion4j.samplers.SigmaSpacing.parse(spacing);
+        if (Boolean.TRUE.equals(karras)) {
+            if (s != null && s.kind() != org.diffusion4j.samplers.SigmaSpacing.Kind.KARRAS) {
+                throw new IllegalArgumentException("karras: true contradicts spacing '" + spacing + "'");
+            }
+            s = org.diffusion4j.samplers.SigmaSpacing.karras();
+        } else if (Boolean.FALSE.equals(karras) && s == null && fallback.kind() == org.diffusion4j.samplers.SigmaSpacing.Kind.KARRAS) {
+            s = org.diffusion4j.samplers.SigmaSpacing.schedule();
+        }
+        if (s == null) {
+            s = fallback;
+        }
+        if (rho != null) {
+            if (s.kind() != org.diffusion4j.samplers.SigmaSpacing.Kind.KARRAS) {
+                throw new IllegalArgumentException("rho applies to karras spacing only");
+            }
+            s = org.diffusion4j.samplers.SigmaSpacing.karras(rho);
+        }
+        if (stepsOffset != null) {
+            if (s.kind() != org.diffusion4j.samplers.SigmaSpacing.Kind.LEADING) {
+                throw new IllegalArgumentException("stepsOffset applies to leading spacing only");
+            }
+            s = s.withStepsOffset(stepsOffset);
+        }
+        return s;
+    }
+
+    static int orDefault(@Nullable Integer steps, int fallback) {
+        return steps == null ? fallback : steps;
+    }
+
+    /** {@code euler}: steps (default 30) and the σ spacing fields. */
+    public record Euler(@Nullable Integer steps, @Nullable String spacing, @Nullable Boolean karras, @Nullable Double rho,
+            @Nullable Integer stepsOffset) {
+        public static Euler defaults() {
+            return new Euler(null, null, null, null, null);
+        }
+
+        org.diffusion4j.samplers.Euler build() {
+            return new org.diffusion4j.samplers.Euler(orDefault(steps, 30),
+                    sigmaSpacing(spacing, karras, rho, stepsOffset, org.diffusion4j.samplers.SigmaSpacing.schedule()));
+        }
+    }
+
+    /** {@code euler_a}: steps (default 30), eta (default 1) and the σ spacing fields. */
+    public record EulerAncestral(@Nullable Integer steps, @Nullable Double eta, @Nullable String spacing, @Nullable Boolean karras,
+            @Nullable Double rho, @Nullable Integer stepsOffset) {
+        public static EulerAncestral defaults() {
+            return new EulerAncestral(null, null, null, null, null, null);
+        }
+
+        org.diffusion4j.samplers.EulerAncestral build() {
+            return new org.diffusion4j.samplers.EulerAncestral(orDefault(steps, 30), eta == null ? 1 : eta,
+                    sigmaSpacing(spacing, karras, rho, stepsOffset, org.diffusion4j.samplers.SigmaSpacing.schedule()));
+        }
+    }
+
+    /** {@code heun}: steps (default 20) and the σ spacing fields. */
+    public record Heun(@Nullable Integer steps, @Nullable String spacing, @Nullable Boolean karras, @Nullable Double rho,
+            @Nullable Integer stepsOffset) {
+        public static Heun defaults() {
+            return new Heun(null, null, null, null, null);
+        }
+
+        org.diffusion4j.samplers.Heun build() {
+            return new org.diffusion4j.samplers.Heun(orDefault(steps, 20),
+                    sigmaSpacing(spacing, karras, rho, stepsOffset, org.diffusion4j.samplers.SigmaSpacing.schedule()));
+        }
+    }
+
+    /** {@code dpmpp_2m} (and {@code dpmpp_2m_karras}, whose spacing defaults to karras): steps (default 20), σ spacing. */
+    public record DpmPP2M(@Nullable Integer steps, @Nullable String spacing, @Nullable Boolean karras, @Nullable Double rho,
+            @Nullable Integer stepsOffset) {
+        public static DpmPP2M defaults() {
+            return new DpmPP2M(null, null, null, null, null);
+        }
+
+        org.diffusion4j.samplers.DpmSolverPlusPlus2M build(org.diffusion4j.samplers.SigmaSpacing fallback) {
+            return new org.diffusion4j.samplers.DpmSolverPlusPlus2M(orDefault(steps, 20), sigmaSpacing(spacing, karras, rho, stepsOffset, fallback));
+        }
+    }
+
+    /** {@code dpmpp_2m_sde}: steps (default 20), eta (default 1), σ spacing. */
+    public record DpmPP2MSde(@Nullable Integer steps, @Nullable Double eta, @Nullable String spacing, @Nullable Boolean karras,
+            @Nullable Double rho, @Nullable Integer stepsOffset) {
+        public static DpmPP2MSde defaults() {
+            return new DpmPP2MSde(null, null, null, null, null, null);
+        }
+
+        org.diffusion4j.samplers.DpmSolverPlusPlus2MSde build(org.diffusion4j.samplers.SigmaSpacing fallback) {
+            return new org.diffusion4j.samplers.DpmSolverPlusPlus2MSde(orDefault(steps, 20), eta == null ? 1 : eta,
+                    sigmaSpacing(spacing, karras, rho, stepsOffset, fallback));
+        }
+    }
+
+    /** {@code lms}: steps (default 50), order (default 4), σ spacing. */
+    public record Lms(@Nullable Integer steps, @Nullable Integer order, @Nullable String spacing, @Nullable Boolean karras,
+            @Nullable Double rho, @Nullable Integer stepsOffset) {
+        public static Lms defaults() {
+            return new Lms(null, null, null, null, null, null);
+        }
+
+        org.diffusion4j.samplers.Lms build() {
+            return new org.diffusion4j.samplers.Lms(orDefault(steps, 50), order == null ? 4 : order,
+                    sigmaSpacing(spacing, karras, rho, stepsOffset, org.diffusion4j.samplers.SigmaSpacing.schedule()));
+        }
+    }
+
+    /** {@code pndm} and {@code unipc}: steps (default 50 for pndm, 20 for unipc), σ spacing. */
+    public record Multistep(@Nullable Integer steps, @Nullable String spacing, @Nullable Boolean karras, @Nullable Double rho,
+            @Nullable Integer stepsOffset) {
+        public static Multistep defaults() {
+            return new Multistep(null, null, null, null, null);
+        }
+
+        org.diffusion4j.samplers.SigmaSpacing sigmaSpacing() {
+            return SamplerConfigs.sigmaSpacing(spacing, karras, rho, stepsOffset, org.diffusion4j.samplers.SigmaSpacing.schedule());
         }
     }
 }

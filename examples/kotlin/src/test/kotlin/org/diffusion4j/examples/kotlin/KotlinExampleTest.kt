@@ -6,6 +6,7 @@ import org.diffusion4j.api.tensor.ArrayTensor
 import org.diffusion4j.api.tensor.Shape
 import org.diffusion4j.pipeline.Json
 import org.diffusion4j.pipeline.PipelineOptions
+import org.diffusion4j.pipeline.PluginSpec
 import org.diffusion4j.pipeline.SamplingPipeline
 import org.diffusion4j.schedules.Schedules
 import org.junit.jupiter.api.Test
@@ -56,5 +57,34 @@ class KotlinExampleTest {
         val read = SamplingPipeline.fromJson(Json.parse(Json.write(json), "kotlin"), options)
         assertThat(read.toJson()).isEqualTo(json)
         assertThat(json.at("/model/type").asText()).isEqualTo("resource")
+    }
+
+    @Test
+    fun theNamedSamplersRunFromKotlinByNameAndFactory() {
+        // By their user-facing names through JSON plugin specs, and by the Java factories. Each of these ends with
+        // the step onto σ = 0 that returns D = x̂0, which for the point mass is the centre whatever the state: only
+        // the last model call's rounding remains, bounded as for DDIM above with the last level σ_min (Karras) or
+        // the plan's last level, and |x| ≤ |c| + 6 (σ ≤ 1): u (9 (|c| + 6)/α_last + 8 |c|), ×2 safety.
+        val u = Math.scalb(1.0, -24)
+        val schedule = Schedules.linear(1000)
+        val alphaLast = minOf(schedule.alphaBar(0), schedule.plan(10).get(9).current().alphaBar()).let { Math.sqrt(it) }
+        fun tol(c: Double): Float = (2 * u * (9 * (Math.abs(c) + 6) / alphaLast + 8 * Math.abs(c))).toFloat()
+        val names = listOf("euler", "Euler a", "heun", "DPM++ 2M Karras", "DPM++ 2M SDE", "unipc")
+        for (name in names) {
+            val result = SamplingPipeline.builder()
+                .predictor("point-mass", pointMassPredictor(centre), 2)
+                .schedule(PluginSpec.of("linear").with("numTrainTimesteps", 1000))
+                .sampler(PluginSpec.of(name).with("steps", 10))
+                .samplesPerLabel(4)
+                .build()
+                .sample()
+            val x = result.sets()[0].samples().toFloatArray()
+            for (i in 0 until 4) {
+                assertThat(x[2 * i]).`as`(name).isCloseTo(0.5f, Offset.offset(tol(0.5)))
+                assertThat(x[2 * i + 1]).`as`(name).isCloseTo(-0.25f, Offset.offset(tol(-0.25)))
+            }
+        }
+        val karras: org.diffusion4j.api.Sampler = org.diffusion4j.samplers.Samplers.dpmpp2mKarras(10)
+        assertThat(karras.toString()).isEqualTo("DpmSolverPlusPlus2M[steps=10, spacing=karras(rho=7.0)]")
     }
 }

@@ -31,6 +31,8 @@ import org.diffusion4j.testkit.GaussianMixture;
  * at several scales, using the exact conditional and unconditional scores as the "model". Writes one
  * PNG scatter plot per scale and a text summary of per-class accuracy and spread.
  *
+ * Then compares the samplers by name at 10 steps each ({@link #compareSamplers}: one grid figure).
+ *
  * <p>Usage: {@code MixtureDemo [outputDir] [samplesPerClass] [scale...]}; defaults
  * {@code results/mixture-demo 400 0 1 3 5}.
  */
@@ -57,16 +59,20 @@ public final class MixtureDemo {
         }
     }
 
-    /** Samples {@code perClass} points per class at guidance scale γ. */
+    /** Samples {@code perClass} points per class at guidance scale γ with DDIM, 50 steps. */
     static ScaleResult run(GaussianMixture mix, double gamma, int perClass, long seed) {
+        return run(mix, Samplers.ddim(50), gamma, perClass, seed);
+    }
+
+    /** Samples {@code perClass} points per class at guidance scale γ with the given sampler. */
+    static ScaleResult run(GaussianMixture mix, Sampler sampler, double gamma, int perClass, long seed) {
         int k = mix.components();
         int[] labels = new int[k * perClass];
         for (int i = 0; i < labels.length; i++) {
             labels[i] = i % k;
         }
         DiscreteSchedule schedule = Schedules.linear(1000);
-        Sampler ddim = Samplers.ddim(50);
-        Tensor x = ddim.sample(SampleRequest.builder()
+        Tensor x = sampler.sample(SampleRequest.builder()
                 .predictor(mix.epsilonPredictor())
                 .schedule(schedule)
                 .guidance(Guidances.cfg(gamma))
@@ -99,6 +105,11 @@ public final class MixtureDemo {
 
     /** Draws a scatter plot of the samples coloured by requested class. */
     static BufferedImage plot(GaussianMixture mix, ScaleResult r) {
+        return plot(mix, r, String.format(Locale.ROOT, "DDIM 50 steps, CFG guidance scale %.1f", r.scale()));
+    }
+
+    /** Draws a scatter plot of the samples coloured by requested class, with a title. */
+    static BufferedImage plot(GaussianMixture mix, ScaleResult r, String title) {
         int w = 640;
         int h = 640;
         BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
@@ -138,7 +149,7 @@ public final class MixtureDemo {
         }
         g.setColor(Color.BLACK);
         g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 18));
-        g.drawString(String.format(Locale.ROOT, "DDIM 50 steps, CFG guidance scale %.1f", r.scale()), 12, h - 34);
+        g.drawString(title, 12, h - 34);
         g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 15));
         g.drawString(String.format(Locale.ROOT, "class accuracy %.1f%%   (circles: 2 std of each class)", 100 * r.meanAccuracy()), 12, h - 12);
         g.dispose();
@@ -200,6 +211,58 @@ public final class MixtureDemo {
         return written;
     }
 
+    /** The samplers compared at equal step counts, by their plugin names. */
+    static final String[] COMPARED = {"ddim", "euler", "euler_a", "heun", "dpmpp_2m", "DPM++ 2M Karras", "dpmpp_2m_sde", "lms",
+        "pndm", "unipc"};
+
+    /**
+     * Samples the conditional mixture (γ = 1) with every sampler of {@link #COMPARED} at {@code steps} steps and writes one
+     * figure (a grid of scatter plots) and a text summary. Heun makes 2 model calls per step, PNDM one extra.
+     */
+    public static List<String> compareSamplers(Path out, int perClass, int steps) throws IOException {
+        System.setProperty("java.awt.headless", "true");
+        GaussianMixture mix = mixture();
+        org.diffusion4j.api.spi.PluginRegistry reg = org.diffusion4j.api.spi.PluginRegistry.load();
+        int cols = 5;
+        int rows = (COMPARED.length + cols - 1) / cols;
+        int cell = 320;
+        BufferedImage grid = new BufferedImage(cols * cell, rows * cell, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = grid.createGraphics();
+        g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+        StringBuilder summary = new StringBuilder(String.format(Locale.ROOT,
+                "diffusion4j 2-D mixture demo: samplers at %d steps, conditional (CFG scale 1), linear schedule T=1000, exact scores,"
+                        + " seed 2026, %d samples per class%n%n%-18s %-28s %-28s %s%n", steps, perClass, "sampler",
+                "accuracy (class 0/1/2)", "spread (class 0/1/2)", "mean accuracy"));
+        for (int i = 0; i < COMPARED.length; i++) {
+            String name = COMPARED[i];
+            Sampler sampler = reg.sampler(name, com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode().put("steps", steps));
+            ScaleResult r = run(mix, sampler, 1, perClass, 2026);
+            BufferedImage img = plot(mix, r, String.format(Locale.ROOT, "%s, %d steps", name, steps));
+            g.drawImage(img, (i % cols) * cell, (i / cols) * cell, cell, cell, null);
+            summary.append(String.format(Locale.ROOT, "%-18s %-28s %-28s %.3f%n", name,
+                    String.format(Locale.ROOT, "%.3f / %.3f / %.3f", r.accuracy()[0], r.accuracy()[1], r.accuracy()[2]),
+                    String.format(Locale.ROOT, "%.3f / %.3f / %.3f", r.spread()[0], r.spread()[1], r.spread()[2]),
+                    r.meanAccuracy()));
+        }
+        g.dispose();
+        List<String> written = new ArrayList<>();
+        Path png = out.resolve("mixture-samplers-" + steps + ".png");
+        writeAtomically(png, p -> {
+            if (!ImageIO.write(grid, "png", p.toFile())) {
+                throw new IOException("no PNG writer available");
+            }
+        });
+        written.add(png.toString());
+        Path txt = out.resolve("samplers-" + steps + ".txt");
+        writeAtomically(txt, p -> Files.writeString(p, summary.toString(), StandardCharsets.UTF_8));
+        written.add(txt.toString());
+        System.out.print(summary);
+        for (String w : written) {
+            System.out.println("wrote " + w);
+        }
+        return written;
+    }
+
     private static String fmt(double s) {
         return s == Math.rint(s) ? String.valueOf((long) s) : String.valueOf(s);
     }
@@ -213,6 +276,7 @@ public final class MixtureDemo {
         }
         try {
             runAll(out, perClass, scales);
+            compareSamplers(out, perClass, 10);
         } catch (IOException e) {
             throw new UncheckedIOException("could not write the demo outputs to " + out, e);
         }

@@ -46,4 +46,13 @@ class MixtureDemoTest {
             assertThat(s.map(p -> p.getFileName().toString())).noneMatch(n -> n.endsWith(".tmp"));
         }
     }
+
+    @Test
+    void comparesTheSamplersInOneFigure(@TempDir Path dir) throws Exception {
+        List<String> files = MixtureDemo.compareSamplers(dir, 20, 10);
+        assertThat(files).hasSize(2);
+        BufferedImage img = ImageIO.read(dir.resolve("mixture-samplers-10.png").toFile());
+        assertThat(img.getWidth()).isEqualTo(5 * 320);
+        assertThat(Files.readString(dir.resolve("samplers-10.txt"))).contains(MixtureDemo.COMPARED);
+    }
 }
