@@ -63,7 +63,7 @@ class CliTest {
     @Test
     void aThirdPartyPluginJarIsListedAndUsableFromJson(@TempDir Path dir) throws IOException {
         Run p = run("plugins");
-        assertThat(p.out()).containsPattern("dpmpp-2m +\\S+ +rank 0 +\\S*plugin-euler");
+        assertThat(p.out()).containsPattern("dpmpp-2m +\\S+ +rank 0 +\\S*plugin-dpmsolver");
         Path cfg = write(dir, "dpm.json", SMALL.replace("{\"type\": \"ddim\", \"steps\": 10}", "{\"type\": \"dpm-solver++\", \"steps\": 8}"));
         Run s = run("sample", "--config", cfg.toString(), "--out", dir.resolve("out").toString(), "-q");
         assertThat(s.code()).as(s.err()).isZero();
