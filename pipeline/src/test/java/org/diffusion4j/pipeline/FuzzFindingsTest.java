@@ -46,4 +46,31 @@ class FuzzFindingsTest {
         // the largest finite doubles are still numbers
         assertThat(Json.parse("{\"x\": 1.7976931348623157e308}", "x").get("x").doubleValue()).isEqualTo(Double.MAX_VALUE);
     }
+
+    /**
+     * Finding 2: a schedule with a huge numTrainTimesteps (2147483647, here through a diffusers config)
+     * passed binding and allocated its β tables while the document was validated: OutOfMemoryError.
+     */
+    @Test
+    void aHugeNumberOfTrainingTimestepsIsAConfigErrorNotAnOutOfMemoryError() {
+        String nativeDoc = """
+                {"model": {"type": "gaussian-mixture"}, "schedule": {"type": "scaled_linear", "numTrainTimesteps": 2147483647},
+                 "labels": [0], "samplesPerLabel": 1}""";
+        PipelineConfigException e = rejected(() -> SamplingPipeline.fromJson(Json.parse(nativeDoc, "run.json"),
+                PipelineOptions.defaults()));
+        assertThat(e.problems()).singleElement().satisfies(p -> {
+            assertThat(p.path()).isEqualTo("/schedule/numTrainTimesteps");
+            assertThat(p.message()).contains("[1, 1000000]").contains("2147483647");
+        });
+        String diffusers = """
+                {"model": {"type": "gaussian-mixture"}, "labels": [0], "samplesPerLabel": 1,
+                 "schedule": {"type": "diffusers", "config": {"beta_schedule": "scaled_linear", "num_train_timesteps": 2147483647}}}""";
+        PipelineConfigException d = rejected(() -> SamplingPipeline.fromJson(Json.parse(diffusers, "run.json"),
+                PipelineOptions.defaults()));
+        assertThat(d.problems()).isNotEmpty().allSatisfy(p -> assertThat(p.path()).startsWith("/schedule"))
+                .anySatisfy(p -> assertThat(p.message()).contains("numTrainTimesteps must be in [1, 1000000]"));
+        // the limit itself is accepted
+        String limit = nativeDoc.replace("2147483647", "1000000");
+        assertThat(SamplingPipeline.check(Json.parse(limit, "run.json"), PipelineOptions.defaults())).isEmpty();
+    }
 }
