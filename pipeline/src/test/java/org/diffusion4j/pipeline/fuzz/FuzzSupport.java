@@ -123,16 +123,25 @@ final class FuzzSupport {
      * structurally and written out.
      */
     static String document(FuzzedDataProvider data, List<JsonNode> seeds, List<String> vocabulary) {
+        String text;
         if (data.remainingBytes() == 0 || !data.consumeBoolean()) {
-            return data.consumeRemainingAsString();
+            text = data.consumeRemainingAsString();
+        } else {
+            JsonNode doc = seeds.get(data.consumeInt(0, seeds.size() - 1)).deepCopy();
+            int edits = data.consumeInt(1, 8);
+            for (int i = 0; i < edits && data.remainingBytes() > 0; i++) {
+                doc = edit(doc, data, vocabulary);
+            }
+            text = Json.write(doc);
         }
-        JsonNode doc = seeds.get(data.consumeInt(0, seeds.size() - 1)).deepCopy();
-        int edits = data.consumeInt(1, 8);
-        for (int i = 0; i < edits && data.remainingBytes() > 0; i++) {
-            doc = edit(doc, data, vocabulary);
+        if (PRINT) {
+            System.err.println("fuzz input document:\n" + text);
         }
-        return Json.write(doc);
+        return text;
     }
+
+    /** {@code -Dd4j.fuzz.print=true}: print each input's document (to read what a crash file stands for). */
+    private static final boolean PRINT = Boolean.getBoolean("d4j.fuzz.print");
 
     private static JsonNode edit(JsonNode doc, FuzzedDataProvider data, List<String> vocabulary) {
         List<JsonPointer> paths = new ArrayList<>();
