@@ -42,11 +42,11 @@ import org.diffusion4j.pipeline.PipelineOptions;
  *       byte mutations do.</li>
  * </ul>
  */
-final class FuzzSupport {
+public final class FuzzSupport {
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
 
     /** The folder that relative file names resolve against: holds one valid {@code scheduler_config.json}. */
-    static final Path BASE_DIRECTORY = baseDirectory();
+    public static final Path BASE_DIRECTORY = baseDirectory();
 
     private FuzzSupport() {
     }
@@ -67,7 +67,7 @@ final class FuzzSupport {
     }
 
     /** The plugins on the test class path, relative files resolved in {@link #BASE_DIRECTORY}. */
-    static PipelineOptions options() {
+    public static PipelineOptions options() {
         return PipelineOptions.defaults().withBaseDirectory(BASE_DIRECTORY).withSource("fuzz.json");
     }
 
@@ -75,7 +75,7 @@ final class FuzzSupport {
      * The seed documents of a target, from its inputs folder ({@code <Target>Inputs/<method>/}, where
      * Jazzer also finds them as the seed corpus of byte-wise fuzzing).
      */
-    static List<JsonNode> seeds(Class<?> target, String method, String... names) {
+    public static List<JsonNode> seeds(Class<?> target, String method, String... names) {
         String dir = target.getSimpleName() + "Inputs/" + method + "/";
         List<JsonNode> out = new ArrayList<>();
         for (String name : names) {
@@ -96,7 +96,7 @@ final class FuzzSupport {
     }
 
     /** Every field name and every string value of the seeds: what the structured edits draw names from. */
-    static List<String> vocabulary(List<JsonNode> seeds, List<String> more) {
+    public static List<String> vocabulary(List<JsonNode> seeds, List<String> more) {
         TreeSet<String> words = new TreeSet<>(more);
         for (JsonNode s : seeds) {
             collect(s, words);
@@ -122,7 +122,7 @@ final class FuzzSupport {
      * The document text an input stands for (see the class comment): raw text, or a seed edited
      * structurally and written out.
      */
-    static String document(FuzzedDataProvider data, List<JsonNode> seeds, List<String> vocabulary) {
+    public static String document(FuzzedDataProvider data, List<JsonNode> seeds, List<String> vocabulary) {
         String text;
         if (data.remainingBytes() == 0 || !data.consumeBoolean()) {
             text = data.consumeRemainingAsString();
@@ -257,7 +257,7 @@ final class FuzzSupport {
      * {@code ""} for the whole document) with a message that says something, and the message names no
      * Java exception class. {@code check} (the {@code validate} command) must report exactly the same.
      */
-    static void assertWellFormed(PipelineConfigException e, List<ConfigProblem> checked) {
+    public static void assertWellFormed(PipelineConfigException e, List<ConfigProblem> checked) {
         assertThat(e.getMessage()).startsWith("D4J-CONFIG");
         assertThat(e.problems()).isNotEmpty();
         for (ConfigProblem p : e.problems()) {
