@@ -25,6 +25,10 @@ public record DjlConfig(@Nullable String device, @Nullable Boolean fallbackToCpu
         if (device == null || device.isBlank()) {
             device = "cpu";
         }
+        String d = device.trim().toLowerCase(java.util.Locale.ROOT);
+        if (!d.equals("cpu") && !d.equals("auto") && !d.matches("(?:gpu|cuda)(?:\\(\\d+\\)|:\\d+)?")) {
+            throw new IllegalArgumentException("device must be cpu, gpu, gpu(i), cuda:i or auto, got '" + device + "'");
+        }
         if (fallbackToCpu == null) {
             fallbackToCpu = true;
         }

@@ -38,6 +38,7 @@ public final class DjlRuntime {
         if (System.getProperty("ai.djl.offline") == null) {
             System.setProperty("ai.djl.offline", "true");
         }
+        quietCudaProbe();
         try {
             return Engine.getEngine(ENGINE);
         } catch (RuntimeException | UnsatisfiedLinkError e) {
@@ -45,6 +46,21 @@ public final class DjlRuntime {
                     + ". The jars ai.djl.pytorch:pytorch-jni and ai.djl.pytorch:pytorch-native-cpu (classifier "
                     + "linux-x86_64; or pytorch-native-cu124 with -Pcuda) must be on the class path; with "
                     + "ai.djl.offline=" + System.getProperty("ai.djl.offline") + " DJL downloads nothing.", e);
+        }
+    }
+
+    /**
+     * DJL probes for a CUDA runtime each time it detects its platform (twice while the engine loads) and
+     * logs a WARN "Failed to detect GPU count" each time when a CUDA runtime library is installed without a
+     * usable driver, even when the CPU build runs and no GPU was asked for. {@link #device} says itself when
+     * a GPU is asked for and missing, so the probe's logger ({@code ai.djl.util.cuda}) is set to ERROR here
+     * for slf4j-simple, unless the application configured it; other logging backends are configured by
+     * their own files (for logback: {@code <logger name="ai.djl.util.cuda" level="ERROR"/>}).
+     */
+    private static void quietCudaProbe() {
+        String key = "org.slf4j.simpleLogger.log.ai.djl.util.cuda";
+        if (System.getProperty(key) == null) {
+            System.setProperty(key, "error");
         }
     }
 

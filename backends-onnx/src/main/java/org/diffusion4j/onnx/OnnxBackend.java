@@ -43,6 +43,7 @@ public final class OnnxBackend implements Backend {
     /** Opens the backend: loads ONNX Runtime's native library and picks the execution provider. */
     public static OnnxBackend open(OnnxConfig config) {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
+        NativeTempDirectory.removeAtExit(); // ONNX Runtime would leave an empty onnxruntime-java* folder in the temp dir
         int cuda = -1;
         if (config.cudaDevice().isPresent()) {
             int wanted = config.cudaDevice().getAsInt();

@@ -19,12 +19,24 @@ import org.jspecify.annotations.Nullable;
  * @param interOpThreads threads for running independent operators in parallel; 0 (default) keeps ONNX
  *                       Runtime's choice
  * @param optimization   graph optimisation level: {@code none}, {@code basic}, {@code extended} or
- *                       {@code all} (default)
+ *                       {@code all}; when absent, the system property {@code diffusion4j.onnx.optimization},
+ *                       else the environment variable {@code DIFFUSION4J_ONNX_OPTIMIZATION}, else {@code all}
+ *                       (the property and variable let a test run switch ONNX Runtime's fused kernels off,
+ *                       as CI does to check that no tolerance depends on one kernel selection)
  * @param model          default model options for every model this backend loads (see
  *                       {@link OnnxModelOptions}); a model's own options override them key by key
  */
 public record OnnxConfig(@Nullable String device, @Nullable Integer intraOpThreads, @Nullable Integer interOpThreads,
                          @Nullable String optimization, @Nullable Map<String, Object> model) {
+
+    /** The optimisation level used when a config names none: see {@code optimization} above. */
+    static String defaultOptimization() {
+        String p = System.getProperty("diffusion4j.onnx.optimization");
+        if (p == null || p.isBlank()) {
+            p = System.getenv("DIFFUSION4J_ONNX_OPTIMIZATION");
+        }
+        return p == null || p.isBlank() ? "all" : p.trim();
+    }
 
     /** The defaults: CPU, ONNX Runtime's thread counts, all graph optimisations, no model defaults. */
     public static final OnnxConfig DEFAULT = new OnnxConfig(null, null, null, null, null);
@@ -42,7 +54,8 @@ public record OnnxConfig(@Nullable String device, @Nullable Integer intraOpThrea
         if (interOpThreads < 0) {
             throw new IllegalArgumentException("interOpThreads must be >= 0 (0 = ONNX Runtime's default), got " + interOpThreads);
         }
-        optimization = optimization == null ? "all" : OptimizationLevel.parse(optimization).name().toLowerCase(Locale.ROOT);
+        optimization = OptimizationLevel.parse(optimization == null ? defaultOptimization() : optimization).name()
+                .toLowerCase(Locale.ROOT);
         Map<String, Object> m = new LinkedHashMap<>();
         if (model != null) {
             model.forEach((k, v) -> {

@@ -11,6 +11,8 @@ import org.diffusion4j.api.spi.ModelSpec;
 import org.diffusion4j.api.tensor.ArrayTensor;
 import org.diffusion4j.api.tensor.Shape;
 import org.diffusion4j.api.tensor.Tensor;
+import org.diffusion4j.testkit.ErrorBound;
+import org.diffusion4j.testkit.FixtureBounds;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -38,6 +40,25 @@ class AnalyticModelTest {
         return backend.loadPredictor(new ModelSpec(Fixtures.onnx(name), PredictionType.EPSILON, options));
     }
 
+    /**
+     * One float32 evaluation of the linear model against its closed form rounded once to float32:
+     * {@link FixtureBounds#linear} at the input's max |x|, plus the reference's rounding u.
+     */
+    private static double linearBound(Tensor x) {
+        return FixtureBounds.linear(x.abs().max()) + ErrorBound.U32;
+    }
+
+    /** |got_i − want_i| ≤ bound_i elementwise. */
+    private static void assertWithin(Tensor got, Tensor want, double[] bound) {
+        assertThat(got.shape()).isEqualTo(want.shape());
+        float[] g = got.toFloatArray();
+        float[] w = want.toFloatArray();
+        for (int i = 0; i < g.length; i++) {
+            assertThat(Math.abs((double) g[i] - w[i])).as("element %d: got %s, want %s", i, g[i], w[i])
+                    .isLessThanOrEqualTo(bound[i]);
+        }
+    }
+
     /** |got − want| ≤ tol·max(1, |want|) elementwise. */
     private static void assertClose(Tensor got, Tensor want, double tol) {
         assertThat(got.shape()).isEqualTo(want.shape());
@@ -56,7 +77,7 @@ class AnalyticModelTest {
         Tensor x = Analytic.gaussian(4, 11 + t);
         Timestep time = Analytic.level(t);
         // ε = (0.1 + 0.4 t/T) x + 0.5 E[y], the null condition mapped to label numClasses = 3 (E[3] = 0)
-        assertClose(p.predict(x, time, MIXED), Analytic.LINEAR.predict(x, time, MIXED), 1e-6);
+        assertClose(p.predict(x, time, MIXED), Analytic.LINEAR.predict(x, time, MIXED), linearBound(x));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -66,8 +87,10 @@ class AnalyticModelTest {
         Timestep time = Analytic.level(321);
         Tensor want = load("linear", THREE_CLASSES).predict(x, time, MIXED);
         OnnxNoisePredictor p = load(variant, THREE_CLASSES);
-        // the timestep is cast to the model's declared dtype; integer values are exact in every one
-        assertThat(p.predict(x, time, MIXED).toFloatArray()).containsExactly(want.toFloatArray());
+        // the timestep is cast to the model's declared dtype; integer values are exact in every one, so the
+        // variants are two float32 evaluations of the same function (2 × the linear bound), while a timestep
+        // off by one would change ε by 0.4/1000 · |x|, hundreds of times more
+        assertClose(p.predict(x, time, MIXED), want, 2 * FixtureBounds.linear(x.abs().max()));
     }
 
     @Test
@@ -77,7 +100,7 @@ class AnalyticModelTest {
         Tensor x = Analytic.gaussian(3, 9);
         Timestep time = Timestep.ofAlphaBar(123.25, 0.5); // a float timestep needs no integer model time
         Conditions c = Conditions.labels(2, 0, 1);
-        assertClose(p.predict(x, time, c), Analytic.LINEAR.predict(x, time, c), 1e-6);
+        assertClose(p.predict(x, time, c), Analytic.LINEAR.predict(x, time, c), linearBound(x));
     }
 
     @Test
@@ -86,8 +109,11 @@ class AnalyticModelTest {
         assertThat(p.describe()).contains("sample: float16[batch, 1, 8, 8]", "timestep: float16[batch]");
         Tensor x = Analytic.gaussian(4, 21);
         Timestep time = Analytic.level(640);
-        // inputs and output are rounded to float16 (11 significant bits): relative error ≤ ~2·2^-11
-        assertClose(p.predict(x, time, MIXED), Analytic.LINEAR.predict(x, time, MIXED), 2e-3);
+        // the input x is rounded to float16 (unit roundoff 2^-11): |c δx| ≤ 0.5 · 2^-11 |x|; the output once
+        // more: 2^-11 |ε|; relative to max(1, |ε|) that is at most 2^-11 (0.5 max|x| + 1), plus the float32
+        // arithmetic in between (timestep 640 is exact in float16)
+        assertClose(p.predict(x, time, MIXED), Analytic.LINEAR.predict(x, time, MIXED),
+                ErrorBound.U16 * (0.5 * x.abs().max() + 1) + linearBound(x));
     }
 
     @Test
@@ -96,7 +122,7 @@ class AnalyticModelTest {
         Tensor x = Analytic.gaussian(2, 3);
         Timestep time = Analytic.level(250);
         Tensor got = p.predict(x, time, Conditions.unconditional(2));
-        assertClose(got, Analytic.LINEAR.predict(x, time, Conditions.labels(1, 1)), 1e-6);
+        assertClose(got, Analytic.LINEAR.predict(x, time, Conditions.labels(1, 1)), linearBound(x));
     }
 
     @Test
@@ -104,7 +130,7 @@ class AnalyticModelTest {
         OnnxNoisePredictor p = load("linear_t_f32", Map.of("numClasses", 3, "timestepScale", 2.0));
         Tensor x = Analytic.gaussian(4, 8);
         Tensor got = p.predict(x, Timestep.ofAlphaBar(250, 0.5), MIXED);
-        assertClose(got, Analytic.LINEAR.predict(x, Timestep.ofAlphaBar(500, 0.5), MIXED), 1e-6);
+        assertClose(got, Analytic.LINEAR.predict(x, Timestep.ofAlphaBar(500, 0.5), MIXED), linearBound(x));
     }
 
     @Test
@@ -140,7 +166,8 @@ class AnalyticModelTest {
                 want[b * Analytic.D + q] = (float) (Analytic.c(t) * xs[b * Analytic.D + q] + 0.5 * s[b] * Analytic.pattern(0, q));
             }
         }
-        assertClose(got, ArrayTensor.of(want, x.shape()), 1e-6);
+        // the linear bound plus the embedding term's 8-term sum: γ_8 · 0.5 Σ|w h| |E[0]| ≤ γ_8 · 0.5 · 4 max|h|
+        assertClose(got, ArrayTensor.of(want, x.shape()), linearBound(x) + ErrorBound.gamma32(8) * 2 * 2 * FixtureBounds.SAFETY);
     }
 
     @ParameterizedTest(name = "t = {0}")
@@ -150,7 +177,9 @@ class AnalyticModelTest {
         Timestep time = Analytic.level(t);
         // x_t drawn around the diffused components so that the responsibilities are not all one-hot
         Tensor x = Analytic.gaussian(4, 40 + t).times(Math.sqrt(time.alphaBar() * 0.25 + time.sigmaSquared()));
-        assertClose(p.predict(x, time, MIXED), Analytic.gmmEps(x, t, MIXED), 1e-5);
+        Tensor want = Analytic.gmmEps(x, t, MIXED);
+        assertWithin(p.predict(x, time, MIXED), want, FixtureBounds.plusReferenceRounding(
+                FixtureBounds.mixture(FixtureBounds.MixtureOutput.EPSILON, x, MIXED, time), want));
     }
 
     @ParameterizedTest(name = "t = {0}")
@@ -162,13 +191,23 @@ class AnalyticModelTest {
         Timestep time = Analytic.level(t);
         Tensor x = Analytic.gaussian(4, 70 + t).times(Math.sqrt(time.alphaBar() * 0.25 + time.sigmaSquared()));
         Tensor grad = g.gradLogProb(x, time, MIXED);
-        assertClose(grad, Analytic.gmmGrad(x, t, MIXED), 1e-5);
-        // ∇ log p(y|x_t) = ∇ log p(x_t|y) − ∇ log p(x_t) = −(ε(x, y) − ε(x, ∅))/σ, two ONNX models agreeing
+        Tensor want = Analytic.gmmGrad(x, t, MIXED);
+        double[] gradBound = FixtureBounds.mixture(FixtureBounds.MixtureOutput.GRADIENT, x, MIXED, time);
+        assertWithin(grad, want, FixtureBounds.plusReferenceRounding(gradBound, want));
+        // ∇ log p(y|x_t) = ∇ log p(x_t|y) − ∇ log p(x_t) = −(ε(x, y) − ε(x, ∅))/σ, two ONNX models agreeing:
+        // within the gradient's bound plus (bound of ε_c + bound of ε_u)/σ plus the subtraction and
+        // division (γ_2 of |implicit|)
         Tensor epsC = eps.predict(x, time, MIXED);
         Tensor epsU = eps.predict(x, time, Conditions.unconditional(4));
         Tensor implicit = epsC.minus(epsU).times(-1 / time.sigma());
-        double scale = Math.max(1, implicit.abs().max());
-        assertThat(Analytic.maxAbsDiff(grad, implicit)).isLessThan(1e-5 * scale / Math.min(1, time.sigma()));
+        double[] bc = FixtureBounds.mixture(FixtureBounds.MixtureOutput.EPSILON, x, MIXED, time);
+        double[] bu = FixtureBounds.mixture(FixtureBounds.MixtureOutput.EPSILON, x, Conditions.unconditional(4), time);
+        float[] imp = implicit.toFloatArray();
+        double[] bound = new double[bc.length];
+        for (int i = 0; i < bound.length; i++) {
+            bound[i] = gradBound[i] + (bc[i] + bu[i]) / time.sigma() + ErrorBound.gamma32(2) * Math.abs(imp[i]);
+        }
+        assertWithin(grad, implicit, bound);
         // the null condition gets an exactly zero gradient
         assertThat(grad.slice(3, 4).abs().max()).isZero();
     }

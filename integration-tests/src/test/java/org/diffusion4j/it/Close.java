@@ -52,6 +52,33 @@ final class Close {
                 .isLessThanOrEqualTo(tol);
     }
 
+    /**
+     * Asserts equal shapes and |got_i − want_i| ≤ bound_i for every element (absolute, per-element
+     * bounds such as {@link org.diffusion4j.testkit.FixtureBounds#mixture}), naming the element that
+     * comes closest to its bound.
+     */
+    static void assertWithin(Tensor got, Tensor want, double[] bound, String what) {
+        assertThat(got.shape()).as("%s: shape", what).isEqualTo(want.shape());
+        float[] g = got.toFloatArray();
+        float[] w = want.toFloatArray();
+        assertThat(bound).as("%s: bounds", what).hasSize(w.length);
+        int worst = 0;
+        double worstRatio = -1;
+        for (int i = 0; i < g.length; i++) {
+            double d = Math.abs((double) g[i] - w[i]);
+            double ratio = d == 0 ? 0 : d / bound[i];
+            if (!(ratio <= worstRatio)) {
+                worstRatio = ratio;
+                worst = i;
+                if (Double.isNaN(ratio)) {
+                    break;
+                }
+            }
+        }
+        assertThat(worstRatio).as("%s: element %d of %s is %s vs %s, bound %s", what, worst, want.shape(), g[worst],
+                w[worst], bound[worst]).isLessThanOrEqualTo(1.0);
+    }
+
     /** A tensor of independent N(0, scale²) draws of the given shape, from {@code seed}. */
     static Tensor gaussian(Shape shape, long seed, double scale) {
         Random r = new Random(seed);

@@ -24,6 +24,7 @@ final class ModelBinder {
             .enable(DeserializationFeature.FAIL_ON_NUMBERS_FOR_ENUMS)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+            .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
             .build();
 
     private ModelBinder() {
@@ -74,7 +75,7 @@ final class ModelBinder {
         ObjectNode cfg = o.deepCopy();
         cfg.remove("type");
         try {
-            return Optional.of(STRICT.treeToValue(cfg, type));
+            return Optional.of(STRICT.treeToValue(org.diffusion4j.api.spi.PluginRegistry.integralNumbersAsIntegers(cfg), type));
         } catch (UnrecognizedPropertyException e) {
             List<String> known = e.getKnownPropertyIds() == null ? List.of()
                     : e.getKnownPropertyIds().stream().map(String::valueOf).sorted().collect(Collectors.toList());

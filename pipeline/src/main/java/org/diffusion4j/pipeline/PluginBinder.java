@@ -80,9 +80,57 @@ final class PluginBinder {
             Object config = registry.bindConfig(provider, o);
             return Optional.of(new Bound(provider, config, o, path));
         } catch (PluginConfigException e) {
-            problems.add(path + e.path(), configMessage(provider, e, o));
+            String at = e.path().isEmpty() && e.getCause() != null && !(e.getCause() instanceof UnrecognizedPropertyException)
+                    ? attribute(path, fields(o, provider.configType()), e.getMessage()) : path + e.path();
+            problems.add(at, configMessage(provider, e, o));
             return Optional.empty();
         }
+    }
+
+    /**
+     * Cheap checks of a plugin that is not created while validating (a backend): the provider's
+     * {@link PluginProvider#check}. Problems are recorded at the plugin's path.
+     */
+    boolean check(Bound b, PluginContext context) {
+        try {
+            checkTyped(b.provider(), b.config(), context);
+            return true;
+        } catch (PluginConfigException e) {
+            problems.add(b.path() + e.path(), stripCode(e.getMessage(), e.path()));
+        } catch (IllegalArgumentException e) {
+            problems.add(attribute(b.path(), fields(b.json(), b.provider().configType()), e.getMessage()), e.getMessage()
+                    + " (in " + b.provider().kind().label() + " '" + b.provider().id() + "')");
+        }
+        return false;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T, C> void checkTyped(PluginProvider<T, C> p, Object config, PluginContext context) {
+        p.check((C) config, context);
+    }
+
+    /** The fields given in {@code json} and the components of {@code configType} (a record), for {@link #attribute}. */
+    static List<String> fields(ObjectNode json, Class<?> configType) {
+        List<String> l = new ArrayList<>();
+        json.fieldNames().forEachRemaining(f -> {
+            if (!f.equals("type")) {
+                l.add(f);
+            }
+        });
+        if (configType.isRecord()) {
+            for (var c : configType.getRecordComponents()) {
+                if (!l.contains(c.getName())) {
+                    l.add(c.getName());
+                }
+            }
+        }
+        return l;
+    }
+
+    /** The message of an unexpected exception, without its class name where it has one. */
+    static String describe(Throwable e) {
+        String m = e.getMessage();
+        return m == null || m.isBlank() ? "unexpected " + e.getClass().getSimpleName() : m;
     }
 
     /**
@@ -97,10 +145,10 @@ final class PluginBinder {
         } catch (PipelineConfigException e) {
             problems.addAll(e.problems());
         } catch (IllegalArgumentException e) {
-            problems.add(attribute(b.path(), b.json(), e.getMessage()), e.getMessage() + " (in " + b.provider().kind().label()
-                    + " '" + b.provider().id() + "')");
+            problems.add(attribute(b.path(), fields(b.json(), b.provider().configType()), e.getMessage()), e.getMessage()
+                    + " (in " + b.provider().kind().label() + " '" + b.provider().id() + "')");
         } catch (RuntimeException e) {
-            problems.add(b.path(), b.provider().kind().label() + " '" + b.provider().id() + "' could not be created: " + e);
+            problems.add(b.path(), b.provider().kind().label() + " '" + b.provider().id() + "' could not be created: " + describe(e));
         }
         return Optional.empty();
     }
@@ -155,7 +203,7 @@ final class PluginBinder {
         return stripCode(e.getMessage(), e.path());
     }
 
-    private static String stripCode(String message, String path) {
+    static String stripCode(String message, String path) {
         String prefix = "D4J-CONFIG at " + (path.isEmpty() ? "/" : path) + ": ";
         return message.startsWith(prefix) ? message.substring(prefix.length()) : message;
     }
@@ -196,13 +244,18 @@ final class PluginBinder {
      * ({@code guidanceScale} matches "guidance scale"); the plugin object itself when none does.
      */
     static String attribute(String path, ObjectNode given, String message) {
-        String[] words = message.toLowerCase(Locale.ROOT).split("[^a-z0-9]+");
         List<String> fields = new ArrayList<>();
         given.fieldNames().forEachRemaining(f -> {
             if (!f.equals("type")) {
                 fields.add(f);
             }
         });
+        return attribute(path, fields, message);
+    }
+
+    /** {@link #attribute(String, ObjectNode, String)} among the given field names (earlier ones win ties). */
+    static String attribute(String path, List<String> fields, String message) {
+        String[] words = (message == null ? "" : message).toLowerCase(Locale.ROOT).split("[^a-z0-9]+");
         String best = null;
         int bestPos = Integer.MAX_VALUE;
         for (String f : fields) {

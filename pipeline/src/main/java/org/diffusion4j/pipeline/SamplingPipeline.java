@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.function.BiConsumer;
 import java.util.stream.Collectors;
 import org.diffusion4j.api.ClassifierGradient;
 import org.diffusion4j.api.Condition;
@@ -155,35 +156,85 @@ public final class SamplingPipeline {
     }
 
     /**
-     * Starts the backend, loads the model, samples every variant, closes the backend.
+     * Starts the backend, loads the model, samples every variant, closes the backend. The result holds
+     * every grid; for large runs use {@link #sample(PipelineListener, BiConsumer)}, which holds one.
      *
      * @throws org.diffusion4j.api.SamplingCancelledException when the listener cancelled
+     * @throws PipelineConfigException when the backend rejects its settings, or the grids together do not
+     *                                 fit in the memory limit ({@link PipelineOptions#memoryLimit()})
      */
     public SamplingResult sample(PipelineListener listener) {
+        return run(listener, null);
+    }
+
+    /**
+     * Like {@link #sample(PipelineListener)}, but hands each grid to {@code sink} as soon as it is
+     * sampled and keeps none: the result's {@link SamplingResult#sets()} is empty, and the memory a run
+     * needs is that of one grid, however many sweep values it has.
+     *
+     * @param sink called once per variant, in order, before the next variant starts, with the grid and
+     *             the run so far (backend, device, model provenance, versions, load time; no sets)
+     */
+    public SamplingResult sample(PipelineListener listener, BiConsumer<SampleSet, SamplingResult> sink) {
+        return run(listener, java.util.Objects.requireNonNull(sink, "sink"));
+    }
+
+    private Backend startBackend() {
+        try {
+            return (Backend) options.registry().create(PluginKind.BACKEND, backendProvider.id(), backendJson,
+                    context(options.resources()));
+        } catch (org.diffusion4j.api.spi.PluginConfigException e) {
+            throw new PipelineConfigException(options.source(), "/backend" + e.path(), PluginBinder.stripCode(e.getMessage(), e.path())
+                    + " (in backend '" + backendProvider.id() + "')");
+        } catch (IllegalArgumentException e) {
+            String msg = PluginBinder.describe(e);
+            throw new PipelineConfigException(options.source(), PluginBinder.attribute("/backend",
+                    PluginBinder.fields(backendJson, backendProvider.configType()), msg), msg + " (in backend '" + backendProvider.id() + "')");
+        }
+    }
+
+    private SamplingResult run(PipelineListener listener, @Nullable BiConsumer<SampleSet, SamplingResult> sink) {
         long t0 = System.nanoTime();
-        Backend backend = (Backend) options.registry().create(PluginKind.BACKEND, backendProvider.id(), backendJson,
-                context(options.resources()));
+        Backend backend = startBackend();
         try {
             LoadedModel m = load(model, new ModelContext(options.registry(), options.baseDirectory(), options.resources(),
                     Optional.of(backend)));
             Shape shape = m.sampleShape().orElseThrow(() -> new IllegalStateException("model source '" + model.provider().id()
                     + "' did not say the sample shape"));
+            int[] dims = new int[shape.rank()];
+            for (int i = 0; i < dims.length; i++) {
+                dims[i] = shape.get(i);
+            }
+            Optional<String> tooLarge = new RunSize(spec, dims).problem(options, sink == null ? variants.size() : 1);
+            if (tooLarge.isPresent()) {
+                throw new PipelineConfigException(options.source(), sizePath(spec.toJson()), tooLarge.get()
+                        + (sink == null && variants.size() > 1 ? "; or stream the grids with sample(listener, sink)" : ""));
+            }
             Map<String, Object> res = new HashMap<>(options.resources());
             m.classifier().ifPresent(c -> res.putIfAbsent("classifier", c));
             PluginContext ctx = context(res);
             Duration load = Duration.ofNanos(System.nanoTime() - t0);
             List<SampleSet> sets = new ArrayList<>();
             Map<String, String> versions = new LinkedHashMap<>();
+            for (Variant v : variants) {
+                versions.putAll(v.versions());
+            }
+            versions.put("backend:" + backendProvider.id(), backendProvider.version());
+            versions.put("model:" + model.provider().id(), model.provider().version());
+            SamplingResult header = new SamplingResult(List.of(), backend.id(), backendProvider.version(), backend.device(),
+                    m.provenance(), versions, load);
             for (int vi = 0; vi < variants.size(); vi++) {
                 Variant v = variants.get(vi);
                 listener.onVariant(vi, variants.size(), v.label());
                 Guidance g = (Guidance) options.registry().create(PluginKind.GUIDANCE, v.guidance().provider().id(),
                         v.guidance().json(), ctx);
-                sets.add(run(v, vi, g, m, shape, backend, listener));
-                versions.putAll(v.versions());
+                SampleSet set = run(v, vi, g, m, shape, backend, listener);
+                if (sink == null) {
+                    sets.add(set);
+                } else {
+                    sink.accept(set, header);
+                }
             }
-            versions.put("backend:" + backendProvider.id(), backendProvider.version());
-            versions.put("model:" + model.provider().id(), model.provider().version());
             return new SamplingResult(sets, backend.id(), backendProvider.version(), backend.device(), m.provenance(), versions, load);
         } finally {
             backend.close();
@@ -203,7 +254,13 @@ public final class SamplingPipeline {
         int n = labels.size() * cols;
         int chunk = spec.batchSize().orElse(n);
         int batches = (n + chunk - 1) / chunk;
-        List<Tensor> parts = new ArrayList<>();
+        // each batch goes to host memory as it is done: the grid is held once, plus the batch being sampled
+        // (the backend's tensors, native memory of djl for example, are also freed when it closes)
+        int[] dims = new int[shape.rank() + 1];
+        dims[0] = n;
+        System.arraycopy(shape.dims(), 0, dims, 1, shape.rank());
+        float[] host = new float[Math.toIntExact(Math.multiplyExact((long) n, shape.size()))];
+        int filled = 0;
         for (int b = 0; b < batches; b++) {
             int from = b * chunk;
             int to = Math.min(n, from + chunk);
@@ -224,11 +281,15 @@ public final class SamplingPipeline {
                     e.cancel();
                 }
             };
-            parts.add(v.sampler().sample(request, sl));
+            float[] part = v.sampler().sample(request, sl).toFloatArray();
+            System.arraycopy(part, 0, host, filled, part.length);
+            filled += part.length;
         }
-        Tensor all = parts.size() == 1 ? parts.get(0) : backend.tensors().concat(parts);
-        // a host copy: the backend's tensors (native memory of djl, for example) are freed when it closes
-        all = org.diffusion4j.api.tensor.ArrayTensor.of(all.toFloatArray(), all.shape());
+        if (filled != host.length) {
+            throw new IllegalStateException("sampler '" + v.resolvedDoc().at("/sampler/type").asText() + "' returned " + filled
+                    + " values for " + n + " samples of shape " + shape);
+        }
+        Tensor all = org.diffusion4j.api.tensor.ArrayTensor.wrap(host, Shape.of(dims));
         return new SampleSet(v.label(), v.value(), v.resolvedDoc().deepCopy(), all, labels, cols,
                 Duration.ofNanos(System.nanoTime() - t0));
     }
@@ -268,7 +329,6 @@ public final class SamplingPipeline {
         if (spec == null) {
             return null;
         }
-        PluginBinder binder = new PluginBinder(reg, p);
 
         // the variants' documents
         List<ObjectNode> docs = new ArrayList<>();
@@ -326,7 +386,7 @@ public final class SamplingPipeline {
                 numClasses = numClasses(mb);
                 providesClassifier = providesClassifier(mb);
             } catch (IllegalArgumentException e) {
-                p.add(PluginBinder.attribute("/model", mb.json(), e.getMessage()), e.getMessage()
+                p.add(PluginBinder.attribute("/model", PluginBinder.fields(mb.json(), mb.provider().configType()), e.getMessage()), e.getMessage()
                         + " (in model source '" + mb.provider().id() + "')");
                 model = Optional.empty();
             }
@@ -341,7 +401,7 @@ public final class SamplingPipeline {
                 backendJson = withDevice(backendJson, spec.device().get(), reg, p);
             }
             if (backendJson != null) {
-                Optional<PluginBinder.Bound> b = binder.bind(PluginKind.BACKEND, backendJson, "/backend");
+                Optional<PluginBinder.Bound> b = bindBackend(reg, backendJson, spec.device().isPresent(), validationCtx, p);
                 if (b.isPresent()) {
                     backendProvider = Optional.of(b.get().provider());
                     backendJson = b.get().canonicalJson();
@@ -371,7 +431,7 @@ public final class SamplingPipeline {
                     bj = withDevice(bj, spec.device().get(), reg, p);
                 }
                 if (bj != null) {
-                    Optional<PluginBinder.Bound> b = binder.bind(PluginKind.BACKEND, bj, "/backend");
+                    Optional<PluginBinder.Bound> b = bindBackend(reg, bj, spec.device().isPresent(), validationCtx, p);
                     if (b.isPresent()) {
                         backendProvider = Optional.of(chosen);
                         backendJson = b.get().canonicalJson();
@@ -388,6 +448,14 @@ public final class SamplingPipeline {
                     p.add("/labels/" + i, "label " + l + " but the model has " + numClasses.getAsInt() + " classes; allowed labels: 0.."
                             + (numClasses.getAsInt() - 1) + " or null (unconditional)");
                 }
+            }
+        }
+
+        // the size of a grid
+        if (model.isPresent()) {
+            Optional<int[]> shape = sampleShape(model.get());
+            if (shape.isPresent()) {
+                new RunSize(spec, shape.get()).problem(o, 1).ifPresent(m -> p.add(sizePath(doc), m));
             }
         }
 
@@ -426,6 +494,9 @@ public final class SamplingPipeline {
                         + sampler.get().provider().id() + "' cannot apply; use placement \"epsilon\" or a sampler with the MEAN_SHIFT"
                         + " capability (ddpm)");
             }
+            if (vp.isEmpty() && schedule.isPresent() && samplerObj.isPresent() && noiseObj.isPresent()) {
+                dryRun((Schedule) schedule.get(), (Sampler) samplerObj.get(), sampler.get(), (ObjectNode) d.get("schedule"), vp);
+            }
             String suffix = values.get(i).map(v -> " (with " + spec.sweep().orElseThrow().parameter() + " = " + v + ")").orElse("");
             for (ConfigProblem cp : vp.list()) {
                 boolean dup = p.list().stream().anyMatch(q -> q.path().equals(cp.path()) && q.message().startsWith(cp.message()));
@@ -462,6 +533,64 @@ public final class SamplingPipeline {
             return null;
         }
         return new SamplingPipeline(spec, o, model.get(), backendProvider.get(), backendJson, variants);
+    }
+
+    /**
+     * Binds and checks the backend without starting it; a problem with a device that the document gave
+     * at {@code /device} is reported there.
+     */
+    private static Optional<PluginBinder.Bound> bindBackend(PluginRegistry reg, ObjectNode json, boolean topLevelDevice,
+            PluginContext ctx, Problems p) {
+        Problems bp = new Problems();
+        PluginBinder b = new PluginBinder(reg, bp);
+        Optional<PluginBinder.Bound> bound = b.bind(PluginKind.BACKEND, json, "/backend");
+        if (bound.isPresent() && !b.check(bound.get(), ctx)) {
+            bound = Optional.empty();
+        }
+        for (ConfigProblem cp : bp.list()) {
+            p.add(topLevelDevice && cp.path().equals("/backend/device") ? "/device" : cp.path(), cp.message());
+        }
+        return bound;
+    }
+
+    /** Where a run that is too large is reported: at samplesPerLabel when the document sets it, else at labels. */
+    private static String sizePath(JsonNode doc) {
+        return doc.has("samplesPerLabel") || !doc.has("labels") ? "/samplesPerLabel" : "/labels";
+    }
+
+    /**
+     * Runs the sampler for its first step on one scalar sample with a zero predictor: what the sampler
+     * checks before it starts (its steps against the schedule's training steps, the timesteps a spacing
+     * and offset give) fails here, before any model is loaded.
+     */
+    private static void dryRun(Schedule schedule, Sampler sampler, PluginBinder.Bound samplerBound, ObjectNode scheduleJson,
+            Problems vp) {
+        SampleRequest r = SampleRequest.builder().predictor((x, t, c) -> x.times(0)).schedule(schedule).guidance(Guidance.NONE)
+                .conditions(Conditions.of(Condition.none())).sampleShape(Shape.of(1)).sampleSeeds(1L)
+                .tensors(org.diffusion4j.api.tensor.ArrayTensor.FACTORY).build();
+        try {
+            sampler.sample(r, org.diffusion4j.api.StepEvent::cancel);
+        } catch (java.util.concurrent.CancellationException e) {
+            // the first step ran: the sampler accepts the schedule
+        } catch (IllegalArgumentException | IndexOutOfBoundsException e) {
+            String msg = PluginBinder.describe(e);
+            String at = PluginBinder.attribute("/sampler", samplerBound.json(), msg);
+            if (at.equals("/sampler")) {
+                at = PluginBinder.attribute("/schedule", scheduleJson, msg);
+                if (at.equals("/schedule")) {
+                    at = "/sampler";
+                }
+            }
+            vp.add(at, msg + " (sampler '" + samplerBound.provider().id() + "' on schedule '" + scheduleJson.path("type").asText()
+                    + "'; change the sampler's steps or the schedule)");
+        } catch (RuntimeException e) {
+            // not a configuration problem the sampler could tell; the run reports it
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <C> Optional<int[]> sampleShape(ModelBinder.Bound b) {
+        return ((ModelSourceProvider<C>) b.provider()).sampleShape((C) b.config());
     }
 
     private static boolean commonToAll(ConfigProblem cp) {

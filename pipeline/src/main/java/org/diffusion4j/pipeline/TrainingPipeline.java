@@ -149,11 +149,51 @@ public final class TrainingPipeline {
                 }
             }
         }
+        if (p.isEmpty() && schedule != null) {
+            checkSampleSection((ObjectNode) doc, sample, seed, o, p);
+        }
         if (!p.isEmpty() || provider == null || config == null || schedule == null) {
             return null;
         }
         return new TrainingPipeline(((ObjectNode) doc).deepCopy(), provider, config, (Schedule) schedule, steps, seed, dir, every,
                 sample);
+    }
+
+    /** The resource name of the stand-in model that {@link #checkSampleSection} validates the sample section with. */
+    private static final String STAND_IN = "diffusion4j:trained-model";
+
+    /**
+     * Checks the {@code sample} section before training: the sampling document it makes, with a stand-in
+     * for the model the training will write (its sample shape and classes are not known yet, so labels
+     * and the size of a grid are checked when that document is sampled). Problems in the section are
+     * reported under {@code /sample}; problems of the generated defaults (the DDIM sampler of 50 steps on
+     * a schedule with fewer training steps, for example) at {@code /sample} saying what to set.
+     */
+    private static void checkSampleSection(ObjectNode doc, ObjectNode sample, long seed, PipelineOptions o, Problems p) {
+        ObjectNode s = Json.object();
+        s.put("version", SampleSpec.VERSION);
+        s.putObject("model").put("type", "resource").put("name", STAND_IN).put("classifier", STAND_IN + "/classifier")
+                .putArray("sampleShape").add(1);
+        s.set("schedule", doc.get("schedule").deepCopy());
+        s.putObject("sampler").put("type", "ddim").put("steps", 50);
+        // as for a class-conditional model (the generated document's sweep, a default only then, is left out)
+        s.putObject("guidance").put("type", "cfg").put("guidanceScale", 1.0);
+        s.put("samplesPerLabel", 8);
+        s.put("seed", seed);
+        sample.fields().forEachRemaining(e -> s.set(e.getKey(), e.getValue().deepCopy()));
+        PipelineOptions so = o.withResource(STAND_IN, (org.diffusion4j.api.NoisePredictor) (x, t, c) -> x.times(0))
+                .withResource(STAND_IN + "/classifier", (org.diffusion4j.api.ClassifierGradient) (x, t, c) -> x.times(0));
+        for (ConfigProblem cp : SamplingPipeline.check(s, so)) {
+            String first = cp.path().isEmpty() ? "" : cp.path().substring(1).split("/", 2)[0];
+            if (sample.has(first)) {
+                p.add("/sample" + cp.path(), cp.message());
+            } else if (first.equals("schedule")) {
+                p.add(cp.path(), cp.message() + " (with the sampler of the generated sampling document; set /sample/sampler)");
+            } else if (!first.equals("model")) {
+                p.add("/sample", "the generated sampling document has a problem at " + cp.path() + ": " + cp.message()
+                        + "; set that field in /sample");
+            }
+        }
     }
 
     @SuppressWarnings("unchecked")

@@ -119,6 +119,25 @@ public final class GaussianMixture {
         return c;
     }
 
+    /**
+     * The standard error of the sample covariance S_pq of {@code n} draws, Var[(X_p − μ_p)(X_q − μ_q)]/n to
+     * first order in 1/n, exact for this mixture of isotropic Gaussians: with d = μ_k − μ,
+     * E[(X_p − μ_p)²(X_q − μ_q)²] = Σ_k w_k (d_p² + s_k²)(d_q² + s_k²) for p ≠ q (the coordinates are independent
+     * within a component) and Σ_k w_k (d_p⁴ + 6 d_p² s_k² + 3 s_k⁴) for p = q.
+     */
+    public double covarianceStandardError(int p, int q, int n) {
+        double[] m = dataMean();
+        double e4 = 0;
+        for (int k = 0; k < weights.length; k++) {
+            double dp = means[k][p] - m[p];
+            double dq = means[k][q] - m[q];
+            double s2 = stds[k] * stds[k];
+            e4 += weights[k] * (p == q ? dp * dp * dp * dp + 6 * dp * dp * s2 + 3 * s2 * s2 : (dp * dp + s2) * (dq * dq + s2));
+        }
+        double c = dataCovariance()[p][q];
+        return Math.sqrt((e4 - c * c) / n);
+    }
+
     /** log N(x; α μ_k, v_k I) for one point. */
     private double logComponent(double[] x, int k, double alpha, double v) {
         double q = 0;

@@ -66,6 +66,17 @@ public interface PluginProvider<T, C> {
     C defaultConfig();
 
     /**
+     * Cheap checks of a bound configuration that {@link #create} would otherwise make only when the run
+     * starts: no native libraries, no files opened, no threads. {@code validate} calls it for plugins it
+     * does not create while checking a document (backends). The default checks nothing.
+     *
+     * @throws IllegalArgumentException for a value that cannot work, naming the field; a
+     *                                  {@link PluginConfigException} carries its JSON path
+     */
+    default void check(C config, PluginContext context) {
+    }
+
+    /**
      * Makes the plugin's object.
      *
      * @param config  a validated configuration

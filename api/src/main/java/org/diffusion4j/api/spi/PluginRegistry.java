@@ -51,7 +51,11 @@ public final class PluginRegistry {
             .enable(DeserializationFeature.FAIL_ON_NUMBERS_FOR_ENUMS)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .disable(com.fasterxml.jackson.databind.MapperFeature.ALLOW_COERCION_OF_SCALARS)
+            .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
             .build();
+
+    private static final java.util.Set<Class<?>> NUMBER_TYPES = java.util.Set.of(int.class, Integer.class, long.class, Long.class,
+            short.class, Short.class, byte.class, Byte.class, java.math.BigInteger.class);
 
     private final Map<PluginKind, Map<String, PluginProvider<?, ?>>> byName = new EnumMap<>(PluginKind.class);
     private final Map<PluginKind, List<PluginProvider<?, ?>>> byKind = new EnumMap<>(PluginKind.class);
@@ -151,7 +155,7 @@ public final class PluginRegistry {
                 o.remove("type");
                 config = o;
             }
-            return STRICT.treeToValue(config, provider.configType());
+            return STRICT.treeToValue(integralNumbersAsIntegers(config), provider.configType());
         } catch (UnrecognizedPropertyException e) {
             String known = e.getKnownPropertyIds() == null ? "" : e.getKnownPropertyIds().stream()
                     .map(String::valueOf).sorted().collect(Collectors.joining(", "));
@@ -163,6 +167,10 @@ public final class PluginRegistry {
                 root = root.getCause();
             }
             String problem = root instanceof IllegalArgumentException ? root.getMessage() : e.getOriginalMessage();
+            if (e instanceof com.fasterxml.jackson.databind.exc.MismatchedInputException m && m.getTargetType() != null
+                    && NUMBER_TYPES.contains(m.getTargetType()) && config.at(pointer(e)).isFloatingPointNumber()) {
+                problem = "expected an integer, got the number " + config.at(pointer(e)) + " (a fraction is not rounded)";
+            }
             if (problem != null && problem.startsWith("Cannot map `null` into type")) {
                 problem = "missing or null value; a " + problem.replaceAll("(?s)Cannot map `null` into type `([^`]*)`.*", "$1")
                         + " is required";
@@ -171,6 +179,41 @@ public final class PluginRegistry {
         } catch (JsonProcessingException e) {
             throw new PluginConfigException("", e.getOriginalMessage(), e);
         }
+    }
+
+    /**
+     * A copy of {@code n} in which every floating-point number with an integral value ({@code 10.0},
+     * {@code 1e3}) is an integer, so it binds to an integer field, while a fraction ({@code 10.5}) stays a
+     * fraction and is refused there (floats are not truncated to integers).
+     */
+    public static JsonNode integralNumbersAsIntegers(JsonNode n) {
+        if (n.isFloatingPointNumber()) {
+            java.math.BigDecimal d;
+            try {
+                d = n.decimalValue();
+            } catch (NumberFormatException e) { // NaN or infinity
+                return n;
+            }
+            if (d.signum() == 0 || d.stripTrailingZeros().scale() <= 0) {
+                try {
+                    return com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.numberNode(d.longValueExact());
+                } catch (ArithmeticException e) {
+                    return n;
+                }
+            }
+            return n;
+        }
+        if (n.isObject()) {
+            ObjectNode o = ((ObjectNode) n).objectNode();
+            n.fields().forEachRemaining(e -> o.set(e.getKey(), integralNumbersAsIntegers(e.getValue())));
+            return o;
+        }
+        if (n.isArray()) {
+            com.fasterxml.jackson.databind.node.ArrayNode a = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.arrayNode();
+            n.forEach(e -> a.add(integralNumbersAsIntegers(e)));
+            return a;
+        }
+        return n;
     }
 
     private static String pointer(JsonMappingException e) {

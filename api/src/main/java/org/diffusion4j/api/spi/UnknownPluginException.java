@@ -10,7 +10,7 @@ public final class UnknownPluginException extends IllegalArgumentException {
 
     public UnknownPluginException(PluginKind kind, String name, List<String> known, String suggestion) {
         super("D4J-PLUGIN-UNKNOWN: no " + kind.label() + " named '" + name + "'"
-                + (suggestion.isEmpty() ? "" : "; did you mean '" + suggestion + "'?")
+                + (suggestion.isEmpty() ? "." : "; did you mean '" + suggestion + "'?")
                 + " Available " + kind.label() + "s: " + String.join(", ", known));
         this.kind = kind;
         this.name = name;

@@ -27,7 +27,9 @@ class ArrayTensorTest {
             assertThat(times[i]).isEqualTo(x[i] * y[i]);
             assertThat(div[i]).isEqualTo(x[i] / y[i]);
             assertThat(lin[i]).isEqualTo(0.5f * x[i] + -3f * y[i]);
-            assertThat(lin3[i]).isCloseTo(2 * x[i] - y[i] + 0.25f * x[i], offset(1e-6f));
+            // inputs and coefficients are multiples of 1/16 below 16, so every product and partial sum is a
+            // multiple of 1/16 below 32 and exact in float32 whatever the order or FMA use: the bound is 0
+            assertThat(lin3[i]).isEqualTo(2 * x[i] - y[i] + 0.25f * x[i]);
             assertThat(a.plus(1.5).toFloatArray()[i]).isEqualTo(x[i] + 1.5f);
             assertThat(a.minus(1.5).toFloatArray()[i]).isEqualTo(x[i] - 1.5f);
             assertThat(a.times(-2).toFloatArray()[i]).isEqualTo(x[i] * -2f);
@@ -55,11 +57,16 @@ class ArrayTensorTest {
 
     @Test
     void reductionsAndIndexing() {
-        assertThat(a.sum()).isCloseTo(1 - 2 + 3 + 4.5 + 0 - 0.25, offset(1e-9));
-        assertThat(a.mean()).isCloseTo((1 - 2 + 3 + 4.5 + 0 - 0.25) / 6, offset(1e-9));
+        // double sums of 6 floats: error ≤ γ_6 Σ|a_i| = γ_6 · 10.75 (Higham 3.1, u = 2^-53), mean one more
+        // rounding (γ_7); ×2 safety. (With these dyadic inputs the sums are in fact exact.)
+        double u = 0x1p-53;
+        assertThat(a.sum()).isCloseTo(1 - 2 + 3 + 4.5 + 0 - 0.25, offset(2 * 6 * u / (1 - 6 * u) * 10.75));
+        assertThat(a.mean()).isCloseTo((1 - 2 + 3 + 4.5 + 0 - 0.25) / 6, offset(2 * 7 * u / (1 - 7 * u) * 10.75 / 6));
         assertThat(a.max()).isEqualTo(4.5);
         assertThat(a.min()).isEqualTo(-2);
-        assertThat(a.norm()).isCloseTo(Math.sqrt(1 + 4 + 9 + 20.25 + 0.0625), offset(1e-9));
+        // Σ v² in double (products of floats are exact in double) to γ_6 relative, sqrt halves it and adds u:
+        // ≤ (γ_6/2 + u) · 5.9; ×2 safety
+        assertThat(a.norm()).isCloseTo(Math.sqrt(1 + 4 + 9 + 20.25 + 0.0625), offset(2 * (3 * u / (1 - 6 * u) + u) * 5.9));
         assertThat(a.get(1, 0)).isEqualTo(4.5f);
         assertThat(a.get(0, 2)).isEqualTo(3f);
         assertThat(a.batchSize()).isEqualTo(2);

@@ -1,6 +1,8 @@
 package org.diffusion4j.djl.nn;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
@@ -22,7 +24,26 @@ public final class Weights {
 
     private static final long GOLDEN_GAMMA = 0x9E3779B97F4A7C15L;
 
+    private static final NDIndex ALL = new NDIndex("...");
+
     private Weights() {
+    }
+
+    /**
+     * Copies host values into {@code a} in place (it keeps its identity and its gradient attachment).
+     * Through an index assignment, not {@code NDArray.set(float[])}: DJL implements that with libtorch's
+     * deprecated {@code AutoNonVariableTypeMode}, whose constructor prints "AutoNonVariableTypeMode is
+     * deprecated" on stderr (natively, past any logger) the first time in every process.
+     *
+     * @throws IllegalArgumentException when the number of values differs from the array's size
+     */
+    public static void assign(NDArray a, float[] v) {
+        if (v.length != a.size()) {
+            throw new IllegalArgumentException(v.length + " values for an array of shape " + a.getShape());
+        }
+        try (NDManager tmp = a.getManager().newSubManager()) {
+            a.set(ALL, tmp.create(v, a.getShape()));
+        }
     }
 
     /** Overwrites every parameter of {@code block} (already initialised) with seeded values. */
@@ -52,7 +73,7 @@ public final class Weights {
                     // biases, shifts, running means: 0
                 }
             }
-            a.set(v);
+            assign(a, v);
         }
     }
 
@@ -92,7 +113,7 @@ public final class Weights {
                 throw new IllegalArgumentException(source + ": parameter '" + p.getKey() + "' has " + v.length
                         + " values but the network needs " + a.size() + " (shape " + a.getShape() + ")");
             }
-            a.set(v);
+            assign(a, v);
         }
     }
 }

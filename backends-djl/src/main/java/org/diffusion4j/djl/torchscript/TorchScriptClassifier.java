@@ -38,7 +38,9 @@ public final class TorchScriptClassifier implements ClassifierGradient, AutoClos
         TorchScriptOptions o = TorchScriptOptions.parse(spec.options(), spec.file().toString());
         List<InputRole> dflt = o.gradientOutput() ? List.of(InputRole.SAMPLE, InputRole.TIMESTEP, InputRole.CLASS_LABELS)
                 : List.of(InputRole.SAMPLE, InputRole.TIMESTEP);
-        TorchScriptModule m = new TorchScriptModule(spec.file(), local.device(), o, dflt);
+        // loaded for autograd: gradients flow through a logits model, and a model returning its gradient may
+        // compute it with torch.autograd.grad inside its forward
+        TorchScriptModule m = new TorchScriptModule(spec.file(), local.device(), o, dflt, true);
         if (!o.gradientOutput() && m.roles().contains(InputRole.CLASS_LABELS)) {
             m.close();
             throw new IllegalArgumentException("classifier " + spec.file() + " takes class_labels (" + m.expects()
@@ -76,19 +78,31 @@ public final class TorchScriptClassifier implements ClassifierGradient, AutoClos
         });
     }
 
+    /**
+     * A model that returns its own gradient runs with autograd enabled, since it may compute the gradient
+     * with torch.autograd.grad inside its forward (TorchScript has no enable_grad to switch it on itself).
+     */
     private Tensor direct(Tensor x, Timestep time, Conditions labels, int[] y) {
-        try (NDManager call = module.manager().newSubManager(); NDScope scope = new NDScope()) {
-            scope.suppressNotUsedWarning();
-            NDArray xa = call.create(x.toFloatArray(), DjlTensorFactory.djlShape(x.shape()));
-            Conditions safe = LogProbGradient.nullAsLabelZero(labels);
-            NDArray g = module.forward(call, module.inputs(call, xa, time, safe));
-            if (!g.getShape().equals(xa.getShape())) {
-                throw new IllegalArgumentException("classifier " + module.file() + " returned shape " + g.getShape()
-                        + " for samples of shape " + xa.getShape() + "; with output 'gradient' it must return ∇ log p(y|x_t)");
+        return DjlRuntime.withAutograd(() -> {
+            try (NDManager call = module.manager().newSubManager(); NDScope scope = new NDScope()) {
+                scope.suppressNotUsedWarning();
+                NDArray xa = call.create(x.toFloatArray(), DjlTensorFactory.djlShape(x.shape()));
+                Conditions safe = LogProbGradient.nullAsLabelZero(labels);
+                NDArray g;
+                try (GradientCollector gc = DjlRuntime.engine().newGradientCollector()) {
+                    g = module.forwardWithGrad(module.inputs(call, xa, time, safe)).stopGradient();
+                }
+                if (!g.getShape().equals(xa.getShape())) {
+                    throw new IllegalArgumentException("classifier " + module.file() + " returned shape " + g.getShape()
+                            + " for samples of shape " + xa.getShape() + "; with output 'gradient' it must return ∇ log p(y|x_t)");
+                }
+                if (g.getDataType() != ai.djl.ndarray.types.DataType.FLOAT32) {
+                    g = g.toType(ai.djl.ndarray.types.DataType.FLOAT32, false);
+                }
+                NDArray mask = LogProbGradient.nonNullMask(call, y, xa.getShape());
+                return result(x, g.mul(mask));
             }
-            NDArray mask = LogProbGradient.nonNullMask(call, y, xa.getShape());
-            return result(x, g.mul(mask));
-        }
+        });
     }
 
     private static Tensor result(Tensor x, NDArray g) {

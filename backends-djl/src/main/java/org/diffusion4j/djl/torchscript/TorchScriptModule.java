@@ -42,7 +42,21 @@ final class TorchScriptModule implements AutoCloseable {
     private final List<InputRole> roles;
     private final Optional<TorchScriptSignature> signature;
 
+    /** Loads a model for inference: its parameters become inference tensors, which autograd cannot use. */
     TorchScriptModule(Path file, Device device, TorchScriptOptions options, List<InputRole> defaultRoles) {
+        this(file, device, options, defaultRoles, false);
+    }
+
+    /**
+     * Loads a model.
+     *
+     * @param forAutograd load the parameters as ordinary tensors (DJL's {@code trainParam}), so that
+     *                    gradients can flow through the model ({@link #forwardWithGrad}); a model loaded for
+     *                    inference fails there with "Inference tensors cannot be saved for backward" as soon
+     *                    as it has a parameter that autograd must save (a conv or linear weight)
+     */
+    TorchScriptModule(Path file, Device device, TorchScriptOptions options, List<InputRole> defaultRoles,
+                      boolean forAutograd) {
         if (!Files.isRegularFile(file)) {
             throw new IllegalArgumentException("TorchScript model file " + file + " does not exist or is not a file");
         }
@@ -53,13 +67,17 @@ final class TorchScriptModule implements AutoCloseable {
         this.manager = DjlRuntime.engine().newBaseManager(device);
         this.manager.setName("torchscript:" + file.getFileName());
         try {
-            this.block = JniUtils.loadModule((PtNDManager) manager, file, true, new String[0], new String[0], false);
+            this.block = JniUtils.loadModule((PtNDManager) manager, file, true, new String[0], new String[0], forAutograd);
         } catch (RuntimeException e) {
             manager.close();
             throw new IllegalArgumentException("cannot load TorchScript model " + file + ": " + e.getMessage()
                     + " (a file written by torch.jit.save / torch.jit.trace is expected)", e);
         }
-        LOG.info("loaded TorchScript {} on {}: {}; inputs {}", file, DjlRuntime.name(device),
+        if (forAutograd) {
+            JniUtils.enableInferenceMode(block); // eval(): dropout and batch norm as at inference, gradients still allowed
+        }
+        LOG.info("loaded TorchScript {} on {}{}: {}; inputs {}", file, DjlRuntime.name(device),
+                forAutograd ? " for autograd" : "",
                 signature.map(TorchScriptSignature::describe).orElse("signature not readable"), roles);
     }
 
@@ -116,6 +134,16 @@ final class TorchScriptModule implements AutoCloseable {
      */
     List<NDArray> inputs(NDManager call, NDArray x, Timestep time, Conditions conditions) {
         int b = Math.toIntExact(x.getShape().get(0));
+        if (!roles.contains(InputRole.CLASS_LABELS) && !roles.contains(InputRole.ENCODER_HIDDEN_STATES)) {
+            for (int i = 0; i < conditions.size(); i++) {
+                if (!conditions.get(i).isUnconditional()) {
+                    throw new IllegalArgumentException("the TorchScript model " + file + " has no condition input ("
+                            + expects() + "; inputs " + roles + "), but sample " + i + " is conditioned on "
+                            + conditions.get(i) + ". An unconditional model cannot follow class labels or classifier-free"
+                            + " guidance: sample it without conditions, or use a model that takes class_labels");
+                }
+            }
+        }
         List<NDArray> in = new ArrayList<>();
         for (InputRole r : roles) {
             switch (r) {

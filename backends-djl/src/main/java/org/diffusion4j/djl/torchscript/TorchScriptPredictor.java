@@ -77,13 +77,15 @@ public final class TorchScriptPredictor implements NoisePredictor, AutoCloseable
             return;
         }
         if (o.sampleShape() == null) {
-            LOG.info("no warm-up call for {}: set the option sampleShape (e.g. [1, 28, 28]) to enable it", module.file());
+            // debug, not info: a run document's own sampleShape does not reach the backend's options, so at info
+            // every CLI run of a TorchScript model would print this, and its advice
+            LOG.debug("no warm-up call for {}: set the model option sampleShape (e.g. [1, 28, 28]) to enable it", module.file());
             return;
         }
         int b = o.fixedBatch().orElse(2);
         Shape s = Shape.of(o.sampleShape()).withBatch(b);
         if (module.roles().contains(InputRole.ENCODER_HIDDEN_STATES)) {
-            LOG.info("no warm-up call for {}: it takes embeddings whose shape is not configured", module.file());
+            LOG.debug("no warm-up call for {}: it takes embeddings whose shape is not configured", module.file());
             return;
         }
         Conditions c = module.roles().contains(InputRole.CLASS_LABELS) ? Conditions.labels(new int[b])

@@ -106,7 +106,7 @@ public final class AdamW implements AutoCloseable {
             throw new IllegalArgumentException(source + ": optimizer state " + what + (values == null ? " is missing"
                     : " has " + values.length + " values, expected " + a.size()));
         }
-        a.set(values);
+        org.diffusion4j.djl.nn.Weights.assign(a, values);
     }
 
     @Override

@@ -70,7 +70,7 @@ public final class Ema implements AutoCloseable {
                 throw new IllegalArgumentException(source + ": EMA weights for '" + name + "' "
                         + (w == null ? "are missing" : "have " + w.length + " values, expected " + shadow.get(i).size()));
             }
-            shadow.get(i).set(w);
+            org.diffusion4j.djl.nn.Weights.assign(shadow.get(i), w);
         }
         this.updates = count;
     }

@@ -20,6 +20,8 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class AtomicOutput {
     private static final Set<Path> PENDING = ConcurrentHashMap.newKeySet();
+    /** Folders created for outputs: deleted at a stop only when still empty. */
+    private static final Set<Path> CREATED_FOLDERS = ConcurrentHashMap.newKeySet();
 
     static {
         Runtime.getRuntime().addShutdownHook(new Thread(AtomicOutput::deletePending, "diffusion4j-cleanup"));
@@ -41,6 +43,31 @@ final class AtomicOutput {
                 // another name
             }
         }
+    }
+
+    /** A new empty folder {@code .<name>.<random>} in {@code dir}, deleted with its content if the JVM stops first. */
+    static Path temporaryDirectory(Path dir, String name) throws IOException {
+        while (true) {
+            Path p = dir.resolve("." + name.replaceFirst("^\\.", "") + "." + Long.toUnsignedString(
+                    java.util.concurrent.ThreadLocalRandom.current().nextLong(), 36));
+            try {
+                Path d = Files.createDirectory(p);
+                PENDING.add(d);
+                return d;
+            } catch (java.nio.file.FileAlreadyExistsException e) {
+                // another name
+            }
+        }
+    }
+
+    /** Deletes the folder {@code p}, if it is still empty, when the JVM stops before {@link #untrack}. */
+    static void track(Path p) {
+        CREATED_FOLDERS.add(p);
+    }
+
+    static void untrack(Path p) {
+        PENDING.remove(p);
+        CREATED_FOLDERS.remove(p);
     }
 
     /** Writes what {@code body} puts into the stream to {@code target}, atomically. */
@@ -82,13 +109,29 @@ final class AtomicOutput {
 
     /** Deletes every temporary file not yet renamed into place. */
     static void deletePending() {
-        for (Path p : List.copyOf(PENDING)) {
+        List<Path> deepestFirst = new ArrayList<>(PENDING);
+        deepestFirst.sort(java.util.Comparator.comparingInt((Path p) -> p.toAbsolutePath().getNameCount()).reversed());
+        for (Path p : deepestFirst) {
             try {
-                Files.deleteIfExists(p);
+                if (Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                    OutputSet.deleteTree(p);
+                } else {
+                    Files.deleteIfExists(p);
+                }
             } catch (IOException e) {
                 // best effort while the JVM stops
             }
             PENDING.remove(p);
+        }
+        List<Path> folders = new ArrayList<>(CREATED_FOLDERS);
+        folders.sort(java.util.Comparator.comparingInt((Path p) -> p.toAbsolutePath().getNameCount()).reversed());
+        for (Path p : folders) {
+            try {
+                Files.deleteIfExists(p);
+            } catch (IOException e) {
+                // not empty: not only ours
+            }
+            CREATED_FOLDERS.remove(p);
         }
     }
 

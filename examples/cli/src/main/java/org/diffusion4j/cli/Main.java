@@ -3,6 +3,7 @@ package org.diffusion4j.cli;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CancellationException;
 import org.diffusion4j.api.SamplingCancelledException;
 import org.diffusion4j.pipeline.PipelineConfigException;
 import picocli.CommandLine;
@@ -10,10 +11,14 @@ import picocli.CommandLine.Command;
 
 /**
  * The {@code diffusion4j} command. Exit codes: 0 success, 2 bad configuration or arguments (with the
- * JSON path of every problem), 1 runtime failure (including a cancelled run).
+ * JSON path of every problem), 1 runtime failure, 130 cancelled by Ctrl-C (143 by SIGTERM; see
+ * {@link Interrupts}).
  */
 @Command(name = "diffusion4j", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Gaussian denoising diffusion on the JVM: sample and train from JSON run documents.",
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:success", "1:runtime failure", "2:bad document or arguments (with the JSON path of every problem)",
+            "130:cancelled by Ctrl-C (143 by SIGTERM) at the run's next step: one line 'cancelled: ...', only complete files left"},
         subcommands = {SampleCommand.class, TrainCommand.class, ValidateCommand.class, PluginsCommand.class, SchemaCommand.class,
             CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
@@ -23,6 +28,8 @@ public final class Main implements Runnable {
     public static final int FAILURE = 1;
     /** A bad configuration document or bad arguments. */
     public static final int BAD_CONFIG = 2;
+    /** A run cancelled by Ctrl-C (SIGINT); 143 for SIGTERM. */
+    public static final int CANCELLED = Interrupts.CANCELLED;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -33,6 +40,8 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
+        Interrupts.install();
+        Logging.defaults();
         System.exit(run(args, System.out, System.err));
     }
 
@@ -52,11 +61,12 @@ public final class Main implements Runnable {
                 c.getErr().println(pce.getMessage());
                 return BAD_CONFIG;
             }
-            if (ex instanceof SamplingCancelledException sce) {
-                c.getErr().println("cancelled: " + sce.getMessage() + "; no partial output files were left");
-                return FAILURE;
+            if (ex instanceof SamplingCancelledException || ex instanceof CancellationException) {
+                // the commands stop only at a signal; their messages say which files the run left
+                c.getErr().println("cancelled: " + ex.getMessage());
+                return Interrupts.exitCode();
             }
-            c.getErr().println("error: " + ex);
+            c.getErr().println("error: " + (ex.getMessage() == null || ex.getMessage().isBlank() ? ex.toString() : ex.getMessage()));
             if (Boolean.getBoolean("diffusion4j.stacktrace")) {
                 ex.printStackTrace(c.getErr());
             } else {

@@ -12,14 +12,16 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.CancellationException;
+import org.diffusion4j.api.SamplingCancelledException;
 import org.diffusion4j.api.tensor.Shape;
 import org.diffusion4j.api.tensor.Tensor;
 import org.diffusion4j.pipeline.Json;
 import org.diffusion4j.pipeline.OutputSpec;
 import org.diffusion4j.pipeline.PipelineConfigException;
+import org.diffusion4j.pipeline.PipelineListener;
 import org.diffusion4j.pipeline.PipelineOptions;
+import org.diffusion4j.pipeline.Progress;
 import org.diffusion4j.pipeline.SampleSet;
 import org.diffusion4j.pipeline.SamplingPipeline;
 import org.diffusion4j.pipeline.SamplingResult;
@@ -35,7 +37,9 @@ import picocli.CommandLine.Option;
 @Command(name = "sample", mixinStandardHelpOptions = true,
         description = {"Sample with a JSON run document and write PNG grids and a JSON report.",
             "Every PNG carries the resolved document, seed, backend and model hash (iTXt chunks 'diffusion4j:*'),",
-            "so '--from-image' regenerates it from the image alone."})
+            "so '--from-image' regenerates it from the image alone.",
+            "Ctrl-C stops the run at its next step, also with --quiet: exit code 130,",
+            "one line 'cancelled: ...' on stderr, no output file."})
 final class SampleCommand implements Callable<Integer> {
     static final String CONFIG_KEY = "diffusion4j:config";
 
@@ -59,13 +63,27 @@ final class SampleCommand implements Callable<Integer> {
         if ((config == null) == (image == null)) {
             throw new CommandLine.ParameterException(spec.commandLine(), "give exactly one of --config and --from-image");
         }
+        if (quiet) {
+            Logging.quiet();
+        }
+        if (config != null) {
+            InputFiles.requireFile(spec.commandLine(), "--config", config, false);
+        } else {
+            InputFiles.requirePng(spec.commandLine(), "--from-image", image);
+        }
         JsonNode doc;
         PipelineOptions o = PipelineOptions.defaults();
         if (config != null) {
             doc = Json.read(config);
             o = o.withBaseDirectory(config.toAbsolutePath().getParent()).withSource(config.toString());
         } else {
-            String text = Png.readText(image).get(CONFIG_KEY);
+            String text;
+            try {
+                text = Png.readText(image).get(CONFIG_KEY);
+            } catch (IOException | RuntimeException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--from-image: cannot read the PNG " + image + " ("
+                        + e.getMessage() + ")");
+            }
             if (text == null) {
                 throw new PipelineConfigException(image.toString(), "", "the image has no '" + CONFIG_KEY + "' text chunk;"
                         + " only PNGs written by 'diffusion4j sample' can be rerun");
@@ -74,8 +92,10 @@ final class SampleCommand implements Callable<Integer> {
             o = o.withBaseDirectory(image.toAbsolutePath().getParent()).withSource(image.toString());
         }
         SamplingPipeline pipeline = SamplingPipeline.fromJson(doc, o);
+        Path baseDirectory = o.baseDirectory();
         OutputSpec output = pipeline.spec().output();
         Path dir = out != null ? out : Path.of(output.dir());
+        OutputSet files = openOutputs(dir, o.source());
         PrintWriter log = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         java.io.PrintStream progressStream = new java.io.PrintStream(new java.io.OutputStream() {
@@ -90,38 +110,53 @@ final class SampleCommand implements Callable<Integer> {
             }
         }, true, StandardCharsets.UTF_8);
         ProgressReporter progress = new ProgressReporter(progressStream, System.console() != null, 2000);
-        CountDownLatch done = new CountDownLatch(1);
-        Thread hook = new Thread(() -> {
-            progress.cancel();
-            try {
-                done.await(5, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+        // Ctrl-C: the signal handler (Interrupts) only flags it; the run stops at its next step, so no file is
+        // ever left half-written, and the cancellation is reported with or without --quiet
+        PipelineListener listener = new PipelineListener() {
+            long steps;
+
+            @Override
+            public void onVariant(int index, int count, String label) {
+                if (!quiet) {
+                    progress.onVariant(index, count, label);
+                }
             }
-        }, "diffusion4j-cancel");
-        Runtime.getRuntime().addShutdownHook(hook);
-        AtomicOutput files = new AtomicOutput();
+
+            @Override
+            public void onProgress(Progress p) {
+                if (!quiet) {
+                    progress.onProgress(p);
+                }
+                Interrupts.atStep(++steps, err);
+            }
+
+            @Override
+            public boolean cancelled() {
+                return Interrupts.requested() || progress.cancelled();
+            }
+        };
         long t0 = System.nanoTime();
         try {
-            SamplingResult r = pipeline.sample(quiet ? org.diffusion4j.pipeline.PipelineListener.NONE : progress);
             ArrayNode setsReport = Json.MAPPER.createArrayNode();
-            for (SampleSet s : r.sets()) {
-                String base = output.name() + (r.sets().size() > 1 ? "-" + s.label().replaceAll("[^A-Za-z0-9._=-]", "_") : "");
-                ObjectNode resolved = absolutePaths(s.resolvedConfig(), o.baseDirectory());
+            int variants = pipeline.variantLabels().size();
+            // each grid is written (staged) as soon as it is sampled, and not kept
+            SamplingResult r = pipeline.sample(listener, (s, run) -> {
+                String base = output.name() + (variants > 1 ? "-" + s.label().replaceAll("[^A-Za-z0-9._=-]", "_") : "");
+                ObjectNode resolved = absolutePaths(s.resolvedConfig(), baseDirectory);
                 Map<String, String> text = new LinkedHashMap<>();
                 text.put(CONFIG_KEY, Json.write(resolved));
                 text.put("diffusion4j:seed", String.valueOf(resolved.path("seed").asLong(0)));
-                text.put("diffusion4j:backend", r.backend() + " " + r.backendVersion() + " on " + r.device());
-                r.provenance().forEach((k, v) -> text.put("diffusion4j:" + k, v));
+                text.put("diffusion4j:backend", run.backend() + " " + run.backendVersion() + " on " + run.device());
+                run.provenance().forEach((k, v) -> text.put("diffusion4j:" + k, v));
                 text.put("Software", "diffusion4j " + Main.version());
                 Tensor x = s.samples();
                 Shape sample = x.shape().sampleShape();
-                Path png = dir.resolve(base + ".png");
+                Path png;
                 if (Png.isImage(sample)) {
-                    files.write(png, os -> Png.write(Png.grid(x, s.rows(), s.columns(), output), text, os));
+                    png = files.write(base + ".png", os -> Png.write(Png.grid(x, s.rows(), s.columns(), output), text, os));
                 } else {
-                    files.write(png, os -> Png.write(Png.scatter(x, s.rows(), s.columns()), text, os));
-                    files.writeString(dir.resolve(base + ".csv"), csv(s));
+                    png = files.write(base + ".png", os -> Png.write(Png.scatter(x, s.rows(), s.columns()), text, os));
+                    files.write(base + ".csv", os -> csv(s, os));
                 }
                 ObjectNode sr = setsReport.addObject();
                 sr.put("label", s.label());
@@ -129,6 +164,10 @@ final class SampleCommand implements Callable<Integer> {
                 sr.put("image", png.toString());
                 sr.put("seconds", s.time().toNanos() / 1e9);
                 sr.set("resolvedConfig", resolved);
+            });
+            if (listener.cancelled()) {
+                throw new CancellationException("sampling cancelled after its last step, before the outputs were put in place;"
+                        + " no output file was written");
             }
             ObjectNode report = Json.object();
             report.put("command", "sample");
@@ -151,23 +190,39 @@ final class SampleCommand implements Callable<Integer> {
             timings.put("totalSeconds", (System.nanoTime() - t0) / 1e9);
             report.set("sets", setsReport);
             ArrayNode outs = report.putArray("outputs");
-            files.written().forEach(p -> outs.add(p.toString()));
-            Path reportFile = dir.resolve(output.name() + "-report.json");
-            outs.add(reportFile.toString());
-            files.writeString(reportFile, Json.write(report));
+            files.files().forEach(p -> outs.add(p.toString()));
+            String reportName = output.name() + "-report.json";
+            outs.add(files.target(reportName).toString());
+            files.writeString(reportName, Json.write(report));
+            files.commit(); // all of the run's files appear together, or none
             if (!quiet) {
-                for (Path p : files.written()) {
+                for (Path p : files.files()) {
                     log.println("wrote " + p);
                 }
             }
             return Main.OK;
-        } finally {
-            done.countDown();
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException e) {
-                // the JVM is already stopping
+        } catch (SamplingCancelledException e) {
+            if (!quiet) {
+                progress.finishLine(); // the message goes below the progress bar of a terminal, not after it
             }
+            throw new CancellationException(e.getMessage() + "; no output file was written");
+        } finally {
+            files.abort(); // nothing when committed; else the staged files go
+        }
+    }
+
+    /**
+     * The output folder, checked before the run: a file, a path under a file or a folder that cannot be
+     * written in is an argument error (--out) or a document error at /output/dir (exit 2).
+     */
+    private OutputSet openOutputs(Path dir, String source) {
+        try {
+            return OutputSet.open(dir);
+        } catch (IllegalArgumentException e) {
+            if (out != null) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--out " + dir + ": " + e.getMessage());
+            }
+            throw new PipelineConfigException(source, "/output/dir", e.getMessage());
         }
     }
 
@@ -183,23 +238,27 @@ final class SampleCommand implements Callable<Integer> {
         return r;
     }
 
-    private static String csv(SampleSet s) {
-        StringBuilder sb = new StringBuilder();
+    /** The samples as CSV, written as they are formatted (a large grid is never held as text). */
+    private static void csv(SampleSet s, java.io.OutputStream os) throws IOException {
+        java.io.Writer w = new java.io.BufferedWriter(new java.io.OutputStreamWriter(os, StandardCharsets.UTF_8), 1 << 16);
         int d = s.samples().shape().get(1);
-        sb.append("row,label,column");
+        w.append("row,label,column");
         for (int j = 0; j < d; j++) {
-            sb.append(",x").append(j);
+            w.append(",x").append(String.valueOf(j));
         }
-        sb.append('\n');
+        w.append('\n');
         float[] x = s.samples().toFloatArray();
+        StringBuilder sb = new StringBuilder();
         for (int i = 0; i < s.rows() * s.columns(); i++) {
+            sb.setLength(0);
             Integer label = s.labels().get(i / s.columns());
             sb.append(i / s.columns()).append(',').append(label == null ? "" : label).append(',').append(i % s.columns());
             for (int j = 0; j < d; j++) {
                 sb.append(',').append(String.format(Locale.ROOT, "%.6g", x[i * d + j]));
             }
             sb.append('\n');
+            w.append(sb);
         }
-        return sb.toString();
+        w.flush();
     }
 }

@@ -9,7 +9,7 @@ import java.time.Instant;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.CancellationException;
 import org.diffusion4j.pipeline.Json;
 import org.diffusion4j.pipeline.PipelineOptions;
 import org.diffusion4j.pipeline.TrainingPipeline;
@@ -24,8 +24,14 @@ import picocli.CommandLine.Option;
  * {@code train-report.json}.
  */
 @Command(name = "train", mixinStandardHelpOptions = true,
-        description = {"Train with a JSON training document: checkpoints, loss CSV and plot, a sampling document and a report."})
+        description = {"Train with a JSON training document: checkpoints, loss CSV and plot, a sampling document and a report.",
+            "Ctrl-C stops the run at its next step, also with --quiet: exit code 130,",
+            "one line 'cancelled: ...' on stderr; the checkpoints written before are complete,",
+            "no temporary file is left, and no losses.csv, loss.png, sample.json or report is written."})
 final class TrainCommand implements Callable<Integer> {
+    private static final String CANCELLED_NOTE = "; the checkpoints written before are complete, no temporary file was left,"
+            + " and no losses.csv, loss.png, sample.json or train-report.json was written";
+
     @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE", description = "the training document (JSON)")
     Path config;
 
@@ -40,15 +46,21 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (quiet) {
+            Logging.quiet();
+        }
+        InputFiles.requireFile(spec.commandLine(), "--config", config, false);
         JsonNode doc = Json.read(config);
         PipelineOptions o = PipelineOptions.defaults().withBaseDirectory(config.toAbsolutePath().getParent()).withSource(config.toString());
         TrainingPipeline t = TrainingPipeline.fromJson(doc, o);
         Path dir = out != null ? out : Path.of(t.outputDir());
+        java.util.Optional<String> badDir = OutputSet.problem(dir); // before training, not after
+        if (badDir.isPresent()) {
+            throw out != null ? new CommandLine.ParameterException(spec.commandLine(), "--out " + dir + ": " + badDir.get())
+                    : new org.diffusion4j.pipeline.PipelineConfigException(config.toString(), "/output/dir", badDir.get());
+        }
         PrintWriter log = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        AtomicBoolean cancelled = new AtomicBoolean();
-        Thread hook = new Thread(() -> cancelled.set(true), "diffusion4j-cancel");
-        Runtime.getRuntime().addShutdownHook(hook);
         long t0 = System.nanoTime();
         boolean terminal = System.console() != null;
         TrainerProvider.TrainListener listener = new TrainerProvider.TrainListener() {
@@ -56,6 +68,7 @@ final class TrainCommand implements Callable<Integer> {
 
             @Override
             public void onStep(long step, long steps, double loss) {
+                Interrupts.atStep(step, err);
                 if (quiet) {
                     return;
                 }
@@ -75,11 +88,16 @@ final class TrainCommand implements Callable<Integer> {
 
             @Override
             public boolean cancelled() {
-                return cancelled.get();
+                // Ctrl-C only flags the run (Interrupts): the trainer stops after its current step, with every
+                // checkpoint it wrote complete and its temporary file renamed or deleted
+                return Interrupts.requested();
             }
         };
         try {
             TrainerProvider.TrainResult r = t.train(dir, listener);
+            if (Interrupts.requested()) {
+                throw new CancellationException("training cancelled after its last step");
+            }
             AtomicOutput files = new AtomicOutput();
             StringBuilder csv = new StringBuilder("step,loss\n");
             for (int i = 0; i < r.losses().size(); i++) {
@@ -134,15 +152,12 @@ final class TrainCommand implements Callable<Integer> {
                 log.println("sample it: diffusion4j sample --config " + dir.resolve("sample.json"));
             }
             return Main.OK;
-        } catch (java.util.concurrent.CancellationException e) {
-            err.println("cancelled: " + e.getMessage());
-            return Main.FAILURE;
-        } finally {
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException e) {
-                // stopping
+        } catch (CancellationException e) {
+            if (terminal && !quiet) {
+                err.println(); // the message goes below the progress line, not after it
             }
+            // printed by Main with the exit code of the signal
+            throw new CancellationException(e.getMessage() + CANCELLED_NOTE);
         }
     }
 

@@ -27,6 +27,7 @@ final class ValidateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        InputFiles.requireFile(spec.commandLine(), "--config", config, false);
         JsonNode doc = Json.read(config);
         PipelineOptions o = PipelineOptions.defaults().withBaseDirectory(config.toAbsolutePath().getParent())
                 .withSource(config.toString());

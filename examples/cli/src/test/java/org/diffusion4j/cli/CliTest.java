@@ -90,6 +90,39 @@ class CliTest {
         assertThat(missing.err()).contains("no such file");
     }
 
+    /** A missing or non-PNG --from-image and a folder as --config: exit 2, one plain line, no Java exception name. */
+    @Test
+    void badInputFilesAreArgumentErrors(@TempDir Path dir) throws IOException {
+        Path text = write(dir, "notes.png", "not an image");
+        Path truncated = dir.resolve("truncated.png");
+        Files.write(truncated, new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 0, 0, 0, 13});
+        Path folder = Files.createDirectory(dir.resolve("configs.json"));
+        Map<List<String>, String> cases = new java.util.LinkedHashMap<>();
+        cases.put(List.of("sample", "--from-image", dir.resolve("missing.png").toString()),
+                "error: --from-image: no such file: " + dir.resolve("missing.png").toAbsolutePath());
+        cases.put(List.of("sample", "--from-image", text.toString()), "error: --from-image: " + text + " is not a PNG file;");
+        cases.put(List.of("sample", "--from-image", truncated.toString()), "error: --from-image: cannot read the PNG " + truncated);
+        cases.put(List.of("sample", "--from-image", folder.toString()), "error: --from-image: " + folder + " is a folder, not a file");
+        for (String cmd : List.of("sample", "validate", "train")) {
+            cases.put(List.of(cmd, "--config", folder.toString()), "error: --config: " + folder + " is a folder, not a file");
+        }
+        for (Map.Entry<List<String>, String> c : cases.entrySet()) {
+            List<String> args = new java.util.ArrayList<>(c.getKey());
+            args.addAll(List.of("--out", dir.resolve("out").toString()));
+            if (args.get(0).equals("validate")) {
+                args = args.subList(0, 3);
+            }
+            Run r = run(args.toArray(String[]::new));
+            assertThat(r.code()).as("%s: %s", args, r.err()).isEqualTo(Main.BAD_CONFIG);
+            List<String> lines = r.err().lines().toList();
+            assertThat(lines).as("%s", args).hasSize(2);
+            assertThat(lines.get(0)).startsWith(c.getValue());
+            assertThat(lines.get(1)).isEqualTo("see 'diffusion4j " + args.get(0) + " --help'");
+            assertThat(r.err()).doesNotContain("Exception", "java.");
+        }
+        assertThat(dir.resolve("out")).doesNotExist();
+    }
+
     @Test
     void badConfigsExitTwoWithTheirJsonPaths(@TempDir Path dir) throws IOException {
         Map<String, String> cases = Map.of(

@@ -10,6 +10,7 @@ import org.diffusion4j.api.spi.PluginRegistry;
 import org.diffusion4j.api.tensor.Tensor;
 import org.diffusion4j.samplers.Samplers;
 import org.diffusion4j.schedules.Schedules;
+import org.diffusion4j.testkit.ErrorBound;
 import org.diffusion4j.testkit.GaussianMixture;
 import org.junit.jupiter.api.Test;
 
@@ -39,11 +40,20 @@ class DpmSolverTest {
     @Test
     void firstOrderIsDdimWithEtaZero() {
         Tensor a = new DpmSolverPlusPlus2M(15, 1).sample(request(50));
-        Tensor b = Samplers.ddim(15).sample(request(50));
+        double[] m = {request(50).openNoise().next(request(50).sampleShape(), request(50).tensors()).abs().max()};
+        Tensor b = Samplers.ddim(15).sample(request(50), e -> m[0] = Math.max(m[0],
+                Math.max(e.state().abs().max(), e.predictedSample().abs().max())));
         float[] x = a.toFloatArray();
         float[] y = b.toFloatArray();
+        // The same update in exact arithmetic; per step the two round differently: DPM-Solver++ forms x̂0 and then
+        // x (two float32 linears), DDIM one fused linear, each within γ_3 of terms ≤ 2.7M (M = the largest |state|
+        // or |x̂0| of the run, measured; σ|ε| ≤ 2M): ≤ 3 · 3u · 2.7M ≈ 24 u M per step. Growth: 15 steps, with
+        // the chain's gain taken as ≤ 1 — NOT derived for this unconditional mixture (a sample near a boundary
+        // between components can be amplified; the conditional chains of samplers/SamplerPropertiesTest are
+        // provably non-expansive). ×2 safety.
+        double tol = 2 * 24 * ErrorBound.U32 * m[0] * 15;
         for (int i = 0; i < x.length; i++) {
-            assertThat(x[i]).isCloseTo(y[i], within(2e-4f));
+            assertThat(x[i]).isCloseTo(y[i], within((float) tol));
         }
     }
 
@@ -55,10 +65,12 @@ class DpmSolverTest {
         double[][] cov = MIX.dataCovariance();
         for (int j = 0; j < 2; j++) {
             double se = Math.sqrt(cov[j][j] / N);
-            // 4.5 standard errors plus a discretisation allowance for 20 ODE steps
+            // 4.5 standard errors (false failure ≈ 6.8e-6 per quantity for a random seed) plus a discretisation
+            // allowance for 20 ODE steps. The allowances (0.05, 0.1, 0.02) are NOT derived: the discrete chain of
+            // the unconditional mixture has no closed form; they are stated assumptions, kept as they were.
             assertThat(m.mean()[j]).as("mean[%d]", j).isCloseTo(mu[j], within(4.5 * se + 0.05));
-            // variance: standard error of a sample variance ≈ var·√(2/N) (Gaussian approximation, doubled for the mixture)
-            assertThat(m.covariance()[j][j]).as("var[%d]", j).isCloseTo(cov[j][j], within(cov[j][j] * (2 * 4.5 * Math.sqrt(2.0 / N)) + 0.1));
+            // variance: the exact standard error of a sample variance from the mixture's fourth moment
+            assertThat(m.covariance()[j][j]).as("var[%d]", j).isCloseTo(cov[j][j], within(4.5 * MIX.covarianceStandardError(j, j, N) + 0.1));
         }
         int[] counts = new int[MIX.components()];
         for (double[] row : GaussianMixture.rows(x)) {
@@ -78,6 +90,9 @@ class DpmSolverTest {
         Tensor reference = Samplers.ddim(500).sample(request(200, trailing));
         double err1 = new DpmSolverPlusPlus2M(8, 1).sample(request(200, trailing)).minus(reference).norm();
         double err2 = new DpmSolverPlusPlus2M(8, 2).sample(request(200, trailing)).minus(reference).norm();
+        // a comparison of discretisation errors, O(h) against O(h²) at 8 steps; float32 rounding adds to each norm
+        // at most ~24 u M per step and element (see above), ≤ 1e-3 over 400 elements and 500 steps, far below
+        // either error, so rounding cannot decide it
         assertThat(err2).isLessThan(err1);
     }
 }

@@ -65,8 +65,9 @@ final class UNetTrainingRun implements TrainerProvider.Trainer {
                 losses.add(loss);
                 listener.onStep(step, request.steps(), loss);
                 if (listener.cancelled()) {
-                    throw new CancellationException("training cancelled after " + step + " of " + request.steps()
-                            + " steps; the checkpoints written so far are complete");
+                    // before this step's checkpoint: every checkpoint written so far is complete (Checkpoint.write
+                    // renames a finished temporary file into place, or deletes it)
+                    throw new CancellationException("training cancelled after " + step + " of " + request.steps() + " steps");
                 }
                 if (step < request.steps() && request.checkpointEvery() > 0 && step % request.checkpointEvery() == 0) {
                     t.save(dir.resolve(String.format(Locale.ROOT, "checkpoint-%d.ckpt", step)));

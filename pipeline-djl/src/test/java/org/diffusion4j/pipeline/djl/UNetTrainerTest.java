@@ -103,10 +103,18 @@ class UNetTrainerTest {
         }
         // γ = 0 is the unconditional model: every row starts column c from the same x_T, so the rows agree;
         // γ = 1 and γ = 4 use the labels, so the rows differ, and more so with the stronger guidance
-        assertThat(rowSpread(out.sets().get(0))).isLessThan(1e-4);
+        // (γ = 0 evaluates only the null-label half, so every row runs the same computation on the same x_T;
+        // rows differ only where PyTorch's kernels treat batch rows differently, which the bound of two float32
+        // evaluations of the UNet covers: u × its operation count (19,696 for this 8/16-wide 16×16 net by
+        // backends-djl's UNetBounds rules; 2·10^4 here) × safety 2, relative to max(1, |x|) = 1 after clipping,
+        // per step, over the 6 DDIM steps)
+        double twoEvaluations = 2 * 0x1p-24 * 2e4 * 2;
+        double rounding = 6 * twoEvaluations;
+        assertThat(rowSpread(out.sets().get(0))).isLessThanOrEqualTo(rounding);
         double conditional = rowSpread(out.sets().get(1));
         double guided = rowSpread(out.sets().get(2));
-        assertThat(conditional).isGreaterThan(1e-3);
+        // the labels move the rows apart by more than rounding could
+        assertThat(conditional).isGreaterThan(rounding);
         assertThat(guided).isGreaterThan(conditional);
     }
 
@@ -198,7 +206,8 @@ class UNetTrainerTest {
         assertThat(loaded.data().label(0)).isEqualTo(9);
         float[] img = new float[784];
         loaded.data().copyImage(1, img, 0);
-        assertThat(img[0]).isEqualTo(20f / 127.5f - 1f, org.assertj.core.api.Assertions.within(1e-6f)); // [0, 255] → [−1, 1]
+        // [0, 255] → [−1, 1]: a division and a subtraction in float32, γ_2 of values ≤ 1 (×2 safety)
+        assertThat((double) img[0]).isCloseTo(20.0 / 127.5 - 1, org.assertj.core.api.Assertions.within(2 * 2 * 0x1p-24 + 0x1p-24));
         assertThat(loaded.description()).contains("Fashion-MNIST", "first 2 images", "Fashion-MNIST is installed");
     }
 

@@ -86,6 +86,11 @@ public final class GaussianMixtureSource implements ModelSourceProvider<Gaussian
     }
 
     @Override
+    public Optional<int[]> sampleShape(Config c) {
+        return Optional.of(new int[] {mixture(c).dim()});
+    }
+
+    @Override
     public OptionalInt numClasses(Config c) {
         try {
             return OptionalInt.of(mixture(c).components());

@@ -65,6 +65,11 @@ public final class ResourceModelSource implements ModelSourceProvider<ResourceMo
     }
 
     @Override
+    public Optional<int[]> sampleShape(Config c) {
+        return c.sampleShape() == null ? Optional.empty() : Optional.of(c.sampleShape().clone());
+    }
+
+    @Override
     public OptionalInt numClasses(Config c) {
         return c.numClasses() == null ? OptionalInt.empty() : OptionalInt.of(c.numClasses());
     }

@@ -63,6 +63,14 @@ public interface ModelSourceProvider<C> {
         return OptionalInt.empty();
     }
 
+    /**
+     * The shape of one sample (without the batch axis), when the configuration tells it without loading
+     * the model; {@code validate} uses it to check that a run fits in memory.
+     */
+    default Optional<int[]> sampleShape(C config) {
+        return Optional.empty();
+    }
+
     /** True when the loaded model will carry a classifier for classifier guidance. */
     default boolean providesClassifier(C config) {
         return false;
