@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -14,6 +16,8 @@ import org.diffusion4j.pipeline.Json;
 import org.diffusion4j.pipeline.PipelineConfigException;
 import org.diffusion4j.pipeline.PipelineOptions;
 import org.diffusion4j.pipeline.SamplingPipeline;
+import org.diffusion4j.pipeline.diffusers.DiffusersSchedulerConfig;
+import org.junit.jupiter.api.Test;
 
 /**
  * Fuzz target: the diffusers {@code scheduler_config.json} import. The input is the content of the
@@ -39,15 +43,15 @@ class DiffusersConfigFuzzTest {
             d.resolve("scheduler_config.json").toFile().deleteOnExit();
             return d;
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw new UncheckedIOException(e);
         }
     }
 
     /** Every seed config imports without an unsupported setting. */
-    @org.junit.jupiter.api.Test
+    @Test
     void theSeedsImportCompletely() {
         for (JsonNode seed : SEEDS) {
-            assertThat(org.diffusion4j.pipeline.diffusers.DiffusersSchedulerConfig.read(seed).unsupported()).as("%s", seed).isEmpty();
+            assertThat(DiffusersSchedulerConfig.read(seed).unsupported()).as("%s", seed).isEmpty();
         }
     }
 
@@ -60,7 +64,7 @@ class DiffusersConfigFuzzTest {
                 {"model": {"type": "gaussian-mixture"}, "schedule": {"type": "diffusers", "file": "scheduler_config.json"},
                  "sampler": {"steps": %d}, "labels": [0, 1, 2], "samplesPerLabel": 2}""".formatted(steps), "run.json");
         String type = typeOf(config);
-        ((com.fasterxml.jackson.databind.node.ObjectNode) doc.get("sampler")).put("type", type);
+        ((ObjectNode) doc.get("sampler")).put("type", type);
         SamplingPipeline p;
         try {
             p = SamplingPipeline.fromJson(doc, OPTIONS);

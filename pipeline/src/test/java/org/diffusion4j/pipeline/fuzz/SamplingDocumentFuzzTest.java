@@ -6,12 +6,14 @@ import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
 import java.util.List;
 import org.diffusion4j.api.spi.PluginKind;
 import org.diffusion4j.pipeline.Json;
 import org.diffusion4j.pipeline.PipelineConfigException;
 import org.diffusion4j.pipeline.PipelineOptions;
 import org.diffusion4j.pipeline.SamplingPipeline;
+import org.junit.jupiter.api.Test;
 
 /**
  * Fuzz target: sampling documents. Any input resolves to a {@link SamplingPipeline} or is rejected
@@ -27,10 +29,9 @@ class SamplingDocumentFuzzTest {
     private static final List<String> WORDS = FuzzSupport.vocabulary(SEEDS, names());
 
     private static List<String> names() {
-        var reg = OPTIONS.registry();
-        var out = new java.util.ArrayList<String>(OPTIONS.modelSources().ids());
+        List<String> out = new ArrayList<>(OPTIONS.modelSources().ids());
         for (PluginKind k : PluginKind.values()) {
-            out.addAll(reg.ids(k));
+            out.addAll(OPTIONS.registry().ids(k));
         }
         out.addAll(List.of("/guidance/guidanceScale", "/sampler/steps", "/sampler/eta", "/seed", "/labels", "/", "",
                 "batchSize", "device", "backend", "noise", "predictionType", "numClasses", "sampleShape", "valueRange",
@@ -39,7 +40,7 @@ class SamplingDocumentFuzzTest {
     }
 
     /** The seeds start the fuzzer inside valid territory: all but the ONNX one (its model file is absent here) resolve. */
-    @org.junit.jupiter.api.Test
+    @Test
     void theSeedsResolveExceptTheOneWithoutItsModelFile() {
         for (JsonNode seed : SEEDS) {
             var problems = SamplingPipeline.check(seed, OPTIONS);

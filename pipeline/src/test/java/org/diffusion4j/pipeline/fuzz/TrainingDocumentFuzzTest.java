@@ -5,12 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
 import java.util.List;
 import org.diffusion4j.api.spi.PluginKind;
 import org.diffusion4j.pipeline.Json;
 import org.diffusion4j.pipeline.PipelineConfigException;
 import org.diffusion4j.pipeline.PipelineOptions;
 import org.diffusion4j.pipeline.TrainingPipeline;
+import org.junit.jupiter.api.Test;
 
 /**
  * Fuzz target: training documents, with the trainers of this module's class path
@@ -24,7 +26,7 @@ class TrainingDocumentFuzzTest {
     private static final List<String> WORDS = FuzzSupport.vocabulary(SEEDS, names());
 
     private static List<String> names() {
-        var out = new java.util.ArrayList<String>(OPTIONS.registry().ids(PluginKind.SCHEDULE));
+        List<String> out = new ArrayList<>(OPTIONS.registry().ids(PluginKind.SCHEDULE));
         out.addAll(OPTIONS.registry().ids(PluginKind.SAMPLER));
         out.addAll(List.of("mixture-fit", "unet", "trainer", "schedule", "steps", "seed", "output", "dir", "checkpointEvery",
                 "sample", "sampler", "guidance", "labels", "samplesPerLabel", "sweep", "data", "samples", "batchSize",
@@ -33,7 +35,7 @@ class TrainingDocumentFuzzTest {
     }
 
     /** The mixture-fit seeds resolve; the demo's unet one names a trainer that is not on this class path. */
-    @org.junit.jupiter.api.Test
+    @Test
     void theMixtureSeedsResolve() {
         for (JsonNode seed : SEEDS) {
             var problems = TrainingPipeline.check(seed, OPTIONS);
