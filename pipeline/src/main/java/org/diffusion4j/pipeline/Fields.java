@@ -114,6 +114,11 @@ final class Fields {
     }
 
     Optional<Long> integerValue(JsonNode n, String where, long min, long max) {
+        if (n.isFloatingPointNumber() && !n.isBigDecimal() && !Double.isFinite(n.doubleValue())) {
+            // a tree built in code (parsed text never has these): infinity has no decimal value
+            problems.add(where, "must be in [" + min + ", " + max + "], got " + Json.describe(n));
+            return Optional.empty();
+        }
         if (!n.isIntegralNumber() && !(n.isNumber() && n.decimalValue().stripTrailingZeros().scale() <= 0)) {
             problems.add(where, "expected an integer in [" + min + ", " + max + "], got " + Json.describe(n));
             return Optional.empty();

@@ -15,6 +15,8 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /** Reading and writing configuration documents: strict standard JSON, pretty output. */
 public final class Json {
@@ -42,11 +44,30 @@ public final class Json {
             if (n == null || n.isMissingNode()) {
                 throw new PipelineConfigException(source, "", "the document is empty; expected a JSON object");
             }
+            List<ConfigProblem> overflow = new ArrayList<>();
+            nonFinite(n, "", overflow);
+            if (!overflow.isEmpty()) {
+                throw new PipelineConfigException(source, overflow);
+            }
             return n;
         } catch (JsonProcessingException e) {
             JsonLocation loc = e.getLocation();
             String where = loc == null ? "" : "line " + loc.getLineNr() + ", column " + loc.getColumnNr() + ": ";
             throw new PipelineConfigException(source, "", "not valid JSON: " + where + e.getOriginalMessage());
+        }
+    }
+
+    /** Numbers whose text overflows a double (1e999 reads as infinity): a problem each, at its pointer. */
+    private static void nonFinite(JsonNode n, String at, List<ConfigProblem> out) {
+        if (n.isFloatingPointNumber() && !n.isBigDecimal() && !Double.isFinite(n.doubleValue())) {
+            out.add(new ConfigProblem(at, "number out of range: it overflows a 64-bit floating-point number"
+                    + " (largest about 1.8e308)"));
+        } else if (n.isObject()) {
+            n.fields().forEachRemaining(e -> nonFinite(e.getValue(), at + segment(e.getKey()), out));
+        } else if (n.isArray()) {
+            for (int i = 0; i < n.size(); i++) {
+                nonFinite(n.get(i), at + "/" + i, out);
+            }
         }
     }
 

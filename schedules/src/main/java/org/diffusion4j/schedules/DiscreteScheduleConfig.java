@@ -29,10 +29,16 @@ public record DiscreteScheduleConfig(
         return new DiscreteScheduleConfig(null, null, null, null, null, null, null, null);
     }
 
+    /**
+     * The largest T accepted: far above any trained model's (1000 to 4000), small enough that the
+     * schedule's tables (a few arrays of T doubles) cannot exhaust the heap.
+     */
+    public static final int MAX_TRAIN_TIMESTEPS = 1_000_000;
+
     int t() {
         int t = numTrainTimesteps == null ? 1000 : numTrainTimesteps;
-        if (t < 1) {
-            throw new IllegalArgumentException("numTrainTimesteps must be >= 1, got " + t);
+        if (t < 1 || t > MAX_TRAIN_TIMESTEPS) {
+            throw new IllegalArgumentException("numTrainTimesteps must be in [1, " + MAX_TRAIN_TIMESTEPS + "], got " + t);
         }
         return t;
     }

@@ -177,6 +177,8 @@ public final class UNetTrainerProvider implements TrainerProvider<UNetTrainerPro
         }
         // the network for the largest data set it may meet: 28×28 (Fashion-MNIST) or the shapes' size
         int size = dataset.equals("shapes") ? c.shapesSizeOrDefault() : 28;
+        noNullElement("channelMultipliers", c.networkOrDefault().channelMultipliers());
+        noNullElement("attentionResolutions", c.networkOrDefault().attentionResolutions());
         try {
             c.networkOrDefault().unet(1, size, 10);
             if (dataset.equals("auto") && c.shapesSizeOrDefault() != 28) {
@@ -184,6 +186,12 @@ public final class UNetTrainerProvider implements TrainerProvider<UNetTrainerPro
             }
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("network: " + e.getMessage(), e);
+        }
+    }
+
+    private static void noNullElement(String field, @Nullable List<Integer> values) {
+        if (values != null && values.contains(null)) {
+            throw new IllegalArgumentException("network: " + field + " must hold integers, got null at index " + values.indexOf(null));
         }
     }
 
