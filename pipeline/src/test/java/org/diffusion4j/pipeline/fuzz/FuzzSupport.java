@@ -257,6 +257,33 @@ public final class FuzzSupport {
      * {@code ""} for the whole document) with a message that says something, and the message names no
      * Java exception class. {@code check} (the {@code validate} command) must report exactly the same.
      */
+    /**
+     * The shared first half of a document target: the fuzzed text is parsed and resolved; a syntax or
+     * configuration error must be a well-formed {@code D4J-CONFIG} error (a resolution error exactly what
+     * {@code check} reports), and a document that resolves must pass {@code check}. Returns the run
+     * object, or empty when the input was (correctly) refused.
+     */
+    public static <T> java.util.Optional<T> resolve(FuzzedDataProvider data, List<JsonNode> seeds,
+            List<String> vocabulary, java.util.function.Function<JsonNode, T> fromJson,
+            java.util.function.Function<JsonNode, List<ConfigProblem>> check) {
+        JsonNode doc;
+        try {
+            doc = org.diffusion4j.pipeline.Json.parse(document(data, seeds, vocabulary), "fuzz.json");
+        } catch (PipelineConfigException e) {
+            assertWellFormed(e); // a syntax error (at "") or a number out of range
+            return java.util.Optional.empty();
+        }
+        T run;
+        try {
+            run = fromJson.apply(doc);
+        } catch (PipelineConfigException e) {
+            assertWellFormed(e, check.apply(doc));
+            return java.util.Optional.empty();
+        }
+        assertThat(check.apply(doc)).as("validate agrees that the document is valid").isEmpty();
+        return java.util.Optional.of(run);
+    }
+
     public static void assertWellFormed(PipelineConfigException e, List<ConfigProblem> checked) {
         assertWellFormed(e);
         assertThat(checked).as("validate (check) reports what fromJson throws").isEqualTo(e.problems());

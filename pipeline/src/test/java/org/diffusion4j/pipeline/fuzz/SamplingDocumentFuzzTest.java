@@ -9,7 +9,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.List;
 import org.diffusion4j.api.spi.PluginKind;
-import org.diffusion4j.pipeline.Json;
 import org.diffusion4j.pipeline.PipelineConfigException;
 import org.diffusion4j.pipeline.PipelineOptions;
 import org.diffusion4j.pipeline.SamplingPipeline;
@@ -54,23 +53,12 @@ class SamplingDocumentFuzzTest {
 
     @FuzzTest(maxDuration = "60s")
     void samplingDocument(FuzzedDataProvider data) {
-        String text = FuzzSupport.document(data, SEEDS, WORDS);
-        JsonNode doc;
-        try {
-            doc = Json.parse(text, "fuzz.json");
-        } catch (PipelineConfigException e) {
-            FuzzSupport.assertWellFormed(e); // a syntax error (at "") or a number out of range
+        var outcome = FuzzSupport.resolve(data, SEEDS, WORDS, d -> SamplingPipeline.fromJson(d, OPTIONS),
+                d -> SamplingPipeline.check(d, OPTIONS));
+        if (outcome.isEmpty()) {
             return;
         }
-        SamplingPipeline p;
-        try {
-            p = SamplingPipeline.fromJson(doc, OPTIONS);
-        } catch (PipelineConfigException e) {
-            FuzzSupport.assertWellFormed(e, SamplingPipeline.check(doc, OPTIONS));
-            return;
-        }
-        // a valid run object: validate agrees, and each variant's resolved document is valid alone
-        assertThat(SamplingPipeline.check(doc, OPTIONS)).isEmpty();
+        SamplingPipeline p = outcome.get();
         assertThat(p.variantLabels()).hasSameSizeAs(p.resolvedConfigs()).isNotEmpty();
         for (ObjectNode resolved : p.resolvedConfigs()) {
             assertThat(SamplingPipeline.check(resolved, OPTIONS)).as("resolved %s", resolved).isEmpty();

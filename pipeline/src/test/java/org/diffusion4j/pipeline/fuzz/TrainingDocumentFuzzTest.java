@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.List;
 import org.diffusion4j.api.spi.PluginKind;
-import org.diffusion4j.pipeline.Json;
 import org.diffusion4j.pipeline.PipelineConfigException;
 import org.diffusion4j.pipeline.PipelineOptions;
 import org.diffusion4j.pipeline.TrainingPipeline;
@@ -49,22 +48,12 @@ class TrainingDocumentFuzzTest {
 
     @FuzzTest(maxDuration = "60s")
     void trainingDocument(FuzzedDataProvider data) {
-        String text = FuzzSupport.document(data, SEEDS, WORDS);
-        JsonNode doc;
-        try {
-            doc = Json.parse(text, "fuzz.json");
-        } catch (PipelineConfigException e) {
-            FuzzSupport.assertWellFormed(e); // a syntax error (at "") or a number out of range
+        var outcome = FuzzSupport.resolve(data, SEEDS, WORDS, d -> TrainingPipeline.fromJson(d, OPTIONS),
+                d -> TrainingPipeline.check(d, OPTIONS));
+        if (outcome.isEmpty()) {
             return;
         }
-        TrainingPipeline t;
-        try {
-            t = TrainingPipeline.fromJson(doc, OPTIONS);
-        } catch (PipelineConfigException e) {
-            FuzzSupport.assertWellFormed(e, TrainingPipeline.check(doc, OPTIONS));
-            return;
-        }
-        assertThat(TrainingPipeline.check(doc, OPTIONS)).isEmpty();
+        TrainingPipeline t = outcome.get();
         assertThat(t.steps()).isPositive();
         assertThat(t.outputDir()).isNotBlank();
         // round trip: the document the pipeline keeps is valid again
