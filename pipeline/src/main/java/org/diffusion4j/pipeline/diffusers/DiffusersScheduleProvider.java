@@ -39,7 +39,7 @@ public final class DiffusersScheduleProvider implements ScheduleProvider<Diffuse
 
     @Override
     public String description() {
-        return "a diffusers scheduler_config.json (DDPMScheduler, DDIMScheduler), optionally diffusers-compatible DDIM steps";
+        return "a diffusers scheduler_config.json (DDPM, DDIM, Euler, Euler ancestral, Heun, DPM-Solver++ multistep, LMS, PNDM, UniPC schedulers), optionally diffusers-compatible DDIM steps";
     }
 
     @Override
