@@ -439,12 +439,12 @@ class DiffusersSchedulerClassesTest {
                 {"_class_name": "DPMSolverMultistepScheduler", "algorithm_type": "dpmsolver", "solver_order": 3,
                  "final_sigmas_type": "sigma_min", "use_lu_lambdas": true, "solver_type": "heun", "thresholding": true,
                  "use_exponential_sigmas": true, "variance_type": "learned_range", "lambda_min_clipped": -5.1,
-                 "rescale_betas_zero_snr": true, "clip_sample": true}""", "t"));
-        assertThat(imp.unsupported()).hasSize(11);
+                 "rescale_betas_zero_snr": true, "clip_sample": true, "use_beta_sigmas": true, "use_dynamic_shifting": true}""", "t"));
+        assertThat(imp.unsupported()).hasSize(12);
         assertThat(String.join("\n", imp.unsupported())).contains("/algorithm_type 'dpmsolver'", "/solver_order 3",
                 "/final_sigmas_type \"sigma_min\"", "/use_lu_lambdas true", "/solver_type \"heun\"", "/thresholding true",
-                "/use_exponential_sigmas true", "/variance_type \"learned_range\"", "/lambda_min_clipped -5.1",
-                "/rescale_betas_zero_snr true", "/clip_sample = true");
+                "/use_beta_sigmas true", "/variance_type \"learned_range\"", "/lambda_min_clipped -5.1",
+                "/rescale_betas_zero_snr true", "/clip_sample = true", "/use_dynamic_shifting true");
         DiffusersImport pndm = DiffusersSchedulerConfig.read(Json.parse(
                 "{\"_class_name\": \"PNDMScheduler\", \"timestep_spacing\": \"trailing\", \"use_karras_sigmas\": true}", "t"));
         assertThat(String.join("\n", pndm.unsupported())).contains("/skip_prk_steps false", "/timestep_spacing 'trailing'",
@@ -475,5 +475,59 @@ class DiffusersSchedulerClassesTest {
         SamplingPipeline q = SamplingPipeline.fromJson(Json.parse(noSampler, "t"), PipelineOptions.defaults());
         assertThat(q.resolvedConfigs().get(0).at("/sampler/type").asText()).isEqualTo("euler_a");
         assertThat(p.sample().sets()).isNotEmpty();
+    }
+
+    @Test
+    void configsSavedWithEveryFieldAtItsDefaultImportCleanly() {
+        // diffusers saves every __init__ parameter; these are the current signatures' defaults (DPMSolverMultistep,
+        // UniPCMultistep, EulerDiscrete), lambda_min_clipped as null (JSON has no -inf; see the provider for -Infinity)
+        DiffusersImport dpm = DiffusersSchedulerConfig.read(Json.parse("""
+                {"_class_name": "DPMSolverMultistepScheduler", "_diffusers_version": "0.36.0", "num_train_timesteps": 1000,
+                 "beta_start": 0.0001, "beta_end": 0.02, "beta_schedule": "linear", "trained_betas": null, "solver_order": 2,
+                 "prediction_type": "epsilon", "thresholding": false, "dynamic_thresholding_ratio": 0.995, "sample_max_value": 1.0,
+                 "algorithm_type": "dpmsolver++", "solver_type": "midpoint", "lower_order_final": true, "euler_at_final": false,
+                 "use_karras_sigmas": false, "use_exponential_sigmas": false, "use_beta_sigmas": false, "use_lu_lambdas": false,
+                 "use_flow_sigmas": false, "flow_shift": 1.0, "final_sigmas_type": "zero", "lambda_min_clipped": null,
+                 "variance_type": null, "timestep_spacing": "linspace", "steps_offset": 0, "rescale_betas_zero_snr": false,
+                 "use_dynamic_shifting": false, "time_shift_type": "exponential"}""", "t"));
+        assertThat(dpm.unsupported()).isEmpty();
+        assertThat(dpm.sampler()).isEqualTo(Json.parse("{\"type\": \"dpmpp_2m\", \"spacing\": \"multistep_linspace\"}", "t"));
+        DiffusersImport unipc = DiffusersSchedulerConfig.read(Json.parse("""
+                {"_class_name": "UniPCMultistepScheduler", "num_train_timesteps": 1000, "beta_start": 0.00085, "beta_end": 0.012,
+                 "beta_schedule": "scaled_linear", "trained_betas": null, "solver_order": 2, "prediction_type": "v_prediction",
+                 "thresholding": false, "dynamic_thresholding_ratio": 0.995, "sample_max_value": 1.0, "predict_x0": true,
+                 "solver_type": "bh2", "lower_order_final": true, "disable_corrector": [], "solver_p": null,
+                 "use_karras_sigmas": true, "use_exponential_sigmas": false, "use_beta_sigmas": false, "use_flow_sigmas": false,
+                 "flow_shift": 1.0, "timestep_spacing": "trailing", "steps_offset": 0, "final_sigmas_type": "zero",
+                 "rescale_betas_zero_snr": false, "use_dynamic_shifting": false, "time_shift_type": "exponential",
+                 "sigma_min": null, "sigma_max": null, "shift_terminal": null}""", "t"));
+        assertThat(unipc.unsupported()).isEmpty();
+        assertThat(unipc.sampler()).isEqualTo(Json.parse("{\"type\": \"unipc\", \"spacing\": \"karras\", \"roundModelTime\": true}", "t"));
+        assertThat(unipc.predictionType()).isEqualTo("v_prediction");
+        DiffusersImport euler = DiffusersSchedulerConfig.read(Json.parse("""
+                {"_class_name": "EulerDiscreteScheduler", "num_train_timesteps": 1000, "beta_start": 0.0001, "beta_end": 0.02,
+                 "beta_schedule": "linear", "trained_betas": null, "prediction_type": "epsilon", "interpolation_type": "linear",
+                 "use_karras_sigmas": false, "use_exponential_sigmas": true, "use_beta_sigmas": false, "sigma_min": null,
+                 "sigma_max": null, "timestep_spacing": "linspace", "timestep_type": "discrete", "steps_offset": 0,
+                 "rescale_betas_zero_snr": false, "final_sigmas_type": "zero"}""", "t"));
+        assertThat(euler.unsupported()).isEmpty();
+        assertThat(euler.sampler()).isEqualTo(Json.parse("{\"type\": \"euler\", \"spacing\": \"exponential\"}", "t"));
+        // DPMSolverMultistep does not round Karras timesteps with squaredcos_cap_v2 betas
+        DiffusersImport cos = DiffusersSchedulerConfig.read(Json.parse("""
+                {"_class_name": "DPMSolverMultistepScheduler", "beta_schedule": "squaredcos_cap_v2", "use_karras_sigmas": true}""", "t"));
+        assertThat(cos.sampler()).isEqualTo(Json.parse("{\"type\": \"dpmpp_2m\", \"spacing\": \"karras\"}", "t"));
+    }
+
+    @Test
+    void pythonsMinusInfinityForLambdaMinClippedIsItsDefault(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Files.writeString(dir.resolve("scheduler_config.json"), """
+                {"_class_name": "DPMSolverMultistepScheduler", "lambda_min_clipped": -Infinity, "use_karras_sigmas": true}""");
+        String doc = """
+                {"model": {"type": "gaussian-mixture"}, "schedule": {"type": "diffusers", "file": "scheduler_config.json"},
+                 "samplesPerLabel": 2}""";
+        java.nio.file.Files.writeString(dir.resolve("run.json"), doc);
+        SamplingPipeline p = SamplingPipeline.fromFile(dir.resolve("run.json"));
+        assertThat(p.resolvedConfigs().get(0).at("/sampler/type").asText()).isEqualTo("dpmpp_2m");
+        assertThat(p.resolvedConfigs().get(0).at("/sampler/spacing").asText()).isEqualTo("karras");
     }
 }

@@ -58,6 +58,79 @@ public final class DiffusersSchedulerConfig {
         };
     }
 
+    /**
+     * Fields read only at diffusers' default value (any other value is unsupported): diffusers writes every
+     * {@code __init__} parameter into a saved config, so a config saved by a recent diffusers carries them all.
+     * The value {@code NULL} stands for JSON null.
+     */
+    private static Map<String, Object> defaultOnly(String cls) {
+        Map<String, Object> m = new java.util.LinkedHashMap<>();
+        switch (cls) {
+            case "EulerDiscreteScheduler" -> {
+                m.put("interpolation_type", "linear");
+                m.put("use_beta_sigmas", false);
+                m.put("sigma_min", NULL);
+                m.put("sigma_max", NULL);
+                m.put("timestep_type", "discrete");
+                m.put("final_sigmas_type", "zero");
+            }
+            case "HeunDiscreteScheduler", "LMSDiscreteScheduler" -> m.put("use_beta_sigmas", false);
+            case "DPMSolverMultistepScheduler" -> {
+                m.put("solver_order", 2);
+                m.put("thresholding", false);
+                m.put("solver_type", "midpoint");
+                m.put("use_beta_sigmas", false);
+                m.put("use_lu_lambdas", false);
+                m.put("use_flow_sigmas", false);
+                m.put("flow_shift", 1.0);
+                m.put("final_sigmas_type", "zero");
+                m.put("variance_type", NULL);
+                m.put("use_dynamic_shifting", false);
+                m.put("time_shift_type", "exponential");
+            }
+            case "UniPCMultistepScheduler" -> {
+                m.put("solver_order", 2);
+                m.put("thresholding", false);
+                m.put("solver_type", "bh2");
+                m.put("predict_x0", true);
+                m.put("lower_order_final", true);
+                m.put("solver_p", NULL);
+                m.put("use_beta_sigmas", false);
+                m.put("use_flow_sigmas", false);
+                m.put("flow_shift", 1.0);
+                m.put("final_sigmas_type", "zero");
+                m.put("use_dynamic_shifting", false);
+                m.put("time_shift_type", "exponential");
+                m.put("sigma_min", NULL);
+                m.put("sigma_max", NULL);
+                m.put("shift_terminal", NULL);
+            }
+            default -> {
+            }
+        }
+        return m;
+    }
+
+    private static final Object NULL = new Object();
+
+    private static void checkDefaultOnly(JsonNode c, String cls, List<String> bad) {
+        for (Map.Entry<String, Object> e : defaultOnly(cls).entrySet()) {
+            JsonNode v = c.get(e.getKey());
+            Object d = e.getValue();
+            if (v == null) {
+                continue;
+            }
+            boolean ok = d == NULL ? v.isNull()
+                    : d instanceof Boolean b ? v.isBoolean() && v.booleanValue() == b
+                    : d instanceof Number n ? v.isNumber() && v.doubleValue() == n.doubleValue()
+                    : v.isTextual() && v.asText().equals(d);
+            if (!ok) {
+                bad.add("/" + e.getKey() + " " + v + ": only " + (d == NULL ? "null" : d instanceof String ? "\"" + d + "\"" : d)
+                        + " (diffusers' default) is reproduced");
+            }
+        }
+    }
+
     private static Set<String> union(Set<String> a, Set<String> b) {
         Set<String> u = new java.util.HashSet<>(a);
         u.addAll(b);
@@ -81,7 +154,7 @@ public final class DiffusersSchedulerConfig {
         if (config.has("_diffusers_version")) {
             notes.add("_diffusers_version " + config.get("_diffusers_version").asText() + " (informational)");
         }
-        Set<String> own = fieldsOf(cls);
+        Set<String> own = union(fieldsOf(cls), defaultOnly(cls).keySet());
         for (Iterator<Map.Entry<String, JsonNode>> it = config.fields(); it.hasNext(); ) {
             String k = it.next().getKey();
             if (!BETAS.contains(k) && !METADATA.contains(k) && !own.contains(k)) {
@@ -207,24 +280,15 @@ public final class DiffusersSchedulerConfig {
 
     private static void sigmaSampler(JsonNode config, String cls, String spacing, int stepsOffset, boolean multistep,
             ObjectNode sampler, List<String> unsupported, List<String> notes) {
+        checkDefaultOnly(config, cls, unsupported);
         boolean karras = bool(config, "use_karras_sigmas", false, unsupported);
-        for (String k : List.of("use_exponential_sigmas", "use_beta_sigmas")) {
-            if (bool(config, k, false, unsupported)) {
-                unsupported.add("/" + k + " true: not reproduced (use_karras_sigmas is)");
-            }
+        boolean exponential = bool(config, "use_exponential_sigmas", false, unsupported);
+        if (karras && exponential) {
+            unsupported.add("/use_exponential_sigmas true: together with use_karras_sigmas (diffusers uses Karras)");
+            exponential = false;
         }
         switch (cls) {
-            case "EulerDiscreteScheduler" -> {
-                sampler.put("type", "euler");
-                expect(config, "interpolation_type", "linear", unsupported);
-                expect(config, "timestep_type", "discrete", unsupported);
-                expect(config, "final_sigmas_type", "zero", unsupported);
-                for (String k : List.of("sigma_min", "sigma_max")) {
-                    if (config.has(k) && !config.get(k).isNull()) {
-                        unsupported.add("/" + k + " " + config.get(k) + ": only null (the table's own end) is reproduced");
-                    }
-                }
-            }
+            case "EulerDiscreteScheduler" -> sampler.put("type", "euler");
             case "EulerAncestralDiscreteScheduler" -> {
                 sampler.put("type", "euler_a");
                 sampler.put("eta", 1.0);
@@ -264,57 +328,54 @@ public final class DiffusersSchedulerConfig {
                         sampler.put("type", "dpmpp_2m");
                     }
                 }
-                multistepCommon(config, "midpoint", unsupported);
-                expect(config, "variance_type", null, unsupported);
-                for (String k : List.of("use_lu_lambdas", "use_flow_sigmas")) {
-                    if (bool(config, k, false, unsupported)) {
-                        unsupported.add("/" + k + " true: not reproduced");
-                    }
-                }
-                if (config.has("flow_shift") && !(config.get("flow_shift").isNull()
-                        || config.get("flow_shift").isNumber() && config.get("flow_shift").doubleValue() == 1.0)) {
-                    notes.add("flow_shift " + config.get("flow_shift") + " has no effect without use_flow_sigmas");
-                }
                 if (config.has("lambda_min_clipped") && !config.get("lambda_min_clipped").isNull()) {
                     unsupported.add("/lambda_min_clipped " + config.get("lambda_min_clipped") + ": only -inf (no clipping) is reproduced");
                 }
                 // with final_sigmas_type zero the last step is first order whatever these say (diffusers' lower_order_final rule)
-                bool(config, "lower_order_final", true, unsupported);
-                bool(config, "euler_at_final", false, unsupported);
+                if (!bool(config, "lower_order_final", true, unsupported)) {
+                    notes.add("lower_order_final false has no effect: with final_sigmas_type zero the last step is first order");
+                }
+                if (bool(config, "euler_at_final", false, unsupported)) {
+                    notes.add("euler_at_final true has no effect: with final_sigmas_type zero the last step is first order");
+                }
             }
             case "UniPCMultistepScheduler" -> {
                 sampler.put("type", "unipc");
-                multistepCommon(config, "bh2", unsupported);
-                if (!bool(config, "predict_x0", true, unsupported)) {
-                    unsupported.add("/predict_x0 false: only the data-prediction UniPC is reproduced");
-                }
-                if (!bool(config, "lower_order_final", true, unsupported)) {
-                    unsupported.add("/lower_order_final false: the last UniPC step is always first order here");
-                }
                 JsonNode dc = config.get("disable_corrector");
                 if (dc != null && !dc.isNull() && !(dc.isArray() && dc.isEmpty())) {
                     unsupported.add("/disable_corrector " + dc + ": only [] (the corrector after every step) is reproduced");
                 }
-                if (config.has("solver_p") && !config.get("solver_p").isNull()) {
-                    unsupported.add("/solver_p " + config.get("solver_p") + ": only null is reproduced");
-                }
             }
             default -> throw new IllegalStateException(cls);
         }
-        if (karras) {
-            if (multistep) {
-                sampler.put("spacing", "karras");
-                sampler.put("roundModelTime", true); // DPMSolverMultistep/UniPC round the Karras timesteps (numpy round)
-            } else if (!cls.equals("EulerAncestralDiscreteScheduler") && !cls.equals("PNDMScheduler")) {
-                if (spacing.equals("linspace")) {
-                    sampler.put("spacing", "karras"); // Karras between the interpolated ends = the table's ends for linspace
-                } else {
-                    unsupported.add("/use_karras_sigmas true with timestep_spacing '" + spacing + "': " + cls + " takes the Karras"
-                            + " ends from its spaced timesteps, reproduced only for linspace (the table's ends)");
+        if (multistep && !bool(config, "thresholding", false, new ArrayList<>())) {
+            for (String k : List.of("dynamic_thresholding_ratio", "sample_max_value")) {
+                if (config.has(k)) {
+                    notes.add(k + " has no effect without thresholding");
                 }
             }
+        }
+        if (karras || exponential) {
+            String kind = karras ? "karras" : "exponential";
+            if (cls.equals("EulerAncestralDiscreteScheduler") || cls.equals("PNDMScheduler")) {
+                return; // not fields of these classes: already listed as unsupported
+            }
+            if (multistep) {
+                // the full table's ends, whatever the spacing; DPMSolverMultistep rounds Karras timesteps unless the
+                // betas are squaredcos_cap_v2, UniPC always; exponential ones are not rounded
+                sampler.put("spacing", kind);
+                boolean cosine = text(config, "beta_schedule", "linear").equals("squaredcos_cap_v2");
+                if (karras && (cls.equals("UniPCMultistepScheduler") || !cosine)) {
+                    sampler.put("roundModelTime", true);
+                }
+            } else if (spacing.equals("linspace")) {
+                sampler.put("spacing", kind); // between the interpolated ends = the table's ends for linspace
+            } else {
+                unsupported.add("/use_" + kind + "_sigmas true with timestep_spacing '" + spacing + "': " + cls + " takes the"
+                        + " ends from its spaced timesteps, reproduced only for linspace (the table's ends)");
+            }
             if (config.has("steps_offset") && stepsOffset != 0) {
-                notes.add("steps_offset has no effect with use_karras_sigmas");
+                notes.add("steps_offset has no effect with use_" + kind + "_sigmas");
             }
         } else if (cls.equals("PNDMScheduler")) {
             sampler.put("spacing", "schedule"); // the schedule's leading plan and its final level (set_alpha_to_one)
@@ -327,27 +388,6 @@ public final class DiffusersSchedulerConfig {
                 notes.add("steps_offset " + stepsOffset + " has no effect with timestep_spacing " + spacing);
             }
         }
-    }
-
-    private static void multistepCommon(JsonNode config, String solverType, List<String> unsupported) {
-        JsonNode order = config.get("solver_order");
-        if (order != null && !order.isNull() && !(order.isIntegralNumber() && order.intValue() == 2)) {
-            unsupported.add("/solver_order " + order + ": only 2 is reproduced");
-        }
-        expect(config, "solver_type", solverType, unsupported);
-        expect(config, "final_sigmas_type", "zero", unsupported);
-        if (bool(config, "thresholding", false, unsupported)) {
-            unsupported.add("/thresholding true: the sigma-space samplers take no dynamic thresholding");
-        }
-    }
-
-    /** Adds an unsupported entry unless field {@code k} is absent or equals {@code only} (null: JSON null). */
-    private static void expect(JsonNode c, String k, @org.jspecify.annotations.Nullable String only, List<String> bad) {
-        JsonNode v = c.get(k);
-        if (v == null || v.isNull() && only == null || only != null && v.isTextual() && v.asText().equals(only)) {
-            return;
-        }
-        bad.add("/" + k + " " + v + ": only " + (only == null ? "null" : "'" + only + "'") + " is reproduced");
     }
 
     private static String text(JsonNode c, String k, String dflt) {
