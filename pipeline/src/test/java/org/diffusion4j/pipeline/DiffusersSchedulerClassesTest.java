@@ -530,4 +530,78 @@ class DiffusersSchedulerClassesTest {
         assertThat(p.resolvedConfigs().get(0).at("/sampler/type").asText()).isEqualTo("dpmpp_2m");
         assertThat(p.resolvedConfigs().get(0).at("/sampler/spacing").asText()).isEqualTo("karras");
     }
+
+    // UniPCMultistepScheduler (predict_x0, bh2): α = 1/√(σ² + 1), σ_t = σα, λ = log α − log σ_t
+    static double ua(double sigma) {
+        return 1 / Math.sqrt(sigma * sigma + 1);
+    }
+
+    static double ulam(double sigma) {
+        return Math.log(ua(sigma)) - Math.log(sigma * ua(sigma));
+    }
+
+    @Test
+    void uniPcPredictorAndCorrectorFollowDiffusersBh2ToTheLastStep() {
+        int n = 4;
+        Imported im = load("{\"_class_name\": \"UniPCMultistepScheduler\"}", n);
+        // linspace(0, 999, 5).round()[::-1][:-1]: j·249.75 → 999, 749 (749.25), 500 (499.5, half to even), 250 (249.75)
+        double[] ts = {999, 749, 500, 250};
+        assertThat(im.trajectory().modelTimes()).containsExactly(ts);
+        double[] table = sigmas(alphaBar(false, 1e-4, 0.02, 1000));
+        double[] sig = {table[999], table[749], table[500], table[250], 0};
+        // step(): corrector (multistep_uni_c_bh_update, order = the previous predictor's) on the new sample with the new
+        // model output, then the predictor (multistep_uni_p_bh_update) of order min(2, n − i, i + 1) from the corrected one
+        double x = Z;
+        double last = Double.NaN;
+        List<Double> m = new ArrayList<>();
+        int prevOrder = 0;
+        for (int i = 0; i < n; i++) {
+            double mo = (x - sig[i] * ua(sig[i]) * eps(x, ts[i])) / ua(sig[i]);
+            if (i > 0) {
+                double at = ua(sig[i]);
+                double h = ulam(sig[i]) - ulam(sig[i - 1]);
+                double hh = -h;
+                double hPhi1 = Math.expm1(hh);
+                double bh = Math.expm1(hh);
+                double m0 = m.get(m.size() - 1);
+                double xt = sig[i] * at / (sig[i - 1] * ua(sig[i - 1])) * last - at * hPhi1 * m0;
+                double d1t = mo - m0;
+                double corr;
+                if (prevOrder == 1) {
+                    corr = 0.5 * d1t;
+                } else {
+                    double rk = (ulam(sig[i - 2]) - ulam(sig[i - 1])) / h;
+                    double d1 = (m.get(m.size() - 2) - m0) / rk;
+                    double hPhiK = hPhi1 / hh - 1;
+                    double b1 = hPhiK * 1 / bh;
+                    hPhiK = hPhiK / hh - 1.0 / 2;
+                    double b2 = hPhiK * 2 / bh;
+                    // R = [[1, 1], [rk, 1]]: ρ = R⁻¹ b
+                    double det = 1 - rk;
+                    double rho0 = (b1 - b2) / det;
+                    double rho1 = (b2 - rk * b1) / det;
+                    corr = rho0 * d1 + rho1 * d1t;
+                }
+                x = xt - at * bh * corr;
+            }
+            m.add(mo);
+            int order = Math.min(2, Math.min(n - i, i + 1));
+            last = x;
+            double at = ua(sig[i + 1]);
+            double st = sig[i + 1] * at;
+            double h = ulam(sig[i + 1]) - ulam(sig[i]);
+            double hh = -h;
+            double hPhi1 = Math.expm1(hh);
+            double xt = st / (sig[i] * ua(sig[i])) * x - at * hPhi1 * mo;
+            if (order == 2) {
+                double rk = (ulam(sig[i - 1]) - ulam(sig[i])) / h;
+                double d1 = (m.get(m.size() - 2) - mo) / rk;
+                xt -= at * Math.expm1(hh) * 0.5 * d1;
+            }
+            x = xt;
+            prevOrder = order;
+        }
+        List<Double> got = run(im);
+        assertThat(got.get(got.size() - 1)).as("last step").isCloseTo(x, within(tolSteps(n)));
+    }
 }
