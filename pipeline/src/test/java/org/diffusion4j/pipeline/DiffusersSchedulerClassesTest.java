@@ -604,4 +604,18 @@ class DiffusersSchedulerClassesTest {
         List<Double> got = run(im);
         assertThat(got.get(got.size() - 1)).as("last step").isCloseTo(x, within(tolSteps(n)));
     }
+
+    @Test
+    void aDocumentsOwnSpacingReplacesTheImportedOne() {
+        String doc = """
+                {"model": {"type": "gaussian-mixture"},
+                 "schedule": {"type": "diffusers", "config": {"_class_name": "EulerDiscreteScheduler", "timestep_spacing": "leading",
+                              "steps_offset": 1}},
+                 "sampler": {"type": "euler", "steps": 12, "karras": true}, "samplesPerLabel": 2}""";
+        ObjectNode sampler = (ObjectNode) SamplingPipeline.fromJson(Json.parse(doc, "t"), PipelineOptions.defaults())
+                .resolvedConfigs().get(0).get("sampler");
+        assertThat(sampler.get("karras").asBoolean()).isTrue();
+        assertThat(sampler.has("stepsOffset")).isFalse();
+        assertThat(sampler.path("spacing").asText("")).isNotEqualTo("leading");
+    }
 }
