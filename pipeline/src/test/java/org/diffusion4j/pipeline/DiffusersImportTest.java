@@ -87,7 +87,8 @@ class DiffusersImportTest {
         assertThat(imp.schedule()).isEqualTo(Json.parse("""
                 {"type": "linear", "betaStart": 0.0002, "betaEnd": 0.03, "numTrainTimesteps": 500, "timestepSpacing": "trailing",
                  "stepsOffset": 0, "setAlphaToOne": true, "rescaleBetasZeroSnr": true}""", "t"));
-        assertThat(imp.sampler()).isEqualTo(Json.parse("{\"type\": \"ddpm\", \"clipSample\": 2.5, \"variance\": \"beta\"}", "t"));
+        assertThat(imp.sampler()).isEqualTo(Json.parse(
+                "{\"type\": \"ddpm\", \"clipSample\": 2.5, \"variance\": \"beta\", \"lastStepNoise\": \"diffusers\"}", "t"));
         assertThat(imp.predictionType()).isEqualTo("v_prediction");
         assertThat(imp.unsupported()).isEmpty();
     }
@@ -100,6 +101,8 @@ class DiffusersImportTest {
         assertThat(imp.schedule().get("betaEnd").asDouble()).isEqualTo(0.02);
         assertThat(imp.schedule().get("setAlphaToOne").asBoolean()).isTrue();
         assertThat(imp.sampler().get("clipSample").asDouble()).isEqualTo(1.0); // DDIMScheduler clips by default
+        // and DDIMScheduler.step keeps the raw ε (use_clipped_model_output=False)
+        assertThat(imp.sampler().get("useClippedModelOutput").asBoolean()).isFalse();
         DiffusersImport th = DiffusersSchedulerConfig.read(Json.parse(
                 "{\"thresholding\": true, \"clip_sample\": true, \"sample_max_value\": 2}", "t"));
         assertThat(th.sampler().has("clipSample")).isFalse(); // thresholding takes precedence, as in diffusers

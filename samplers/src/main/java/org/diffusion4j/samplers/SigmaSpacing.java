@@ -14,6 +14,10 @@ import java.util.Locale;
  *   <li>{@link Kind#LINSPACE}, {@link Kind#LEADING}, {@link Kind#TRAILING}: diffusers'
  *   {@code EulerDiscreteScheduler} timesteps (linspace(0, T−1, n) unrounded; round(arange(n)·T div n) + offset;
  *   round(arange(T, 0, −T/n)) − 1), σ linearly interpolated in the σ table ({@code np.interp}), then σ = 0.</li>
+ *   <li>{@link Kind#MULTISTEP_LINSPACE}, {@link Kind#MULTISTEP_LEADING}: {@code DPMSolverMultistepScheduler}'s and
+ *   {@code UniPCMultistepScheduler}'s linspace and leading timesteps, which divide by n + 1 and drop the last:
+ *   round(linspace(0, T−1, n+1))[::-1][:-1]; (arange(n+1)·(T div (n+1)))[::-1][:-1] + offset; σ from the table,
+ *   then σ = 0. (Their trailing equals {@link Kind#TRAILING}.)</li>
  * </ul>
  * Karras and exponential levels get fractional model times from the table by interpolating log σ (diffusers'
  * {@code _sigma_to_t}); {@code roundModelTime} rounds them half-to-even as {@code DPMSolverMultistepScheduler}.
@@ -26,7 +30,7 @@ import java.util.Locale;
 public record SigmaSpacing(Kind kind, double rho, int stepsOffset, boolean roundModelTime) {
 
     /** The rules. */
-    public enum Kind { SCHEDULE, KARRAS, EXPONENTIAL, LINSPACE, LEADING, TRAILING }
+    public enum Kind { SCHEDULE, KARRAS, EXPONENTIAL, LINSPACE, LEADING, TRAILING, MULTISTEP_LINSPACE, MULTISTEP_LEADING }
 
     public SigmaSpacing {
         if (!(rho > 0)) {
@@ -72,7 +76,10 @@ public record SigmaSpacing(Kind kind, double rho, int stepsOffset, boolean round
         return new SigmaSpacing(kind, rho, offset, roundModelTime);
     }
 
-    /** Parses {@code schedule}, {@code karras}, {@code exponential}, {@code linspace}, {@code leading}, {@code trailing}. */
+    /**
+     * Parses {@code schedule}, {@code karras}, {@code exponential}, {@code linspace}, {@code leading}, {@code trailing},
+     * {@code multistep_linspace}, {@code multistep_leading}.
+     */
     public static SigmaSpacing parse(String s) {
         String n = s.trim().toLowerCase(Locale.ROOT);
         for (Kind k : Kind.values()) {
@@ -81,7 +88,7 @@ public record SigmaSpacing(Kind kind, double rho, int stepsOffset, boolean round
             }
         }
         throw new IllegalArgumentException("unknown sigma spacing '" + s
-                + "'; known: schedule, karras, exponential, linspace, leading, trailing");
+                + "'; known: schedule, karras, exponential, linspace, leading, trailing, multistep_linspace, multistep_leading");
     }
 
     @Override

@@ -133,6 +133,20 @@ public final class SigmaTrajectory {
                     s[steps - 1] = table[0];
                 }
             }
+            case MULTISTEP_LINSPACE, MULTISTEP_LEADING -> {
+                int ratio = T / (steps + 1);
+                for (int i = 0; i < steps; i++) {
+                    int j = steps - i; // index into the n + 1 points, reversed, the last (0) dropped
+                    ts[i] = spacing.kind() == SigmaSpacing.Kind.MULTISTEP_LINSPACE
+                            // np.linspace(0, T − 1, n + 1).round(): j·((T − 1)/n), the stop exact; half to even
+                            ? (j == steps ? T - 1 : Math.rint(j * ((T - 1) / (double) steps)))
+                            : (double) j * ratio + spacing.stepsOffset();
+                    if (ts[i] < 0 || ts[i] > T - 1) {
+                        throw new IllegalArgumentException("timestep " + ts[i] + " outside [0, " + (T - 1) + "]");
+                    }
+                    s[i] = table[(int) ts[i]];
+                }
+            }
             default -> throw new IllegalStateException();
         }
         if (spacing.roundModelTime()) {

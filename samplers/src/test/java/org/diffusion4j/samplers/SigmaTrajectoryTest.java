@@ -87,6 +87,24 @@ class SigmaTrajectoryTest {
     }
 
     @Test
+    void multistepSpacingsDivideByStepsPlusOneAndRoundHalfToEven() {
+        // DPMSolverMultistep/UniPC linspace: linspace(0, 999, 7).round()[::-1][:-1]; j·166.5 rounds half to even:
+        // 166.5 → 166, 499.5 → 500, 832.5 → 832
+        SigmaTrajectory lin = SigmaTrajectory.of(SD, 6, SigmaSpacing.of(SigmaSpacing.Kind.MULTISTEP_LINSPACE));
+        assertThat(lin.modelTimes()).containsExactly(999, 832, 666, 500, 333, 166);
+        assertThat(lin.sigma(1)).isEqualTo(tableSigma(832));
+        assertThat(lin.sigma(6)).isZero();
+        // leading: (arange(n + 1)·(T div (n + 1)))[::-1][:-1] + steps_offset
+        SigmaTrajectory lead = SigmaTrajectory.of(SD, 4, SigmaSpacing.parse("multistep_leading").withStepsOffset(1));
+        assertThat(lead.modelTimes()).containsExactly(801, 601, 401, 201);
+        // Karras, rounded (numpy round) as DPMSolverMultistep/UniPC do with use_karras_sigmas
+        SigmaTrajectory k = SigmaTrajectory.of(SD, 5, SigmaSpacing.karras().rounded());
+        for (double t : k.modelTimes()) {
+            assertThat(t).isEqualTo(Math.rint(t));
+        }
+    }
+
+    @Test
     void scheduleSpacingUsesThePlanAndInitNoiseSigmaMakesTheModelSeeStandardNoise() {
         SigmaTrajectory t = SigmaTrajectory.of(SD, 10, SigmaSpacing.schedule());
         assertThat(t.modelTimes()).containsExactly(SD.plan(10).modelTimes());

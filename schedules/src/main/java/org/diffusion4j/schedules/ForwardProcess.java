@@ -31,6 +31,58 @@ public final class ForwardProcess {
     }
 
     /**
+     * diffusers' {@code add_noise(original_samples, noise, timesteps)} with a level per batch item:
+     * x_t,i = α_i x0_i + σ_i ε_i.
+     *
+     * @param times one level per sample (length = batch size)
+     */
+    public static Tensor addNoise(Tensor x0, Tensor eps, Timestep[] times) {
+        return x0.timesPerSample(alphas(x0, times)).plus(eps.timesPerSample(sigmas(times)));
+    }
+
+    /** {@link #addNoise(Tensor, Tensor, Timestep[])} with one level for the whole batch. */
+    public static Tensor addNoise(Tensor x0, Tensor eps, Timestep t) {
+        return t.diffuse(x0, eps);
+    }
+
+    /**
+     * The velocity v = α ε − σ x0 (Salimans &amp; Ho 2022, §4; diffusers' {@code get_velocity}), the target of a
+     * v-prediction model, for one level shared by the batch.
+     */
+    public static Tensor velocity(Tensor x0, Tensor eps, Timestep t) {
+        return eps.linear(t.alpha(), x0, -t.sigma());
+    }
+
+    /** {@link #velocity(Tensor, Tensor, Timestep)} with a level per batch item: v_i = α_i ε_i − σ_i x0_i. */
+    public static Tensor velocity(Tensor x0, Tensor eps, Timestep[] times) {
+        double[] negSigmas = sigmas(times);
+        for (int i = 0; i < negSigmas.length; i++) {
+            negSigmas[i] = -negSigmas[i];
+        }
+        return eps.timesPerSample(alphas(x0, times)).plus(x0.timesPerSample(negSigmas));
+    }
+
+    private static double[] alphas(Tensor x0, Timestep[] times) {
+        if (times.length != x0.batchSize()) {
+            throw new IllegalArgumentException("need one timestep per batch item: " + x0.batchSize() + " items, "
+                    + times.length + " timesteps");
+        }
+        double[] a = new double[times.length];
+        for (int i = 0; i < a.length; i++) {
+            a[i] = times[i].alpha();
+        }
+        return a;
+    }
+
+    private static double[] sigmas(Timestep[] times) {
+        double[] s = new double[times.length];
+        for (int i = 0; i < s.length; i++) {
+            s[i] = times[i].sigma();
+        }
+        return s;
+    }
+
+    /**
      * A training draw: for every sample a time from {@link Schedule#trainingTime(double)} with
      * u ~ U[0, 1), fresh ε ~ N(0, I), and x_t = α x0 + σ ε (seed 001 Algorithm 1, lines 3–5).
      *

@@ -51,4 +51,34 @@ class ForwardProcessTest {
         assertThat(ForwardProcess.sample(batch.slice(0, 1), s.level(999), d.eps().slice(0, 1)).get(0, 0))
                 .isCloseTo(expected, offset((float) tol));
     }
+
+    @Test
+    void addNoiseAndVelocityWithALevelPerBatchItem() {
+        // diffusers add_noise / get_velocity with timesteps [10, 500, 999]: x_t,i = α_i x0_i + σ_i ε_i, v_i = α_i ε_i − σ_i x0_i.
+        // float32: coefficient rounded to float, product, sum: |err| ≤ γ_3 (|α x0| + |σ ε|), ×2 safety
+        DiscreteSchedule s = Schedules.linear(1000);
+        Timestep[] ts = {s.at(10), s.at(500), s.at(999)};
+        float[] x = {1.5f, -0.25f, 0.75f, 2f, -1f, 0.125f};
+        float[] e = {0.3f, 1.1f, -0.6f, -2f, 0.9f, 0.4f};
+        Tensor x0 = ArrayTensor.of(x, Shape.of(3, 2));
+        Tensor eps = ArrayTensor.of(e, Shape.of(3, 2));
+        float[] xt = ForwardProcess.addNoise(x0, eps, ts).toFloatArray();
+        float[] v = ForwardProcess.velocity(x0, eps, ts).toFloatArray();
+        double g3 = ErrorBound.gamma32(3);
+        for (int k = 0; k < 6; k++) {
+            Timestep t = ts[k / 2];
+            double terms = t.alpha() * Math.abs(x[k]) + t.sigma() * Math.abs(e[k]);
+            assertThat((double) xt[k]).isCloseTo(t.alpha() * x[k] + t.sigma() * e[k], offset(2 * g3 * terms));
+            assertThat((double) v[k]).isCloseTo(t.alpha() * e[k] - t.sigma() * x[k], offset(2 * g3 * terms));
+        }
+        // one level for all: the same as x_t = α x0 + σ ε and v = α ε − σ x0
+        float[] v1 = ForwardProcess.velocity(x0, eps, ts[1]).toFloatArray();
+        for (int k = 0; k < 6; k++) {
+            double terms = ts[1].alpha() * Math.abs(x[k]) + ts[1].sigma() * Math.abs(e[k]);
+            assertThat((double) v1[k]).isCloseTo(ts[1].alpha() * e[k] - ts[1].sigma() * x[k], offset(2 * g3 * terms));
+        }
+        assertThat(ForwardProcess.addNoise(x0, eps, ts[1]).toFloatArray()).containsExactly(ForwardProcess.sample(x0, ts[1], eps).toFloatArray());
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ForwardProcess.addNoise(x0, eps, new Timestep[] {ts[0]}))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("one timestep per batch item");
+    }
 }

@@ -39,7 +39,7 @@ public final class DiffusersScheduleProvider implements ScheduleProvider<Diffuse
 
     @Override
     public String description() {
-        return "a diffusers scheduler_config.json (DDPMScheduler, DDIMScheduler), optionally diffusers-compatible DDIM steps";
+        return "a diffusers scheduler_config.json (DDPM, DDIM, Euler, Euler ancestral, Heun, DPM-Solver++ multistep, LMS, PNDM, UniPC schedulers), optionally diffusers-compatible DDIM steps";
     }
 
     @Override
@@ -61,7 +61,7 @@ public final class DiffusersScheduleProvider implements ScheduleProvider<Diffuse
         if (c.file() != null) {
             Path base = context.resource(BASE_DIRECTORY, Path.class).orElse(Path.of(""));
             try {
-                doc = Json.read(base.resolve(c.file()));
+                doc = readConfigFile(base.resolve(c.file()));
             } catch (PipelineConfigException e) {
                 throw new PluginConfigException("/file", e.problems().get(0).message(), e);
             }
@@ -79,6 +79,26 @@ public final class DiffusersScheduleProvider implements ScheduleProvider<Diffuse
         }
         return imp;
     }
+
+    /**
+     * Reads a {@code scheduler_config.json}. Python's {@code json.dump} writes DPMSolverMultistepScheduler's default
+     * {@code lambda_min_clipped = -inf} as {@code -Infinity}, which JSON does not allow: that one value is read as
+     * null (the same default); any other non-finite number stays an error.
+     */
+    static JsonNode readConfigFile(Path file) {
+        String text;
+        try {
+            text = java.nio.file.Files.readString(file);
+        } catch (java.nio.file.NoSuchFileException e) {
+            return Json.read(file); // the usual "no such file" problem
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+        return Json.parse(LAMBDA_MIN_CLIPPED_INF.matcher(text).replaceAll("$1null"), file.toString());
+    }
+
+    private static final java.util.regex.Pattern LAMBDA_MIN_CLIPPED_INF =
+            java.util.regex.Pattern.compile("(\"lambda_min_clipped\"\\s*:\\s*)-Infinity\\b");
 
     @Override
     public Schedule create(Config c, PluginContext context) {

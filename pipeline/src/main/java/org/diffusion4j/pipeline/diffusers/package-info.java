@@ -1,5 +1,6 @@
 /**
- * Import of diffusers {@code scheduler_config.json} files (DDPMScheduler, DDIMScheduler) as schedule
+ * Import of diffusers {@code scheduler_config.json} files (DDPM, DDIM, Euler, Euler ancestral, Heun, DPM-Solver++ multistep, LMS, PNDM,
+ * UniPC schedulers; see {@link org.diffusion4j.pipeline.diffusers.DiffusersSchedulerConfig}) as schedule
  * {@code diffusers}, and the {@code diffusersCompatible} trajectory that reproduces DDIMScheduler's
  * previous-timestep rule exactly.
  */

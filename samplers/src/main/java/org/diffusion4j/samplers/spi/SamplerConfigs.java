@@ -118,6 +118,7 @@ public final class SamplerConfigs {
      * @param karras      {@code true}: Karras spacing (diffusers' {@code use_karras_sigmas}); may not contradict spacing
      * @param rho         ρ of the Karras spacing (default 7)
      * @param stepsOffset diffusers' {@code steps_offset} for leading spacing (default 0)
+     * (dpmpp_2m, dpmpp_2m_sde, pndm, unipc also take {@code roundModelTime}: round fractional model times half-to-even)
      */
     static org.diffusion4j.samplers.SigmaSpacing sigmaSpacing(@Nullable String spacing, @Nullable Boolean karras,
             @Nullable Double rho, @Nullable Integer stepsOffset, org.diffusion4j.samplers.SigmaSpacing fallback) {
@@ -140,12 +141,21 @@ public final class SamplerConfigs {
             s = org.diffusion4j.samplers.SigmaSpacing.karras(rho);
         }
         if (stepsOffset != null) {
-            if (s.kind() != org.diffusion4j.samplers.SigmaSpacing.Kind.LEADING) {
-                throw new IllegalArgumentException("stepsOffset applies to leading spacing only");
+            if (s.kind() != org.diffusion4j.samplers.SigmaSpacing.Kind.LEADING
+                    && s.kind() != org.diffusion4j.samplers.SigmaSpacing.Kind.MULTISTEP_LEADING) {
+                throw new IllegalArgumentException("stepsOffset applies to leading spacings only");
             }
             s = s.withStepsOffset(stepsOffset);
         }
         return s;
+    }
+
+    /**
+     * The spacing with fractional model times rounded half-to-even when {@code roundModelTime} is true
+     * ({@code DPMSolverMultistepScheduler}/{@code UniPCMultistepScheduler} with Karras σ).
+     */
+    static org.diffusion4j.samplers.SigmaSpacing rounded(org.diffusion4j.samplers.SigmaSpacing s, @Nullable Boolean roundModelTime) {
+        return Boolean.TRUE.equals(roundModelTime) ? s.rounded() : s;
     }
 
     static int orDefault(@Nullable Integer steps, int fallback) {
@@ -193,26 +203,27 @@ public final class SamplerConfigs {
 
     /** {@code dpmpp_2m} (and {@code dpmpp_2m_karras}, whose spacing defaults to karras): steps (default 20), σ spacing. */
     public record DpmPP2M(@Nullable Integer steps, @Nullable String spacing, @Nullable Boolean karras, @Nullable Double rho,
-            @Nullable Integer stepsOffset) {
+            @Nullable Integer stepsOffset, @Nullable Boolean roundModelTime) {
         public static DpmPP2M defaults() {
-            return new DpmPP2M(null, null, null, null, null);
+            return new DpmPP2M(null, null, null, null, null, null);
         }
 
         org.diffusion4j.samplers.DpmSolverPlusPlus2M build(org.diffusion4j.samplers.SigmaSpacing fallback) {
-            return new org.diffusion4j.samplers.DpmSolverPlusPlus2M(orDefault(steps, 20), sigmaSpacing(spacing, karras, rho, stepsOffset, fallback));
+            return new org.diffusion4j.samplers.DpmSolverPlusPlus2M(orDefault(steps, 20),
+                    rounded(sigmaSpacing(spacing, karras, rho, stepsOffset, fallback), roundModelTime));
         }
     }
 
     /** {@code dpmpp_2m_sde}: steps (default 20), eta (default 1), σ spacing. */
     public record DpmPP2MSde(@Nullable Integer steps, @Nullable Double eta, @Nullable String spacing, @Nullable Boolean karras,
-            @Nullable Double rho, @Nullable Integer stepsOffset) {
+            @Nullable Double rho, @Nullable Integer stepsOffset, @Nullable Boolean roundModelTime) {
         public static DpmPP2MSde defaults() {
-            return new DpmPP2MSde(null, null, null, null, null, null);
+            return new DpmPP2MSde(null, null, null, null, null, null, null);
         }
 
         org.diffusion4j.samplers.DpmSolverPlusPlus2MSde build(org.diffusion4j.samplers.SigmaSpacing fallback) {
             return new org.diffusion4j.samplers.DpmSolverPlusPlus2MSde(orDefault(steps, 20), eta == null ? 1 : eta,
-                    sigmaSpacing(spacing, karras, rho, stepsOffset, fallback));
+                    rounded(sigmaSpacing(spacing, karras, rho, stepsOffset, fallback), roundModelTime));
         }
     }
 
@@ -231,13 +242,14 @@ public final class SamplerConfigs {
 
     /** {@code pndm} and {@code unipc}: steps (default 50 for pndm, 20 for unipc), σ spacing. */
     public record Multistep(@Nullable Integer steps, @Nullable String spacing, @Nullable Boolean karras, @Nullable Double rho,
-            @Nullable Integer stepsOffset) {
+            @Nullable Integer stepsOffset, @Nullable Boolean roundModelTime) {
         public static Multistep defaults() {
-            return new Multistep(null, null, null, null, null);
+            return new Multistep(null, null, null, null, null, null);
         }
 
         org.diffusion4j.samplers.SigmaSpacing sigmaSpacing() {
-            return SamplerConfigs.sigmaSpacing(spacing, karras, rho, stepsOffset, org.diffusion4j.samplers.SigmaSpacing.schedule());
+            return rounded(SamplerConfigs.sigmaSpacing(spacing, karras, rho, stepsOffset, org.diffusion4j.samplers.SigmaSpacing.schedule()),
+                    roundModelTime);
         }
     }
 }
