@@ -1,5 +1,6 @@
 package org.diffusion4j.guidance;
 
+import org.diffusion4j.testkit.DoubleTensor;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.offset;
 
@@ -53,7 +54,7 @@ class CfgRescaleDoubleTest {
         double phi = 0.7;
         Tensor got = Guidances.cfg(gamma).withRescale(phi).guide(ctx).prediction().value();
         assertThat(got).isInstanceOf(DoubleTensor.class);
-        double[] g = ((DoubleTensor) got).data;
+        double[] g = ((DoubleTensor) got).values();
         double tol = ErrorBound.float64(64, 2 * (PER + 3) + 9, 4);
         for (int i = 0; i < B; i++) {
             double[] c = new double[PER];

@@ -1,5 +1,6 @@
 package org.diffusion4j.samplers;
 
+import org.diffusion4j.testkit.DoubleTensor;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.function.IntFunction;
@@ -39,7 +40,7 @@ class ConvergenceOrderTest {
 
     /** The component's E[x0 | x_t] in double (Tweedie for one Gaussian), as an x0-predictor. */
     static final NoisePredictor ORACLE = NoisePredictor.of(PredictionType.SAMPLE, (x, t, c) -> {
-        double[] in = DoubleTensor.of(x).data;
+        double[] in = DoubleTensor.of(x).values();
         double[] out = new double[in.length];
         double a = t.alpha();
         for (int i = 0; i < B; i++) {
@@ -72,11 +73,11 @@ class ConvergenceOrderTest {
         SigmaTrajectory traj = SigmaTrajectory.of(SCHEDULE, n, SigmaSpacing.karras());
         double smax = traj.sigma(0);
         double smin = traj.sigma(n - 1);
-        double[] z = DoubleTensor.of(request().openNoise().next(request().sampleShape(), DoubleTensor.FACTORY)).data;
+        double[] z = DoubleTensor.of(request().openNoise().next(request().sampleShape(), DoubleTensor.FACTORY)).values();
         double[][] at = new double[1][];
         sampler.apply(n).sample(request(), e -> {
             if (e.step().index() == n - 2) {
-                at[0] = DoubleTensor.of(e.state()).data.clone();
+                at[0] = DoubleTensor.of(e.state()).values().clone();
             }
         });
         double err = 0;

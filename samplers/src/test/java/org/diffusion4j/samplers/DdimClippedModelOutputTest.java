@@ -1,5 +1,6 @@
 package org.diffusion4j.samplers;
 
+import org.diffusion4j.testkit.DoubleTensor;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
@@ -29,7 +30,7 @@ class DdimClippedModelOutputTest {
         SampleRequest r = SampleRequest.builder().predictor(eps).schedule(SigmaStepFormulaTest.levels(2, 0.5))
                 .conditions(Conditions.unconditional(1)).sampleShape(1).tensors(DoubleTensor.FACTORY)
                 .initialState(new DoubleTensor(new double[] {0.9}, Shape.of(1, 1))).build();
-        return DoubleTensor.of(s.sample(r)).data[0];
+        return DoubleTensor.of(s.sample(r)).values()[0];
     }
 
     @Test

@@ -1,5 +1,6 @@
 package org.diffusion4j.samplers;
 
+import org.diffusion4j.testkit.DoubleTensor;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
@@ -35,13 +36,13 @@ class DdpmLastStepNoiseTest {
     @Test
     void diffusersRuleAddsTheLastStepsNoiseWithTheEffectiveBeta() {
         assertThat(SCHEDULE.timesteps(STEPS)[STEPS - 1]).isEqualTo(1);
-        double[] sdk = DoubleTensor.of(new Ddpm(STEPS, Ddpm.Variance.BETA, SampleProcessing.NONE).sample(request())).data;
+        double[] sdk = DoubleTensor.of(new Ddpm(STEPS, Ddpm.Variance.BETA, SampleProcessing.NONE).sample(request())).values();
         double[] diff = DoubleTensor.of(new Ddpm(STEPS, Ddpm.Variance.BETA, SampleProcessing.NONE,
-                Ddpm.LastStepNoise.WHILE_TIME_POSITIVE).sample(request())).data;
+                Ddpm.LastStepNoise.WHILE_TIME_POSITIVE).sample(request())).values();
         NoiseStream noise = request().openNoise();
         double[] z = null;
         for (int i = 0; i <= STEPS; i++) {
-            z = DoubleTensor.of(noise.next(request().sampleShape(), DoubleTensor.FACTORY)).data;
+            z = DoubleTensor.of(noise.next(request().sampleShape(), DoubleTensor.FACTORY)).values();
         }
         double std = Math.sqrt(1 - SCHEDULE.alphaBar(1));
         assertThat(std).isCloseTo(0.041, within(0.0005)); // the number for scaled_linear at t = 1
@@ -50,8 +51,8 @@ class DdpmLastStepNoiseTest {
         }
         // with β̃ onto ᾱ = 1 the last variance is 0: both rules agree exactly
         assertThat(DoubleTensor.of(new Ddpm(STEPS, Ddpm.Variance.POSTERIOR, SampleProcessing.NONE,
-                Ddpm.LastStepNoise.WHILE_TIME_POSITIVE).sample(request())).data)
-                .containsExactly(DoubleTensor.of(new Ddpm(STEPS, Ddpm.Variance.POSTERIOR, SampleProcessing.NONE).sample(request())).data);
+                Ddpm.LastStepNoise.WHILE_TIME_POSITIVE).sample(request())).values())
+                .containsExactly(DoubleTensor.of(new Ddpm(STEPS, Ddpm.Variance.POSTERIOR, SampleProcessing.NONE).sample(request())).values());
     }
 
     @Test

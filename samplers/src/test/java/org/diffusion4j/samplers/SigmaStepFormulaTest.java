@@ -1,5 +1,6 @@
 package org.diffusion4j.samplers;
 
+import org.diffusion4j.testkit.DoubleTensor;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -76,13 +77,13 @@ class SigmaStepFormulaTest {
         NoisePredictor p = NoisePredictor.of(PredictionType.SAMPLE, (x, t, c) -> {
             calls.incrementAndGet();
             double sigma = SigmaTrajectory.sigmaOf(t);
-            double xve = DoubleTensor.of(x).data[0] * Math.sqrt(1 + sigma * sigma);
+            double xve = DoubleTensor.of(x).values()[0] * Math.sqrt(1 + sigma * sigma);
             return new DoubleTensor(new double[] {d(xve, sigma)}, x.shape());
         });
         SampleRequest r = SampleRequest.builder().predictor(p).schedule(levels(sigmas)).conditions(Conditions.unconditional(1))
                 .sampleShape(1).tensors(DoubleTensor.FACTORY)
                 .initialState(new DoubleTensor(new double[] {X0}, Shape.of(1, 1))).build();
-        double out = DoubleTensor.of(s.sample(r)).data[0];
+        double out = DoubleTensor.of(s.sample(r)).values()[0];
         return new double[] {out, calls.get()};
     }
 

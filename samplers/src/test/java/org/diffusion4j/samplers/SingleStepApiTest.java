@@ -1,5 +1,6 @@
 package org.diffusion4j.samplers;
 
+import org.diffusion4j.testkit.DoubleTensor;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -33,7 +34,7 @@ class SingleStepApiTest {
     }
 
     static double of(Tensor t) {
-        return DoubleTensor.of(t).data[0];
+        return DoubleTensor.of(t).values()[0];
     }
 
     @Test
@@ -66,7 +67,7 @@ class SingleStepApiTest {
         SampleRequest r = SampleRequest.builder().predictor(mix.epsilonPredictor()).schedule(Schedules.linear(1000))
                 .conditions(Conditions.unconditional(3)).sampleShape(2).seed(5).tensors(DoubleTensor.FACTORY).build();
         Ddpm ddpm = Samplers.ddpm(8);
-        double[] expected = DoubleTensor.of(ddpm.sample(r)).data;
+        double[] expected = DoubleTensor.of(ddpm.sample(r)).values();
         NoiseStream noise = r.openNoise();
         Tensor x = noise.next(r.sampleShape(), DoubleTensor.FACTORY);
         StepPlan plan = Schedules.linear(1000).plan(8);
@@ -76,6 +77,6 @@ class SingleStepApiTest {
                     s.isLast() ? null : noise.next(r.sampleShape(), DoubleTensor.FACTORY));
         }
         // the same operations in the same order: equal bit for bit
-        assertThat(DoubleTensor.of(x).data).containsExactly(expected);
+        assertThat(DoubleTensor.of(x).values()).containsExactly(expected);
     }
 }

@@ -1,4 +1,4 @@
-package org.diffusion4j.guidance;
+package org.diffusion4j.testkit;
 
 import java.util.function.DoubleBinaryOperator;
 import java.util.function.DoubleUnaryOperator;
@@ -10,8 +10,9 @@ import org.diffusion4j.api.tensor.TensorFactory;
  * A double-precision tensor for tests: with it a sampler's arithmetic has unit roundoff 2^-53, so a
  * convergence ladder measures the discretisation error down to ~1e-12 instead of float32's ~1e-6 floor.
  */
-final class DoubleTensor implements Tensor {
-    static final TensorFactory FACTORY = new TensorFactory() {
+public final class DoubleTensor implements Tensor {
+    /** Makes {@code DoubleTensor}s (a request's {@code tensors(...)}). */
+    public static final TensorFactory FACTORY = new TensorFactory() {
         @Override
         public String name() {
             return "double (test)";
@@ -27,15 +28,22 @@ final class DoubleTensor implements Tensor {
         }
     };
 
-    final double[] data;
+    private final double[] data;
     private final Shape shape;
 
-    DoubleTensor(double[] data, Shape shape) {
+    /** A tensor over {@code data} (not copied) of the given shape. */
+    public DoubleTensor(double[] data, Shape shape) {
         this.data = data;
         this.shape = shape;
     }
 
-    static DoubleTensor of(Tensor t) {
+    /** A copy of the values, row-major, in double. */
+    public double[] values() {
+        return data.clone();
+    }
+
+    /** The values of any tensor, widened to double. */
+    public static DoubleTensor of(Tensor t) {
         if (t instanceof DoubleTensor d) {
             return d;
         }
