@@ -24,9 +24,19 @@ public record Prediction(PredictionType type, Tensor value, Tensor x, Timestep t
         return type.toEpsilon(value, x, time);
     }
 
-    /** The predicted clean sample x̂0. */
-    public Tensor sample() {
+    /** The predicted clean sample x̂0 = E[x0 | x_t] as the model estimates it. */
+    public Tensor x0() {
         return type.toSample(value, x, time);
+    }
+
+    /**
+     * The predicted clean sample x̂0.
+     *
+     * @deprecated it returns the estimate x̂0, not a sample: use {@link #x0()}
+     */
+    @Deprecated(since = "0.1.0")
+    public Tensor sample() {
+        return x0();
     }
 
     /** The predicted velocity v̂. */
@@ -34,9 +44,19 @@ public record Prediction(PredictionType type, Tensor value, Tensor x, Timestep t
         return type.toV(value, x, time);
     }
 
-    /** The prediction expressed as {@code target}. */
-    public Prediction as(PredictionType target) {
+    /** The prediction expressed as {@code target}: itself when it already is one. */
+    public Prediction convertTo(PredictionType target) {
         return target == type ? this : new Prediction(target, type.convert(value, x, time, target), x, time);
+    }
+
+    /**
+     * The prediction expressed as {@code target}.
+     *
+     * @deprecated {@code as} is a Kotlin hard keyword (callers need backticks): use {@link #convertTo}
+     */
+    @Deprecated(since = "0.1.0")
+    public Prediction as(PredictionType target) {
+        return convertTo(target);
     }
 
     /** The same kind of prediction with another value. */

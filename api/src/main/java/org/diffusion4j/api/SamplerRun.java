@@ -13,7 +13,7 @@ import org.diffusion4j.api.tensor.Tensor;
  * for (Step step : plan) {
  *     Prediction p = run.guide(x, step).prediction();
  *     x = ...update...;
- *     run.completed(step, x, p.sample());
+ *     run.completed(step, x, p.x0());
  * }
  * }</pre>
  * Not thread-safe: one run belongs to one call of {@link Sampler#sample}.
