@@ -13,8 +13,8 @@ import org.junit.jupiter.api.Test;
 /** {@link Prediction}'s readers: x̂0 and conversions, under their new names and their deprecated ones. */
 class PredictionTest {
     private static final Timestep T = Timestep.ofAlphaBar(7, 0.6);
-    private static final Tensor X0 = SdkNoise.INSTANCE.open(11, 0).next(Shape.of(2, 3), ArrayTensor.FACTORY);
-    private static final Tensor EPS = SdkNoise.INSTANCE.open(12, 0).next(Shape.of(2, 3), ArrayTensor.FACTORY);
+    private static final Tensor X0 = SdkNoise.INSTANCE.open(11, 2).next(Shape.of(3), ArrayTensor.FACTORY);
+    private static final Tensor EPS = SdkNoise.INSTANCE.open(12, 2).next(Shape.of(3), ArrayTensor.FACTORY);
     private static final Tensor XT = T.diffuse(X0, EPS);
 
     @Test

@@ -20,7 +20,7 @@ import org.diffusion4j.guidance.ClassifierFreeGuidance;
 import org.diffusion4j.guidance.Guidances;
 import org.diffusion4j.samplers.Samplers;
 import org.diffusion4j.schedules.Schedules;
-import org.diffusion4j.testkit.GaussianMixture;
+import org.diffusion4j.mixture.GaussianMixture;
 import org.diffusion4j.testkit.BoundRecorder;
 import org.diffusion4j.testkit.ErrorBound;
 import org.diffusion4j.testkit.FixtureBounds;

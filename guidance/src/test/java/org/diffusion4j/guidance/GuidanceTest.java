@@ -28,7 +28,7 @@ import org.diffusion4j.samplers.Samplers;
 import org.diffusion4j.schedules.DiscreteSchedule;
 import org.diffusion4j.schedules.Schedules;
 import org.diffusion4j.testkit.ErrorBound;
-import org.diffusion4j.testkit.GaussianMixture;
+import org.diffusion4j.mixture.GaussianMixture;
 import org.junit.jupiter.api.Test;
 
 class GuidanceTest {

@@ -14,7 +14,7 @@ import org.diffusion4j.api.tensor.Tensor;
 import org.diffusion4j.guidance.Guidances;
 import org.diffusion4j.samplers.Samplers;
 import org.diffusion4j.schedules.Schedules;
-import org.diffusion4j.testkit.GaussianMixture;
+import org.diffusion4j.mixture.GaussianMixture;
 import org.junit.jupiter.api.Test;
 
 /** A JSON pipeline against the same run written directly with the api, and its invariants. */

@@ -15,7 +15,7 @@ import org.diffusion4j.api.Timestep;
 import org.diffusion4j.api.tensor.Tensor;
 import org.diffusion4j.schedules.Schedules;
 import org.diffusion4j.testkit.ErrorBound;
-import org.diffusion4j.testkit.GaussianMixture;
+import org.diffusion4j.mixture.GaussianMixture;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;

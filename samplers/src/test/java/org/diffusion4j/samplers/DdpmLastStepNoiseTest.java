@@ -13,7 +13,7 @@ import org.diffusion4j.api.spi.PluginRegistry;
 import org.diffusion4j.schedules.DiscreteSchedule;
 import org.diffusion4j.schedules.Schedules;
 import org.diffusion4j.testkit.ErrorBound;
-import org.diffusion4j.testkit.GaussianMixture;
+import org.diffusion4j.mixture.GaussianMixture;
 import org.junit.jupiter.api.Test;
 
 /**

@@ -11,7 +11,7 @@ import org.diffusion4j.api.SampleRequest;
 import org.diffusion4j.api.Sampler;
 import org.diffusion4j.api.SamplingCancelledException;
 import org.diffusion4j.schedules.Schedules;
-import org.diffusion4j.testkit.GaussianMixture;
+import org.diffusion4j.mixture.GaussianMixture;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;

@@ -10,7 +10,7 @@ import org.diffusion4j.api.Sampler;
 import org.diffusion4j.api.tensor.Tensor;
 import org.diffusion4j.schedules.Schedules;
 import org.diffusion4j.testkit.ErrorBound;
-import org.diffusion4j.testkit.GaussianMixture;
+import org.diffusion4j.mixture.GaussianMixture;
 import org.junit.jupiter.api.Test;
 
 /**

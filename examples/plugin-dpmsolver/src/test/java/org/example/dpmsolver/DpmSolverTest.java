@@ -11,7 +11,7 @@ import org.diffusion4j.api.tensor.Tensor;
 import org.diffusion4j.samplers.Samplers;
 import org.diffusion4j.schedules.Schedules;
 import org.diffusion4j.testkit.ErrorBound;
-import org.diffusion4j.testkit.GaussianMixture;
+import org.diffusion4j.mixture.GaussianMixture;
 import org.junit.jupiter.api.Test;
 
 /** The plugin against the exact-score oracle of a 2-D mixture, and its first-order case against DDIM. */

@@ -7,12 +7,12 @@ import org.diffusion4j.api.tensor.Shape;
 import org.diffusion4j.pipeline.spi.LoadedModel;
 import org.diffusion4j.pipeline.spi.ModelContext;
 import org.diffusion4j.pipeline.spi.ModelSourceProvider;
-import org.diffusion4j.testkit.GaussianMixture;
+import org.diffusion4j.mixture.GaussianMixture;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Model source {@code gaussian-mixture}: the exact-score model of a mixture of isotropic Gaussians
- * (the test kit's oracle). Class labels are component indices, the exact classifier gradient is
+ * (module {@code diffusion4j-mixture}). Class labels are component indices, the exact classifier gradient is
  * provided for classifier guidance, samples have shape {@code [d]}. It needs no file and runs on the
  * {@code java} backend.
  */

@@ -14,7 +14,7 @@ import java.util.concurrent.CancellationException;
 import org.diffusion4j.api.noise.SdkNoise;
 import org.diffusion4j.pipeline.Json;
 import org.diffusion4j.pipeline.spi.TrainerProvider;
-import org.diffusion4j.testkit.GaussianMixture;
+import org.diffusion4j.mixture.GaussianMixture;
 import org.jspecify.annotations.Nullable;
 
 /**

@@ -24,7 +24,7 @@ import org.diffusion4j.guidance.Guidances;
 import org.diffusion4j.samplers.Samplers;
 import org.diffusion4j.schedules.DiscreteSchedule;
 import org.diffusion4j.schedules.Schedules;
-import org.diffusion4j.testkit.GaussianMixture;
+import org.diffusion4j.mixture.GaussianMixture;
 
 /**
  * Samples a 2-D class-conditional Gaussian mixture with DDIM (50 steps) and classifier-free guidance

@@ -1,4 +1,4 @@
-package org.diffusion4j.testkit;
+package org.diffusion4j.mixture;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -69,22 +69,27 @@ public final class GaussianMixture {
         this.stds = stds.clone();
     }
 
+    /** The number of components K. */
     public int components() {
         return weights.length;
     }
 
+    /** The dimension d of a sample. */
     public int dim() {
         return dim;
     }
 
+    /** The normalised weight π_k of component {@code k}. */
     public double weight(int k) {
         return weights[k];
     }
 
+    /** The mean μ_k of component {@code k} (a copy). */
     public double[] mean(int k) {
         return means[k].clone();
     }
 
+    /** The standard deviation s_k of component {@code k}. */
     public double std(int k) {
         return stds[k];
     }
@@ -146,6 +151,53 @@ public final class GaussianMixture {
             q += d * d;
         }
         return -0.5 * q / v - 0.5 * dim * Math.log(2 * Math.PI * v);
+    }
+
+    /**
+     * The log-density of the diffused data at one point, log p_t(x) = log Σ_k π_k N(x; α μ_k, v_k I) with
+     * v_k = α² s_k² + σ², computed as a log-sum-exp so it stays finite far in the tails.
+     *
+     * @param x a point of {@link #dim()} coordinates
+     * @param t the noise level (α, σ)
+     */
+    public double logDensity(double[] x, Timestep t) {
+        checkPoint(x);
+        int kk = weights.length;
+        double alpha = t.alpha();
+        double[] lw = new double[kk];
+        double max = Double.NEGATIVE_INFINITY;
+        for (int k = 0; k < kk; k++) {
+            double v = alpha * alpha * stds[k] * stds[k] + t.sigmaSquared();
+            lw[k] = Math.log(weights[k]) + logComponent(x, k, alpha, v);
+            max = Math.max(max, lw[k]);
+        }
+        double z = 0;
+        for (int k = 0; k < kk; k++) {
+            z += Math.exp(lw[k] - max);
+        }
+        return max + Math.log(z);
+    }
+
+    /**
+     * The log-density of component {@code k} diffused, log p_t(x | k) = log N(x; α μ_k, v_k I).
+     *
+     * @param x a point of {@link #dim()} coordinates
+     * @param t the noise level (α, σ)
+     * @param k a component index, 0 ≤ k &lt; {@link #components()}
+     */
+    public double logDensity(double[] x, Timestep t, int k) {
+        checkPoint(x);
+        if (k < 0 || k >= weights.length) {
+            throw new IllegalArgumentException("component " + k + " of a mixture of " + weights.length);
+        }
+        double alpha = t.alpha();
+        return logComponent(x, k, alpha, alpha * alpha * stds[k] * stds[k] + t.sigmaSquared());
+    }
+
+    private void checkPoint(double[] x) {
+        if (x.length != dim) {
+            throw new IllegalArgumentException("the mixture is " + dim + "-dimensional, got a point of " + x.length);
+        }
     }
 
     /** Responsibilities r_k(x_t) = p(k | x_t) for one point. */
