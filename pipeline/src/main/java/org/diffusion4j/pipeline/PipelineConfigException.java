@@ -2,12 +2,13 @@ package org.diffusion4j.pipeline;
 
 import java.util.List;
 import java.util.stream.Collectors;
+import org.diffusion4j.api.DiffusionArgumentException;
 
 /**
  * A sampling or training document that does not validate: every problem found, each with its JSON
  * pointer, what was wrong and what is allowed. Error code {@code D4J-CONFIG}.
  */
-public final class PipelineConfigException extends IllegalArgumentException {
+public final class PipelineConfigException extends DiffusionArgumentException {
     private final String source;
     private final List<ConfigProblem> problems;
 
@@ -16,7 +17,7 @@ public final class PipelineConfigException extends IllegalArgumentException {
      * @param problems at least one problem
      */
     public PipelineConfigException(String source, List<ConfigProblem> problems) {
-        super(format(source, problems));
+        super("D4J-CONFIG", format(source, problems));
         if (problems.isEmpty()) {
             throw new IllegalArgumentException("a configuration exception needs at least one problem");
         }

@@ -1,5 +1,6 @@
 package org.diffusion4j.api.spi;
 
+import org.diffusion4j.api.DiffusionArgumentException;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -14,7 +15,7 @@ import org.jspecify.annotations.Nullable;
  * throw PluginConfigException("/steps", "must be >= 1, got $steps")                 // Kotlin
  * }</pre>
  */
-public final class PluginConfigException extends IllegalArgumentException {
+public final class PluginConfigException extends DiffusionArgumentException {
     private final String path;
 
     /**
@@ -34,7 +35,7 @@ public final class PluginConfigException extends IllegalArgumentException {
      * @param cause   the underlying exception (a binding error), or null
      */
     public PluginConfigException(String path, String problem, @Nullable Throwable cause) {
-        super("D4J-CONFIG at " + (path.isEmpty() ? "/" : path) + ": " + problem, cause);
+        super("D4J-CONFIG", "D4J-CONFIG at " + (path.isEmpty() ? "/" : path) + ": " + problem, cause);
         this.path = path;
     }
 

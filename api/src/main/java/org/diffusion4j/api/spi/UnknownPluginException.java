@@ -1,15 +1,16 @@
 package org.diffusion4j.api.spi;
 
 import java.util.List;
+import org.diffusion4j.api.DiffusionArgumentException;
 
 /** No provider of a kind has the requested name. Error code {@code D4J-PLUGIN-UNKNOWN}. */
-public final class UnknownPluginException extends IllegalArgumentException {
+public final class UnknownPluginException extends DiffusionArgumentException {
     private final PluginKind kind;
     private final String name;
     private final List<String> known;
 
     public UnknownPluginException(PluginKind kind, String name, List<String> known, String suggestion) {
-        super("D4J-PLUGIN-UNKNOWN: no " + kind.label() + " named '" + name + "'"
+        super("D4J-PLUGIN-UNKNOWN", "no " + kind.label() + " named '" + name + "'"
                 + (suggestion.isEmpty() ? "." : "; did you mean '" + suggestion + "'?")
                 + " Available " + kind.label() + "s: " + String.join(", ", known));
         this.kind = kind;
