@@ -7,11 +7,12 @@ import org.diffusion4j.api.tensor.Tensor;
  * strided) step of a variance-preserving diffusion, from the step's two levels alone:
  * with α_s = ᾱ_t/ᾱ_prev and β_s = 1 − α_s,
  * <pre>
- *   a  = √ᾱ_prev · β_s / (1 − ᾱ_t)             (seed 001 eq. 36, x0 coefficient)
- *   b  = √α_s · (1 − ᾱ_prev) / (1 − ᾱ_t)        (seed 001 eq. 36, x_t coefficient)
- *   β̃ = (1 − ᾱ_prev) / (1 − ᾱ_t) · β_s          (seed 001 eq. 37; ERRATA: not β_t)
+ *   a  = √ᾱ_prev · β_s / (1 − ᾱ_t)             (Ho et al. 2020, eq. 7, x0 coefficient)
+ *   b  = √α_s · (1 − ᾱ_prev) / (1 − ᾱ_t)        (Ho et al. 2020, eq. 7, x_t coefficient)
+ *   β̃ = (1 − ᾱ_prev) / (1 − ᾱ_t) · β_s          (Ho et al. 2020, eq. 7; not β_t: docs/math.md)
  * </pre>
- * In log-SNR terms these are seed 003's μ̃_{λ'|λ} and σ̃²_{λ'|λ}.
+ * In log-SNR terms these are μ̃_{λ'|λ} and σ̃²_{λ'|λ} of Ho &amp; Salimans 2022 (arXiv 2207.12598, §2).
+ * Ho et al. 2020 is arXiv 2006.11239.
  *
  * @param x0Coefficient a
  * @param xtCoefficient b

@@ -131,7 +131,7 @@ public final class SampleRequest {
                 + ", noise=" + noise.id() + ", tensors=" + tensors.name() + ", guidance=" + guidance.describe() + "]";
     }
 
-    /** Builder of {@link SampleRequest}; defaults: no guidance, seed 0, the SDK noise, pure-Java tensors. */
+    /** Builder of {@link SampleRequest}; defaults: no guidance, seed = 0, the SDK noise, pure-Java tensors. */
     public static final class Builder {
         private @Nullable NoisePredictor predictor;
         private @Nullable Schedule schedule;

@@ -42,7 +42,7 @@ public record Step(int index, int count, Timestep current, Timestep previous) {
         return 1 - stepAlpha();
     }
 
-    /** The posterior variance β̃_t = (1 − ᾱ_{t_prev}) / (1 − ᾱ_t) · β_t (seed 001 eq. 37). */
+    /** The posterior variance β̃_t = (1 − ᾱ_{t_prev}) / (1 − ᾱ_t) · β_t (Ho et al. 2020, arXiv 2006.11239, eq. 7). */
     public double posteriorVariance() {
         return previous.sigmaSquared() / current.sigmaSquared() * stepBeta();
     }

@@ -31,7 +31,7 @@ public record Timestep(double modelTime, double alphaBar, double sigmaSquared) {
         return new Timestep(modelTime, alphaBar, 1 - alphaBar);
     }
 
-    /** The noise level of log-SNR λ: α² = sigmoid(λ), σ² = sigmoid(−λ) (seed 003). */
+    /** The noise level of log-SNR λ: α² = sigmoid(λ), σ² = sigmoid(−λ) (Kingma et al. 2021, arXiv 2107.00630, §3.1). */
     public static Timestep ofLambda(double modelTime, double lambda) {
         return new Timestep(modelTime, sigmoid(lambda), sigmoid(-lambda));
     }
@@ -56,7 +56,7 @@ public record Timestep(double modelTime, double alphaBar, double sigmaSquared) {
         return Math.log(alphaBar) - Math.log(sigmaSquared);
     }
 
-    /** A forward-process draw x_t = α·x0 + σ·ε (seed 001 eq. 42, seed 003). */
+    /** A forward-process draw x_t = α·x0 + σ·ε (Ho et al. 2020, arXiv 2006.11239, eq. 4). */
     public org.diffusion4j.api.tensor.Tensor diffuse(org.diffusion4j.api.tensor.Tensor x0, org.diffusion4j.api.tensor.Tensor eps) {
         return x0.linear(alpha(), eps, sigma());
     }

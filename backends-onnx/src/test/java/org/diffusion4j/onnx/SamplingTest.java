@@ -59,7 +59,7 @@ class SamplingTest {
     /**
      * DDIM (η = 0) on ε = c(t) x + d e_y, with CFG ε̂ = c x + d γ e_y (e_∅ = 0), in closed form: each step
      * x_prev = α'x̂0 + σ'ε̂ with x̂0 = (x − σε̂)/α is affine in x,
-     * x_prev = [α'/α (1 − σ c) + σ' c] x + [σ' − α'σ/α] d γ e_y (seed 001 eq. 56 with σ_η = 0).
+     * x_prev = [α'/α (1 − σ c) + σ' c] x + [σ' − α'σ/α] d γ e_y (DDIM, arXiv 2010.02502, eq. 12, σ = 0).
      */
     private static float[] ddimClosedForm(Tensor xT, int steps, double gamma) {
         float[] x0 = xT.toFloatArray();
@@ -217,7 +217,7 @@ class SamplingTest {
 
     @Test
     void classifierGuidanceWithTheGradientModelEqualsCfgWithExactScores() {
-        // with exact scores, ε(x, ∅) − s σ ∇log p(y|x) = s ε(x, y) + (1 − s) ε(x, ∅) (ERRATA: classifier = CFG at γ = s)
+        // with exact scores, ε(x, ∅) − s σ ∇log p(y|x) = s ε(x, y) + (1 − s) ε(x, ∅) (docs/math.md: classifier = CFG at γ = s)
         OnnxClassifierGradient grad = backend.loadClassifier(ModelSpec.of(Fixtures.onnx("gmm_grad")));
         OnnxNoisePredictor eps = load("gmm_eps");
         Tensor xT = Analytic.gaussian(3, 4242);

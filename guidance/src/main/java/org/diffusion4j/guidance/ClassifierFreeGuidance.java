@@ -12,11 +12,11 @@ import org.diffusion4j.api.tensor.Tensor;
 
 /**
  * Classifier-free guidance (Ho &amp; Salimans 2022). The three parameterisations in the literature are
- * one family (ERRATA.md); this class stores diffusers' γ:
+ * one family (docs/math.md); this class stores diffusers' γ:
  * <pre>
  *   γ  (diffusers guidance_scale, seeds 001/002):  ε̂ = γ ε_c + (1 − γ) ε_u
- *   w  (Ho &amp; Salimans, seed 003):                 ε̃ = (1 + w) ε_c − w ε_u      (γ = 1 + w)
- *   w' (seed 004 eqs. 3a/3b):                      ε̄ = ε_u + w' (ε_c − ε_u)    (γ = w')
+ *   w  (Ho &amp; Salimans, arXiv 2207.12598, eq. 6): ε̃ = (1 + w) ε_c − w ε_u      (γ = 1 + w)
+ *   w' (GLIDE, arXiv 2112.10741, §2.3):            ε̄ = ε_u + w' (ε_c − ε_u)    (γ = w')
  * </pre>
  * γ = 1 is the conditional model, γ = 0 the unconditional one. The combination is applied to the
  * model's native output (ε, x0 or v alike: the conversions are affine in the output, so the result is
@@ -92,7 +92,7 @@ public final class ClassifierFreeGuidance implements Guidance {
         return ofGuidanceScale(1 + w);
     }
 
-    /** CFG with seed 004's w' (γ = w'). */
+    /** CFG with GLIDE's scale w' (arXiv 2112.10741, §2.3; γ = w'). */
     public static ClassifierFreeGuidance ofWPrime(double wPrime) {
         return ofGuidanceScale(wPrime);
     }

@@ -11,9 +11,9 @@ import org.diffusion4j.api.tensor.Tensor;
 
 /**
  * Classifier guidance (Dhariwal &amp; Nichol 2021) with any {@link ClassifierGradient} g = ∇_{x_t} log p(y | x_t),
- * in one of two placements (ERRATA.md):
+ * in one of two placements (docs/math.md):
  * <ul>
- *   <li>{@link Placement#EPSILON}: ε̂ = ε − s·σ_t·g (seed 001 §5.1, seed 004 eq. 2e), usable with every sampler;</li>
+ *   <li>{@link Placement#EPSILON}: ε̂ = ε − s·σ_t·g (arXiv 2105.05233, §4.2 and Algorithm 2), usable with every sampler;</li>
  *   <li>{@link Placement#MEAN_SHIFT}: the DDPM posterior mean becomes μ + s·Σ·g (Algorithm 1; only ancestral
  *   DDPM applies it, other samplers refuse it).</li>
  * </ul>

@@ -80,7 +80,8 @@ class GuidanceTest {
 
     @Test
     void classifierGuidanceAtScaleSEqualsCfgAtGammaSWithExactScores() {
-        // implicit classifier: ∇log p(c|x) = ∇log p(x|c) − ∇log p(x) (seed 003), so ε − sσ∇log p(c|x) = s ε_c + (1−s) ε_u
+        // implicit classifier: ∇log p(c|x) = ∇log p(x|c) − ∇log p(x) (arXiv 2207.12598, §3.2),
+        // so ε − sσ∇log p(c|x) = s ε_c + (1−s) ε_u
         for (double s : new double[] {0, 0.5, 1, 3, 7.5}) {
             for (int i : new int[] {1, 5, 9}) {
                 GuidanceContext ctx = context(MIX.epsilonPredictor(), i);
@@ -143,7 +144,7 @@ class GuidanceTest {
         // γ = 1 and γ = 0 return the one predictor call itself: the same computation, bound 0
         assertClose(Guidances.cfg(1).guide(ctx).prediction().value(), cond, 0);
         assertClose(Guidances.cfg(0).guide(ctx).prediction().value(), uncond, 0);
-        // and the combination is the ERRATA form γ ε_c + (1 − γ) ε_u: one float32 linear against times, times,
+        // and the combination is the form γ ε_c + (1 − γ) ε_u: one float32 linear against times, times,
         // plus: γ_2 of 3|ε_c| + 2|ε_u| each (the ×2 and ×(−2) are exact; here the two are in fact the same ops)
         float[] c = cond.toFloatArray();
         float[] u = uncond.toFloatArray();

@@ -84,7 +84,7 @@ class SamplingPipelineTest {
         assertThat(sets).extracting(SampleSet::label).containsExactly("guidanceScale=0", "guidanceScale=1", "guidanceScale=4");
         assertThat(sets.get(1).resolvedConfig().at("/guidance/guidanceScale").asDouble()).isEqualTo(1.0);
         assertThat(sets.get(1).resolvedConfig().has("sweep")).isFalse();
-        // γ = 1: ε̂ = ε_c, the plain conditional model (ERRATA: γ = 1 + w)
+        // γ = 1: ε̂ = ε_c, the plain conditional model (docs/math.md: γ = 1 + w)
         float[] conditional = pipeline("""
                 {"model": {"type": "gaussian-mixture"}, "schedule": {"type": "linear"},
                  "sampler": {"type": "ddim", "steps": 15}, "labels": [1], "samplesPerLabel": 4, "seed": 8}""")

@@ -15,7 +15,7 @@ import org.diffusion4j.api.tensor.Tensor;
 import org.jspecify.annotations.Nullable;
 
 /**
- * DDIM (Song et al. 2021) on any sub-trajectory of the schedule (seed 001 eqs. 55–57):
+ * DDIM (Song et al. 2021, arXiv 2010.02502, eqs. 12 and 16) on any sub-trajectory of the schedule:
  * <pre>
  *   x_prev = √ᾱ_prev · x̂0 + √(1 − ᾱ_prev − σ_η²) · ε̂ + σ_η · z
  *   σ_η    = η · √((1 − ᾱ_prev)/(1 − ᾱ_t)) · √(1 − ᾱ_t/ᾱ_prev)
@@ -78,7 +78,7 @@ public final class Ddim implements Sampler {
         return processing;
     }
 
-    /** σ_η of a step (seed 001 eq. 57 times η). */
+    /** σ_η of a step (Song et al. 2021, eq. 16). */
     public static double sigmaEta(Step step, double eta) {
         Timestep t = step.current();
         Timestep p = step.previous();
@@ -89,7 +89,7 @@ public final class Ddim implements Sampler {
     }
 
     /**
-     * One deterministic-part update: √ᾱ_prev x̂0 + √(1 − ᾱ_prev − σ_η²) ε̂ (seed 001 eq. 56, the
+     * One deterministic-part update: √ᾱ_prev x̂0 + √(1 − ᾱ_prev − σ_η²) ε̂ (Song et al. 2021 eq. 12, the
      * first two terms), as one fused pass.
      */
     public static Tensor update(Tensor x0, Tensor eps, Step step, double sigmaEta) {
@@ -145,7 +145,7 @@ public final class Ddim implements Sampler {
 
     /**
      * One step from a raw model output, for porting a diffusers loop ({@code scheduler.step(model_output, t, x)}):
-     * seed 001 eq. 56 with this sampler's η, x̂0 processing and {@code useClippedModelOutput}.
+     * Song et al. 2021 eq. 12 with this sampler's η, x̂0 processing and {@code useClippedModelOutput}.
      *
      * @param x           x_t
      * @param modelOutput the model's output at (x_t, t)
@@ -218,7 +218,7 @@ public final class Ddim implements Sampler {
     }
 
     /**
-     * The whole update of one step from the (processed) estimates: seed 001 eq. 56,
+     * The whole update of one step from the (processed) estimates: Song et al. 2021 eq. 12,
      * x_prev = √ᾱ_prev x̂0 + √(1 − ᾱ_prev − σ_η²) ε̂ + σ_η z.
      *
      * @param noise z, required when σ_η &gt; 0

@@ -13,7 +13,7 @@ import org.diffusion4j.api.tensor.Tensor;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Ancestral DDPM sampling (Ho et al. 2020; seed 001 Algorithm 2), on the full trajectory or a strided
+ * Ancestral DDPM sampling (Ho et al. 2020, arXiv 2006.11239, Algorithm 2), on the full trajectory or a strided
  * one (each step's α_s = ᾱ_t/ᾱ_prev):
  * <pre>
  *   x_prev = μ̃(x_t, x̂0) + s·Σ·g + √Σ · z,   z = 0 on the last step (or, diffusers' rule, when t = 0)
@@ -21,7 +21,8 @@ import org.jspecify.annotations.Nullable;
  *   Σ = β̃_s (posterior variance, eq. 37) or β_s
  * </pre>
  * With ε-prediction and no clipping μ̃ equals Algorithm 2's (x_t − β_s/√(1−ᾱ_t) ε̂)/√α_s. The mean
- * shift s·Σ·g is classifier guidance's placement of Dhariwal &amp; Nichol (Algorithm 1; ERRATA: Σ, not √Σ).
+ * shift s·Σ·g is classifier guidance's placement of Dhariwal &amp; Nichol (arXiv 2105.05233, Algorithm 1; Σ, not √Σ:
+ * docs/math.md).
  */
 public final class Ddpm implements Sampler {
 
@@ -44,7 +45,7 @@ public final class Ddpm implements Sampler {
 
     /** Whether the last step adds noise. */
     public enum LastStepNoise {
-        /** Never: seed 001 Algorithm 2 sets z = 0 on the last step, whatever its timestep. The SDK's default. */
+        /** Never: Ho et al.'s Algorithm 2 sets z = 0 on the last step, whatever its timestep. The SDK's default. */
         NONE,
         /**
          * Whenever the step's model time is &gt; 0, as diffusers' {@code DDPMScheduler.step} ({@code if t > 0}): with

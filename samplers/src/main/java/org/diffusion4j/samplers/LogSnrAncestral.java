@@ -11,7 +11,7 @@ import org.diffusion4j.api.Timestep;
 import org.diffusion4j.api.tensor.Tensor;
 
 /**
- * The continuous-time ancestral sampler of the CFG paper (Ho &amp; Salimans 2022; seed 003) over log-SNR
+ * The continuous-time ancestral sampler of the CFG paper (Ho &amp; Salimans 2022, arXiv 2207.12598, §2) over log-SNR
  * levels λ &lt; λ':
  * <pre>
  *   z_λ' = μ̃_{λ'|λ}(z_λ, x̂) + √((σ̃²_{λ'|λ})^{1−v} (σ²_{λ|λ'})^{v}) · ε

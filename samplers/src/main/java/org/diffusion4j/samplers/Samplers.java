@@ -5,7 +5,7 @@ public final class Samplers {
     private Samplers() {
     }
 
-    /** DDPM over the schedule's full chain of T steps with posterior variance β̃ (seed 001 Algorithm 2). */
+    /** DDPM over the schedule's full chain of T steps with posterior variance β̃ (Ho et al., arXiv 2006.11239, Algorithm 2). */
     public static Ddpm ddpm() {
         return new Ddpm(0, Ddpm.Variance.POSTERIOR, SampleProcessing.NONE);
     }

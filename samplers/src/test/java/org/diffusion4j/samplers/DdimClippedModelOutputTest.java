@@ -17,7 +17,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * DDIM with x̂0 clipping, both values of diffusers' {@code use_clipped_model_output}, against one step derived
- * by hand from seed 001 eq. 56 (η = 0): x_prev = √ᾱ_prev·x̂0 + √(1 − ᾱ_prev)·ε̂ with x̂0 = clip((x − √(1−ᾱ) ε)/√ᾱ)
+ * by hand from Song et al. 2021 (arXiv 2010.02502) eq. 12 (η = 0): x_prev = √ᾱ_prev·x̂0 + √(1 − ᾱ_prev)·ε̂
+ * with x̂0 = clip((x − √(1−ᾱ) ε)/√ᾱ)
  * and ε̂ the raw ε (false) or (x − √ᾱ x̂0)/√(1 − ᾱ) (true). One step from ᾱ = 0.2 to ᾱ_prev = 0.8 (σ = 2 → 0.5),
  * x = 0.9, model ε = −0.8 (x̂0 = 3.61 before clipping). Tolerance: ~10 double operations on values ≤ 4 on each
  * side, ×2 (both sides round), ×2 safety (sqrt).

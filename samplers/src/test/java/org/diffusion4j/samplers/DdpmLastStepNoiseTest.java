@@ -17,7 +17,8 @@ import org.diffusion4j.mixture.GaussianMixture;
 import org.junit.jupiter.api.Test;
 
 /**
- * DDPM's last step: the SDK adds no noise there (seed 001 Algorithm 2); diffusers' rule adds noise whenever
+ * DDPM's last step: the SDK adds no noise there (Ho et al. 2020, arXiv 2006.11239, Algorithm 2); diffusers' rule
+ * adds noise whenever
  * t &gt; 0, which with {@code steps_offset = 1} (last timestep 1) and variance β onto ᾱ = 1 has variance
  * β = 1 − ᾱ_1. Both runs share every draw before the last step, so their difference is exactly
  * √(1 − ᾱ_1)·z_n, z_n the run's (n + 1)-th standard-normal draw (x_T, then one per step). Computed in double

@@ -146,7 +146,8 @@ class SamplerPropertiesTest {
 
     @Test
     void ancestralWithVZeroAndOneEqualsDdpmWithPosteriorAndBetaVariance() {
-        // seed 003's λ-form posterior and variance are DDPM's β̃ (v = 0) and β (v = 1): the two files must agree.
+        // Ho & Salimans' (arXiv 2207.12598, §2) λ-form posterior and variance are DDPM's β̃ (v = 0) and β (v = 1):
+        // the two files must agree.
         for (double v : new double[] {0, 1}) {
             Tensor a = Samplers.ancestral(40, v).sample(request(20, 4).build());
             Tensor d = Samplers.ddpm(40, v == 0 ? Ddpm.Variance.POSTERIOR : Ddpm.Variance.BETA).sample(request(20, 4).build());
@@ -164,7 +165,8 @@ class SamplerPropertiesTest {
 
     @Test
     void ddimWithEtaOneOnTheFullChainIsDdpmWithPosteriorVariance() {
-        // seed 001 eq. 57: σ_t for η = 1 is the DDPM posterior standard deviation, so the chains coincide.
+        // Song et al. 2021 (arXiv 2010.02502) eq. 16: σ_t for η = 1 is the DDPM posterior standard deviation, so the
+        // chains coincide.
         Tensor ddim = Samplers.ddim(1000, 1).sample(request(10, 9).build());
         Tensor ddpm = Samplers.ddpm().sample(request(10, 9).build());
         float[] a = ddim.toFloatArray();

@@ -20,7 +20,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The single-step API ({@code step(x, modelOutput, type, t, tPrev, noise)}) of DDPM and DDIM against one step
- * derived by hand from seed 001 eqs. 36–37 and 55–57, and chained, against the samplers' own loop.
+ * derived by hand from Ho et al. 2020 (arXiv 2006.11239) eq. 7 and Song et al. 2021 (arXiv 2010.02502) eqs. 12, 16,
+ * and chained, against the samplers' own loop.
  * One step: ᾱ_t = 0.3, ᾱ_prev = 0.6, x = 0.8, ε = −0.5, z = 1.3. Tolerance: ~20 double operations on values ≤ 3,
  * both sides rounding, ×2 safety (sqrt).
  */

@@ -9,7 +9,8 @@ import org.diffusion4j.api.Timestep;
 
 /**
  * A discrete variance-preserving schedule: a table of T values β_t with α_t = 1 − β_t and
- * ᾱ_t = Π_{s ≤ t} α_s (seed 001 eqs. 5–6), indexed by 0-based model timesteps t = 0..T−1.
+ * ᾱ_t = Π_{s ≤ t} α_s (Ho et al. 2020, arXiv 2006.11239, §2, the definitions before eq. 4), indexed by 0-based model
+ * timesteps t = 0..T−1.
  *
  * <p>Inference trajectories follow diffusers' {@code DDIMScheduler}: {@link TimestepSpacing},
  * {@code steps_offset}, and {@code set_alpha_to_one} for the level after the last timestep (ᾱ = 1, or
@@ -157,7 +158,7 @@ public final class DiscreteSchedule implements Schedule {
         if (!(u >= 0 && u < 1)) {
             throw new IllegalArgumentException("u must be in [0, 1), got " + u);
         }
-        return level((int) (u * betas.length)); // t ~ U{0..T−1} (seed 001 Algorithm 1, 0-based)
+        return level((int) (u * betas.length)); // t ~ U{0..T−1} (Ho et al. 2020, Algorithm 1, line 3, 0-based)
     }
 
     @Override

@@ -6,7 +6,8 @@ import org.diffusion4j.api.noise.SdkNoise;
 import org.diffusion4j.api.tensor.Tensor;
 
 /**
- * The forward process q(x_t | x0) = N(α_t x0, σ_t² I) (seed 001 eq. 4, seed 003) and its training-time
+ * The forward process q(x_t | x0) = N(α_t x0, σ_t² I) (Ho et al. 2020, arXiv 2006.11239, eq. 4; Kingma et al. 2021,
+ * arXiv 2107.00630, §3.1) and its training-time
  * draws.
  */
 public final class ForwardProcess {
@@ -84,7 +85,7 @@ public final class ForwardProcess {
 
     /**
      * A training draw: for every sample a time from {@link Schedule#trainingTime(double)} with
-     * u ~ U[0, 1), fresh ε ~ N(0, I), and x_t = α x0 + σ ε (seed 001 Algorithm 1, lines 3–5).
+     * u ~ U[0, 1), fresh ε ~ N(0, I), and x_t = α x0 + σ ε (Ho et al. 2020, arXiv 2006.11239, Algorithm 1, lines 3–5).
      *
      * @param rng the caller's seeded generator (consumed: one uniform per sample, then the noise)
      */

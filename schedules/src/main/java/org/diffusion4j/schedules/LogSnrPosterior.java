@@ -3,7 +3,7 @@ package org.diffusion4j.schedules;
 import org.diffusion4j.api.tensor.Tensor;
 
 /**
- * The continuous forward-process posterior of seed 003 for λ &lt; λ' (z_λ noisier than z_λ'):
+ * The continuous forward-process posterior (Ho &amp; Salimans 2022, arXiv 2207.12598, §2) for λ &lt; λ' (z_λ noisier than z_λ'):
  * <pre>
  *   q(z_λ' | z_λ, x) = N(μ̃, σ̃² I)
  *   μ̃  = e^{λ−λ'} (α_λ'/α_λ) z_λ + (1 − e^{λ−λ'}) α_λ' x

@@ -10,11 +10,13 @@ import org.diffusion4j.api.Timestep;
 
 /**
  * A continuous variance-preserving schedule given by its log-SNR λ(u) on u ∈ [0, 1], decreasing from
- * λ(0) = λ_max (clean end) to λ(1) = λ_min (noise), with α² = sigmoid(λ), σ² = sigmoid(−λ) (seed 003).
+ * λ(0) = λ_max (clean end) to λ(1) = λ_min (noise), with α² = sigmoid(λ), σ² = sigmoid(−λ) (Ho &amp; Salimans 2022,
+ * arXiv 2207.12598, §2).
  *
  * <ul>
  *   <li>{@link Shape#COSINE}: λ(u) = −2 log tan(a·u + b), b = arctan(e^{−λ_max/2}),
- *   a = arctan(e^{−λ_min/2}) − b (seed 003, Ho &amp; Salimans 2022), the truncated cosine schedule.</li>
+ *   a = arctan(e^{−λ_min/2}) − b (Ho &amp; Salimans 2022, §2), the truncated cosine schedule (Nichol &amp; Dhariwal
+ *   2021, arXiv 2102.09672, eq. 17) in λ.</li>
  *   <li>{@link Shape#LINEAR}: λ(u) = λ_max + u·(λ_min − λ_max).</li>
  * </ul>
  * The network sees {@link ModelTime#LAMBDA} (λ itself) or {@link ModelTime#U} as its time input.
@@ -87,7 +89,7 @@ public final class LogSnrSchedule implements Schedule {
         this.lambdaMax = lambdaMax;
         this.modelTime = modelTime;
         this.trainingDraw = trainingDraw;
-        this.b = Math.atan(Math.exp(-lambdaMax / 2)); // seed 003
+        this.b = Math.atan(Math.exp(-lambdaMax / 2)); // Ho & Salimans 2022 (arXiv 2207.12598), §2
         this.a = Math.atan(Math.exp(-lambdaMin / 2)) - b;
     }
 
@@ -97,7 +99,7 @@ public final class LogSnrSchedule implements Schedule {
             throw new IllegalArgumentException("u must be in [0, 1], got " + u);
         }
         return switch (shape) {
-            case COSINE -> -2 * Math.log(Math.tan(a * u + b)); // seed 003: λ = −2 log tan(a u + b)
+            case COSINE -> -2 * Math.log(Math.tan(a * u + b)); // Ho & Salimans 2022, §2: λ = −2 log tan(a u + b)
             case LINEAR -> lambdaMax + u * (lambdaMin - lambdaMax);
         };
     }

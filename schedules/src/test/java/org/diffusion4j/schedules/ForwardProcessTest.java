@@ -15,7 +15,7 @@ class ForwardProcessTest {
 
     @Test
     void forwardDrawsHaveMeanAlphaX0AndVarianceSigmaSquared() {
-        // q(x_t | x0) = N(√ᾱ_t x0, (1 − ᾱ_t) I) (seed 001 eq. 4): check the moments per timestep bucket
+        // q(x_t | x0) = N(√ᾱ_t x0, (1 − ᾱ_t) I) (Ho et al. 2020, arXiv 2006.11239, eq. 4): check the moments per timestep bucket
         DiscreteSchedule s = Schedules.linear(1000);
         int n = 40000;
         float[] x0 = new float[n];

@@ -212,7 +212,7 @@ class ScheduleIdentitiesTest {
             assertThat(p.variance()).isCloseTo(var, offset(2 * rel * var));
             double meanMagnitude = Math.abs(p.x0Coefficient() * x0) + Math.abs(p.xtCoefficient() * xt);
             assertThat(p.x0Coefficient() * x0 + p.xtCoefficient() * xt).isCloseTo(mean, offset(2 * rel * meanMagnitude));
-            // ERRATA: the variance is β̃_t = (1−ᾱ_{t−1})/(1−ᾱ_t)·β_t, not β_t
+            // docs/math.md, errata: the variance is β̃_t = (1−ᾱ_{t−1})/(1−ᾱ_t)·β_t, not β_t
             assertThat(p.variance()).isCloseTo((1 - abPrev) / (1 - s.alphaBar(t)) * beta, offset(2 * rel * var));
             // Step.stepBeta() = 1 − ᾱ_t/ᾱ_{t−1} cancels like β_s: two computations, each within rel
             assertThat(step.posteriorVariance()).isCloseTo(p.variance(), offset(2 * 2 * rel * var));

@@ -29,7 +29,7 @@ import org.jspecify.annotations.Nullable;
 /**
  * Trains a {@link ClassifierModel} with cross-entropy, either on clean images (model time 0) or, for
  * classifier guidance, on forward-process samples x_t = α_t x0 + σ_t ε at random times
- * t ~ schedule.trainingTime(u) (seed 002/004: the classifier must recognise noisy images).
+ * t ~ schedule.trainingTime(u) (Dhariwal &amp; Nichol, arXiv 2105.05233, §4: it must recognise noisy images).
  * Uses the {@link TrainerConfig} fields batchSize, learningRate, warmupSteps, weightDecay, betas,
  * epsilon, gradClip, seed and threads; the data order and all draws are functions of (seed, step).
  */

@@ -4,7 +4,7 @@ import org.diffusion4j.api.PredictionType;
 import org.diffusion4j.api.Timestep;
 
 /**
- * Per-sample loss weights. Plain L_simple (seed 001 Algorithm 1) weighs every sample 1. Min-SNR-γ
+ * Per-sample loss weights. Plain L_simple (Ho et al. 2020, arXiv 2006.11239, eq. 14) weighs every sample 1. Min-SNR-γ
  * (Hang et al. 2023) clamps the signal-to-noise ratio SNR = α²/σ² at γ and expresses the weight for
  * the network's target: ε-target min(SNR, γ)/SNR, x0-target min(SNR, γ), v-target min(SNR, γ)/(SNR + 1).
  */

@@ -33,11 +33,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Trains a {@link UNetModel} as a denoiser (DDPM training, seed 001 Algorithm 1, generalised):
+ * Trains a {@link UNetModel} as a denoiser (DDPM training, Ho et al. 2020, arXiv 2006.11239, Algorithm 1,
+ * generalised):
  * <pre>
  * repeat
  *   (x0, y) ~ data;  t ~ schedule.trainingTime(u), u ~ U[0, 1)   (t ~ U{0..T−1}, or a λ draw)
- *   ε ~ N(0, I);     x_t = α_t x0 + σ_t ε                         (seed 001 eq. 70)
+ *   ε ~ N(0, I);     x_t = α_t x0 + σ_t ε                         (Ho et al. eq. 4)
  *   y ← ∅ with probability p_uncond                               (classifier-free training)
  *   L = mean_b w(t_b) · mean‖f_θ(x_t, t, y) − target‖²            (target ε, x0 or v; w = 1 or min-SNR-γ)
  *   θ ← AdamW(θ, clip(∇_θ L)), learning rate warmed up linearly; θ̄ ← EMA(θ)

@@ -156,7 +156,7 @@ public final class FashionMnistRun {
                 rows.add(evaluate("CFG γ=" + fmt(gamma), name, x, labels, clean, secs));
             }
 
-            // 4. classifier guidance with a noisy classifier on the ∅ branch (seed 002/004)
+            // 4. classifier guidance with a noisy classifier on the ∅ branch (arXiv 2105.05233, §4)
             if (noisySteps > 0) {
                 Path noisyPath = work.resolve("noisy_classifier.ckpt");
                 ClassifierModel noisy;

@@ -18,7 +18,7 @@ public final class GuidanceConfigs {
      *
      * @param guidanceScale γ, diffusers' guidance_scale: ε̂ = γ ε_c + (1 − γ) ε_u
      * @param w             Ho &amp; Salimans' w: ε̃ = (1 + w) ε_c − w ε_u (γ = 1 + w)
-     * @param wPrime        seed 004's w': ε̄ = ε_u + w'(ε_c − ε_u) (γ = w')
+     * @param wPrime        GLIDE's scale (arXiv 2112.10741, §2.3) w': ε̄ = ε_u + w'(ε_c − ε_u) (γ = w')
      * @param batching      {@code auto} (default), {@code concat} or {@code sequential}
      * @param rescale       guidance rescale φ ∈ [0, 1] (default 0)
      * @param windowStart   apply from this trajectory fraction (default 0)
