@@ -14,7 +14,7 @@ import org.diffusion4j.api.tensor.Tensor;
  * Classifier-free guidance (Ho &amp; Salimans 2022). The three parameterisations in the literature are
  * one family (docs/math.md); this class stores diffusers' γ:
  * <pre>
- *   γ  (diffusers guidance_scale, seeds 001/002):  ε̂ = γ ε_c + (1 − γ) ε_u
+ *   γ  (diffusers' guidance_scale):                ε̂ = γ ε_c + (1 − γ) ε_u
  *   w  (Ho &amp; Salimans, arXiv 2207.12598, eq. 6): ε̃ = (1 + w) ε_c − w ε_u      (γ = 1 + w)
  *   w' (GLIDE, arXiv 2112.10741, §2.3):            ε̄ = ε_u + w' (ε_c − ε_u)    (γ = w')
  * </pre>

@@ -17,8 +17,8 @@ import org.jspecify.annotations.Nullable;
  * one (each step's α_s = ᾱ_t/ᾱ_prev):
  * <pre>
  *   x_prev = μ̃(x_t, x̂0) + s·Σ·g + √Σ · z,   z = 0 on the last step (or, diffusers' rule, when t = 0)
- *   μ̃ = √ᾱ_prev β_s/(1−ᾱ_t) · x̂0 + √α_s (1−ᾱ_prev)/(1−ᾱ_t) · x_t      (eq. 36)
- *   Σ = β̃_s (posterior variance, eq. 37) or β_s
+ *   μ̃ = √ᾱ_prev β_s/(1−ᾱ_t) · x̂0 + √α_s (1−ᾱ_prev)/(1−ᾱ_t) · x_t      (eq. 7)
+ *   Σ = β̃_s (posterior variance, eq. 7) or β_s
  * </pre>
  * With ε-prediction and no clipping μ̃ equals Algorithm 2's (x_t − β_s/√(1−ᾱ_t) ε̂)/√α_s. The mean
  * shift s·Σ·g is classifier guidance's placement of Dhariwal &amp; Nichol (arXiv 2105.05233, Algorithm 1; Σ, not √Σ:

@@ -43,8 +43,8 @@ class SingleStepApiTest {
         double x0 = (0.8 - Math.sqrt(0.7) * -0.5) / Math.sqrt(0.3);
         double alphaS = 0.3 / 0.6;
         double betaS = 1 - alphaS;
-        double mean = Math.sqrt(0.6) * betaS / 0.7 * x0 + Math.sqrt(alphaS) * 0.4 / 0.7 * 0.8; // eq. 36
-        double tilde = 0.4 / 0.7 * betaS; // eq. 37
+        double mean = Math.sqrt(0.6) * betaS / 0.7 * x0 + Math.sqrt(alphaS) * 0.4 / 0.7 * 0.8; // DDPM eq. 7
+        double tilde = 0.4 / 0.7 * betaS; // DDPM eq. 7
         Ddpm post = Samplers.ddpm(10);
         assertThat(of(post.step(v(0.8), v(-0.5), PredictionType.EPSILON, T, PREV, v(1.3)))).isCloseTo(mean + Math.sqrt(tilde) * 1.3, within(TOL));
         assertThat(of(post.step(v(0.8), v(-0.5), PredictionType.EPSILON, T, PREV, null))).isCloseTo(mean, within(TOL));
@@ -55,7 +55,7 @@ class SingleStepApiTest {
     @Test
     void ddimStepIsEquation56() {
         double x0 = (0.8 - Math.sqrt(0.7) * -0.5) / Math.sqrt(0.3);
-        double sEta = Math.sqrt(0.4 / 0.7) * Math.sqrt(1 - 0.3 / 0.6); // η = 1, eq. 57
+        double sEta = Math.sqrt(0.4 / 0.7) * Math.sqrt(1 - 0.3 / 0.6); // η = 1, DDIM eq. 16
         assertThat(of(Samplers.ddim(10).step(v(0.8), v(-0.5), PredictionType.EPSILON, T, PREV, null)))
                 .isCloseTo(Math.sqrt(0.6) * x0 + Math.sqrt(0.4) * -0.5, within(TOL));
         assertThat(of(Samplers.ddim(10, 1).step(v(0.8), v(-0.5), PredictionType.EPSILON, T, PREV, v(1.3))))
