@@ -15,7 +15,7 @@ import org.diffusion4j.api.tensor.Tensor;
  * one family (docs/math.md); this class stores diffusers' γ:
  * <pre>
  *   γ  (diffusers' guidance_scale):                ε̂ = γ ε_c + (1 − γ) ε_u
- *   w  (Ho &amp; Salimans, arXiv 2207.12598, eq. 6): ε̃ = (1 + w) ε_c − w ε_u      (γ = 1 + w)
+ *   w  (Ho &amp; Salimans, arXiv 2207.12598, §3.2): ε̃ = (1 + w) ε_c − w ε_u      (γ = 1 + w)
  *   w' (GLIDE, arXiv 2112.10741, §2.3):            ε̄ = ε_u + w' (ε_c − ε_u)    (γ = w')
  * </pre>
  * γ = 1 is the conditional model, γ = 0 the unconditional one. The combination is applied to the
@@ -24,7 +24,7 @@ import org.diffusion4j.api.tensor.Tensor;
  *
  * <p>Options: the {@link Batching} policy (by default cond and uncond run as ONE predictor call of 2B;
  * {@link Batching#AUTO} falls back to two calls when the model has a fixed batch size that does not fit),
- * guidance rescale φ (Lin et al. 2023, §3.4: ε ← φ·ε·std(ε_c)/std(ε) + (1 − φ)·ε, std per sample), and a
+ * guidance rescale φ (Lin et al. 2023, arXiv 2305.08891, §3.4: ε ← φ·ε·std(ε_c)/std(ε) + (1 − φ)·ε, std per sample), and a
  * window [start, stop) of trajectory progress outside which only the conditional model is evaluated.
  * At γ = 1 (without rescale) only the conditional half and at γ = 0 only the unconditional half is
  * evaluated: the other half has weight 0.
@@ -184,7 +184,7 @@ public final class ClassifierFreeGuidance implements Guidance {
         return Guided.of(pc.withValue(guided));
     }
 
-    /** Lin et al. 2023 eq. 15–16 with per-sample standard deviations. */
+    /** Lin et al. 2023 (arXiv 2305.08891), §3.4, with per-sample standard deviations. */
     private Tensor rescale(Tensor guided, Tensor cond) {
         double[] sg = stdPerSample(guided);
         double[] sc = stdPerSample(cond);

@@ -36,7 +36,7 @@ public final class BetaSchedules {
     }
 
     /**
-     * Nichol &amp; Dhariwal's cosine schedule: ᾱ(τ) = cos²((τ + s)/(1 + s) · π/2) with s = 0.008 and
+     * Nichol &amp; Dhariwal's cosine schedule (arXiv 2102.09672, eq. 17): ᾱ(τ) = cos²((τ + s)/(1 + s) · π/2) with s = 0.008 and
      * β_t = min(1 − ᾱ((t+1)/T)/ᾱ(t/T), 0.999) (diffusers' {@code squaredcos_cap_v2}).
      */
     public static double[] cosine(int T) {
@@ -72,7 +72,7 @@ public final class BetaSchedules {
     }
 
     /**
-     * Rescales β so that the terminal SNR is zero (Lin et al. 2023, Algorithm 1): shift √ᾱ so its last
+     * Rescales β so that the terminal SNR is zero (Lin et al. 2023, arXiv 2305.08891, Algorithm 1): shift √ᾱ so its last
      * value is 0, scale it so its first value is unchanged, and recover β from the new ᾱ.
      */
     public static double[] rescaleZeroTerminalSnr(double[] betas) {

@@ -206,7 +206,7 @@ public final class DiscreteSchedule implements Schedule {
             return this;
         }
 
-        /** Rescale β for zero terminal SNR (Lin et al. 2023); ᾱ_{T−1} becomes 0. */
+        /** Rescale β for zero terminal SNR (Lin et al. 2023, arXiv 2305.08891, Algorithm 1); ᾱ_{T−1} becomes 0. */
         public Builder rescaleZeroTerminalSnr() {
             this.betas = BetaSchedules.rescaleZeroTerminalSnr(betas);
             return this;
