@@ -2,6 +2,9 @@ package org.diffusion4j.examples.kotlin
 
 import org.assertj.core.api.Assertions.assertThat
 import org.assertj.core.data.Offset
+import org.diffusion4j.api.Prediction
+import org.diffusion4j.api.PredictionType
+import org.diffusion4j.api.Timestep
 import org.diffusion4j.api.tensor.ArrayTensor
 import org.diffusion4j.api.tensor.Shape
 import org.diffusion4j.pipeline.Json
@@ -22,6 +25,20 @@ class KotlinExampleTest {
         assertThat(viaOperators.toFloatArray()).containsExactly(*x.linear(0.3, eps, 0.7).toFloatArray())
         assertThat((-x).toFloatArray()).containsExactly(-1f, -2f, -3f)
         assertThat(ddimUpdate(x, eps, 0.6, 0.8).toFloatArray()).containsExactly(*x.linear(0.6, eps, 0.8).toFloatArray())
+    }
+
+    @Test
+    fun predictionReadsWithoutBackticks() {
+        // convertTo and x0 replace `as` (a Kotlin hard keyword) and sample() (which returned x̂0)
+        val t = Timestep.ofAlphaBar(3.0, 0.64) // α = 0.8, σ = 0.6
+        val x = ArrayTensor.of(floatArrayOf(0.8f), Shape.of(1, 1))
+        val eps = Prediction(PredictionType.EPSILON, ArrayTensor.of(floatArrayOf(0.5f), Shape.of(1, 1)), x, t)
+        val asSample = eps.convertTo(PredictionType.SAMPLE)
+        assertThat(asSample.type()).isEqualTo(PredictionType.SAMPLE)
+        assertThat(asSample.x0()).isSameAs(asSample.value())
+        // x̂0 = (x − σ ε)/α = (0.8 − 0.3)/0.8 = 0.625; bound: one float32 linear with coefficients 1/α, −σ/α
+        // rounded from double: ≤ 3 u (|x|/α + σ|ε|/α) = 3 u · 1.375, u = 2^-24
+        assertThat(eps.x0().toFloatArray()[0].toDouble()).isCloseTo(0.625, Offset.offset(3 * Math.scalb(1.0, -24) * 1.375))
     }
 
     @Test
