@@ -142,6 +142,7 @@ final class MetricPlot {
         if (a != 0 && (a < 1e-3 || a >= 1e5)) {
             return String.format(Locale.ROOT, "%.2e", v);
         }
-        return String.format(Locale.ROOT, a >= 100 ? "%.1f" : "%.3f", v);
+        String s = new java.math.BigDecimal(String.format(Locale.ROOT, "%.4g", v)).stripTrailingZeros().toPlainString();
+        return s.equals("-0") ? "0" : s;
     }
 }

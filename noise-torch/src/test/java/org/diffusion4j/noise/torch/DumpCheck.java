@@ -17,6 +17,7 @@ import java.nio.file.Path;
  * ... DumpCheck small FILE SEED     (draws of 1, 2, 3, 5, 7, 11, 13, 15 values in turn)
  * ... DumpCheck libm DIR            (logf.f32 and sincosf.f32 from libm_dump)
  * ... DumpCheck libm64 FILE         (log, sin, cos records from libm_double_dump.py)
+ * ... DumpCheck small64 FILE SEED   (float64 small draws from dump_small64.py: the sampler's doubles)
  * </pre>
  */
 public final class DumpCheck {
@@ -42,6 +43,19 @@ public final class DumpCheck {
                 pos += n;
             }
             report("small draws", expected, actual);
+        } else if (args.length >= 3 && args[0].equals("small64")) {
+            ByteBuffer b = ByteBuffer.wrap(Files.readAllBytes(Path.of(args[1]))).order(ByteOrder.LITTLE_ENDIAN);
+            int n = b.remaining() / 8;
+            TorchGenerator g = TorchGenerator.manualSeed(GoldenVectors.seed(args[2]));
+            long bad = 0;
+            for (int i = 0; i < n; i++) {
+                double want = b.getDouble();
+                double got = DoubleBoxMuller.next(g);
+                if (Double.doubleToRawLongBits(got) != Double.doubleToRawLongBits(want) && bad++ < 5) {
+                    System.out.printf("value %d: torch %s, reproduced %s%n", i, Double.toHexString(want), Double.toHexString(got));
+                }
+            }
+            System.out.printf("float64 small draws: %d values, %d differ%n", n, bad);
         } else if (args.length >= 2 && args[0].equals("libm64")) {
             ByteBuffer b = ByteBuffer.wrap(Files.readAllBytes(Path.of(args[1]))).order(ByteOrder.LITTLE_ENDIAN);
             int n = b.remaining() / 32;

@@ -51,6 +51,43 @@ class GlibcDoubleFunctionsTest {
     }
 
     @Test
+    void pytorchsFloat64SmallDrawsBitForBit() throws IOException {
+        // torch.randn(n, dtype=torch.float64) for n < 16 is the scalar sampler without the rounding to float:
+        // its doubles carry glibc's log/sin/cos results unrounded (tools/torch-noise/dump_small64.py)
+        JsonNode doc;
+        try (InputStream in = GlibcDoubleFunctionsTest.class.getResourceAsStream("small-float64.json")) {
+            doc = new ObjectMapper().readTree(in);
+        }
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(java.util.Base64.getDecoder()
+                .decode(doc.get("float64LittleEndianBase64").asText())).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        int n = doc.get("count").asInt();
+        assertThat(b.remaining()).isEqualTo(8 * n);
+        TorchGenerator g = TorchGenerator.manualSeed(doc.get("seed").asLong());
+        TorchGenerator strict = TorchGenerator.manualSeed(doc.get("seed").asLong());
+        int strictDiffers = 0;
+        for (int i = 0; i < n; i++) {
+            double want = b.getDouble();
+            assertThat(Double.doubleToRawLongBits(DoubleBoxMuller.next(g))).as("value %d", i)
+                    .isEqualTo(Double.doubleToRawLongBits(want));
+            // the same Box–Muller with fdlibm's log/sin/cos, for contrast
+            if (strict.hasCachedNormal()) {
+                strict.takeCachedNormal();
+                continue;
+            }
+            double u1 = (((strict.engine().nextInt() & 0xFFFFFFFFL) << 32 | (strict.engine().nextInt() & 0xFFFFFFFFL))
+                    & ((1L << 53) - 1)) * 0x1p-53;
+            double u2 = (((strict.engine().nextInt() & 0xFFFFFFFFL) << 32 | (strict.engine().nextInt() & 0xFFFFFFFFL))
+                    & ((1L << 53) - 1)) * 0x1p-53;
+            double rho = Math.sqrt(-2.0 * StrictMath.log(1.0 - u2));
+            strict.cacheNormal(rho * StrictMath.sin(2.0 * Math.PI * u1));
+            if (rho * StrictMath.cos(2.0 * Math.PI * u1) + 0.0 != want) {
+                strictDiffers++;
+            }
+        }
+        assertThat(strictDiffers).as("doubles that StrictMath would get wrong").isGreaterThan(20);
+    }
+
+    @Test
     void specialValues() {
         assertThat(GlibcLog.log(1.0)).isEqualTo(0.0);
         assertThat(GlibcLog.log(0.0)).isEqualTo(Double.NEGATIVE_INFINITY);
