@@ -3,7 +3,6 @@ package org.diffusion4j.evaluation;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
-import java.awt.FontMetrics;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.geom.Ellipse2D;
@@ -76,8 +75,8 @@ final class MetricPlot {
             g.fillRect(0, 0, WIDTH, HEIGHT);
             int pw = WIDTH - LEFT - RIGHT;
             int ph = HEIGHT - TOP - BOTTOM;
-            g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
-            FontMetrics fm = g.getFontMetrics();
+            Text text = new Text(g);
+            text.font(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
             // grid and ticks
             for (int i = 0; i <= 5; i++) {
                 double yv = yMin + (yMax - yMin) * i / 5;
@@ -86,23 +85,23 @@ final class MetricPlot {
                 g.drawLine(LEFT, y, LEFT + pw, y);
                 g.setColor(Color.DARK_GRAY);
                 String s = format(yv);
-                g.drawString(s, LEFT - 8 - fm.stringWidth(s), y + fm.getAscent() / 2 - 1);
+                text.draw(s, LEFT - 8 - text.width(s), y + text.ascent() / 2 - 1);
                 double xv = xMin + (xMax - xMin) * i / 5;
                 int x = LEFT + (int) Math.round(pw * i / 5.0);
                 g.drawLine(x, TOP + ph, x, TOP + ph + 5);
                 String t = format(xv);
-                g.drawString(t, x - fm.stringWidth(t) / 2, TOP + ph + 8 + fm.getAscent());
+                text.draw(t, x - text.width(t) / 2, TOP + ph + 8 + text.ascent());
             }
             g.setColor(Color.BLACK);
             g.drawRect(LEFT, TOP, pw, ph);
-            g.drawString(report.parameter(), LEFT + pw / 2 - fm.stringWidth(report.parameter()) / 2, HEIGHT - 14);
-            g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 15));
+            text.draw(report.parameter(), LEFT + pw / 2 - text.width(report.parameter()) / 2, HEIGHT - 14);
+            text.font(new Font(Font.SANS_SERIF, Font.BOLD, 15));
             String title = metric.title() + " vs " + report.parameter();
-            g.drawString(title, LEFT, 22);
-            g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
+            text.draw(title, LEFT, 22);
+            text.font(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
             String sub = "n = " + (ns.size() == 1 ? ns.first().toString() : ns.first() + "…" + ns.last())
                     + (metric == Metric.ACCURACY ? "" : ", features: " + model);
-            g.drawString(sub, LEFT, 40);
+            text.draw(sub, LEFT, 40);
             // series
             int c = 0;
             int legendY = TOP + 16;
@@ -127,7 +126,7 @@ final class MetricPlot {
                 if (series.size() > 1 || !e.getKey().isEmpty()) {
                     g.drawLine(LEFT + pw - 150, legendY - 4, LEFT + pw - 128, legendY - 4);
                     g.setColor(Color.BLACK);
-                    g.drawString(e.getKey(), LEFT + pw - 122, legendY);
+                    text.draw(e.getKey(), LEFT + pw - 122, legendY);
                     legendY += 16;
                 }
             }
@@ -135,6 +134,48 @@ final class MetricPlot {
             g.dispose();
         }
         return img;
+    }
+
+    /**
+     * Text drawing that degrades to no text where the JVM has no usable fonts (a headless JRE without
+     * fontconfig fails in font lookup): the plot's lines and points are still drawn.
+     */
+    private static final class Text {
+        private final Graphics2D g;
+        private boolean usable = true;
+
+        Text(Graphics2D g) {
+            this.g = g;
+        }
+
+        void font(Font f) {
+            if (usable) {
+                try {
+                    g.setFont(f);
+                    g.getFontMetrics();
+                } catch (RuntimeException | LinkageError | InternalError e) {
+                    usable = false;
+                }
+            }
+        }
+
+        int width(String s) {
+            return usable ? g.getFontMetrics().stringWidth(s) : 0;
+        }
+
+        int ascent() {
+            return usable ? g.getFontMetrics().getAscent() : 0;
+        }
+
+        void draw(String s, int x, int y) {
+            if (usable) {
+                try {
+                    g.drawString(s, x, y);
+                } catch (RuntimeException | LinkageError | InternalError e) {
+                    usable = false;
+                }
+            }
+        }
     }
 
     private static String format(double v) {
