@@ -163,7 +163,12 @@ public final class Safetensors {
                 throw new TensorFileException(source, "tensor '" + name + "' has dtype " + dtype
                         + ": only F32 and F64 are supported");
             }
-            int n = NdArray.sizeOf(shape);
+            int n;
+            try {
+                n = NdArray.sizeOf(shape);
+            } catch (IllegalArgumentException e) {
+                throw new TensorFileException(source, "tensor '" + name + "': " + e.getMessage());
+            }
             if (end - begin != (long) n * t.byteSize()) {
                 throw new TensorFileException(source, "tensor '" + name + "': data_offsets [" + begin + ", " + end
                         + "] hold " + (end - begin) + " bytes, shape " + Arrays.toString(shape) + " of " + dtype
