@@ -13,10 +13,12 @@ package org.diffusion4j.noise.torch;
  * </pre>
  * The cache survives between calls ({@code torch.randn(5)} leaves one value for the next small draw),
  * is not touched by the vectorised path, and is cleared by re-seeding. PyTorch evaluates ln, sin and cos
- * with the C library (1.13 writes {@code log(1 − u2)}, later versions {@code log1p(−u2)}: the same
- * value, as {@code 1 − u2} is exact); here they are {@link StrictMath}'s fdlibm functions. Both are
- * accurate to within one double ulp, so the float results agree unless an exact double lands within an
- * ulp of a float rounding boundary (odds about 2^−28 per value).
+ * with the C library ({@code log(1 − u2)} in 1.13); here they are glibc's double {@code log}, {@code sin}
+ * and {@code cos} reproduced ({@link GlibcLog}, {@link GlibcSinCos}), so the doubles, not only the
+ * floats, are PyTorch's on glibc with FMA. (PyTorch versions that write {@code log1p(−u2)} call
+ * glibc's {@code log1p}, another function, not reproduced: its double differs from {@code log(1 − u2)}
+ * in the last bit for about 7 % of inputs, which changes the float draw only when the double lies next
+ * to a float rounding boundary, about 2^−29 of those.)
  */
 final class DoubleBoxMuller {
     private static final double TWO_POW_MINUS_53 = 0x1p-53;
@@ -32,11 +34,11 @@ final class DoubleBoxMuller {
         }
         double u1 = uniform53(g.engine());
         double u2 = uniform53(g.engine());
-        double rho = Math.sqrt(-2.0 * StrictMath.log(1.0 - u2));
+        double rho = Math.sqrt(-2.0 * GlibcLog.log(1.0 - u2));
         double theta = 2.0 * Math.PI * u1;
         // transformation::normal: x · std + mean with std = 1, mean = 0 (the + 0 turns −0 into +0)
-        g.cacheNormal(rho * StrictMath.sin(theta));
-        return rho * StrictMath.cos(theta) + 0.0;
+        g.cacheNormal(rho * GlibcSinCos.sin(theta));
+        return rho * GlibcSinCos.cos(theta) + 0.0;
     }
 
     /** {@code uniform_real_distribution<double>(0, 1)}: 53 bits of {@code random64()}. */

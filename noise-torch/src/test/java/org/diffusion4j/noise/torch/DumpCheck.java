@@ -16,6 +16,8 @@ import java.nio.file.Path;
  * java -cp noise-torch/target/classes:noise-torch/target/test-classes org.diffusion4j.noise.torch.DumpCheck large FILE KERNEL SEED
  * ... DumpCheck small FILE SEED     (draws of 1, 2, 3, 5, 7, 11, 13, 15 values in turn)
  * ... DumpCheck libm DIR            (logf.f32 and sincosf.f32 from libm_dump)
+ * ... DumpCheck libm64 FILE         (log, sin, cos records from libm_double_dump.py)
+ * ... DumpCheck small64 FILE SEED   (float64 small draws from dump_small64.py: the sampler's doubles)
  * </pre>
  */
 public final class DumpCheck {
@@ -41,6 +43,45 @@ public final class DumpCheck {
                 pos += n;
             }
             report("small draws", expected, actual);
+        } else if (args.length >= 3 && args[0].equals("small64")) {
+            ByteBuffer b = ByteBuffer.wrap(Files.readAllBytes(Path.of(args[1]))).order(ByteOrder.LITTLE_ENDIAN);
+            int n = b.remaining() / 8;
+            TorchGenerator g = TorchGenerator.manualSeed(GoldenVectors.seed(args[2]));
+            long bad = 0;
+            for (int i = 0; i < n; i++) {
+                double want = b.getDouble();
+                double got = DoubleBoxMuller.next(g);
+                if (Double.doubleToRawLongBits(got) != Double.doubleToRawLongBits(want) && bad++ < 5) {
+                    System.out.printf("value %d: torch %s, reproduced %s%n", i, Double.toHexString(want), Double.toHexString(got));
+                }
+            }
+            System.out.printf("float64 small draws: %d values, %d differ%n", n, bad);
+        } else if (args.length >= 2 && args[0].equals("libm64")) {
+            ByteBuffer b = ByteBuffer.wrap(Files.readAllBytes(Path.of(args[1]))).order(ByteOrder.LITTLE_ENDIAN);
+            int n = b.remaining() / 32;
+            long[] bad = new long[3];
+            long[] strict = new long[3];
+            for (int i = 0; i < n; i++) {
+                long k = b.getLong();
+                double u = k * 0x1p-53;
+                double theta = 2.0 * Math.PI * u;
+                double[] want = {b.getDouble(), b.getDouble(), b.getDouble()};
+                double[] got = {GlibcLog.log(1.0 - u), GlibcSinCos.sin(theta), GlibcSinCos.cos(theta)};
+                double[] fdlibm = {StrictMath.log(1.0 - u), StrictMath.sin(theta), StrictMath.cos(theta)};
+                for (int j = 0; j < 3; j++) {
+                    if (Double.doubleToRawLongBits(got[j]) != Double.doubleToRawLongBits(want[j])) {
+                        if (bad[j]++ < 5) {
+                            System.out.printf("%s k=%d: glibc %s, reproduced %s%n", new String[] {"log", "sin", "cos"}[j], k,
+                                    Double.toHexString(want[j]), Double.toHexString(got[j]));
+                        }
+                    }
+                    if (Double.doubleToRawLongBits(fdlibm[j]) != Double.doubleToRawLongBits(want[j])) {
+                        strict[j]++;
+                    }
+                }
+            }
+            System.out.printf("%d inputs: differing log %d, sin %d, cos %d (StrictMath differs: log %d, sin %d, cos %d)%n",
+                    n, bad[0], bad[1], bad[2], strict[0], strict[1], strict[2]);
         } else if (args.length >= 2 && args[0].equals("libm")) {
             FloatBuffer logf = read(Path.of(args[1], "logf.f32"));
             FloatBuffer sincosf = read(Path.of(args[1], "sincosf.f32"));

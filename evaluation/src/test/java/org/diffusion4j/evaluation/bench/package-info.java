@@ -1,0 +1,2 @@
+/** Programs run by hand on real data (not tests). */
+package org.diffusion4j.evaluation.bench;
