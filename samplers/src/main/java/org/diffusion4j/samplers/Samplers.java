@@ -110,6 +110,11 @@ public final class Samplers {
         return new Pndm(steps, spacing);
     }
 
+    /** PNDM with the given warm-up (Runge–Kutta: diffusers' {@code skip_prk_steps=False}, steps &gt;= 4) and σ spacing. */
+    public static Pndm pndm(int steps, SigmaSpacing spacing, Pndm.WarmUp warmUp) {
+        return new Pndm(steps, spacing, warmUp);
+    }
+
     /** UniPC (bh2, order 2) on the schedule's own levels. */
     public static UniPc unipc(int steps) {
         return new UniPc(steps, SigmaSpacing.schedule());

@@ -3,6 +3,7 @@ package org.diffusion4j.samplers;
 import org.diffusion4j.api.SampleRequest;
 import org.diffusion4j.api.SamplerRun;
 import org.diffusion4j.api.Step;
+import org.diffusion4j.api.Timestep;
 import org.diffusion4j.api.StepListener;
 import org.diffusion4j.api.tensor.Tensor;
 
@@ -44,6 +45,15 @@ final class SigmaRun {
         Step step = i == stepIndex ? trajectory.plan().get(i)
                 : new Step(stepIndex, n, trajectory.level(i), trajectory.level(Math.min(i + 1, n)));
         return run.guide(trajectory.scaleModelInput(x, i), step).prediction().sample();
+    }
+
+    /**
+     * ε̂ of the model asked at an arbitrary level inside step {@code stepIndex} (PNDM's Runge–Kutta stages): the
+     * variance-preserving input {@code xVp} at the model level {@code level}.
+     */
+    Tensor epsilonAt(Tensor xVp, Timestep level, int stepIndex) {
+        Step step = new Step(stepIndex, n, level, trajectory.level(stepIndex + 1));
+        return run.guide(xVp, step).prediction().epsilon();
     }
 
     /** Reports step i finished with state x at level i + 1. */

@@ -112,6 +112,8 @@ class ConvergenceOrderTest {
                 // order 2: φ is exact for constant ε, the fixed equal-step weights of eq. 12 on unequal σ steps leave
                 // a local error O(h³) (Liu et al. 2022, §3.3: second-order convergence)
                 Arguments.of("pndm", (IntFunction<Sampler>) n -> Samplers.pndm(n, k), 2.0, true),
+                // the Runge-Kutta warm-up (RK4 in σ, local O(h⁵)) does not lift the order-2 multistep steps
+                Arguments.of("pndm, runge_kutta warm-up", (IntFunction<Sampler>) n -> Samplers.pndm(n, k, Pndm.WarmUp.RUNGE_KUTTA), 2.0, true),
                 // UniP-2 + UniC: the corrector raises the order by one (Zhao et al. 2023, Theorem 3.3); the first
                 // step is UniP-1 + UniC-1, local error O(h³), so 3 all the way
                 Arguments.of("unipc", (IntFunction<Sampler>) n -> Samplers.unipc(n, k), 3.0, true));

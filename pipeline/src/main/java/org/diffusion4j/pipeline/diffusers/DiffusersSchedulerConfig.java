@@ -236,6 +236,9 @@ public final class DiffusersSchedulerConfig {
             sigmaSampler(config, cls, spacing, stepsOffset, multistep, sampler, unsupported, notes);
             if (cls.equals("PNDMScheduler") && pt.equals("sample")) {
                 unsupported.add("/prediction_type 'sample': PNDMScheduler supports epsilon and v_prediction only");
+            } else if (cls.equals("PNDMScheduler") && pt.equals("v_prediction")) {
+                notes.add("prediction_type v_prediction with PNDMScheduler: each v is converted to epsilon at the point the model"
+                        + " was asked (diffusers converts the combined v with the step's starting sample; equal for epsilon models)");
             }
         }
         return new DiffusersImport(cls, schedule, sampler, pt, unsupported, notes);
@@ -308,7 +311,8 @@ public final class DiffusersSchedulerConfig {
             case "PNDMScheduler" -> {
                 sampler.put("type", "pndm");
                 if (!bool(config, "skip_prk_steps", false, unsupported)) {
-                    unsupported.add("/skip_prk_steps false (the default): the Runge-Kutta warm-up is not reproduced; set true");
+                    // the class default: three pseudo Runge-Kutta steps of four model calls (step_prk), then PLMS
+                    sampler.put("warmUp", "runge_kutta");
                 }
                 if (!spacing.equals("leading")) {
                     unsupported.add("/timestep_spacing '" + spacing + "': PNDMScheduler steps to t - T // n, not the next"

@@ -240,7 +240,25 @@ public final class SamplerConfigs {
         }
     }
 
-    /** {@code pndm} and {@code unipc}: steps (default 50 for pndm, 20 for unipc), σ spacing. */
+    /**
+     * {@code pndm}: steps (default 50), σ spacing, and {@code warmUp}: {@code plms} (default; diffusers'
+     * {@code skip_prk_steps: true}) or {@code runge_kutta} (diffusers' {@code skip_prk_steps: false}, needs steps &gt;= 4).
+     */
+    public record Pndm(@Nullable Integer steps, @Nullable String spacing, @Nullable Boolean karras, @Nullable Double rho,
+            @Nullable Integer stepsOffset, @Nullable Boolean roundModelTime, @Nullable String warmUp) {
+        public static Pndm defaults() {
+            return new Pndm(null, null, null, null, null, null, null);
+        }
+
+        org.diffusion4j.samplers.Pndm build() {
+            return new org.diffusion4j.samplers.Pndm(orDefault(steps, 50),
+                    rounded(SamplerConfigs.sigmaSpacing(spacing, karras, rho, stepsOffset, org.diffusion4j.samplers.SigmaSpacing.schedule()),
+                            roundModelTime),
+                    warmUp == null ? org.diffusion4j.samplers.Pndm.WarmUp.PLMS : org.diffusion4j.samplers.Pndm.WarmUp.parse(warmUp));
+        }
+    }
+
+    /** {@code unipc}: steps (default 20), σ spacing. */
     public record Multistep(@Nullable Integer steps, @Nullable String spacing, @Nullable Boolean karras, @Nullable Double rho,
             @Nullable Integer stepsOffset, @Nullable Boolean roundModelTime) {
         public static Multistep defaults() {

@@ -8,7 +8,6 @@ import org.diffusion4j.api.Sampler;
 import org.diffusion4j.api.spi.Capability;
 import org.diffusion4j.api.spi.PluginContext;
 import org.diffusion4j.api.spi.SamplerProvider;
-import org.diffusion4j.samplers.Pndm;
 import org.diffusion4j.samplers.SigmaSpacing;
 import org.diffusion4j.samplers.UniPc;
 
@@ -159,11 +158,11 @@ public final class SigmaSamplerProviders {
     }
 
     /** {@code pndm}. */
-    public static final class PndmProvider extends Described<SamplerConfigs.Multistep> {
+    public static final class PndmProvider extends Described<SamplerConfigs.Pndm> {
         public PndmProvider() {
-            super("pndm", List.of("plms"), "PNDM pseudo linear multistep (Liu et al. 2022; diffusers skip_prk_steps)",
-                    DETERMINISTIC, SamplerConfigs.Multistep.class, SamplerConfigs.Multistep::defaults,
-                    (c, ctx) -> new Pndm(SamplerConfigs.orDefault(c.steps(), 50), c.sigmaSpacing()));
+            super("pndm", List.of("plms"), "PNDM pseudo numerical methods (Liu et al. 2022); warmUp plms (diffusers"
+                    + " skip_prk_steps) or runge_kutta", DETERMINISTIC, SamplerConfigs.Pndm.class, SamplerConfigs.Pndm::defaults,
+                    (c, ctx) -> c.build());
         }
     }
 
