@@ -273,8 +273,14 @@ public final class DiffusersSchedulerConfig {
             switch (v) {
                 case "fixed_small", "fixed_small_log" -> sampler.put("variance", "posterior");
                 case "fixed_large" -> sampler.put("variance", "beta");
-                default -> unsupported.add("/variance_type '" + v + "': only fixed_small, fixed_small_log and fixed_large are"
-                        + " reproduced (learned variances need the model's variance output)");
+                case "learned_range", "learned" -> {
+                    sampler.put("variance", v);
+                    notes.add("variance_type " + v + ": the model must return twice the sample's channels along dimension 1"
+                            + " (the prediction, then the variance values), as DDPMScheduler.step splits them");
+                }
+                default -> unsupported.add("/variance_type '" + v + "': known are fixed_small, fixed_small_log, fixed_large,"
+                        + " learned_range and learned (fixed_large_log: DDPMScheduler.step takes the square root of a log"
+                        + " variance, not a variance)");
             }
             // DDPMScheduler.step adds noise whenever t > 0, also on a last step at t > 0
             sampler.put("lastStepNoise", "diffusers");
