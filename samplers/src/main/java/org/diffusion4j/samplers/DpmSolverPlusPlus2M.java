@@ -1,7 +1,7 @@
 package org.diffusion4j.samplers;
 
-import org.diffusion4j.api.SampleRequest;
-import org.diffusion4j.api.StepListener;
+import org.diffusion4j.api.Prediction;
+import org.diffusion4j.api.Schedule;
 import org.diffusion4j.api.tensor.Tensor;
 import org.jspecify.annotations.Nullable;
 
@@ -30,31 +30,34 @@ public final class DpmSolverPlusPlus2M extends SigmaSampler {
     }
 
     @Override
-    public Tensor sample(SampleRequest request, StepListener listener) {
-        SigmaRun r = SigmaRun.start(request, steps(), spacing(), "dpmpp_2m", listener);
-        Tensor x = r.initial();
-        @Nullable Tensor old = null;
-        double hLast = Double.NaN;
-        for (int i = 0; i < r.n; i++) {
-            Tensor d = r.denoise(x, i, i);
-            double s = r.sigma(i);
-            double sn = r.sigma(i + 1);
-            if (sn == 0) {
-                x = d;
-            } else {
-                double h = Math.log(s / sn);
-                Tensor dd = d;
-                if (!firstOrder(i, r.n, sn, old != null)) {
-                    double k = 1 / (2 * (hLast / h)); // 1/(2r)
-                    dd = d.linear(1 + k, old, -k);
+    SigmaMachine machine(SigmaTrajectory trajectory, Schedule schedule) {
+        return new SigmaMachine(trajectory) {
+            private @Nullable Tensor old;
+            private double hLast = Double.NaN;
+
+            @Override
+            Tensor step(Prediction p, int i, Tensor x, @Nullable Tensor noise) {
+                Tensor d = p.sample();
+                denoised = d;
+                double s = tr.sigma(i);
+                double sn = tr.sigma(i + 1);
+                Tensor next;
+                if (sn == 0) {
+                    next = d;
+                } else {
+                    double h = Math.log(s / sn);
+                    Tensor dd = d;
+                    if (!firstOrder(i, n, sn, old != null)) {
+                        double k = 1 / (2 * (hLast / h)); // 1/(2r)
+                        dd = d.linear(1 + k, old, -k);
+                    }
+                    next = x.linear(sn / s, dd, -Math.expm1(-h));
+                    hLast = h;
                 }
-                x = x.linear(sn / s, dd, -Math.expm1(-h));
-                hLast = h;
+                old = d;
+                return next;
             }
-            old = d;
-            r.completed(i, x, d);
-        }
-        return r.result(x);
+        };
     }
 
     @Override

@@ -2,11 +2,12 @@ package org.diffusion4j.samplers;
 
 import java.util.ArrayDeque;
 import java.util.Deque;
-import org.diffusion4j.api.SampleRequest;
+import org.diffusion4j.api.Prediction;
 import org.diffusion4j.api.Schedule;
-import org.diffusion4j.api.StepListener;
+import org.diffusion4j.api.Step;
 import org.diffusion4j.api.Timestep;
 import org.diffusion4j.api.tensor.Tensor;
+import org.jspecify.annotations.Nullable;
 
 /**
  * PNDM's pseudo numerical methods (Liu et al. 2022, arXiv 2202.09778), with diffusers' {@code PNDMScheduler}
@@ -119,56 +120,137 @@ public final class Pndm extends SigmaSampler {
         return new Timestep[] {mid, mid};
     }
 
+    /**
+     * Model calls. PLMS: step 0 asks twice (n &gt; 1), every other step once. Runge–Kutta: steps 0–2 ask four times
+     * (stages 0–3), then once per step.
+     */
     @Override
-    public Tensor sample(SampleRequest request, StepListener listener) {
-        SigmaRun r = SigmaRun.start(request, steps(), spacing(), "pndm", listener);
-        Tensor x = r.initial();
-        Deque<Tensor> ets = new ArrayDeque<>(); // newest first
-        for (int i = 0; i < r.n; i++) {
-            double s = r.sigma(i);
-            double sn = r.sigma(i + 1);
-            Tensor den = r.denoise(x, i, i);
-            Tensor e = x.linear(1 / s, den, -1 / s);
-            ets.addFirst(e);
-            if (ets.size() > 4) {
-                ets.removeLast();
-            }
-            Tensor comb;
-            if (warmUp == WarmUp.RUNGE_KUTTA && i < 3) {
-                comb = rungeKuttaEpsilon(r, request.schedule(), x, e, i);
-            } else if (warmUp == WarmUp.PLMS && i == 0 && r.n > 1) {
-                Tensor xp = x.linear(1, e, sn - s);
-                Tensor dp = r.denoise(xp, 1, 0);
-                comb = e.linear(0.5, xp.linear(1 / sn, dp, -1 / sn), 0.5);
+    SigmaMachine machine(SigmaTrajectory trajectory, Schedule schedule) {
+        int n = trajectory.steps();
+        boolean rk = warmUp == WarmUp.RUNGE_KUTTA;
+        int calls = rk ? n + 9 : (n > 1 ? n + 1 : 1);
+        int[] stepOf = new int[calls];
+        int[] stage = new int[calls];
+        for (int k = 0; k < calls; k++) {
+            if (rk) {
+                stepOf[k] = k < 12 ? k / 4 : k - 9;
+                stage[k] = k < 12 ? k % 4 : 0;
             } else {
-                double[] w = weights(ets.size());
-                comb = null;
-                int j = 0;
-                for (Tensor et : ets) {
-                    comb = comb == null ? et.times(w[j]) : comb.linear(1, et, w[j]);
-                    j++;
-                }
+                stepOf[k] = Math.max(0, k - 1);
+                stage[k] = k == 1 && n > 1 ? 1 : 0;
             }
-            x = x.linear(1, comb, sn - s);
-            r.completed(i, x, den);
         }
-        return r.result(x);
+        Timestep[][] levels = new Timestep[rk ? 3 : 0][];
+        for (int i = 0; i < levels.length; i++) {
+            levels[i] = stageLevels(schedule, trajectory, spacing(), i);
+        }
+        return new SigmaMachine(trajectory) {
+            private final Deque<Tensor> ets = new ArrayDeque<>(); // newest first
+            private @Nullable Tensor start; // the step's starting state (diffusers' cur_sample)
+            private @Nullable Tensor e0;
+            private @Nullable Tensor e1;
+            private @Nullable Tensor e2;
+
+            @Override
+            int calls() {
+                return calls;
+            }
+
+            @Override
+            int stepIndex(int k) {
+                return stepOf[k];
+            }
+
+            @Override
+            boolean completes(int k) {
+                return rk ? (k >= 12 || stage[k] == 3) : !(k == 0 && n > 1);
+            }
+
+            @Override
+            Step modelStep(int k) {
+                int i = stepOf[k];
+                if (!rk) {
+                    return stage[k] == 0 ? tr.plan().get(i) : innerStep(0, 1);
+                }
+                return switch (stage[k]) {
+                    case 0 -> tr.plan().get(i);
+                    case 1, 2 -> new Step(i, n, levels[i][1], tr.level(i + 1));
+                    default -> new Step(i, n, tr.level(i + 1), tr.level(i + 1));
+                };
+            }
+
+            @Override
+            double inputScale(int k) {
+                int i = stepOf[k];
+                if (!rk || stage[k] == 0) {
+                    return scaleAt(i + stage[k]);
+                }
+                return switch (stage[k]) {
+                    case 1 -> vpScale(levels[i][0]); // the state lies at σ_L, the model is asked at σ_M
+                    case 2 -> vpScale(levels[i][1]);
+                    default -> scaleAt(i + 1);
+                };
+            }
+
+            @Override
+            Tensor step(Prediction p, int k, Tensor x, @Nullable Tensor noise) {
+                int i = stepOf[k];
+                double s = tr.sigma(i);
+                double sn = tr.sigma(i + 1);
+                if (stage[k] == 0) {
+                    Tensor den = p.sample();
+                    denoised = den;
+                    Tensor e = x.linear(1 / s, den, -1 / s);
+                    ets.addFirst(e);
+                    if (ets.size() > 4) {
+                        ets.removeLast();
+                    }
+                    if (rk && k < 12) { // Runge–Kutta stage 0: to σ_L with e_0
+                        start = x;
+                        e0 = e;
+                        return x.linear(1, e, SigmaTrajectory.sigmaOf(levels[i][0]) - s);
+                    }
+                    if (!rk && k == 0 && n > 1) { // PLMS's second-order start: the Euler point x'
+                        start = x;
+                        e0 = e;
+                        return x.linear(1, e, sn - s);
+                    }
+                    double[] w = weights(ets.size());
+                    Tensor comb = null;
+                    int j = 0;
+                    for (Tensor et : ets) {
+                        comb = comb == null ? et.times(w[j]) : comb.linear(1, et, w[j]);
+                        j++;
+                    }
+                    return x.linear(1, comb, sn - s);
+                }
+                if (!rk) { // PLMS step 0, second call at σ_1: x_1 = φ(x_0, (e_0 + e')/2), e' discarded
+                    Tensor comb = e0.linear(0.5, x.linear(1 / sn, p.sample(), -1 / sn), 0.5);
+                    return start.linear(1, comb, sn - s);
+                }
+                double sm = SigmaTrajectory.sigmaOf(levels[i][1]);
+                return switch (stage[k]) {
+                    case 1 -> {
+                        e1 = p.epsilon();
+                        yield start.linear(1, e1, sm - s);
+                    }
+                    case 2 -> {
+                        e2 = p.epsilon();
+                        yield start.linear(1, e2, sn - s);
+                    }
+                    default -> {
+                        Tensor comb = e0.linear(1 / 6.0, e1, 1 / 3.0, e2, 1 / 3.0).linear(1, p.epsilon(), 1 / 6.0);
+                        yield start.linear(1, comb, sn - s);
+                    }
+                };
+            }
+        };
     }
 
-    /** (e_0 + 2e_1 + 2e_2 + e_3)/6 of Runge–Kutta step i from the VE state x with e_0 = e. */
-    private Tensor rungeKuttaEpsilon(SigmaRun r, Schedule schedule, Tensor x, Tensor e0, int i) {
-        Timestep[] lm = stageLevels(schedule, r.trajectory, spacing(), i);
-        double s = r.sigma(i);
-        double sl = SigmaTrajectory.sigmaOf(lm[0]);
-        double sm = SigmaTrajectory.sigmaOf(lm[1]);
-        double sn = r.sigma(i + 1);
-        Tensor x1 = x.linear(1, e0, sl - s);
-        Tensor e1 = r.epsilonAt(x1.times(1 / Math.sqrt(1 + sl * sl)), lm[1], i);
-        Tensor x2 = x.linear(1, e1, sm - s);
-        Tensor e2 = r.epsilonAt(x2.times(1 / Math.sqrt(1 + sm * sm)), lm[1], i);
-        Tensor x3 = x.linear(1, e2, sn - s);
-        Tensor e3 = r.epsilonAt(r.trajectory.scaleModelInput(x3, i + 1), r.trajectory.level(i + 1), i);
-        return e0.linear(1 / 6.0, e1, 1 / 3.0, e2, 1 / 3.0).linear(1, e3, 1 / 6.0);
+    /** 1/√(σ² + 1) of a level. */
+    private static double vpScale(Timestep level) {
+        double sg = SigmaTrajectory.sigmaOf(level);
+        return 1 / Math.sqrt(1 + sg * sg);
     }
 
     @Override

@@ -1,7 +1,7 @@
 package org.diffusion4j.samplers;
 
-import org.diffusion4j.api.SampleRequest;
-import org.diffusion4j.api.StepListener;
+import org.diffusion4j.api.Prediction;
+import org.diffusion4j.api.Schedule;
 import org.diffusion4j.api.tensor.Tensor;
 import org.jspecify.annotations.Nullable;
 
@@ -43,61 +43,63 @@ public final class UniPc extends SigmaSampler {
     }
 
     @Override
-    public Tensor sample(SampleRequest request, StepListener listener) {
-        SigmaRun r = SigmaRun.start(request, steps(), spacing(), "unipc", listener);
-        int n = r.n;
-        Tensor x = r.initial();
-        @Nullable Tensor last = null; // the corrected state at σ_{i−1}
-        @Nullable Tensor m1 = null; // m_{i−1}
-        @Nullable Tensor m2 = null; // m_{i−2}
-        int lastOrder = 0;
-        int lowerOrderNums = 0;
-        for (int i = 0; i < n; i++) {
-            Tensor m = r.denoise(x, i, i);
-            if (i > 0 && last != null && m1 != null) {
-                // corrector of the step σ_{i−1} → σ_i
-                double ss = r.sigma(i - 1);
-                double st = r.sigma(i);
-                double h = Math.log(ss / st);
-                double bh = Math.expm1(-h);
-                Tensor base = last.linear(st / ss, m1, -bh);
-                if (lastOrder == 1 || m2 == null) {
-                    x = base.linear(1, m.linear(1, m1, -1), -bh * 0.5);
-                } else {
-                    double rk = Math.log(r.sigma(i - 2) / r.sigma(i - 1)) / h * -1; // (λ_{s1} − λ_s)/h
-                    double[] rho = correctorRhos(h, rk);
-                    Tensor d1 = m2.linear(1 / rk, m1, -1 / rk);
-                    x = base.linear(1, d1, -bh * rho[0], m.linear(1, m1, -1), -bh * rho[1]);
+    SigmaMachine machine(SigmaTrajectory trajectory, Schedule schedule) {
+        return new SigmaMachine(trajectory) {
+            private @Nullable Tensor last; // the corrected state at σ_{i−1}
+            private @Nullable Tensor m1; // m_{i−1}
+            private @Nullable Tensor m2; // m_{i−2}
+            private int lastOrder;
+            private int lowerOrderNums;
+
+            @Override
+            Tensor step(Prediction p, int i, Tensor x, @Nullable Tensor noise) {
+                Tensor m = p.sample();
+                denoised = m;
+                if (i > 0 && last != null && m1 != null) {
+                    // corrector of the step σ_{i−1} → σ_i
+                    double ss = tr.sigma(i - 1);
+                    double st = tr.sigma(i);
+                    double h = Math.log(ss / st);
+                    double bh = Math.expm1(-h);
+                    Tensor base = last.linear(st / ss, m1, -bh);
+                    if (lastOrder == 1 || m2 == null) {
+                        x = base.linear(1, m.linear(1, m1, -1), -bh * 0.5);
+                    } else {
+                        double rk = Math.log(tr.sigma(i - 2) / tr.sigma(i - 1)) / h * -1; // (λ_{s1} − λ_s)/h
+                        double[] rho = correctorRhos(h, rk);
+                        Tensor d1 = m2.linear(1 / rk, m1, -1 / rk);
+                        x = base.linear(1, d1, -bh * rho[0], m.linear(1, m1, -1), -bh * rho[1]);
+                    }
                 }
-            }
-            m2 = m1;
-            m1 = m;
-            int order = Math.min(2, n - i); // lower_order_final
-            order = Math.min(order, lowerOrderNums + 1);
-            last = x;
-            double s = r.sigma(i);
-            double sn = r.sigma(i + 1);
-            if (sn == 0) {
-                x = m;
-            } else {
-                double h = Math.log(s / sn);
-                double bh = Math.expm1(-h);
-                Tensor base = x.linear(sn / s, m, -bh);
-                if (order == 2) {
-                    double rk = -Math.log(r.sigma(i - 1) / s) / h; // (λ_{s1} − λ_s)/h, negative
-                    Tensor d1 = m2.linear(1 / rk, m, -1 / rk);
-                    x = base.linear(1, d1, -bh * 0.5);
+                m2 = m1;
+                m1 = m;
+                int order = Math.min(2, n - i); // lower_order_final
+                order = Math.min(order, lowerOrderNums + 1);
+                last = x;
+                double s = tr.sigma(i);
+                double sn = tr.sigma(i + 1);
+                Tensor next;
+                if (sn == 0) {
+                    next = m;
                 } else {
-                    x = base;
+                    double h = Math.log(s / sn);
+                    double bh = Math.expm1(-h);
+                    Tensor base = x.linear(sn / s, m, -bh);
+                    if (order == 2) {
+                        double rk = -Math.log(tr.sigma(i - 1) / s) / h; // (λ_{s1} − λ_s)/h, negative
+                        Tensor d1 = m2.linear(1 / rk, m, -1 / rk);
+                        next = base.linear(1, d1, -bh * 0.5);
+                    } else {
+                        next = base;
+                    }
                 }
+                lastOrder = order;
+                if (lowerOrderNums < 2) {
+                    lowerOrderNums++;
+                }
+                return next;
             }
-            lastOrder = order;
-            if (lowerOrderNums < 2) {
-                lowerOrderNums++;
-            }
-            r.completed(i, x, m);
-        }
-        return r.result(x);
+        };
     }
 
     @Override
