@@ -76,11 +76,9 @@ public final class DiffusersSchedulerConfig {
             }
             case "HeunDiscreteScheduler", "LMSDiscreteScheduler" -> m.put("use_beta_sigmas", false);
             case "DPMSolverMultistepScheduler" -> {
-                m.put("solver_order", 2);
                 m.put("thresholding", false);
                 m.put("solver_type", "midpoint");
                 m.put("use_beta_sigmas", false);
-                m.put("use_lu_lambdas", false);
                 m.put("use_flow_sigmas", false);
                 m.put("flow_shift", 1.0);
                 m.put("final_sigmas_type", "zero");
@@ -89,9 +87,7 @@ public final class DiffusersSchedulerConfig {
                 m.put("time_shift_type", "exponential");
             }
             case "UniPCMultistepScheduler" -> {
-                m.put("solver_order", 2);
                 m.put("thresholding", false);
-                m.put("solver_type", "bh2");
                 m.put("predict_x0", true);
                 m.put("lower_order_final", true);
                 m.put("solver_p", NULL);
@@ -338,11 +334,23 @@ public final class DiffusersSchedulerConfig {
                         sampler.put("type", "dpmpp_2m");
                     }
                 }
+                int order = integer(config, "solver_order", 2, unsupported);
+                if (order < 1 || order > 3) {
+                    unsupported.add("/solver_order " + order + ": 1, 2 and 3 are reproduced");
+                } else if (order != 2 && alg.equals("sde-dpmsolver++")) {
+                    unsupported.add("/solver_order " + order + ": with algorithm_type sde-dpmsolver++ only 2 is reproduced");
+                } else if (order != 2) {
+                    sampler.put("solverOrder", order);
+                    if (order == 3 && !bool(config, "lower_order_final", true, new ArrayList<>())) {
+                        unsupported.add("/lower_order_final false: with solver_order 3 diffusers keeps the third order on the"
+                                + " second-to-last step of a short run; only true is reproduced");
+                    }
+                }
                 if (config.has("lambda_min_clipped") && !config.get("lambda_min_clipped").isNull()) {
                     unsupported.add("/lambda_min_clipped " + config.get("lambda_min_clipped") + ": only -inf (no clipping) is reproduced");
                 }
                 // with final_sigmas_type zero the last step is first order whatever these say (diffusers' lower_order_final rule)
-                if (!bool(config, "lower_order_final", true, unsupported)) {
+                if (!bool(config, "lower_order_final", true, unsupported) && order != 3) {
                     notes.add("lower_order_final false has no effect: with final_sigmas_type zero the last step is first order");
                 }
                 if (bool(config, "euler_at_final", false, unsupported)) {
@@ -351,9 +359,33 @@ public final class DiffusersSchedulerConfig {
             }
             case "UniPCMultistepScheduler" -> {
                 sampler.put("type", "unipc");
+                int order = integer(config, "solver_order", 2, unsupported);
+                if (order < 1 || order > 3) {
+                    unsupported.add("/solver_order " + order + ": 1, 2 and 3 are reproduced");
+                } else if (order != 2) {
+                    sampler.put("solverOrder", order);
+                }
+                String type = text(config, "solver_type", "bh2");
+                switch (type) {
+                    case "bh2" -> { }
+                    case "bh1" -> sampler.put("solverType", "bh1");
+                    default -> unsupported.add("/solver_type '" + type + "': bh1 and bh2 are reproduced");
+                }
                 JsonNode dc = config.get("disable_corrector");
-                if (dc != null && !dc.isNull() && !(dc.isArray() && dc.isEmpty())) {
-                    unsupported.add("/disable_corrector " + dc + ": only [] (the corrector after every step) is reproduced");
+                if (dc != null && !dc.isNull()) {
+                    if (!dc.isArray()) {
+                        unsupported.add("/disable_corrector " + dc + ": expected an array of step indices");
+                    } else if (!dc.isEmpty()) {
+                        ArrayNode steps = sampler.putArray("disableCorrector");
+                        for (int i = 0; i < dc.size(); i++) {
+                            JsonNode v = dc.get(i);
+                            if (v.isIntegralNumber() && v.canConvertToInt() && v.intValue() >= 0) {
+                                steps.add(v.intValue());
+                            } else {
+                                unsupported.add("/disable_corrector/" + i + " " + v + ": expected a step index >= 0");
+                            }
+                        }
+                    }
                 }
             }
             default -> throw new IllegalStateException(cls);
@@ -364,6 +396,21 @@ public final class DiffusersSchedulerConfig {
                     notes.add(k + " has no effect without thresholding");
                 }
             }
+        }
+        boolean lu = cls.equals("DPMSolverMultistepScheduler") && bool(config, "use_lu_lambdas", false, unsupported);
+        if (lu && (karras || exponential)) {
+            unsupported.add("/use_lu_lambdas true: together with use_" + (karras ? "karras" : "exponential") + "_sigmas");
+        } else if (lu) {
+            // _convert_to_lu: λ uniform between the table's ends (ρ = 1), i.e. log σ uniform = the exponential spacing;
+            // its timesteps are rounded unless the betas are squaredcos_cap_v2
+            sampler.put("spacing", "exponential");
+            if (!text(config, "beta_schedule", "linear").equals("squaredcos_cap_v2")) {
+                sampler.put("roundModelTime", true);
+            }
+            if (config.has("steps_offset") && stepsOffset != 0) {
+                notes.add("steps_offset has no effect with use_lu_lambdas");
+            }
+            return;
         }
         if (karras || exponential) {
             String kind = karras ? "karras" : "exponential";

@@ -201,16 +201,19 @@ public final class SamplerConfigs {
         }
     }
 
-    /** {@code dpmpp_2m} (and {@code dpmpp_2m_karras}, whose spacing defaults to karras): steps (default 20), σ spacing. */
+    /**
+     * {@code dpmpp_2m} (and {@code dpmpp_2m_karras}, whose spacing defaults to karras): steps (default 20), σ spacing,
+     * {@code solverOrder} 1, 2 (default) or 3 (diffusers' {@code solver_order}).
+     */
     public record DpmPP2M(@Nullable Integer steps, @Nullable String spacing, @Nullable Boolean karras, @Nullable Double rho,
-            @Nullable Integer stepsOffset, @Nullable Boolean roundModelTime) {
+            @Nullable Integer stepsOffset, @Nullable Boolean roundModelTime, @Nullable Integer solverOrder) {
         public static DpmPP2M defaults() {
-            return new DpmPP2M(null, null, null, null, null, null);
+            return new DpmPP2M(null, null, null, null, null, null, null);
         }
 
         org.diffusion4j.samplers.DpmSolverPlusPlus2M build(org.diffusion4j.samplers.SigmaSpacing fallback) {
             return new org.diffusion4j.samplers.DpmSolverPlusPlus2M(orDefault(steps, 20),
-                    rounded(sigmaSpacing(spacing, karras, rho, stepsOffset, fallback), roundModelTime));
+                    rounded(sigmaSpacing(spacing, karras, rho, stepsOffset, fallback), roundModelTime), orDefault(solverOrder, 2));
         }
     }
 
@@ -258,16 +261,24 @@ public final class SamplerConfigs {
         }
     }
 
-    /** {@code unipc}: steps (default 20), σ spacing. */
-    public record Multistep(@Nullable Integer steps, @Nullable String spacing, @Nullable Boolean karras, @Nullable Double rho,
-            @Nullable Integer stepsOffset, @Nullable Boolean roundModelTime) {
-        public static Multistep defaults() {
-            return new Multistep(null, null, null, null, null, null);
+    /**
+     * {@code unipc}: steps (default 20), σ spacing, {@code solverOrder} 1, 2 (default) or 3, {@code solverType}
+     * {@code bh1} or {@code bh2} (default), {@code disableCorrector}: step indices whose corrector is skipped (default
+     * none) — diffusers' {@code solver_order}, {@code solver_type}, {@code disable_corrector}.
+     */
+    public record UniPc(@Nullable Integer steps, @Nullable String spacing, @Nullable Boolean karras, @Nullable Double rho,
+            @Nullable Integer stepsOffset, @Nullable Boolean roundModelTime, @Nullable Integer solverOrder,
+            @Nullable String solverType, java.util.@Nullable List<Integer> disableCorrector) {
+        public static UniPc defaults() {
+            return new UniPc(null, null, null, null, null, null, null, null, null);
         }
 
-        org.diffusion4j.samplers.SigmaSpacing sigmaSpacing() {
-            return rounded(SamplerConfigs.sigmaSpacing(spacing, karras, rho, stepsOffset, org.diffusion4j.samplers.SigmaSpacing.schedule()),
-                    roundModelTime);
+        org.diffusion4j.samplers.UniPc build() {
+            return new org.diffusion4j.samplers.UniPc(orDefault(steps, 20),
+                    rounded(SamplerConfigs.sigmaSpacing(spacing, karras, rho, stepsOffset, org.diffusion4j.samplers.SigmaSpacing.schedule()),
+                            roundModelTime), orDefault(solverOrder, 2),
+                    solverType == null ? org.diffusion4j.samplers.UniPc.Variant.BH2 : org.diffusion4j.samplers.UniPc.Variant.parse(solverType),
+                    disableCorrector == null ? java.util.Set.of() : java.util.Set.copyOf(disableCorrector));
         }
     }
 }

@@ -9,7 +9,6 @@ import org.diffusion4j.api.spi.Capability;
 import org.diffusion4j.api.spi.PluginContext;
 import org.diffusion4j.api.spi.SamplerProvider;
 import org.diffusion4j.samplers.SigmaSpacing;
-import org.diffusion4j.samplers.UniPc;
 
 /**
  * Providers of the σ-space samplers, with the names users type (k-diffusion's and the A1111 web UI's; the
@@ -114,7 +113,7 @@ public final class SigmaSamplerProviders {
     public static final class DpmPP2MProvider extends Described<SamplerConfigs.DpmPP2M> {
         public DpmPP2MProvider() {
             super("dpmpp_2m", List.of("DPM++ 2M", "k_dpmpp_2m", "dpm++2m"),
-                    "DPM-Solver++(2M) (Lu et al. 2022, Algorithm 2); karras: true for Karras sigmas",
+                    "DPM-Solver++(2M) (Lu et al. 2022, Algorithm 2); karras: true for Karras sigmas; solverOrder 1..3",
                     DETERMINISTIC, SamplerConfigs.DpmPP2M.class, SamplerConfigs.DpmPP2M::defaults,
                     (c, ctx) -> c.build(SigmaSpacing.schedule()));
         }
@@ -167,11 +166,10 @@ public final class SigmaSamplerProviders {
     }
 
     /** {@code unipc}. */
-    public static final class UniPcProvider extends Described<SamplerConfigs.Multistep> {
+    public static final class UniPcProvider extends Described<SamplerConfigs.UniPc> {
         public UniPcProvider() {
-            super("unipc", List.of("uni_pc", "uni-pc"), "UniPC, UniP-2 + UniC, bh2 (Zhao et al. 2023)",
-                    DETERMINISTIC, SamplerConfigs.Multistep.class, SamplerConfigs.Multistep::defaults,
-                    (c, ctx) -> new UniPc(SamplerConfigs.orDefault(c.steps(), 20), c.sigmaSpacing()));
+            super("unipc", List.of("uni_pc", "uni-pc"), "UniPC, UniP-p + UniC-p, bh1 or bh2, p = 1..3 (Zhao et al. 2023)",
+                    DETERMINISTIC, SamplerConfigs.UniPc.class, SamplerConfigs.UniPc::defaults, (c, ctx) -> c.build());
         }
     }
 }
