@@ -184,4 +184,36 @@ class DiffusersSolverOrdersTest {
                 "{\"_class_name\": \"DPMSolverMultistepScheduler\", \"algorithm_type\": \"sde-dpmsolver++\", \"solver_order\": 3}", "t"));
         assertThat(sde.unsupported()).singleElement().asString().startsWith("/solver_order 3: with algorithm_type sde-dpmsolver++");
     }
+
+    @Test
+    void betaSigmasAreMappedWithDiffusersTimestepCasts() {
+        DiffusersImport dpm = DiffusersSchedulerConfig.read(Json.parse(
+                "{\"_class_name\": \"DPMSolverMultistepScheduler\", \"use_beta_sigmas\": true}", "t"));
+        assertThat(dpm.unsupported()).isEmpty();
+        assertThat(dpm.sampler()).isEqualTo(Json.parse(
+                "{\"type\": \"dpmpp_2m\", \"spacing\": \"beta\", \"truncateModelTime\": true}", "t"));
+        Imported im = load("{\"_class_name\": \"UniPCMultistepScheduler\", \"use_beta_sigmas\": true}", 5);
+        assertThat(im.imp().sampler()).isEqualTo(Json.parse(
+                "{\"type\": \"unipc\", \"spacing\": \"beta\", \"truncateModelTime\": true}", "t"));
+        // _convert_to_beta between the table's ends; Beta(0.6, 0.6) is symmetric: the middle of 5 levels is the mean
+        double[] table = sigmas(alphaBar(false, 1e-4, 0.02, 1000));
+        double[] s = im.trajectory().sigmas();
+        double tol = DiffusersSchedulerClassesTest.TOL_SIGMA_REL * table[999];
+        assertThat(s[0]).isCloseTo(table[999], within(tol));
+        assertThat(s[2]).isCloseTo((table[0] + table[999]) / 2, within(tol));
+        assertThat(s[4]).isCloseTo(table[0], within(tol));
+        for (double t : im.trajectory().modelTimes()) {
+            assertThat(t).isEqualTo(Math.rint(t)); // the int64 cast: integer timesteps
+        }
+        // Euler keeps fractional (float) timesteps; with leading spacing the ends are not the table's: listed
+        DiffusersImport euler = DiffusersSchedulerConfig.read(Json.parse(
+                "{\"_class_name\": \"EulerDiscreteScheduler\", \"use_beta_sigmas\": true}", "t"));
+        assertThat(euler.sampler()).isEqualTo(Json.parse("{\"type\": \"euler\", \"spacing\": \"beta\"}", "t"));
+        DiffusersImport two = DiffusersSchedulerConfig.read(Json.parse("""
+                {"_class_name": "EulerDiscreteScheduler", "use_beta_sigmas": true, "use_karras_sigmas": true}""", "t"));
+        assertThat(two.unsupported()).singleElement().asString().startsWith("/use_beta_sigmas true: together with use_karras_sigmas");
+        DiffusersImport lead = DiffusersSchedulerConfig.read(Json.parse(
+                "{\"_class_name\": \"HeunDiscreteScheduler\", \"use_beta_sigmas\": true, \"timestep_spacing\": \"leading\"}", "t"));
+        assertThat(lead.unsupported()).singleElement().asString().startsWith("/use_beta_sigmas true with timestep_spacing 'leading'");
+    }
 }

@@ -116,7 +116,7 @@ public final class Pndm extends SigmaSampler {
         }
         double sm = (tr.sigma(i) + tr.sigma(i + 1)) / 2;
         double mt = SigmaTrajectory.sigmaToT(sm, logTable);
-        Timestep mid = SigmaTrajectory.level(spacing.roundModelTime() ? Math.rint(mt) : mt, sm);
+        Timestep mid = SigmaTrajectory.level(spacing.modelTime(mt), sm);
         return new Timestep[] {mid, mid};
     }
 

@@ -68,17 +68,14 @@ public final class DiffusersSchedulerConfig {
         switch (cls) {
             case "EulerDiscreteScheduler" -> {
                 m.put("interpolation_type", "linear");
-                m.put("use_beta_sigmas", false);
                 m.put("sigma_min", NULL);
                 m.put("sigma_max", NULL);
                 m.put("timestep_type", "discrete");
                 m.put("final_sigmas_type", "zero");
             }
-            case "HeunDiscreteScheduler", "LMSDiscreteScheduler" -> m.put("use_beta_sigmas", false);
             case "DPMSolverMultistepScheduler" -> {
                 m.put("thresholding", false);
                 m.put("solver_type", "midpoint");
-                m.put("use_beta_sigmas", false);
                 m.put("use_flow_sigmas", false);
                 m.put("flow_shift", 1.0);
                 m.put("final_sigmas_type", "zero");
@@ -91,7 +88,6 @@ public final class DiffusersSchedulerConfig {
                 m.put("predict_x0", true);
                 m.put("lower_order_final", true);
                 m.put("solver_p", NULL);
-                m.put("use_beta_sigmas", false);
                 m.put("use_flow_sigmas", false);
                 m.put("flow_shift", 1.0);
                 m.put("final_sigmas_type", "zero");
@@ -288,9 +284,15 @@ public final class DiffusersSchedulerConfig {
         checkDefaultOnly(config, cls, unsupported);
         boolean karras = bool(config, "use_karras_sigmas", false, unsupported);
         boolean exponential = bool(config, "use_exponential_sigmas", false, unsupported);
+        boolean beta = bool(config, "use_beta_sigmas", false, unsupported);
         if (karras && exponential) {
             unsupported.add("/use_exponential_sigmas true: together with use_karras_sigmas (diffusers uses Karras)");
             exponential = false;
+        }
+        if (beta && (karras || exponential)) {
+            unsupported.add("/use_beta_sigmas true: together with use_" + (karras ? "karras" : "exponential") + "_sigmas"
+                    + " (diffusers allows one)");
+            beta = false;
         }
         switch (cls) {
             case "EulerDiscreteScheduler" -> sampler.put("type", "euler");
@@ -406,24 +408,29 @@ public final class DiffusersSchedulerConfig {
             sampler.put("spacing", "exponential");
             if (!text(config, "beta_schedule", "linear").equals("squaredcos_cap_v2")) {
                 sampler.put("roundModelTime", true);
+            } else {
+                sampler.put("truncateModelTime", true); // the int64 cast of the unrounded timesteps
             }
             if (config.has("steps_offset") && stepsOffset != 0) {
                 notes.add("steps_offset has no effect with use_lu_lambdas");
             }
             return;
         }
-        if (karras || exponential) {
-            String kind = karras ? "karras" : "exponential";
+        if (karras || exponential || beta) {
+            String kind = karras ? "karras" : exponential ? "exponential" : "beta";
             if (cls.equals("EulerAncestralDiscreteScheduler") || cls.equals("PNDMScheduler")) {
                 return; // not fields of these classes: already listed as unsupported
             }
             if (multistep) {
                 // the full table's ends, whatever the spacing; DPMSolverMultistep rounds Karras timesteps unless the
-                // betas are squaredcos_cap_v2, UniPC always; exponential ones are not rounded
+                // betas are squaredcos_cap_v2, UniPC always; the others keep fractional timesteps, which the final
+                // .to(torch.int64) truncates toward zero
                 sampler.put("spacing", kind);
                 boolean cosine = text(config, "beta_schedule", "linear").equals("squaredcos_cap_v2");
                 if (karras && (cls.equals("UniPCMultistepScheduler") || !cosine)) {
                     sampler.put("roundModelTime", true);
+                } else {
+                    sampler.put("truncateModelTime", true);
                 }
             } else if (spacing.equals("linspace")) {
                 sampler.put("spacing", kind); // between the interpolated ends = the table's ends for linspace
