@@ -440,9 +440,9 @@ class DiffusersSchedulerClassesTest {
                  "final_sigmas_type": "sigma_min", "use_lu_lambdas": true, "solver_type": "heun", "thresholding": true,
                  "use_exponential_sigmas": true, "variance_type": "learned_range", "lambda_min_clipped": -5.1,
                  "rescale_betas_zero_snr": true, "clip_sample": true, "use_beta_sigmas": true, "use_dynamic_shifting": true}""", "t"));
-        assertThat(imp.unsupported()).hasSize(11); // solver_order 3 is reproduced
+        assertThat(imp.unsupported()).hasSize(10); // solver_order 3 and thresholding are reproduced
         assertThat(String.join("\n", imp.unsupported())).contains("/algorithm_type 'dpmsolver'",
-                "/final_sigmas_type \"sigma_min\"", "/use_lu_lambdas true: together with use_exponential_sigmas", "/solver_type \"heun\"", "/thresholding true",
+                "/final_sigmas_type \"sigma_min\"", "/use_lu_lambdas true: together with use_exponential_sigmas", "/solver_type \"heun\"",
                 "/use_beta_sigmas true", "/variance_type \"learned_range\"", "/lambda_min_clipped -5.1",
                 "/rescale_betas_zero_snr true", "/clip_sample = true", "/use_dynamic_shifting true");
         DiffusersImport pndm = DiffusersSchedulerConfig.read(Json.parse(

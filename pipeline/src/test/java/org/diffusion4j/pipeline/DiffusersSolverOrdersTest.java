@@ -216,4 +216,17 @@ class DiffusersSolverOrdersTest {
                 "{\"_class_name\": \"HeunDiscreteScheduler\", \"use_beta_sigmas\": true, \"timestep_spacing\": \"leading\"}", "t"));
         assertThat(lead.unsupported()).singleElement().asString().startsWith("/use_beta_sigmas true with timestep_spacing 'leading'");
     }
+
+    @Test
+    void thresholdingIsMappedOnTheMultistepSolvers() {
+        for (String cls : new String[] {"DPMSolverMultistepScheduler", "UniPCMultistepScheduler"}) {
+            DiffusersImport imp = DiffusersSchedulerConfig.read(Json.parse("{\"_class_name\": \"" + cls + "\", \"thresholding\": true,"
+                    + " \"sample_max_value\": 1.5}", "t"));
+            assertThat(imp.unsupported()).isEmpty();
+            assertThat(imp.sampler().get("thresholding").asBoolean()).isTrue();
+            assertThat(imp.sampler().get("dynamicThresholdingRatio").asDouble()).isEqualTo(0.995); // diffusers' default
+            assertThat(imp.sampler().get("sampleMaxValue").asDouble()).isEqualTo(1.5);
+            DiffusersSchedulerClassesTest.REG.sampler(imp.sampler().get("type").asText(), imp.sampler());
+        }
+    }
 }

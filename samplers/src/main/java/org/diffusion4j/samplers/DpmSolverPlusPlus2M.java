@@ -44,15 +44,31 @@ public final class DpmSolverPlusPlus2M extends SigmaSampler {
      * @throws IllegalArgumentException for another order
      */
     public DpmSolverPlusPlus2M(int steps, SigmaSpacing spacing, int order) {
+        this(steps, spacing, order, SampleProcessing.NONE);
+    }
+
+    /**
+     * DPM-Solver++ of solver order 1..3 with the data prediction processed before use (diffusers'
+     * {@code thresholding}: {@link SampleProcessing#dynamicThreshold}, applied to x̂0 in {@code convert_model_output}).
+     */
+    public DpmSolverPlusPlus2M(int steps, SigmaSpacing spacing, int order, SampleProcessing processing) {
         super("dpmpp_2m", steps, spacing);
         if (order < 1 || order > 3) {
             throw new IllegalArgumentException("dpmpp_2m: solverOrder must be in [1, 3], got " + order);
         }
         this.order = order;
+        this.processing = processing;
     }
+
+    private final SampleProcessing processing;
 
     public int order() {
         return order;
+    }
+
+    /** What is done to x̂0 before use (thresholding; none by default). */
+    public SampleProcessing processing() {
+        return processing;
     }
 
     /** The order of step i of n onto σ_{i+1} with {@code lowerOrderNums} earlier steps (diffusers' step()). */
@@ -82,7 +98,7 @@ public final class DpmSolverPlusPlus2M extends SigmaSampler {
 
             @Override
             Tensor step(Prediction p, int i, Tensor x, @Nullable Tensor noise) {
-                Tensor d = p.sample();
+                Tensor d = processing.isNone() ? p.sample() : processing.apply(p).x0();
                 denoised = d;
                 double s = tr.sigma(i);
                 double sn = tr.sigma(i + 1);
@@ -122,6 +138,7 @@ public final class DpmSolverPlusPlus2M extends SigmaSampler {
 
     @Override
     public String toString() {
-        return "DpmSolverPlusPlus2M[" + fields() + (order == 2 ? "" : ", order=" + order) + "]";
+        return "DpmSolverPlusPlus2M[" + fields() + (order == 2 ? "" : ", order=" + order)
+                + (processing.isNone() ? "" : ", processing=" + processing) + "]";
     }
 }

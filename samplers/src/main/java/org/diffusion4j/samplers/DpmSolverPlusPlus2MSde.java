@@ -20,8 +20,16 @@ import org.jspecify.annotations.Nullable;
 public final class DpmSolverPlusPlus2MSde extends SigmaSampler {
     private final double eta;
 
+    private final SampleProcessing processing;
+
     public DpmSolverPlusPlus2MSde(int steps, double eta, SigmaSpacing spacing) {
+        this(steps, eta, spacing, SampleProcessing.NONE);
+    }
+
+    /** With x̂0 processed before use (diffusers' {@code thresholding}). */
+    public DpmSolverPlusPlus2MSde(int steps, double eta, SigmaSpacing spacing, SampleProcessing processing) {
         super("dpmpp_2m_sde", steps, spacing);
+        this.processing = processing;
         if (!(eta >= 0 && eta <= 1)) {
             throw new IllegalArgumentException("dpmpp_2m_sde: eta must be in [0, 1], got " + eta);
         }
@@ -30,6 +38,11 @@ public final class DpmSolverPlusPlus2MSde extends SigmaSampler {
 
     public double eta() {
         return eta;
+    }
+
+    /** What is done to x̂0 before use (thresholding; none by default). */
+    public SampleProcessing processing() {
+        return processing;
     }
 
     @Override
@@ -52,7 +65,7 @@ public final class DpmSolverPlusPlus2MSde extends SigmaSampler {
 
             @Override
             Tensor step(Prediction p, int i, Tensor x, @Nullable Tensor noise) {
-                Tensor d = p.sample();
+                Tensor d = processing.isNone() ? p.sample() : processing.apply(p).x0();
                 denoised = d;
                 double s = tr.sigma(i);
                 double sn = tr.sigma(i + 1);
@@ -80,6 +93,6 @@ public final class DpmSolverPlusPlus2MSde extends SigmaSampler {
 
     @Override
     public String toString() {
-        return "DpmSolverPlusPlus2MSde[" + fields() + ", eta=" + eta + "]";
+        return "DpmSolverPlusPlus2MSde[" + fields() + ", eta=" + eta + (processing.isNone() ? "" : ", processing=" + processing) + "]";
     }
 }

@@ -45,6 +45,7 @@ public final class UniPc extends SigmaSampler {
     private final int order;
     private final Variant variant;
     private final java.util.Set<Integer> disableCorrector;
+    private final SampleProcessing processing;
 
     /** UniPC with order 2, bh2, the corrector after every step. */
     public UniPc(int steps, SigmaSpacing spacing) {
@@ -57,7 +58,14 @@ public final class UniPc extends SigmaSampler {
      * @param disableCorrector step indices whose corrector is skipped (diffusers' {@code disable_corrector})
      */
     public UniPc(int steps, SigmaSpacing spacing, int order, Variant variant, java.util.Set<Integer> disableCorrector) {
+        this(steps, spacing, order, variant, disableCorrector, SampleProcessing.NONE);
+    }
+
+    /** With the data prediction processed before use (diffusers' {@code thresholding}). */
+    public UniPc(int steps, SigmaSpacing spacing, int order, Variant variant, java.util.Set<Integer> disableCorrector,
+            SampleProcessing processing) {
         super("unipc", steps, spacing);
+        this.processing = processing;
         if (order < 1 || order > 3) {
             throw new IllegalArgumentException("unipc: order must be in [1, 3], got " + order);
         }
@@ -81,6 +89,11 @@ public final class UniPc extends SigmaSampler {
 
     public java.util.Set<Integer> disableCorrector() {
         return disableCorrector;
+    }
+
+    /** What is done to x̂0 before use (thresholding; none by default). */
+    public SampleProcessing processing() {
+        return processing;
     }
 
     /** ρ of the order-2 bh2 corrector for a step of h with r_1 (closed form of the 2×2 system). */
@@ -195,7 +208,7 @@ public final class UniPc extends SigmaSampler {
 
             @Override
             Tensor step(Prediction p, int i, Tensor x, @Nullable Tensor noise) {
-                Tensor m = p.sample();
+                Tensor m = processing.isNone() ? p.sample() : processing.apply(p).x0();
                 denoised = m;
                 if (i > 0 && last != null && !disableCorrector.contains(i - 1)) {
                     x = update(last, i - 1, i, thisOrder, m); // UniC of the step σ_{i−1} → σ_i
@@ -218,6 +231,7 @@ public final class UniPc extends SigmaSampler {
     @Override
     public String toString() {
         return "UniPc[" + fields() + (order == 2 ? "" : ", order=" + order) + (variant == Variant.BH2 ? "" : ", variant=bh1")
-                + (disableCorrector.isEmpty() ? "" : ", disableCorrector=" + new java.util.TreeSet<>(disableCorrector)) + "]";
+                + (disableCorrector.isEmpty() ? "" : ", disableCorrector=" + new java.util.TreeSet<>(disableCorrector))
+                + (processing.isNone() ? "" : ", processing=" + processing) + "]";
     }
 }

@@ -74,7 +74,6 @@ public final class DiffusersSchedulerConfig {
                 m.put("final_sigmas_type", "zero");
             }
             case "DPMSolverMultistepScheduler" -> {
-                m.put("thresholding", false);
                 m.put("solver_type", "midpoint");
                 m.put("use_flow_sigmas", false);
                 m.put("flow_shift", 1.0);
@@ -84,7 +83,6 @@ public final class DiffusersSchedulerConfig {
                 m.put("time_shift_type", "exponential");
             }
             case "UniPCMultistepScheduler" -> {
-                m.put("thresholding", false);
                 m.put("predict_x0", true);
                 m.put("lower_order_final", true);
                 m.put("solver_p", NULL);
@@ -392,7 +390,12 @@ public final class DiffusersSchedulerConfig {
             }
             default -> throw new IllegalStateException(cls);
         }
-        if (multistep && !bool(config, "thresholding", false, new ArrayList<>())) {
+        if (multistep && bool(config, "thresholding", false, unsupported)) {
+            // convert_model_output: x0_pred = _threshold_sample(x0_pred), diffusers' dynamic thresholding
+            sampler.put("thresholding", true);
+            sampler.put("dynamicThresholdingRatio", number(config, "dynamic_thresholding_ratio", 0.995, unsupported));
+            sampler.put("sampleMaxValue", number(config, "sample_max_value", 1.0, unsupported));
+        } else if (multistep) {
             for (String k : List.of("dynamic_thresholding_ratio", "sample_max_value")) {
                 if (config.has(k)) {
                     notes.add(k + " has no effect without thresholding");

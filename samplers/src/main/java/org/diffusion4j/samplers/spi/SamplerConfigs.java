@@ -214,32 +214,37 @@ public final class SamplerConfigs {
 
     /**
      * {@code dpmpp_2m} (and {@code dpmpp_2m_karras}, whose spacing defaults to karras): steps (default 20), σ spacing,
-     * {@code solverOrder} 1, 2 (default) or 3 (diffusers' {@code solver_order}).
+     * {@code solverOrder} 1, 2 (default) or 3 (diffusers' {@code solver_order}); {@code thresholding} (default false),
+     * {@code dynamicThresholdingRatio} (0.995), {@code sampleMaxValue} (1): Imagen's dynamic thresholding of x̂0, as
+     * diffusers' (also on {@code dpmpp_2m_sde} and {@code unipc}).
      */
     public record DpmPP2M(@Nullable Integer steps, @Nullable String spacing, @Nullable Boolean karras, @Nullable Double rho,
             @Nullable Integer stepsOffset, @Nullable Boolean roundModelTime, @Nullable Integer solverOrder,
-            @Nullable Boolean truncateModelTime) {
+            @Nullable Boolean truncateModelTime, @Nullable Boolean thresholding, @Nullable Double dynamicThresholdingRatio,
+            @Nullable Double sampleMaxValue) {
         public static DpmPP2M defaults() {
-            return new DpmPP2M(null, null, null, null, null, null, null, null);
+            return new DpmPP2M(null, null, null, null, null, null, null, null, null, null, null);
         }
 
         org.diffusion4j.samplers.DpmSolverPlusPlus2M build(org.diffusion4j.samplers.SigmaSpacing fallback) {
             return new org.diffusion4j.samplers.DpmSolverPlusPlus2M(orDefault(steps, 20),
                     rounded(sigmaSpacing(spacing, karras, rho, stepsOffset, fallback), roundModelTime, truncateModelTime),
-                    orDefault(solverOrder, 2));
+                    orDefault(solverOrder, 2), processing(null, thresholding, dynamicThresholdingRatio, sampleMaxValue));
         }
     }
 
     /** {@code dpmpp_2m_sde}: steps (default 20), eta (default 1), σ spacing. */
     public record DpmPP2MSde(@Nullable Integer steps, @Nullable Double eta, @Nullable String spacing, @Nullable Boolean karras,
-            @Nullable Double rho, @Nullable Integer stepsOffset, @Nullable Boolean roundModelTime, @Nullable Boolean truncateModelTime) {
+            @Nullable Double rho, @Nullable Integer stepsOffset, @Nullable Boolean roundModelTime, @Nullable Boolean truncateModelTime,
+            @Nullable Boolean thresholding, @Nullable Double dynamicThresholdingRatio, @Nullable Double sampleMaxValue) {
         public static DpmPP2MSde defaults() {
-            return new DpmPP2MSde(null, null, null, null, null, null, null, null);
+            return new DpmPP2MSde(null, null, null, null, null, null, null, null, null, null, null);
         }
 
         org.diffusion4j.samplers.DpmSolverPlusPlus2MSde build(org.diffusion4j.samplers.SigmaSpacing fallback) {
             return new org.diffusion4j.samplers.DpmSolverPlusPlus2MSde(orDefault(steps, 20), eta == null ? 1 : eta,
-                    rounded(sigmaSpacing(spacing, karras, rho, stepsOffset, fallback), roundModelTime, truncateModelTime));
+                    rounded(sigmaSpacing(spacing, karras, rho, stepsOffset, fallback), roundModelTime, truncateModelTime),
+                    processing(null, thresholding, dynamicThresholdingRatio, sampleMaxValue));
         }
     }
 
@@ -281,9 +286,10 @@ public final class SamplerConfigs {
      */
     public record UniPc(@Nullable Integer steps, @Nullable String spacing, @Nullable Boolean karras, @Nullable Double rho,
             @Nullable Integer stepsOffset, @Nullable Boolean roundModelTime, @Nullable Integer solverOrder,
-            @Nullable String solverType, java.util.@Nullable List<Integer> disableCorrector, @Nullable Boolean truncateModelTime) {
+            @Nullable String solverType, java.util.@Nullable List<Integer> disableCorrector, @Nullable Boolean truncateModelTime,
+            @Nullable Boolean thresholding, @Nullable Double dynamicThresholdingRatio, @Nullable Double sampleMaxValue) {
         public static UniPc defaults() {
-            return new UniPc(null, null, null, null, null, null, null, null, null, null);
+            return new UniPc(null, null, null, null, null, null, null, null, null, null, null, null, null);
         }
 
         org.diffusion4j.samplers.UniPc build() {
@@ -291,7 +297,8 @@ public final class SamplerConfigs {
                     rounded(SamplerConfigs.sigmaSpacing(spacing, karras, rho, stepsOffset, org.diffusion4j.samplers.SigmaSpacing.schedule()),
                             roundModelTime, truncateModelTime), orDefault(solverOrder, 2),
                     solverType == null ? org.diffusion4j.samplers.UniPc.Variant.BH2 : org.diffusion4j.samplers.UniPc.Variant.parse(solverType),
-                    disableCorrector == null ? java.util.Set.of() : java.util.Set.copyOf(disableCorrector));
+                    disableCorrector == null ? java.util.Set.of() : java.util.Set.copyOf(disableCorrector),
+                    processing(null, thresholding, dynamicThresholdingRatio, sampleMaxValue));
         }
     }
 }
