@@ -37,7 +37,7 @@ public final class UniPc extends SigmaSampler {
             return switch (s.trim().toLowerCase(java.util.Locale.ROOT)) {
                 case "bh1" -> BH1;
                 case "bh2" -> BH2;
-                default -> throw new IllegalArgumentException("unknown unipc variant '" + s + "'; known: bh1, bh2");
+                default -> throw new IllegalArgumentException("unknown unipc solverType '" + s + "'; known: bh1, bh2");
             };
         }
     }
@@ -67,7 +67,7 @@ public final class UniPc extends SigmaSampler {
         super("unipc", steps, spacing);
         this.processing = processing;
         if (order < 1 || order > 3) {
-            throw new IllegalArgumentException("unipc: order must be in [1, 3], got " + order);
+            throw new IllegalArgumentException("unipc: solverOrder must be in [1, 3], got " + order);
         }
         for (int i : disableCorrector) {
             if (i < 0) {

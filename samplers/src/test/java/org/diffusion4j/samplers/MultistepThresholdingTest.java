@@ -79,6 +79,6 @@ class MultistepThresholdingTest {
         assertThat(run(viaJson).get(0)).containsExactly(run(new DpmSolverPlusPlus2M(2, SigmaSpacing.karras(), 2,
                 SampleProcessing.dynamicThreshold(0.75, 2.5))).get(0));
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> reg.sampler("unipc", json.createObjectNode().put("sampleMaxValue", 2.0)))
-                .hasMessageContaining("sampleMaxValue need thresholding: true");
+                .hasMessageContaining("sampleMaxValue needs thresholding: true");
     }
 }

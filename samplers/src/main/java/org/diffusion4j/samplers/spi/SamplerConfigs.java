@@ -19,7 +19,8 @@ public final class SamplerConfigs {
                     sampleMaxValue == null ? 1.0 : sampleMaxValue);
         }
         if (dynamicThresholdingRatio != null || sampleMaxValue != null) {
-            throw new IllegalArgumentException("dynamicThresholdingRatio and sampleMaxValue need thresholding: true");
+            throw new IllegalArgumentException((dynamicThresholdingRatio != null ? "dynamicThresholdingRatio" : "sampleMaxValue")
+                    + " needs thresholding: true");
         }
         return clipSample == null ? SampleProcessing.NONE : SampleProcessing.clip(clipSample);
     }
