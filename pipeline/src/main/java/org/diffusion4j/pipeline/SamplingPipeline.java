@@ -715,7 +715,7 @@ public final class SamplingPipeline {
         ObjectNode merged = given.deepCopy();
         boolean userProcessing = given.has("clipSample") || given.has("thresholding");
         // the σ spacing fields go together: a document that sets one of them sets the spacing, not the import
-        java.util.Set<String> spacingKeys = java.util.Set.of("spacing", "karras", "rho", "stepsOffset", "roundModelTime");
+        java.util.Set<String> spacingKeys = java.util.Set.of("spacing", "karras", "rho", "stepsOffset", "roundModelTime", "truncateModelTime");
         boolean userSpacing = spacingKeys.stream().anyMatch(given::has);
         imported.fields().forEachRemaining(e -> {
             boolean processing = e.getKey().equals("clipSample") || e.getKey().equals("thresholding")

@@ -112,14 +112,14 @@ class DiffusersImportTest {
     @Test
     void unsupportedSettingsAreReportedNotIgnored(@TempDir Path dir) throws Exception {
         Files.writeString(dir.resolve("s.json"), """
-                {"_class_name": "DDPMScheduler", "variance_type": "learned_range", "use_karras_sigmas": true}""");
+                {"_class_name": "DDPMScheduler", "variance_type": "fixed_large_log", "use_karras_sigmas": true}""");
         String run = """
                 {"model": {"type": "gaussian-mixture"}, "schedule": {"type": "diffusers", "file": "s.json"%s}}""";
         Files.writeString(dir.resolve("run.json"), run.formatted(""));
         List<ConfigProblem> ps = SamplingPipeline.check(Json.read(dir.resolve("run.json")),
                 PipelineOptions.defaults().withBaseDirectory(dir));
         assertThat(ps).extracting(ConfigProblem::path).containsExactly("/schedule/file");
-        assertThat(ps.get(0).message()).contains("variance_type 'learned_range'", "use_karras_sigmas = true", "ignoreUnsupported");
+        assertThat(ps.get(0).message()).contains("variance_type 'fixed_large_log'", "use_karras_sigmas = true", "ignoreUnsupported");
         Files.writeString(dir.resolve("run.json"), run.formatted(", \"ignoreUnsupported\": true"));
         assertThat(SamplingPipeline.check(Json.read(dir.resolve("run.json")), PipelineOptions.defaults().withBaseDirectory(dir))).isEmpty();
     }

@@ -1,7 +1,7 @@
 package org.diffusion4j.samplers;
 
-import org.diffusion4j.api.SampleRequest;
-import org.diffusion4j.api.StepListener;
+import org.diffusion4j.api.Prediction;
+import org.diffusion4j.api.Schedule;
 import org.diffusion4j.api.tensor.Tensor;
 import org.jspecify.annotations.Nullable;
 
@@ -20,8 +20,16 @@ import org.jspecify.annotations.Nullable;
 public final class DpmSolverPlusPlus2MSde extends SigmaSampler {
     private final double eta;
 
+    private final SampleProcessing processing;
+
     public DpmSolverPlusPlus2MSde(int steps, double eta, SigmaSpacing spacing) {
+        this(steps, eta, spacing, SampleProcessing.NONE);
+    }
+
+    /** With x̂0 processed before use (diffusers' {@code thresholding}). */
+    public DpmSolverPlusPlus2MSde(int steps, double eta, SigmaSpacing spacing, SampleProcessing processing) {
         super("dpmpp_2m_sde", steps, spacing);
+        this.processing = processing;
         if (!(eta >= 0 && eta <= 1)) {
             throw new IllegalArgumentException("dpmpp_2m_sde: eta must be in [0, 1], got " + eta);
         }
@@ -32,39 +40,59 @@ public final class DpmSolverPlusPlus2MSde extends SigmaSampler {
         return eta;
     }
 
+    /** What is done to x̂0 before use (thresholding; none by default). */
+    public SampleProcessing processing() {
+        return processing;
+    }
+
     @Override
-    public Tensor sample(SampleRequest request, StepListener listener) {
-        SigmaRun r = SigmaRun.start(request, steps(), spacing(), "dpmpp_2m_sde", listener);
-        Tensor x = r.initial();
-        @Nullable Tensor old = null;
-        double hLast = Double.NaN;
-        for (int i = 0; i < r.n; i++) {
-            Tensor d = r.denoise(x, i, i);
-            double s = r.sigma(i);
-            double sn = r.sigma(i + 1);
-            if (sn == 0) {
-                x = d;
-            } else {
-                double h = Math.log(s / sn);
-                double a = -Math.expm1(-h - eta * h); // 1 − e^{−(1+η)h}
-                Tensor dd = d;
-                if (!DpmSolverPlusPlus2M.firstOrder(i, r.n, sn, old != null)) {
-                    double k = 0.5 / (hLast / h); // ½ · 1/r
-                    dd = d.linear(1 + k, old, -k);
-                }
-                double noise = sn * Math.sqrt(-Math.expm1(-2 * eta * h));
-                double xc = sn / s * Math.exp(-eta * h);
-                x = noise > 0 ? x.linear(xc, dd, a, r.noise(), noise) : x.linear(xc, dd, a);
-                hLast = h;
+    SigmaMachine machine(SigmaTrajectory trajectory, Schedule schedule) {
+        return new SigmaMachine(trajectory) {
+            private @Nullable Tensor old;
+            private double hLast = Double.NaN;
+
+            /** σ_{i+1}·√(1 − e^{−2ηh}), 0 onto σ = 0. */
+            private double noiseStd(int i) {
+                double s = tr.sigma(i);
+                double sn = tr.sigma(i + 1);
+                return sn == 0 ? 0 : sn * Math.sqrt(-Math.expm1(-2 * eta * Math.log(s / sn)));
             }
-            old = d;
-            r.completed(i, x, d);
-        }
-        return r.result(x);
+
+            @Override
+            boolean needsNoise(int i) {
+                return noiseStd(i) > 0;
+            }
+
+            @Override
+            Tensor step(Prediction p, int i, Tensor x, @Nullable Tensor noise) {
+                Tensor d = processing.isNone() ? p.sample() : processing.apply(p).x0();
+                denoised = d;
+                double s = tr.sigma(i);
+                double sn = tr.sigma(i + 1);
+                Tensor next;
+                if (sn == 0) {
+                    next = d;
+                } else {
+                    double h = Math.log(s / sn);
+                    double a = -Math.expm1(-h - eta * h); // 1 − e^{−(1+η)h}
+                    Tensor dd = d;
+                    if (!DpmSolverPlusPlus2M.firstOrder(i, n, sn, old != null)) {
+                        double k = 0.5 / (hLast / h); // ½ · 1/r
+                        dd = d.linear(1 + k, old, -k);
+                    }
+                    double std = sn * Math.sqrt(-Math.expm1(-2 * eta * h));
+                    double xc = sn / s * Math.exp(-eta * h);
+                    next = noise != null ? x.linear(xc, dd, a, noise, std) : x.linear(xc, dd, a);
+                    hLast = h;
+                }
+                old = d;
+                return next;
+            }
+        };
     }
 
     @Override
     public String toString() {
-        return "DpmSolverPlusPlus2MSde[" + fields() + ", eta=" + eta + "]";
+        return "DpmSolverPlusPlus2MSde[" + fields() + ", eta=" + eta + (processing.isNone() ? "" : ", processing=" + processing) + "]";
     }
 }

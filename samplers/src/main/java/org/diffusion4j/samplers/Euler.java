@@ -1,8 +1,9 @@
 package org.diffusion4j.samplers;
 
-import org.diffusion4j.api.SampleRequest;
-import org.diffusion4j.api.StepListener;
+import org.diffusion4j.api.Prediction;
+import org.diffusion4j.api.Schedule;
 import org.diffusion4j.api.tensor.Tensor;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Euler's method on the probability-flow ODE dx/dσ = (x − D(x; σ))/σ (Karras et al. 2022, arXiv 2206.00364,
@@ -21,16 +22,16 @@ public final class Euler extends SigmaSampler {
     }
 
     @Override
-    public Tensor sample(SampleRequest request, StepListener listener) {
-        SigmaRun r = SigmaRun.start(request, steps(), spacing(), "euler", listener);
-        Tensor x = r.initial();
-        for (int i = 0; i < r.n; i++) {
-            Tensor d = r.denoise(x, i, i);
-            double q = r.sigma(i + 1) / r.sigma(i);
-            x = x.linear(q, d, 1 - q);
-            r.completed(i, x, d);
-        }
-        return r.result(x);
+    SigmaMachine machine(SigmaTrajectory trajectory, Schedule schedule) {
+        return new SigmaMachine(trajectory) {
+            @Override
+            Tensor step(Prediction p, int i, Tensor x, @Nullable Tensor noise) {
+                Tensor d = p.sample();
+                denoised = d;
+                double q = tr.sigma(i + 1) / tr.sigma(i);
+                return x.linear(q, d, 1 - q);
+            }
+        };
     }
 
     @Override

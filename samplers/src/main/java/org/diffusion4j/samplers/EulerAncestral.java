@@ -1,8 +1,9 @@
 package org.diffusion4j.samplers;
 
-import org.diffusion4j.api.SampleRequest;
-import org.diffusion4j.api.StepListener;
+import org.diffusion4j.api.Prediction;
+import org.diffusion4j.api.Schedule;
 import org.diffusion4j.api.tensor.Tensor;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Euler ancestral ("Euler a"): each step splits σ_{i+1} into a deterministic part σ_down and fresh noise σ_up
@@ -40,17 +41,22 @@ public final class EulerAncestral extends SigmaSampler {
     }
 
     @Override
-    public Tensor sample(SampleRequest request, StepListener listener) {
-        SigmaRun r = SigmaRun.start(request, steps(), spacing(), "euler_a", listener);
-        Tensor x = r.initial();
-        for (int i = 0; i < r.n; i++) {
-            Tensor d = r.denoise(x, i, i);
-            double[] du = ancestral(r.sigma(i), r.sigma(i + 1), eta);
-            double q = du[0] / r.sigma(i);
-            x = du[1] > 0 ? x.linear(q, d, 1 - q, r.noise(), du[1]) : x.linear(q, d, 1 - q);
-            r.completed(i, x, d);
-        }
-        return r.result(x);
+    SigmaMachine machine(SigmaTrajectory trajectory, Schedule schedule) {
+        return new SigmaMachine(trajectory) {
+            @Override
+            boolean needsNoise(int i) {
+                return ancestral(tr.sigma(i), tr.sigma(i + 1), eta)[1] > 0;
+            }
+
+            @Override
+            Tensor step(Prediction p, int i, Tensor x, @Nullable Tensor noise) {
+                Tensor d = p.sample();
+                denoised = d;
+                double[] du = ancestral(tr.sigma(i), tr.sigma(i + 1), eta);
+                double q = du[0] / tr.sigma(i);
+                return noise != null ? x.linear(q, d, 1 - q, noise, du[1]) : x.linear(q, d, 1 - q);
+            }
+        };
     }
 
     @Override

@@ -1,8 +1,9 @@
 package org.diffusion4j.samplers;
 
-import org.diffusion4j.api.SampleRequest;
-import org.diffusion4j.api.StepListener;
+import org.diffusion4j.api.Prediction;
+import org.diffusion4j.api.Schedule;
 import org.diffusion4j.api.tensor.Tensor;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Heun's second-order method on the probability-flow ODE (Karras et al. 2022, arXiv 2206.00364, Algorithm 1,
@@ -20,28 +21,70 @@ public final class Heun extends SigmaSampler {
         super("heun", steps, spacing);
     }
 
+    /** Model calls: two per step, one for a step onto σ = 0 (call → step, stage). */
     @Override
-    public Tensor sample(SampleRequest request, StepListener listener) {
-        SigmaRun r = SigmaRun.start(request, steps(), spacing(), "heun", listener);
-        Tensor x = r.initial();
-        for (int i = 0; i < r.n; i++) {
-            double s = r.sigma(i);
-            double sn = r.sigma(i + 1);
-            Tensor d = r.denoise(x, i, i);
-            double q = sn / s;
-            Tensor euler = x.linear(q, d, 1 - q);
-            if (sn == 0) {
-                x = euler;
-            } else {
-                Tensor d2 = r.denoise(euler, i + 1, i);
+    SigmaMachine machine(SigmaTrajectory trajectory, Schedule schedule) {
+        int n = trajectory.steps();
+        int[] stepOf = new int[2 * n];
+        int[] stage = new int[2 * n];
+        int calls = 0;
+        for (int i = 0; i < n; i++) {
+            stepOf[calls] = i;
+            stage[calls++] = 0;
+            if (trajectory.sigma(i + 1) != 0) {
+                stepOf[calls] = i;
+                stage[calls++] = 1;
+            }
+        }
+        int total = calls;
+        return new SigmaMachine(trajectory) {
+            private @Nullable Tensor start; // x_i
+
+            @Override
+            int calls() {
+                return total;
+            }
+
+            @Override
+            int stepIndex(int k) {
+                return stepOf[k];
+            }
+
+            @Override
+            boolean completes(int k) {
+                return stage[k] == 1 || tr.sigma(stepOf[k] + 1) == 0;
+            }
+
+            @Override
+            org.diffusion4j.api.Step modelStep(int k) {
+                int i = stepOf[k];
+                return stage[k] == 0 ? tr.plan().get(i) : innerStep(i, i + 1);
+            }
+
+            @Override
+            double inputScale(int k) {
+                return scaleAt(stepOf[k] + stage[k]);
+            }
+
+            @Override
+            Tensor step(Prediction p, int k, Tensor x, @Nullable Tensor noise) {
+                int i = stepOf[k];
+                double s = tr.sigma(i);
+                double sn = tr.sigma(i + 1);
+                if (stage[k] == 0) {
+                    Tensor d = p.sample();
+                    denoised = d;
+                    start = x;
+                    double q = sn / s;
+                    return x.linear(q, d, 1 - q); // the Euler point x'; the step's result when σ' = 0
+                }
+                Tensor d2 = p.sample();
                 double c1 = (sn - s) / (2 * s); // (σ' − σ)/2 · 1/σ
                 double c2 = (sn - s) / (2 * sn); // (σ' − σ)/2 · 1/σ'
-                // x + c1 (x − D) + c2 (x' − D')
-                x = x.linear(1 + c1, d, -c1, euler.linear(c2, d2, -c2), 1);
+                // x_i + c1 (x_i − D) + c2 (x' − D'), x = x'
+                return start.linear(1 + c1, denoised, -c1, x.linear(c2, d2, -c2), 1);
             }
-            r.completed(i, x, d);
-        }
-        return r.result(x);
+        };
     }
 
     @Override

@@ -2,9 +2,10 @@ package org.diffusion4j.samplers;
 
 import java.util.ArrayDeque;
 import java.util.Deque;
-import org.diffusion4j.api.SampleRequest;
-import org.diffusion4j.api.StepListener;
+import org.diffusion4j.api.Prediction;
+import org.diffusion4j.api.Schedule;
 import org.diffusion4j.api.tensor.Tensor;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Linear multistep (variable-step Adams–Bashforth) on the probability-flow ODE dx/dσ = d(x, σ) = (x − D)/σ
@@ -67,28 +68,29 @@ public final class Lms extends SigmaSampler {
     }
 
     @Override
-    public Tensor sample(SampleRequest request, StepListener listener) {
-        SigmaRun r = SigmaRun.start(request, steps(), spacing(), "lms", listener);
-        double[] sigmas = r.trajectory.sigmas();
-        Tensor x = r.initial();
-        Deque<Tensor> ds = new ArrayDeque<>(); // newest first
-        for (int i = 0; i < r.n; i++) {
-            Tensor den = r.denoise(x, i, i);
-            ds.addFirst(x.linear(1 / sigmas[i], den, -1 / sigmas[i])); // d_i = (x − D)/σ
-            if (ds.size() > order) {
-                ds.removeLast();
+    SigmaMachine machine(SigmaTrajectory trajectory, Schedule schedule) {
+        double[] sigmas = trajectory.sigmas();
+        return new SigmaMachine(trajectory) {
+            private final Deque<Tensor> ds = new ArrayDeque<>(); // newest first
+
+            @Override
+            Tensor step(Prediction p, int i, Tensor x, @Nullable Tensor noise) {
+                Tensor den = p.sample();
+                denoised = den;
+                ds.addFirst(x.linear(1 / sigmas[i], den, -1 / sigmas[i])); // d_i = (x − D)/σ
+                if (ds.size() > order) {
+                    ds.removeLast();
+                }
+                int k = Math.min(i + 1, order);
+                double[] c = coefficients(sigmas, i, k);
+                Tensor next = x;
+                int j = 0;
+                for (Tensor d : ds) {
+                    next = next.linear(1, d, c[j++]);
+                }
+                return next;
             }
-            int k = Math.min(i + 1, order);
-            double[] c = coefficients(sigmas, i, k);
-            Tensor next = x;
-            int j = 0;
-            for (Tensor d : ds) {
-                next = next.linear(1, d, c[j++]);
-            }
-            x = next;
-            r.completed(i, x, den);
-        }
-        return r.result(x);
+        };
     }
 
     @Override

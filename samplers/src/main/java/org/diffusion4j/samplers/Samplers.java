@@ -80,6 +80,11 @@ public final class Samplers {
         return new DpmSolverPlusPlus2M(steps, spacing);
     }
 
+    /** DPM-Solver++ multistep of solver order 1, 2 or 3 (diffusers' {@code solver_order}) on the given σ spacing. */
+    public static DpmSolverPlusPlus2M dpmpp(int steps, SigmaSpacing spacing, int order) {
+        return new DpmSolverPlusPlus2M(steps, spacing, order);
+    }
+
     /** SDE-DPM-Solver++(2M) with η = 1 on the schedule's own levels. */
     public static DpmSolverPlusPlus2MSde dpmpp2mSde(int steps) {
         return new DpmSolverPlusPlus2MSde(steps, 1, SigmaSpacing.schedule());
@@ -110,6 +115,11 @@ public final class Samplers {
         return new Pndm(steps, spacing);
     }
 
+    /** PNDM with the given warm-up (Runge–Kutta: diffusers' {@code skip_prk_steps=False}, steps &gt;= 4) and σ spacing. */
+    public static Pndm pndm(int steps, SigmaSpacing spacing, Pndm.WarmUp warmUp) {
+        return new Pndm(steps, spacing, warmUp);
+    }
+
     /** UniPC (bh2, order 2) on the schedule's own levels. */
     public static UniPc unipc(int steps) {
         return new UniPc(steps, SigmaSpacing.schedule());
@@ -118,5 +128,13 @@ public final class Samplers {
     /** UniPC on the given σ spacing. */
     public static UniPc unipc(int steps, SigmaSpacing spacing) {
         return new UniPc(steps, spacing);
+    }
+
+    /**
+     * UniPC of solver order 1..3, bh1 or bh2, with the correctors of the given step indices disabled (diffusers'
+     * {@code solver_order}, {@code solver_type}, {@code disable_corrector}).
+     */
+    public static UniPc unipc(int steps, SigmaSpacing spacing, int order, UniPc.Variant variant, java.util.Set<Integer> disableCorrector) {
+        return new UniPc(steps, spacing, order, variant, disableCorrector);
     }
 }

@@ -2,7 +2,6 @@ package org.diffusion4j.samplers;
 
 import org.diffusion4j.api.SampleRequest;
 import org.diffusion4j.api.SamplerRun;
-import org.diffusion4j.api.Step;
 import org.diffusion4j.api.StepListener;
 import org.diffusion4j.api.tensor.Tensor;
 
@@ -26,24 +25,9 @@ final class SigmaRun {
         return new SigmaRun(SamplerRun.start(request, t.plan(), name, false, listener), t);
     }
 
-    double sigma(int i) {
-        return trajectory.sigma(i);
-    }
-
     /** x_T = z·init_noise_sigma. */
     Tensor initial() {
         return run.initialState().times(trajectory.initNoiseSigma());
-    }
-
-    /**
-     * D(x; σ_i), the model's x̂0 at level i. The model sees the step {@code stepIndex} (guidance may depend on it):
-     * the plan's own step for the level it starts from; for a level i = stepIndex + 1 reached inside a step (Heun's
-     * and PNDM's extra calls) a step of that index from level i.
-     */
-    Tensor denoise(Tensor x, int i, int stepIndex) {
-        Step step = i == stepIndex ? trajectory.plan().get(i)
-                : new Step(stepIndex, n, trajectory.level(i), trajectory.level(Math.min(i + 1, n)));
-        return run.guide(trajectory.scaleModelInput(x, i), step).prediction().sample();
     }
 
     /** Reports step i finished with state x at level i + 1. */

@@ -19,18 +19,29 @@ import java.util.Locale;
  *   round(linspace(0, T−1, n+1))[::-1][:-1]; (arange(n+1)·(T div (n+1)))[::-1][:-1] + offset; σ from the table,
  *   then σ = 0. (Their trailing equals {@link Kind#TRAILING}.)</li>
  * </ul>
- * Karras and exponential levels get fractional model times from the table by interpolating log σ (diffusers'
- * {@code _sigma_to_t}); {@code roundModelTime} rounds them half-to-even as {@code DPMSolverMultistepScheduler}.
+ * <ul>
+ *   <li>{@link Kind#BETA}: σ_i = σ_min + F⁻¹(1 − i/(n−1))·(σ_max − σ_min), F the Beta(0.6, 0.6) CDF (Lee et al. 2024,
+ *   arXiv 2407.12173; diffusers' {@code use_beta_sigmas}), σ_min/σ_max the table's ends, then σ = 0.</li>
+ * </ul>
+ * Karras, exponential and beta levels get fractional model times from the table by interpolating log σ (diffusers'
+ * {@code _sigma_to_t}); {@code roundModelTime} rounds them half-to-even as {@code DPMSolverMultistepScheduler} with
+ * Karras σ, {@code truncateModelTime} truncates them toward zero as its final {@code int64} cast of unrounded ones.
  *
  * @param kind           the rule
  * @param rho            ρ of the Karras rule (7 in the paper)
  * @param stepsOffset    diffusers' {@code steps_offset}, for {@link Kind#LEADING}
- * @param roundModelTime round fractional model times to integers (numpy round, half to even)
+ * @param roundModelTime    round fractional model times to integers (numpy round, half to even)
+ * @param truncateModelTime truncate fractional model times toward zero (a cast to int64), after any rounding
  */
-public record SigmaSpacing(Kind kind, double rho, int stepsOffset, boolean roundModelTime) {
+public record SigmaSpacing(Kind kind, double rho, int stepsOffset, boolean roundModelTime, boolean truncateModelTime) {
 
     /** The rules. */
-    public enum Kind { SCHEDULE, KARRAS, EXPONENTIAL, LINSPACE, LEADING, TRAILING, MULTISTEP_LINSPACE, MULTISTEP_LEADING }
+    public enum Kind { SCHEDULE, KARRAS, EXPONENTIAL, LINSPACE, LEADING, TRAILING, MULTISTEP_LINSPACE, MULTISTEP_LEADING, BETA }
+
+    /** A spacing without truncation. */
+    public SigmaSpacing(Kind kind, double rho, int stepsOffset, boolean roundModelTime) {
+        this(kind, rho, stepsOffset, roundModelTime, false);
+    }
 
     public SigmaSpacing {
         if (!(rho > 0)) {
@@ -66,19 +77,35 @@ public record SigmaSpacing(Kind kind, double rho, int stepsOffset, boolean round
         return new SigmaSpacing(kind, 7, 0, false);
     }
 
+    /** Beta(0.6, 0.6) σ spacing (diffusers' {@code use_beta_sigmas}). */
+    public static SigmaSpacing beta() {
+        return new SigmaSpacing(Kind.BETA, 7, 0, false);
+    }
+
     /** This spacing with model times rounded to integers. */
     public SigmaSpacing rounded() {
-        return new SigmaSpacing(kind, rho, stepsOffset, true);
+        return new SigmaSpacing(kind, rho, stepsOffset, true, truncateModelTime);
+    }
+
+    /** This spacing with model times truncated toward zero (diffusers' int64 cast of fractional timesteps). */
+    public SigmaSpacing truncated() {
+        return new SigmaSpacing(kind, rho, stepsOffset, roundModelTime, true);
     }
 
     /** This spacing with diffusers' {@code steps_offset}. */
     public SigmaSpacing withStepsOffset(int offset) {
-        return new SigmaSpacing(kind, rho, offset, roundModelTime);
+        return new SigmaSpacing(kind, rho, offset, roundModelTime, truncateModelTime);
+    }
+
+    /** A model time after this spacing's rounding and truncation. */
+    double modelTime(double t) {
+        double r = roundModelTime ? Math.rint(t) : t; // numpy round: half to even
+        return truncateModelTime ? (double) (long) r : r;
     }
 
     /**
      * Parses {@code schedule}, {@code karras}, {@code exponential}, {@code linspace}, {@code leading}, {@code trailing},
-     * {@code multistep_linspace}, {@code multistep_leading}.
+     * {@code multistep_linspace}, {@code multistep_leading}, {@code beta}.
      */
     public static SigmaSpacing parse(String s) {
         String n = s.trim().toLowerCase(Locale.ROOT);
@@ -88,13 +115,13 @@ public record SigmaSpacing(Kind kind, double rho, int stepsOffset, boolean round
             }
         }
         throw new IllegalArgumentException("unknown sigma spacing '" + s
-                + "'; known: schedule, karras, exponential, linspace, leading, trailing, multistep_linspace, multistep_leading");
+                + "'; known: schedule, karras, exponential, linspace, leading, trailing, multistep_linspace, multistep_leading, beta");
     }
 
     @Override
     public String toString() {
         String k = kind.name().toLowerCase(Locale.ROOT);
         return k + (kind == Kind.KARRAS ? "(rho=" + rho + ")" : "") + (stepsOffset != 0 ? "(offset=" + stepsOffset + ")" : "")
-                + (roundModelTime ? "(rounded)" : "");
+                + (roundModelTime ? "(rounded)" : "") + (truncateModelTime ? "(truncated)" : "");
     }
 }

@@ -100,7 +100,7 @@ public final class SigmaTrajectory {
         double[] ts = new double[steps];
         double[] s = new double[steps + 1];
         switch (spacing.kind()) {
-            case KARRAS, EXPONENTIAL -> {
+            case KARRAS, EXPONENTIAL, BETA -> {
                 double max = table[T - 1];
                 double min = table[0];
                 for (int i = 0; i < steps; i++) {
@@ -109,6 +109,9 @@ public final class SigmaTrajectory {
                         double a = Math.pow(max, 1 / spacing.rho());
                         double b = Math.pow(min, 1 / spacing.rho());
                         s[i] = Math.pow(a + ramp * (b - a), spacing.rho()); // Karras et al. eq. (5)
+                    } else if (spacing.kind() == SigmaSpacing.Kind.BETA) {
+                        // _convert_to_beta: σ_min + beta.ppf(1 − linspace(0, 1, n), 0.6, 0.6)·(σ_max − σ_min)
+                        s[i] = min + BetaQuantile.ppf(1 - ramp, 0.6, 0.6) * (max - min);
                     } else {
                         s[i] = Math.exp(Math.log(max) + ramp * (Math.log(min) - Math.log(max)));
                     }
@@ -149,10 +152,8 @@ public final class SigmaTrajectory {
             }
             default -> throw new IllegalStateException();
         }
-        if (spacing.roundModelTime()) {
-            for (int i = 0; i < steps; i++) {
-                ts[i] = Math.rint(ts[i]); // numpy round: half to even
-            }
+        for (int i = 0; i < steps; i++) {
+            ts[i] = spacing.modelTime(ts[i]); // rounding half to even, truncation
         }
         s[steps] = 0;
         double[] mt = new double[steps + 1];

@@ -1,107 +1,237 @@
 package org.diffusion4j.samplers;
 
-import org.diffusion4j.api.SampleRequest;
-import org.diffusion4j.api.StepListener;
+import org.diffusion4j.api.Prediction;
+import org.diffusion4j.api.Schedule;
 import org.diffusion4j.api.tensor.Tensor;
 import org.jspecify.annotations.Nullable;
 
 /**
- * UniPC (Zhao et al. 2023, arXiv 2302.04867): the predictor UniP-2 and the corrector UniC (Algorithms 1–2 in
- * the data-prediction form, B(h) = e^{h} − 1 "bh2" of §3.3), with diffusers'
- * {@code UniPCMultistepScheduler(solver_order=2, predict_x0=True, solver_type="bh2", lower_order_final=True)}
- * semantics, in σ-space (α = 1, λ = −log σ, h = λ_t − λ_s = log(σ_s/σ_t)). With m_i = D(x̃_i; σ_i) taken at the
- * <em>uncorrected</em> point x̃_i and B = e^{−h} − 1:
+ * UniPC (Zhao et al. 2023, arXiv 2302.04867): the predictor UniP-p and the corrector UniC-p (Algorithms 1–2 in the
+ * data-prediction form), with diffusers' {@code UniPCMultistepScheduler(predict_x0=True, lower_order_final=True)}
+ * semantics for {@code solver_order} p ∈ {1, 2, 3}, {@code solver_type} bh1 (B(h) = h) or bh2 (B(h) = e^h − 1), and
+ * {@code disable_corrector}; in σ-space (α = 1, λ = −log σ, h = λ_t − λ_s = log(σ_s/σ_t)). With m_i = D(x̃_i; σ_i)
+ * taken at the <em>uncorrected</em> point x̃_i, φ = e^{−h} − 1 and B = B(−h):
  * <pre>
- *   predictor, order 1:  x̃_t = (σ_t/σ_s)·x_s − B·m_s                                           (DDIM)
- *   predictor, order 2:  x̃_t = (σ_t/σ_s)·x_s − B·m_s − B·½·(m_{s1} − m_s)/r_1,  r_1 = (λ_{s1} − λ_s)/h   (eq. 9, a_1 = ½)
- *   corrector, order 1:  x_t  = (σ_t/σ_s)·x_s − B·m_s − B·½·(m_t − m_s)
- *   corrector, order 2:  x_t  = (σ_t/σ_s)·x_s − B·m_s − B·(ρ_1·(m_{s1} − m_s)/r_1 + ρ_2·(m_t − m_s))
- *                        [1 1; r_1 1]·ρ = (g_1, g_2)/B,  g_1 = φ_2(h)·1!, g_2 = φ_3(h)·2!   (eq. 11, the linear system of UniC)
+ *   predictor UniP-K:  x̃_t = (σ_t/σ_s)·x_s − φ·m_s − B·Σ_{k&lt;K} ρ^p_k·D_k,    D_k = (m_{s−k} − m_s)/r_k,  r_k = (λ_{s−k} − λ_s)/h
+ *   corrector UniC-K:  x_t  = (σ_t/σ_s)·x_s − φ·m_s − B·(Σ_{k&lt;K} ρ^c_k·D_k + ρ^c_K·(m_t − m_s))
+ *   R·ρ = g,  R_{jk} = r_k^{j−1} (r_K = 1),  g_j = j!·h·φ_{j+1}(−h)/B                      (eq. 11, the linear system of UniC)
  * </pre>
- * with φ_1(−h)·(−h) = e^{−h} − 1, φ_{k+1} = φ_k/(−h) − 1/k! (diffusers' recursion for h·φ_k). Each model call is
- * followed by the corrector of the previous step (order = that step's predictor order); the corrected state
- * feeds the next predictor. Orders warm up 1, 2, …; the last step is first order (lower_order_final), and the
- * step to σ = 0 returns m. Deterministic; immutable and thread-safe.
+ * with ρ^p = ½ for K = 2, ρ^p solving the leading (K−1)×(K−1) block for K = 3, ρ^c = ½ for K = 1, and
+ * h·φ_{k+1} = h·φ_k/(−h) − 1/k! (diffusers' recursion). Each model call is followed by the corrector of the previous
+ * step (order = that step's predictor order) unless that step's index is in {@code disableCorrector}; the corrected
+ * state feeds the next predictor. Orders warm up 1, 2, …; the last steps are capped at the steps left
+ * (lower_order_final); the step to σ = 0 returns m (the limit h → ∞ of the update). Deterministic; immutable and
+ * thread-safe.
  */
 public final class UniPc extends SigmaSampler {
 
-    public UniPc(int steps, SigmaSpacing spacing) {
-        super("unipc", steps, spacing);
+    /** diffusers' {@code solver_type}: the B(h) of the update. */
+    public enum Variant {
+        /** B(h) = h. */
+        BH1,
+        /** B(h) = e^h − 1 (the default). */
+        BH2;
+
+        /** Parses {@code bh1} or {@code bh2}. */
+        public static Variant parse(String s) {
+            return switch (s.trim().toLowerCase(java.util.Locale.ROOT)) {
+                case "bh1" -> BH1;
+                case "bh2" -> BH2;
+                default -> throw new IllegalArgumentException("unknown unipc solverType '" + s + "'; known: bh1, bh2");
+            };
+        }
     }
 
-    /** ρ of the order-2 corrector for a step of h with r_1. */
+    private final int order;
+    private final Variant variant;
+    private final java.util.Set<Integer> disableCorrector;
+    private final SampleProcessing processing;
+
+    /** UniPC with order 2, bh2, the corrector after every step. */
+    public UniPc(int steps, SigmaSpacing spacing) {
+        this(steps, spacing, 2, Variant.BH2, java.util.Set.of());
+    }
+
+    /**
+     * @param order            diffusers' {@code solver_order}, 1..3
+     * @param variant          bh1 or bh2
+     * @param disableCorrector step indices whose corrector is skipped (diffusers' {@code disable_corrector})
+     */
+    public UniPc(int steps, SigmaSpacing spacing, int order, Variant variant, java.util.Set<Integer> disableCorrector) {
+        this(steps, spacing, order, variant, disableCorrector, SampleProcessing.NONE);
+    }
+
+    /** With the data prediction processed before use (diffusers' {@code thresholding}). */
+    public UniPc(int steps, SigmaSpacing spacing, int order, Variant variant, java.util.Set<Integer> disableCorrector,
+            SampleProcessing processing) {
+        super("unipc", steps, spacing);
+        this.processing = processing;
+        if (order < 1 || order > 3) {
+            throw new IllegalArgumentException("unipc: solverOrder must be in [1, 3], got " + order);
+        }
+        for (int i : disableCorrector) {
+            if (i < 0) {
+                throw new IllegalArgumentException("unipc: disableCorrector holds step indices >= 0, got " + i);
+            }
+        }
+        this.order = order;
+        this.variant = variant;
+        this.disableCorrector = java.util.Set.copyOf(disableCorrector);
+    }
+
+    public int order() {
+        return order;
+    }
+
+    public Variant variant() {
+        return variant;
+    }
+
+    public java.util.Set<Integer> disableCorrector() {
+        return disableCorrector;
+    }
+
+    /** What is done to x̂0 before use (thresholding; none by default). */
+    public SampleProcessing processing() {
+        return processing;
+    }
+
+    /** ρ of the order-2 bh2 corrector for a step of h with r_1 (closed form of the 2×2 system). */
     static double[] correctorRhos(double h, double r1) {
+        return rhos(h, new double[] {r1, 1}, Variant.BH2, 2, true);
+    }
+
+    /**
+     * ρ of UniC-K ({@code corrector}: the K×K system, ½ for K = 1) or UniP-K (the leading (K−1)×(K−1) block, ½ for
+     * K = 2), r the K ratios r_1..r_{K−1}, 1.
+     */
+    static double[] rhos(double h, double[] r, Variant variant, int k, boolean corrector) {
+        if (corrector && k == 1 || !corrector && k == 2) {
+            return new double[] {0.5};
+        }
         double hh = -h;
         double hPhi1 = Math.expm1(hh);
-        double bh = hPhi1; // bh2
+        double bh = variant == Variant.BH1 ? hh : hPhi1;
         double hPhiK = hPhi1 / hh - 1;
-        double b1 = hPhiK / bh;
-        hPhiK = hPhiK / hh - 0.5;
-        double b2 = hPhiK * 2 / bh;
-        double rho0 = (b1 - b2) / (1 - r1);
-        return new double[] {rho0, b1 - rho0};
+        double fact = 1;
+        double[] g = new double[k];
+        for (int j = 0; j < k; j++) {
+            g[j] = hPhiK * fact / bh;
+            fact *= j + 2;
+            hPhiK = hPhiK / hh - 1 / fact;
+        }
+        int m = corrector ? k : k - 1;
+        double[][] a = new double[m][m + 1];
+        for (int j = 0; j < m; j++) {
+            for (int c = 0; c < m; c++) {
+                a[j][c] = Math.pow(r[c], j);
+            }
+            a[j][m] = g[j];
+        }
+        return solve(a);
+    }
+
+    /** Gaussian elimination with partial pivoting of an augmented m×(m+1) system. */
+    static double[] solve(double[][] a) {
+        int m = a.length;
+        for (int c = 0; c < m; c++) {
+            int p = c;
+            for (int r = c + 1; r < m; r++) {
+                if (Math.abs(a[r][c]) > Math.abs(a[p][c])) {
+                    p = r;
+                }
+            }
+            double[] t = a[c];
+            a[c] = a[p];
+            a[p] = t;
+            for (int r = c + 1; r < m; r++) {
+                double f = a[r][c] / a[c][c];
+                for (int q = c; q <= m; q++) {
+                    a[r][q] -= f * a[c][q];
+                }
+            }
+        }
+        double[] x = new double[m];
+        for (int r = m - 1; r >= 0; r--) {
+            double v = a[r][m];
+            for (int q = r + 1; q < m; q++) {
+                v -= a[r][q] * x[q];
+            }
+            x[r] = v / a[r][r];
+        }
+        return x;
     }
 
     @Override
-    public Tensor sample(SampleRequest request, StepListener listener) {
-        SigmaRun r = SigmaRun.start(request, steps(), spacing(), "unipc", listener);
-        int n = r.n;
-        Tensor x = r.initial();
-        @Nullable Tensor last = null; // the corrected state at σ_{i−1}
-        @Nullable Tensor m1 = null; // m_{i−1}
-        @Nullable Tensor m2 = null; // m_{i−2}
-        int lastOrder = 0;
-        int lowerOrderNums = 0;
-        for (int i = 0; i < n; i++) {
-            Tensor m = r.denoise(x, i, i);
-            if (i > 0 && last != null && m1 != null) {
-                // corrector of the step σ_{i−1} → σ_i
-                double ss = r.sigma(i - 1);
-                double st = r.sigma(i);
-                double h = Math.log(ss / st);
-                double bh = Math.expm1(-h);
-                Tensor base = last.linear(st / ss, m1, -bh);
-                if (lastOrder == 1 || m2 == null) {
-                    x = base.linear(1, m.linear(1, m1, -1), -bh * 0.5);
-                } else {
-                    double rk = Math.log(r.sigma(i - 2) / r.sigma(i - 1)) / h * -1; // (λ_{s1} − λ_s)/h
-                    double[] rho = correctorRhos(h, rk);
-                    Tensor d1 = m2.linear(1 / rk, m1, -1 / rk);
-                    x = base.linear(1, d1, -bh * rho[0], m.linear(1, m1, -1), -bh * rho[1]);
+    SigmaMachine machine(SigmaTrajectory trajectory, Schedule schedule) {
+        return new SigmaMachine(trajectory) {
+            private final java.util.ArrayDeque<Tensor> ms = new java.util.ArrayDeque<>(); // m_{i}, m_{i−1}, … newest first
+            private @Nullable Tensor last; // the corrected state the last predictor started from
+            private int thisOrder;
+            private int lowerOrderNums;
+
+            /** λ_a − λ_b = log(σ_b/σ_a). */
+            private double lambdaDiff(int a, int b) {
+                return Math.log(tr.sigma(b) / tr.sigma(a));
+            }
+
+            /** One update from x at level s to level t with K, the history ms (newest = m_s) and m_t for the corrector. */
+            private Tensor update(Tensor x, int s, int t, int k, @Nullable Tensor mt) {
+                double h = lambdaDiff(t, s);
+                double hh = -h;
+                double phi = Math.expm1(hh);
+                double bh = variant == Variant.BH1 ? hh : phi;
+                Tensor m0 = ms.peekFirst();
+                Tensor out = x.linear(tr.sigma(t) / tr.sigma(s), m0, -phi);
+                boolean corrector = mt != null;
+                if (k == 1 && !corrector) {
+                    return out;
                 }
-            }
-            m2 = m1;
-            m1 = m;
-            int order = Math.min(2, n - i); // lower_order_final
-            order = Math.min(order, lowerOrderNums + 1);
-            last = x;
-            double s = r.sigma(i);
-            double sn = r.sigma(i + 1);
-            if (sn == 0) {
-                x = m;
-            } else {
-                double h = Math.log(s / sn);
-                double bh = Math.expm1(-h);
-                Tensor base = x.linear(sn / s, m, -bh);
-                if (order == 2) {
-                    double rk = -Math.log(r.sigma(i - 1) / s) / h; // (λ_{s1} − λ_s)/h, negative
-                    Tensor d1 = m2.linear(1 / rk, m, -1 / rk);
-                    x = base.linear(1, d1, -bh * 0.5);
-                } else {
-                    x = base;
+                double[] r = new double[k];
+                java.util.Iterator<Tensor> it = ms.iterator();
+                it.next();
+                Tensor[] d = new Tensor[k - 1];
+                for (int j = 1; j < k; j++) {
+                    r[j - 1] = lambdaDiff(s - j, s) / h;
+                    d[j - 1] = it.next().linear(1 / r[j - 1], m0, -1 / r[j - 1]);
                 }
+                r[k - 1] = 1;
+                double[] rho = rhos(h, r, variant, k, corrector);
+                for (int j = 0; j < k - 1; j++) {
+                    out = out.linear(1, d[j], -bh * rho[j]);
+                }
+                if (corrector) {
+                    out = out.linear(1, mt.linear(1, m0, -1), -bh * rho[k - 1]);
+                }
+                return out;
             }
-            lastOrder = order;
-            if (lowerOrderNums < 2) {
-                lowerOrderNums++;
+
+            @Override
+            Tensor step(Prediction p, int i, Tensor x, @Nullable Tensor noise) {
+                Tensor m = processing.isNone() ? p.sample() : processing.apply(p).x0();
+                denoised = m;
+                if (i > 0 && last != null && !disableCorrector.contains(i - 1)) {
+                    x = update(last, i - 1, i, thisOrder, m); // UniC of the step σ_{i−1} → σ_i
+                }
+                ms.addFirst(m);
+                if (ms.size() > order) {
+                    ms.removeLast();
+                }
+                thisOrder = Math.min(Math.min(order, n - i), lowerOrderNums + 1); // lower_order_final; warm-up
+                last = x;
+                Tensor next = tr.sigma(i + 1) == 0 ? m : update(x, i, i + 1, thisOrder, null);
+                if (lowerOrderNums < order) {
+                    lowerOrderNums++;
+                }
+                return next;
             }
-            r.completed(i, x, m);
-        }
-        return r.result(x);
+        };
     }
 
     @Override
     public String toString() {
-        return "UniPc[" + fields() + "]";
+        return "UniPc[" + fields() + (order == 2 ? "" : ", order=" + order) + (variant == Variant.BH2 ? "" : ", variant=bh1")
+                + (disableCorrector.isEmpty() ? "" : ", disableCorrector=" + new java.util.TreeSet<>(disableCorrector))
+                + (processing.isNone() ? "" : ", processing=" + processing) + "]";
     }
 }

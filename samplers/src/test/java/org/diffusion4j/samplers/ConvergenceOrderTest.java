@@ -3,7 +3,10 @@ package org.diffusion4j.samplers;
 import org.diffusion4j.testkit.DoubleTensor;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.Set;
 import java.util.function.IntFunction;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.diffusion4j.api.Conditions;
 import org.diffusion4j.api.NoisePredictor;
@@ -112,9 +115,18 @@ class ConvergenceOrderTest {
                 // order 2: φ is exact for constant ε, the fixed equal-step weights of eq. 12 on unequal σ steps leave
                 // a local error O(h³) (Liu et al. 2022, §3.3: second-order convergence)
                 Arguments.of("pndm", (IntFunction<Sampler>) n -> Samplers.pndm(n, k), 2.0, true),
+                // the Runge-Kutta warm-up (RK4 in σ, local O(h⁵)) does not lift the order-2 multistep steps
+                Arguments.of("pndm, runge_kutta warm-up", (IntFunction<Sampler>) n -> Samplers.pndm(n, k, Pndm.WarmUp.RUNGE_KUTTA), 2.0, true),
                 // UniP-2 + UniC: the corrector raises the order by one (Zhao et al. 2023, Theorem 3.3); the first
                 // step is UniP-1 + UniC-1, local error O(h³), so 3 all the way
-                Arguments.of("unipc", (IntFunction<Sampler>) n -> Samplers.unipc(n, k), 3.0, true));
+                Arguments.of("unipc", (IntFunction<Sampler>) n -> Samplers.unipc(n, k), 3.0, true),
+                // solver order 1 (diffusers' solver_order): DDIM. Order 3 and UniPC order 3 / bh1 are checked step by step
+                // in SolverLocalOrderTest: on this ladder their first-order warm-up step bounds them by 2 as N → ∞
+                Arguments.of("dpmpp, order 1", (IntFunction<Sampler>) n -> Samplers.dpmpp(n, k, 1), 1.0, true),
+                // UniP-1 + UniC-1: order 2; the corrector disabled after every step leaves UniP-2: order 2
+                Arguments.of("unipc, order 1", (IntFunction<Sampler>) n -> Samplers.unipc(n, k, 1, UniPc.Variant.BH2, Set.of()), 2.0, true),
+                Arguments.of("unipc, corrector disabled", (IntFunction<Sampler>) n -> Samplers.unipc(n, k, 2, UniPc.Variant.BH2,
+                        IntStream.range(0, n).boxed().collect(Collectors.toSet())), 2.0, true));
     }
 
     static final int[] LADDER = {32, 48, 64, 96, 128};

@@ -68,19 +68,13 @@ public final class DiffusersSchedulerConfig {
         switch (cls) {
             case "EulerDiscreteScheduler" -> {
                 m.put("interpolation_type", "linear");
-                m.put("use_beta_sigmas", false);
                 m.put("sigma_min", NULL);
                 m.put("sigma_max", NULL);
                 m.put("timestep_type", "discrete");
                 m.put("final_sigmas_type", "zero");
             }
-            case "HeunDiscreteScheduler", "LMSDiscreteScheduler" -> m.put("use_beta_sigmas", false);
             case "DPMSolverMultistepScheduler" -> {
-                m.put("solver_order", 2);
-                m.put("thresholding", false);
                 m.put("solver_type", "midpoint");
-                m.put("use_beta_sigmas", false);
-                m.put("use_lu_lambdas", false);
                 m.put("use_flow_sigmas", false);
                 m.put("flow_shift", 1.0);
                 m.put("final_sigmas_type", "zero");
@@ -89,13 +83,9 @@ public final class DiffusersSchedulerConfig {
                 m.put("time_shift_type", "exponential");
             }
             case "UniPCMultistepScheduler" -> {
-                m.put("solver_order", 2);
-                m.put("thresholding", false);
-                m.put("solver_type", "bh2");
                 m.put("predict_x0", true);
                 m.put("lower_order_final", true);
                 m.put("solver_p", NULL);
-                m.put("use_beta_sigmas", false);
                 m.put("use_flow_sigmas", false);
                 m.put("flow_shift", 1.0);
                 m.put("final_sigmas_type", "zero");
@@ -236,6 +226,9 @@ public final class DiffusersSchedulerConfig {
             sigmaSampler(config, cls, spacing, stepsOffset, multistep, sampler, unsupported, notes);
             if (cls.equals("PNDMScheduler") && pt.equals("sample")) {
                 unsupported.add("/prediction_type 'sample': PNDMScheduler supports epsilon and v_prediction only");
+            } else if (cls.equals("PNDMScheduler") && pt.equals("v_prediction")) {
+                notes.add("prediction_type v_prediction with PNDMScheduler: each v is converted to epsilon at the point the model"
+                        + " was asked (diffusers converts the combined v with the step's starting sample; equal for epsilon models)");
             }
         }
         return new DiffusersImport(cls, schedule, sampler, pt, unsupported, notes);
@@ -270,8 +263,14 @@ public final class DiffusersSchedulerConfig {
             switch (v) {
                 case "fixed_small", "fixed_small_log" -> sampler.put("variance", "posterior");
                 case "fixed_large" -> sampler.put("variance", "beta");
-                default -> unsupported.add("/variance_type '" + v + "': only fixed_small, fixed_small_log and fixed_large are"
-                        + " reproduced (learned variances need the model's variance output)");
+                case "learned_range", "learned" -> {
+                    sampler.put("variance", v);
+                    notes.add("variance_type " + v + ": the model must return twice the sample's channels along dimension 1"
+                            + " (the prediction, then the variance values), as DDPMScheduler.step splits them");
+                }
+                default -> unsupported.add("/variance_type '" + v + "': known are fixed_small, fixed_small_log, fixed_large,"
+                        + " learned_range and learned (fixed_large_log: DDPMScheduler.step takes the square root of a log"
+                        + " variance, not a variance)");
             }
             // DDPMScheduler.step adds noise whenever t > 0, also on a last step at t > 0
             sampler.put("lastStepNoise", "diffusers");
@@ -283,9 +282,15 @@ public final class DiffusersSchedulerConfig {
         checkDefaultOnly(config, cls, unsupported);
         boolean karras = bool(config, "use_karras_sigmas", false, unsupported);
         boolean exponential = bool(config, "use_exponential_sigmas", false, unsupported);
+        boolean beta = bool(config, "use_beta_sigmas", false, unsupported);
         if (karras && exponential) {
             unsupported.add("/use_exponential_sigmas true: together with use_karras_sigmas (diffusers uses Karras)");
             exponential = false;
+        }
+        if (beta && (karras || exponential)) {
+            unsupported.add("/use_beta_sigmas true: together with use_" + (karras ? "karras" : "exponential") + "_sigmas"
+                    + " (diffusers allows one)");
+            beta = false;
         }
         switch (cls) {
             case "EulerDiscreteScheduler" -> sampler.put("type", "euler");
@@ -308,7 +313,8 @@ public final class DiffusersSchedulerConfig {
             case "PNDMScheduler" -> {
                 sampler.put("type", "pndm");
                 if (!bool(config, "skip_prk_steps", false, unsupported)) {
-                    unsupported.add("/skip_prk_steps false (the default): the Runge-Kutta warm-up is not reproduced; set true");
+                    // the class default: three pseudo Runge-Kutta steps of four model calls (step_prk), then PLMS
+                    sampler.put("warmUp", "runge_kutta");
                 }
                 if (!spacing.equals("leading")) {
                     unsupported.add("/timestep_spacing '" + spacing + "': PNDMScheduler steps to t - T // n, not the next"
@@ -328,11 +334,23 @@ public final class DiffusersSchedulerConfig {
                         sampler.put("type", "dpmpp_2m");
                     }
                 }
+                int order = integer(config, "solver_order", 2, unsupported);
+                if (order < 1 || order > 3) {
+                    unsupported.add("/solver_order " + order + ": 1, 2 and 3 are reproduced");
+                } else if (order != 2 && alg.equals("sde-dpmsolver++")) {
+                    unsupported.add("/solver_order " + order + ": with algorithm_type sde-dpmsolver++ only 2 is reproduced");
+                } else if (order != 2) {
+                    sampler.put("solverOrder", order);
+                    if (order == 3 && !bool(config, "lower_order_final", true, new ArrayList<>())) {
+                        unsupported.add("/lower_order_final false: with solver_order 3 diffusers keeps the third order on the"
+                                + " second-to-last step of a short run; only true is reproduced");
+                    }
+                }
                 if (config.has("lambda_min_clipped") && !config.get("lambda_min_clipped").isNull()) {
                     unsupported.add("/lambda_min_clipped " + config.get("lambda_min_clipped") + ": only -inf (no clipping) is reproduced");
                 }
                 // with final_sigmas_type zero the last step is first order whatever these say (diffusers' lower_order_final rule)
-                if (!bool(config, "lower_order_final", true, unsupported)) {
+                if (!bool(config, "lower_order_final", true, unsupported) && order != 3) {
                     notes.add("lower_order_final false has no effect: with final_sigmas_type zero the last step is first order");
                 }
                 if (bool(config, "euler_at_final", false, unsupported)) {
@@ -341,32 +359,81 @@ public final class DiffusersSchedulerConfig {
             }
             case "UniPCMultistepScheduler" -> {
                 sampler.put("type", "unipc");
+                int order = integer(config, "solver_order", 2, unsupported);
+                if (order < 1 || order > 3) {
+                    unsupported.add("/solver_order " + order + ": 1, 2 and 3 are reproduced");
+                } else if (order != 2) {
+                    sampler.put("solverOrder", order);
+                }
+                String type = text(config, "solver_type", "bh2");
+                switch (type) {
+                    case "bh2" -> { }
+                    case "bh1" -> sampler.put("solverType", "bh1");
+                    default -> unsupported.add("/solver_type '" + type + "': bh1 and bh2 are reproduced");
+                }
                 JsonNode dc = config.get("disable_corrector");
-                if (dc != null && !dc.isNull() && !(dc.isArray() && dc.isEmpty())) {
-                    unsupported.add("/disable_corrector " + dc + ": only [] (the corrector after every step) is reproduced");
+                if (dc != null && !dc.isNull()) {
+                    if (!dc.isArray()) {
+                        unsupported.add("/disable_corrector " + dc + ": expected an array of step indices");
+                    } else if (!dc.isEmpty()) {
+                        ArrayNode steps = sampler.putArray("disableCorrector");
+                        for (int i = 0; i < dc.size(); i++) {
+                            JsonNode v = dc.get(i);
+                            if (v.isIntegralNumber() && v.canConvertToInt() && v.intValue() >= 0) {
+                                steps.add(v.intValue());
+                            } else {
+                                unsupported.add("/disable_corrector/" + i + " " + v + ": expected a step index >= 0");
+                            }
+                        }
+                    }
                 }
             }
             default -> throw new IllegalStateException(cls);
         }
-        if (multistep && !bool(config, "thresholding", false, new ArrayList<>())) {
+        if (multistep && bool(config, "thresholding", false, unsupported)) {
+            // convert_model_output: x0_pred = _threshold_sample(x0_pred), diffusers' dynamic thresholding
+            sampler.put("thresholding", true);
+            sampler.put("dynamicThresholdingRatio", number(config, "dynamic_thresholding_ratio", 0.995, unsupported));
+            sampler.put("sampleMaxValue", number(config, "sample_max_value", 1.0, unsupported));
+        } else if (multistep) {
             for (String k : List.of("dynamic_thresholding_ratio", "sample_max_value")) {
                 if (config.has(k)) {
                     notes.add(k + " has no effect without thresholding");
                 }
             }
         }
-        if (karras || exponential) {
-            String kind = karras ? "karras" : "exponential";
+        boolean lu = cls.equals("DPMSolverMultistepScheduler") && bool(config, "use_lu_lambdas", false, unsupported);
+        if (lu && (karras || exponential)) {
+            unsupported.add("/use_lu_lambdas true: together with use_" + (karras ? "karras" : "exponential") + "_sigmas");
+        } else if (lu) {
+            // _convert_to_lu: λ uniform between the table's ends (ρ = 1), i.e. log σ uniform = the exponential spacing;
+            // its timesteps are rounded unless the betas are squaredcos_cap_v2
+            sampler.put("spacing", "exponential");
+            if (!text(config, "beta_schedule", "linear").equals("squaredcos_cap_v2")) {
+                sampler.put("roundModelTime", true);
+            } else {
+                sampler.put("truncateModelTime", true); // the int64 cast of the unrounded timesteps
+            }
+            if (config.has("steps_offset") && stepsOffset != 0) {
+                notes.add("steps_offset has no effect with use_lu_lambdas");
+            }
+            return;
+        }
+        if (karras || exponential || beta) {
+            String kind = karras ? "karras" : exponential ? "exponential" : "beta";
             if (cls.equals("EulerAncestralDiscreteScheduler") || cls.equals("PNDMScheduler")) {
                 return; // not fields of these classes: already listed as unsupported
             }
             if (multistep) {
                 // the full table's ends, whatever the spacing; DPMSolverMultistep rounds Karras timesteps unless the
-                // betas are squaredcos_cap_v2, UniPC always; exponential ones are not rounded
+                // betas are squaredcos_cap_v2, UniPC always; the others keep fractional timesteps, which the final
+                // .to(torch.int64) truncates toward zero
                 sampler.put("spacing", kind);
                 boolean cosine = text(config, "beta_schedule", "linear").equals("squaredcos_cap_v2");
                 if (karras && (cls.equals("UniPCMultistepScheduler") || !cosine)) {
                     sampler.put("roundModelTime", true);
+                } else {
+                    sampler.put("truncateModelTime", true);
                 }
             } else if (spacing.equals("linspace")) {
                 sampler.put("spacing", kind); // between the interpolated ends = the table's ends for linspace

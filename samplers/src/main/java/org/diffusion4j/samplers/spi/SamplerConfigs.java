@@ -19,7 +19,8 @@ public final class SamplerConfigs {
                     sampleMaxValue == null ? 1.0 : sampleMaxValue);
         }
         if (dynamicThresholdingRatio != null || sampleMaxValue != null) {
-            throw new IllegalArgumentException("dynamicThresholdingRatio and sampleMaxValue need thresholding: true");
+            throw new IllegalArgumentException((dynamicThresholdingRatio != null ? "dynamicThresholdingRatio" : "sampleMaxValue")
+                    + " needs thresholding: true");
         }
         return clipSample == null ? SampleProcessing.NONE : SampleProcessing.clip(clipSample);
     }
@@ -113,12 +114,13 @@ public final class SamplerConfigs {
     /**
      * The σ levels of a σ-space sampler from its JSON fields.
      *
-     * @param spacing     {@code schedule} (default), {@code karras}, {@code exponential}, {@code linspace},
-     *                    {@code leading}, {@code trailing}
+     * @param spacing     {@code schedule} (default), {@code karras}, {@code exponential}, {@code beta}, {@code linspace},
+     *                    {@code leading}, {@code trailing}, {@code multistep_linspace}, {@code multistep_leading}
      * @param karras      {@code true}: Karras spacing (diffusers' {@code use_karras_sigmas}); may not contradict spacing
      * @param rho         ρ of the Karras spacing (default 7)
      * @param stepsOffset diffusers' {@code steps_offset} for leading spacing (default 0)
-     * (dpmpp_2m, dpmpp_2m_sde, pndm, unipc also take {@code roundModelTime}: round fractional model times half-to-even)
+     * (dpmpp_2m, dpmpp_2m_sde, pndm, unipc also take {@code roundModelTime}: round fractional model times half-to-even;
+     * dpmpp_2m, dpmpp_2m_sde, unipc {@code truncateModelTime}: truncate them toward zero, diffusers' int64 cast)
      */
     static org.diffusion4j.samplers.SigmaSpacing sigmaSpacing(@Nullable String spacing, @Nullable Boolean karras,
             @Nullable Double rho, @Nullable Integer stepsOffset, org.diffusion4j.samplers.SigmaSpacing fallback) {
@@ -156,6 +158,16 @@ public final class SamplerConfigs {
      */
     static org.diffusion4j.samplers.SigmaSpacing rounded(org.diffusion4j.samplers.SigmaSpacing s, @Nullable Boolean roundModelTime) {
         return Boolean.TRUE.equals(roundModelTime) ? s.rounded() : s;
+    }
+
+    /**
+     * The spacing with fractional model times rounded and/or truncated toward zero ({@code truncateModelTime}:
+     * {@code DPMSolverMultistepScheduler}/{@code UniPCMultistepScheduler}'s int64 cast of unrounded timesteps).
+     */
+    static org.diffusion4j.samplers.SigmaSpacing rounded(org.diffusion4j.samplers.SigmaSpacing s, @Nullable Boolean roundModelTime,
+            @Nullable Boolean truncateModelTime) {
+        org.diffusion4j.samplers.SigmaSpacing r = rounded(s, roundModelTime);
+        return Boolean.TRUE.equals(truncateModelTime) ? r.truncated() : r;
     }
 
     static int orDefault(@Nullable Integer steps, int fallback) {
@@ -201,29 +213,39 @@ public final class SamplerConfigs {
         }
     }
 
-    /** {@code dpmpp_2m} (and {@code dpmpp_2m_karras}, whose spacing defaults to karras): steps (default 20), σ spacing. */
+    /**
+     * {@code dpmpp_2m} (and {@code dpmpp_2m_karras}, whose spacing defaults to karras): steps (default 20), σ spacing,
+     * {@code solverOrder} 1, 2 (default) or 3 (diffusers' {@code solver_order}); {@code thresholding} (default false),
+     * {@code dynamicThresholdingRatio} (0.995), {@code sampleMaxValue} (1): Imagen's dynamic thresholding of x̂0, as
+     * diffusers' (also on {@code dpmpp_2m_sde} and {@code unipc}).
+     */
     public record DpmPP2M(@Nullable Integer steps, @Nullable String spacing, @Nullable Boolean karras, @Nullable Double rho,
-            @Nullable Integer stepsOffset, @Nullable Boolean roundModelTime) {
+            @Nullable Integer stepsOffset, @Nullable Boolean roundModelTime, @Nullable Integer solverOrder,
+            @Nullable Boolean truncateModelTime, @Nullable Boolean thresholding, @Nullable Double dynamicThresholdingRatio,
+            @Nullable Double sampleMaxValue) {
         public static DpmPP2M defaults() {
-            return new DpmPP2M(null, null, null, null, null, null);
+            return new DpmPP2M(null, null, null, null, null, null, null, null, null, null, null);
         }
 
         org.diffusion4j.samplers.DpmSolverPlusPlus2M build(org.diffusion4j.samplers.SigmaSpacing fallback) {
             return new org.diffusion4j.samplers.DpmSolverPlusPlus2M(orDefault(steps, 20),
-                    rounded(sigmaSpacing(spacing, karras, rho, stepsOffset, fallback), roundModelTime));
+                    rounded(sigmaSpacing(spacing, karras, rho, stepsOffset, fallback), roundModelTime, truncateModelTime),
+                    orDefault(solverOrder, 2), processing(null, thresholding, dynamicThresholdingRatio, sampleMaxValue));
         }
     }
 
     /** {@code dpmpp_2m_sde}: steps (default 20), eta (default 1), σ spacing. */
     public record DpmPP2MSde(@Nullable Integer steps, @Nullable Double eta, @Nullable String spacing, @Nullable Boolean karras,
-            @Nullable Double rho, @Nullable Integer stepsOffset, @Nullable Boolean roundModelTime) {
+            @Nullable Double rho, @Nullable Integer stepsOffset, @Nullable Boolean roundModelTime, @Nullable Boolean truncateModelTime,
+            @Nullable Boolean thresholding, @Nullable Double dynamicThresholdingRatio, @Nullable Double sampleMaxValue) {
         public static DpmPP2MSde defaults() {
-            return new DpmPP2MSde(null, null, null, null, null, null, null);
+            return new DpmPP2MSde(null, null, null, null, null, null, null, null, null, null, null);
         }
 
         org.diffusion4j.samplers.DpmSolverPlusPlus2MSde build(org.diffusion4j.samplers.SigmaSpacing fallback) {
             return new org.diffusion4j.samplers.DpmSolverPlusPlus2MSde(orDefault(steps, 20), eta == null ? 1 : eta,
-                    rounded(sigmaSpacing(spacing, karras, rho, stepsOffset, fallback), roundModelTime));
+                    rounded(sigmaSpacing(spacing, karras, rho, stepsOffset, fallback), roundModelTime, truncateModelTime),
+                    processing(null, thresholding, dynamicThresholdingRatio, sampleMaxValue));
         }
     }
 
@@ -240,16 +262,44 @@ public final class SamplerConfigs {
         }
     }
 
-    /** {@code pndm} and {@code unipc}: steps (default 50 for pndm, 20 for unipc), σ spacing. */
-    public record Multistep(@Nullable Integer steps, @Nullable String spacing, @Nullable Boolean karras, @Nullable Double rho,
-            @Nullable Integer stepsOffset, @Nullable Boolean roundModelTime) {
-        public static Multistep defaults() {
-            return new Multistep(null, null, null, null, null, null);
+    /**
+     * {@code pndm}: steps (default 50), σ spacing, and {@code warmUp}: {@code plms} (default; diffusers'
+     * {@code skip_prk_steps: true}) or {@code runge_kutta} (diffusers' {@code skip_prk_steps: false}, needs steps &gt;= 4).
+     */
+    public record Pndm(@Nullable Integer steps, @Nullable String spacing, @Nullable Boolean karras, @Nullable Double rho,
+            @Nullable Integer stepsOffset, @Nullable Boolean roundModelTime, @Nullable String warmUp) {
+        public static Pndm defaults() {
+            return new Pndm(null, null, null, null, null, null, null);
         }
 
-        org.diffusion4j.samplers.SigmaSpacing sigmaSpacing() {
-            return rounded(SamplerConfigs.sigmaSpacing(spacing, karras, rho, stepsOffset, org.diffusion4j.samplers.SigmaSpacing.schedule()),
-                    roundModelTime);
+        org.diffusion4j.samplers.Pndm build() {
+            return new org.diffusion4j.samplers.Pndm(orDefault(steps, 50),
+                    rounded(SamplerConfigs.sigmaSpacing(spacing, karras, rho, stepsOffset, org.diffusion4j.samplers.SigmaSpacing.schedule()),
+                            roundModelTime),
+                    warmUp == null ? org.diffusion4j.samplers.Pndm.WarmUp.PLMS : org.diffusion4j.samplers.Pndm.WarmUp.parse(warmUp));
+        }
+    }
+
+    /**
+     * {@code unipc}: steps (default 20), σ spacing, {@code solverOrder} 1, 2 (default) or 3, {@code solverType}
+     * {@code bh1} or {@code bh2} (default), {@code disableCorrector}: step indices whose corrector is skipped (default
+     * none) — diffusers' {@code solver_order}, {@code solver_type}, {@code disable_corrector}.
+     */
+    public record UniPc(@Nullable Integer steps, @Nullable String spacing, @Nullable Boolean karras, @Nullable Double rho,
+            @Nullable Integer stepsOffset, @Nullable Boolean roundModelTime, @Nullable Integer solverOrder,
+            @Nullable String solverType, java.util.@Nullable List<Integer> disableCorrector, @Nullable Boolean truncateModelTime,
+            @Nullable Boolean thresholding, @Nullable Double dynamicThresholdingRatio, @Nullable Double sampleMaxValue) {
+        public static UniPc defaults() {
+            return new UniPc(null, null, null, null, null, null, null, null, null, null, null, null, null);
+        }
+
+        org.diffusion4j.samplers.UniPc build() {
+            return new org.diffusion4j.samplers.UniPc(orDefault(steps, 20),
+                    rounded(SamplerConfigs.sigmaSpacing(spacing, karras, rho, stepsOffset, org.diffusion4j.samplers.SigmaSpacing.schedule()),
+                            roundModelTime, truncateModelTime), orDefault(solverOrder, 2),
+                    solverType == null ? org.diffusion4j.samplers.UniPc.Variant.BH2 : org.diffusion4j.samplers.UniPc.Variant.parse(solverType),
+                    disableCorrector == null ? java.util.Set.of() : java.util.Set.copyOf(disableCorrector),
+                    processing(null, thresholding, dynamicThresholdingRatio, sampleMaxValue));
         }
     }
 }

@@ -8,9 +8,7 @@ import org.diffusion4j.api.Sampler;
 import org.diffusion4j.api.spi.Capability;
 import org.diffusion4j.api.spi.PluginContext;
 import org.diffusion4j.api.spi.SamplerProvider;
-import org.diffusion4j.samplers.Pndm;
 import org.diffusion4j.samplers.SigmaSpacing;
-import org.diffusion4j.samplers.UniPc;
 
 /**
  * Providers of the σ-space samplers, with the names users type (k-diffusion's and the A1111 web UI's; the
@@ -115,7 +113,7 @@ public final class SigmaSamplerProviders {
     public static final class DpmPP2MProvider extends Described<SamplerConfigs.DpmPP2M> {
         public DpmPP2MProvider() {
             super("dpmpp_2m", List.of("DPM++ 2M", "k_dpmpp_2m", "dpm++2m"),
-                    "DPM-Solver++(2M) (Lu et al. 2022, Algorithm 2); karras: true for Karras sigmas",
+                    "DPM-Solver++(2M) (Lu et al. 2022, Algorithm 2); karras: true for Karras sigmas; solverOrder 1..3",
                     DETERMINISTIC, SamplerConfigs.DpmPP2M.class, SamplerConfigs.DpmPP2M::defaults,
                     (c, ctx) -> c.build(SigmaSpacing.schedule()));
         }
@@ -159,20 +157,19 @@ public final class SigmaSamplerProviders {
     }
 
     /** {@code pndm}. */
-    public static final class PndmProvider extends Described<SamplerConfigs.Multistep> {
+    public static final class PndmProvider extends Described<SamplerConfigs.Pndm> {
         public PndmProvider() {
-            super("pndm", List.of("plms"), "PNDM pseudo linear multistep (Liu et al. 2022; diffusers skip_prk_steps)",
-                    DETERMINISTIC, SamplerConfigs.Multistep.class, SamplerConfigs.Multistep::defaults,
-                    (c, ctx) -> new Pndm(SamplerConfigs.orDefault(c.steps(), 50), c.sigmaSpacing()));
+            super("pndm", List.of("plms"), "PNDM pseudo numerical methods (Liu et al. 2022); warmUp plms (diffusers"
+                    + " skip_prk_steps) or runge_kutta", DETERMINISTIC, SamplerConfigs.Pndm.class, SamplerConfigs.Pndm::defaults,
+                    (c, ctx) -> c.build());
         }
     }
 
     /** {@code unipc}. */
-    public static final class UniPcProvider extends Described<SamplerConfigs.Multistep> {
+    public static final class UniPcProvider extends Described<SamplerConfigs.UniPc> {
         public UniPcProvider() {
-            super("unipc", List.of("uni_pc", "uni-pc"), "UniPC, UniP-2 + UniC, bh2 (Zhao et al. 2023)",
-                    DETERMINISTIC, SamplerConfigs.Multistep.class, SamplerConfigs.Multistep::defaults,
-                    (c, ctx) -> new UniPc(SamplerConfigs.orDefault(c.steps(), 20), c.sigmaSpacing()));
+            super("unipc", List.of("uni_pc", "uni-pc"), "UniPC, UniP-p + UniC-p, bh1 or bh2, p = 1..3 (Zhao et al. 2023)",
+                    DETERMINISTIC, SamplerConfigs.UniPc.class, SamplerConfigs.UniPc::defaults, (c, ctx) -> c.build());
         }
     }
 }

@@ -103,5 +103,26 @@ class KotlinExampleTest {
         }
         val karras: org.diffusion4j.api.Sampler = org.diffusion4j.samplers.Samplers.dpmpp2mKarras(10)
         assertThat(karras.toString()).isEqualTo("DpmSolverPlusPlus2M[steps=10, spacing=karras(rho=7.0)]")
+        // the solver options by JSON field, and a diffusers-style loop of single steps (SigmaStepper) in Kotlin
+        val options = listOf(
+            PluginSpec.of("unipc").with("solverOrder", 3).with("solverType", "bh1").with("disableCorrector", listOf(1)),
+            PluginSpec.of("dpmpp_2m").with("solverOrder", 3).with("spacing", "karras"))
+        for (spec in options) {
+            val x = SamplingPipeline.builder().predictor("point-mass", pointMassPredictor(centre), 2)
+                .schedule(PluginSpec.of("linear").with("numTrainTimesteps", 1000)).sampler(spec.with("steps", 10))
+                .samplesPerLabel(1).build().sample().sets()[0].samples().toFloatArray()
+            assertThat(x[0]).isCloseTo(0.5f, Offset.offset(tol(0.5)))
+        }
+        val stepper = org.diffusion4j.samplers.Samplers.unipc(10, org.diffusion4j.samplers.SigmaSpacing.karras())
+            .stepper(schedule, org.diffusion4j.api.PredictionType.EPSILON)
+        var x: org.diffusion4j.api.tensor.Tensor = ArrayTensor.of(floatArrayOf(0.3f, -1.1f), Shape.of(1, 2)) * stepper.initNoiseSigma()
+        for (i in 0 until stepper.calls()) {
+            val out = pointMassPredictor(centre).predict(stepper.scaleModelInput(x, i), stepper.level(i),
+                org.diffusion4j.api.Conditions.unconditional(1))
+            x = stepper.step(out, i, x)
+        }
+        val last = stepper.result(x).toFloatArray()
+        assertThat(last[0]).isCloseTo(0.5f, Offset.offset(tol(0.5)))
+        assertThat(last[1]).isCloseTo(-0.25f, Offset.offset(tol(-0.25)))
     }
 }
