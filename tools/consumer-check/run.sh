@@ -4,8 +4,8 @@
 #
 #   tools/consumer-check/run.sh            (about 3-5 minutes on two cores; needs Java 17, Maven 3.8+)
 #
-# 1. deploys the reactor (tests skipped) to a throwaway file repository under /tmp; install is skipped,
-#    so no snapshot jar of this project reaches ~/.m2;
+# 1. deploys the reactor (tests compiled, not run: test jars are dependencies) to a throwaway file repository under /tmp; install is skipped
+#    and the deploy's local repository is a throwaway one, so nothing of this project reaches ~/.m2;
 # 2. checks every published jar: META-INF/LICENSE and NOTICE, Automatic-Module-Name,
 #    Implementation-Version, a -sources jar; and that the BOM's version is the build's;
 # 3. extracts the consumer pom.xml and Example.java from README.md (the blocks after the
@@ -36,14 +36,21 @@ version=$(sed -n 's:^  <version>\(.*\)</version>:\1:p' "$root/pom.xml" | head -n
 bomversion=$(sed -n 's:^  <version>\(.*\)</version>:\1:p' "$root/bom/pom.xml" | head -n 1)
 [ "$bomversion" = "$version" ] || fail "bom/pom.xml has version $bomversion, the build $version"
 echo "== 1. deploy $version to $repo (no install)"
-(cd "$root" && mvn -B -ntp -q -Dmaven.test.skip=true -Dmaven.install.skip=true \
+# The deploy reads and writes our group's metadata in its local repository: give it one of its own, a
+# folder of links to ~/.m2's third-party groups (no copy) without org/diffusion4j, so nothing of this
+# project is written to ~/.m2.
+farm="$work/deploy-m2"
+mkdir -p "$farm/org"
+for d in "$seed"/*; do [ "$(basename "$d")" = org ] || ln -s "$d" "$farm/"; done
+for d in "$seed"/org/*; do [ "$(basename "$d")" = diffusion4j ] || ln -s "$d" "$farm/org/"; done
+(cd "$root" && mvn -B -ntp -q -Dmaven.repo.local="$farm" -DskipTests -Dmaven.install.skip=true \
   -DaltDeploymentRepository="consumer-check::file://$repo" deploy)
 
 echo "== 2. published jars"
 published="api schedules samplers guidance noise-torch testkit backends-onnx backends-djl pipeline pipeline-djl spark cli kotlin"
 for m in $published; do
   dir="$repo/org/diffusion4j/diffusion4j-$m/$version"
-  jar=$(ls "$dir"/diffusion4j-"$m"-*.jar 2>/dev/null | grep -v -e '-sources\.jar$' -e '-javadoc\.jar$' -e '-all\.jar$' | head -n 1 || true)
+  jar=$(ls "$dir"/diffusion4j-"$m"-*.jar 2>/dev/null | grep -v -e '-sources\.jar$' -e '-javadoc\.jar$' -e '-all\.jar$' -e '-tests\.jar$' | head -n 1 || true)
   [ -n "$jar" ] || fail "no jar of diffusion4j-$m in $dir"
   ls "$dir"/diffusion4j-"$m"-*-sources.jar >/dev/null 2>&1 || fail "no sources jar of diffusion4j-$m"
   entries=$(unzip -Z1 "$jar")
