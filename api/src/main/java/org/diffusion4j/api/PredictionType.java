@@ -4,7 +4,7 @@ import org.diffusion4j.api.tensor.Tensor;
 
 /**
  * What a network predicts from {@code x_t = α x0 + σ ε}: the noise ε, the clean sample x0, or the
- * velocity {@code v = α ε − σ x0} (Salimans & Ho 2022). The conversions use α² + σ² = 1.
+ * velocity {@code v = α ε − σ x0} (Salimans &amp; Ho 2022). The conversions use α² + σ² = 1.
  */
 public enum PredictionType {
     /** ε-prediction (DDPM). */
