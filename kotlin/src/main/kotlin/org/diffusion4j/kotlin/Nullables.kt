@@ -11,6 +11,7 @@ import java.net.URL
 import org.diffusion4j.api.Conditions
 import org.diffusion4j.api.Guided
 import org.diffusion4j.api.SampleRequest
+import org.diffusion4j.api.Step
 import org.diffusion4j.api.Timestep
 import org.diffusion4j.api.spi.ModelSpec
 import org.diffusion4j.api.spi.PluginContext
@@ -67,3 +68,11 @@ val Timestep.sigma: Double
 /** log-SNR λ_t = log(α²/σ²) as a property: [Timestep.lambda]. */
 val Timestep.lambda: Double
     get() = lambda()
+
+/** [Step.isLast] as a property (Step's record components, `step.index`, `step.current`, already are). */
+val Step.isLast: Boolean
+    get() = isLast()
+
+/** [Step.progress] (index / count, in [0, 1)) as a property. */
+val Step.progress: Double
+    get() = progress()

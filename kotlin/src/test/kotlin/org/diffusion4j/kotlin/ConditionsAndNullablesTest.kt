@@ -11,6 +11,7 @@ import org.diffusion4j.api.Prediction
 import org.diffusion4j.api.PredictionType
 import org.diffusion4j.api.SampleRequest
 import org.diffusion4j.api.Schedule
+import org.diffusion4j.api.Step
 import org.diffusion4j.api.StepPlan
 import org.diffusion4j.api.Timestep
 import org.diffusion4j.api.spi.ModelSpec
@@ -127,5 +128,18 @@ class ConditionsAndNullablesTest {
         // rounding) < 1 ulp of 0.8; ×2 safety
         assertThat(t.alpha).isCloseTo(0.8, org.assertj.core.data.Offset.offset(Math.ulp(0.8) * 2))
         assertThat(t.alphaBar).isEqualTo(0.64)
+    }
+
+    @Test
+    fun stepPropertiesAreTheMethods() {
+        val a = Timestep.ofAlphaBar(10.0, 0.5)
+        val b = Timestep.ofAlphaBar(5.0, 0.8)
+        val first = Step(0, 4, a, b)
+        val last = Step(3, 4, a, b)
+        assertThat(first.isLast).isFalse()
+        assertThat(last.isLast).isTrue()
+        // index / count exactly: 3/4 is representable
+        assertThat(last.progress).isEqualTo(0.75)
+        assertThat(first.progress).isEqualTo(first.progress())
     }
 }
