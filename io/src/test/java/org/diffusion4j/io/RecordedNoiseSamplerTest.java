@@ -17,7 +17,7 @@ import org.diffusion4j.api.noise.SdkNoise;
 import org.diffusion4j.api.tensor.Shape;
 import org.diffusion4j.samplers.Samplers;
 import org.diffusion4j.schedules.Schedules;
-import org.diffusion4j.testkit.GaussianMixture;
+import org.diffusion4j.mixture.GaussianMixture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -34,6 +34,9 @@ public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    @CommandLine.Mixin
+    PluginPath.Option pluginPath = new PluginPath.Option();
+
     @Override
     public void run() {
         spec.commandLine().usage(spec.commandLine().getOut());
@@ -74,6 +77,7 @@ public final class Main implements Runnable {
             }
             return FAILURE;
         });
+        cl.setExecutionStrategy(PluginPath.around(new CommandLine.RunLast())); // plugin jars of --plugin-path & co.
         return cl.execute(args);
     }
 

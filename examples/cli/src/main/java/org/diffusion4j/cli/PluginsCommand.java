@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
 
 /** {@code plugins}: every discovered provider by kind, with id, version, rank and jar. */
 @Command(name = "plugins", mixinStandardHelpOptions = true,
-        description = "List every plugin on the class path: kind, id, version, rank, capabilities and jar.")
+        description = {"List every plugin: kind, id, version, rank, capabilities and jar;",
+            "then the plugin path and where each plugin came from (a plugin-path jar or built-in)."})
 final class PluginsCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -17,9 +18,13 @@ final class PluginsCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         var out = spec.commandLine().getOut();
-        out.print(PluginRegistry.load().describe());
-        out.print(ModelSources.load().describe());
-        out.print(Trainers.load().describe());
+        PluginRegistry registry = PluginRegistry.load();
+        ModelSources sources = ModelSources.load();
+        Trainers trainers = Trainers.load();
+        out.print(registry.describe());
+        out.print(sources.describe());
+        out.print(trainers.describe());
+        out.print(PluginPath.current().describe(registry, sources, trainers));
         out.flush();
         return Main.OK;
     }
