@@ -55,12 +55,22 @@ final class Fields {
         return path + Json.segment(field);
     }
 
+    /** Reports every field that is not one of {@code fields}. */
+    void allow(List<DocField> fields) {
+        allow(Documents.names(fields));
+    }
+
+    /** The integer field {@code f}, in its declared range. */
+    Optional<Long> integer(DocField f) {
+        return integer(f.name(), f.min() == null ? Long.MIN_VALUE : f.min(), f.max() == null ? Long.MAX_VALUE : f.max());
+    }
+
     /** Reports every field not in {@code allowed}. */
     void allow(Set<String> allowed) {
         for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
             String f = it.next();
             if (!allowed.contains(f)) {
-                problems.add(at(f), "unknown field '" + f + "'" + Names.didYouMean(f, allowed) + "; allowed fields: "
+                problems.add(at(f), "unknown field '" + f + "'" + org.diffusion4j.api.spi.DidYouMean.phrase(f, allowed) + "; allowed fields: "
                         + String.join(", ", new LinkedHashSet<>(allowed)));
             }
         }

@@ -25,13 +25,7 @@ import org.jspecify.annotations.Nullable;
  */
 public final class SampleSpec {
     /** The document format version. */
-    public static final int VERSION = 1;
-
-    static final Set<String> FIELDS = new LinkedHashSet<>(List.of("$schema", "version", "description", "backend", "device",
-            "model", "schedule", "sampler", "guidance", "labels", "samplesPerLabel", "batchSize", "seed", "noise", "sweep", "output"));
-    static final Set<String> OUTPUT_FIELDS = new LinkedHashSet<>(List.of("dir", "name", "valueRange", "upscale", "padding"));
-    static final Set<String> SWEEP_FIELDS = new LinkedHashSet<>(List.of("parameter", "values"));
-    static final List<String> SWEEPABLE = List.of("/guidance/", "/sampler/", "/schedule/", "/noise/");
+    public static final int VERSION = Documents.VERSION;
 
     private final @Nullable String description;
     private final @Nullable PluginSpec backend;
@@ -107,9 +101,9 @@ public final class SampleSpec {
         if (!f.valid()) {
             return null;
         }
-        f.allow(FIELDS);
+        f.allow(Documents.SAMPLING);
         f.string("$schema");
-        f.integer("version", VERSION, VERSION);
+        f.integer(Documents.VERSION_FIELD);
         Builder b = new Builder();
         b.description = f.string("description").orElse(null);
         b.backend = plugin(f, "backend", false, catalog);
@@ -136,9 +130,9 @@ public final class SampleSpec {
             }
             b.labels = l;
         });
-        f.integer("samplesPerLabel", 1, 4096).ifPresent(v -> b.samplesPerLabel = v.intValue());
-        f.integer("batchSize", 1, 65536).ifPresent(v -> b.batchSize = v.intValue());
-        f.integer("seed", Long.MIN_VALUE, Long.MAX_VALUE).ifPresent(v -> b.seed = v);
+        f.integer(Documents.SAMPLES_PER_LABEL).ifPresent(v -> b.samplesPerLabel = v.intValue());
+        f.integer(Documents.BATCH_SIZE).ifPresent(v -> b.batchSize = v.intValue());
+        f.integer(Documents.SEED).ifPresent(v -> b.seed = v);
         f.object("sweep", "a sweep {\"parameter\": \"/guidance/guidanceScale\", \"values\": [...]}").ifPresent(s -> b.sweep = sweep(s, p));
         f.object("output", "the output settings").ifPresent(o -> b.output = output(o, p));
         if (b.model == null || b.schedule == null) {
@@ -183,23 +177,24 @@ public final class SampleSpec {
     }
 
     private static @Nullable Sweep sweep(Fields s, Problems p) {
-        s.allow(SWEEP_FIELDS);
+        s.allow(Documents.SWEEP_FIELDS);
         Optional<String> param = s.string("parameter");
         if (!s.require("parameter", "a JSON pointer such as /guidance/guidanceScale") || param.isEmpty()) {
             return null;
         }
         String ptr = param.get();
-        if (!ptr.equals("/seed") && SWEEPABLE.stream().noneMatch(pre -> ptr.startsWith(pre) && ptr.length() > pre.length())) {
+        if (!ptr.equals("/seed") && Documents.SWEEPABLE.stream().noneMatch(pre -> ptr.startsWith(pre) && ptr.length() > pre.length())) {
             p.add(s.at("parameter"), "cannot sweep '" + ptr + "'; a sweep parameter is /seed or a field under "
-                    + String.join(", ", SWEEPABLE.stream().map(x -> x + "...").toList()));
+                    + String.join(", ", Documents.SWEEPABLE.stream().map(x -> x + "...").toList()));
             return null;
         }
         if (!s.require("values", "an array of values, one run per value")) {
             return null;
         }
         JsonNode v = s.get("values").orElseThrow();
-        if (!v.isArray() || v.isEmpty() || v.size() > 256) {
-            p.add(s.at("values"), "expected an array of 1 to 256 values, got " + Json.describe(v));
+        long most = Documents.SWEEP_VALUES.max();
+        if (!v.isArray() || v.isEmpty() || v.size() > most) {
+            p.add(s.at("values"), "expected an array of 1 to " + most + " values, got " + Json.describe(v));
             return null;
         }
         List<JsonNode> vals = new ArrayList<>();
@@ -214,11 +209,11 @@ public final class SampleSpec {
     }
 
     private static @Nullable OutputSpec output(Fields o, Problems p) {
-        o.allow(OUTPUT_FIELDS);
+        o.allow(Documents.OUTPUT_FIELDS);
         OutputSpec d = OutputSpec.DEFAULT;
         String dir = o.nonBlank("dir").orElse(d.dir());
         String name = o.string("name").orElse(d.name());
-        if (!name.matches("[A-Za-z0-9._-]+")) {
+        if (!name.matches(OutputSpec.NAME_PATTERN)) {
             p.add(o.at("name"), "a file name prefix of letters, digits, '.', '_' or '-' is needed, got '" + name + "'");
             name = d.name();
         }
@@ -236,8 +231,8 @@ public final class SampleSpec {
                 hi = r.get(1).doubleValue();
             }
         }
-        int up = o.integer("upscale", 1, 32).map(Long::intValue).orElse(d.upscale());
-        int pad = o.integer("padding", 0, 64).map(Long::intValue).orElse(d.padding());
+        int up = o.integer(Documents.OUTPUT_UPSCALE).map(Long::intValue).orElse(d.upscale());
+        int pad = o.integer(Documents.OUTPUT_PADDING).map(Long::intValue).orElse(d.padding());
         return new OutputSpec(dir, name, lo, hi, up, pad);
     }
 
@@ -378,7 +373,7 @@ public final class SampleSpec {
     /** Fluent builder of a sampling document; {@link #build()} checks it as parsing would. */
     public static final class Builder {
         static final List<@Nullable Integer> DEFAULT_LABELS = Collections.singletonList(null);
-        static final int DEFAULT_SAMPLES = 8;
+        static final int DEFAULT_SAMPLES = Documents.SAMPLES_PER_LABEL.defaultValue().intValue();
 
         private @Nullable String description;
         private @Nullable PluginSpec backend;

@@ -1,9 +1,7 @@
 package org.diffusion4j.cli;
 
 import java.util.concurrent.Callable;
-import org.diffusion4j.api.spi.PluginRegistry;
-import org.diffusion4j.pipeline.ModelSources;
-import org.diffusion4j.pipeline.train.Trainers;
+import org.diffusion4j.pipeline.PipelineOptions;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -17,9 +15,7 @@ final class PluginsCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         var out = spec.commandLine().getOut();
-        out.print(PluginRegistry.load().describe());
-        out.print(ModelSources.load().describe());
-        out.print(Trainers.load().describe());
+        out.print(PipelineOptions.defaults().registry().describe());
         out.flush();
         return Main.OK;
     }
