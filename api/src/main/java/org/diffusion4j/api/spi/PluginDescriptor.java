@@ -24,8 +24,9 @@ public interface PluginDescriptor<C> {
     PluginKind<?> kind();
 
     /**
-     * The stable id used in JSON and code: lower-case kebab-case, for example {@code "dpmpp-2m"}. The
-     * registry also accepts it with {@code _} for {@code -} (and the reverse), in any letter case.
+     * The stable id used in JSON and code: lower-case kebab-case for new plugins, for example
+     * {@code "logsnr-ancestral"}. The registry finds it in any letter case, and with {@code _} for {@code -}
+     * (or the reverse) unless another plugin of the kind has that exact name.
      */
     String id();
 

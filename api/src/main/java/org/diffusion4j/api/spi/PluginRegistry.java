@@ -58,6 +58,8 @@ public final class PluginRegistry {
 
     private final Map<PluginKind<?>, Map<String, PluginDescriptor<?>>> byName = new LinkedHashMap<>();
     private final Map<PluginKind<?>, List<PluginDescriptor<?>>> byKind = new LinkedHashMap<>();
+    /** By name with {@code _} read as {@code -}; null values: two providers' names fold to one key. */
+    private final Map<PluginKind<?>, Map<String, PluginDescriptor<?>>> byFolded = new LinkedHashMap<>();
 
     private PluginRegistry(Collection<PluginKind<?>> kinds, Collection<? extends PluginDescriptor<?>> providers) {
         for (PluginKind<?> k : PluginKind.values()) {
@@ -81,6 +83,10 @@ public final class PluginRegistry {
             }
             byKind.get(p.kind()).add(p);
         }
+        for (Map.Entry<PluginKind<?>, Map<String, PluginDescriptor<?>>> e : byName.entrySet()) {
+            Map<String, PluginDescriptor<?>> folded = byFolded.get(e.getKey());
+            e.getValue().forEach((name, p) -> folded.merge(DidYouMean.fold(name), p, (a, b) -> a == b ? a : AMBIGUOUS));
+        }
         for (List<PluginDescriptor<?>> l : byKind.values()) {
             l.sort(Comparator.comparing(PluginDescriptor::id));
         }
@@ -89,6 +95,7 @@ public final class PluginRegistry {
     private void addKind(PluginKind<?> k) {
         byName.computeIfAbsent(k, x -> new LinkedHashMap<>());
         byKind.computeIfAbsent(k, x -> new ArrayList<>());
+        byFolded.computeIfAbsent(k, x -> new LinkedHashMap<>());
     }
 
     /** Loads all providers visible to the context class loader (or this class's loader). */
@@ -168,10 +175,19 @@ public final class PluginRegistry {
         return find(kind, name).orElseThrow(() -> unknown(kind, name));
     }
 
-    /** The provider of {@code kind} with id or alias {@code name}, if any. */
+    /**
+     * The provider of {@code kind} with id or alias {@code name}, if any: the name as given (any letter
+     * case), else the name with {@code _} and {@code -} alike when that names one provider only
+     * ({@code scaled_linear} and {@code scaled-linear} are one schedule; where two plugins' names differ
+     * only so, each keeps its own exact name).
+     */
     @SuppressWarnings("unchecked")
     public <P extends PluginDescriptor<?>> Optional<P> find(PluginKind<P> kind, String name) {
-        return Optional.ofNullable((P) byName.getOrDefault(kind, Map.of()).get(normalise(name)));
+        PluginDescriptor<?> p = byName.getOrDefault(kind, Map.of()).get(normalise(name));
+        if (p == null) {
+            p = byFolded.getOrDefault(kind, Map.of()).get(DidYouMean.fold(name));
+        }
+        return p == AMBIGUOUS ? Optional.empty() : Optional.ofNullable((P) p);
     }
 
     /** The exception for an unknown name, with the known ids and a did-you-mean. */
@@ -352,7 +368,7 @@ public final class PluginRegistry {
 
     /** A human-readable listing of every provider: kind, id, aliases, version, rank, capabilities, jar. */
     public String describe() {
-        StringBuilder sb = new StringBuilder("diffusion4j plugins\n");
+        StringBuilder sb = new StringBuilder("diffusion4j plugins (names in any letter case, with _ for -)\n");
         for (PluginKind<?> k : byKind.keySet()) {
             sb.append(k.label()).append("s:\n");
             List<PluginDescriptor<?>> list = byKind.get(k);
@@ -382,8 +398,26 @@ public final class PluginRegistry {
         return p.getClass().getName() + " (" + p.location().map(Object::toString).orElse("unknown location") + ")";
     }
 
-    /** The key of a name: trimmed, lower case, {@code _} as {@code -} (snake_case and kebab-case are one name). */
+    /** The key of a name: trimmed, lower case. */
     private static String normalise(String n) {
-        return DidYouMean.fold(n);
+        return n.trim().toLowerCase(Locale.ROOT);
     }
+
+    /** Marks a folded name that two providers share. */
+    private static final PluginDescriptor<Object> AMBIGUOUS = new PluginDescriptor<>() {
+        @Override
+        public PluginKind<?> kind() {
+            return PluginKind.SAMPLER;
+        }
+
+        @Override
+        public String id() {
+            return "";
+        }
+
+        @Override
+        public Class<Object> configType() {
+            return Object.class;
+        }
+    };
 }
