@@ -54,7 +54,7 @@ final class Documents {
             .schema(Json.object().put("minLength", 1)).byDefault("backend's").inTrainingSample();
     static final DocField MODEL = DocField.plugin("model", ModelSourceProvider.KIND, "model source: `file` (loaded by the backend),"
             + " `gaussian-mixture` (exact-score model), `resource` (a predictor supplied in code)").required();
-    static final DocField SCHEDULE = DocField.plugin("schedule", PluginKind.SCHEDULE, "schedule plugin: `linear`, `scaled-linear`,"
+    static final DocField SCHEDULE = DocField.plugin("schedule", PluginKind.SCHEDULE, "schedule plugin: `linear`, `scaled_linear`,"
             + " `cosine`, `sigmoid`, `betas`, `cosine-logsnr`, `linear-logsnr`, `diffusers`").required();
     static final DocField SAMPLER = DocField.plugin("sampler", PluginKind.SAMPLER,
                     "sampler plugin: `ddim`, `ddpm`, `logsnr-ancestral`, any plugin on the class path")

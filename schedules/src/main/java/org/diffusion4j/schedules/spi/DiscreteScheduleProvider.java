@@ -57,10 +57,10 @@ public abstract class DiscreteScheduleProvider implements ScheduleProvider<Discr
         }
     }
 
-    /** {@code scaled-linear} (also {@code scaled_linear}, diffusers' name). */
+    /** {@code scaled_linear}. */
     public static final class ScaledLinear extends DiscreteScheduleProvider {
         public ScaledLinear() {
-            super("scaled-linear", List.of("scaled_linear"));
+            super("scaled_linear", List.of("scaled-linear"));
         }
     }
 
