@@ -23,11 +23,15 @@ import org.jspecify.annotations.Nullable;
  * @param defaultText the default in words, for the docs ({@code "required"}, {@code "all at once"})
  * @param description what the field means: one sentence, Markdown
  * @param plugin      the plugin kind of a {@code {"type": ...}} object, else null
+ * @param choices     the allowed values of a string field; empty: any string
  * @param schemaExtra further JSON Schema keywords ({@code pattern}, {@code items}, nested {@code properties})
  * @param inSample    true when a training document's {@code sample} object may set it
+ * @param isGeneric   true when the parser reads and checks it from this description alone and the document
+ *                    keeps its value as given ({@link SampleSpec#value}): a field that needs no code of its own
  */
 record DocField(String name, Type type, boolean isRequired, @Nullable Long min, @Nullable Long max, @Nullable JsonNode defaultValue,
-        String defaultText, String description, @Nullable PluginKind<?> plugin, ObjectNode schemaExtra, boolean inSample) {
+        String defaultText, String description, @Nullable PluginKind<?> plugin, List<String> choices, ObjectNode schemaExtra,
+        boolean inSample, boolean isGeneric) {
 
     /** The JSON types of fields. */
     enum Type {
@@ -42,12 +46,13 @@ record DocField(String name, Type type, boolean isRequired, @Nullable Long min, 
     }
 
     DocField {
+        choices = List.copyOf(choices);
         schemaExtra = schemaExtra.deepCopy();
         defaultValue = defaultValue == null ? null : defaultValue.deepCopy();
     }
 
     static DocField of(String name, Type type, String description) {
-        return new DocField(name, type, false, null, null, null, "none", description, null, Json.object(), false);
+        return new DocField(name, type, false, null, null, null, "none", description, null, List.of(), Json.object(), false, false);
     }
 
     static DocField string(String name, String description) {
@@ -58,39 +63,64 @@ record DocField(String name, Type type, boolean isRequired, @Nullable Long min, 
         return of(name, Type.INTEGER, description).range(min, max);
     }
 
+    static DocField bool(String name, String description) {
+        return of(name, Type.BOOLEAN, description);
+    }
+
     static DocField plugin(String name, PluginKind<?> kind, String description) {
-        return new DocField(name, Type.PLUGIN, false, null, null, null, "none", description, kind, Json.object(), false);
+        return new DocField(name, Type.PLUGIN, false, null, null, null, "none", description, kind, List.of(), Json.object(), false,
+                false);
+    }
+
+    private DocField copy(boolean req, @Nullable Long lo, @Nullable Long hi, @Nullable JsonNode dv, String dt, List<String> ch,
+            ObjectNode extra, boolean sample, boolean gen) {
+        return new DocField(name, type, req, lo, hi, dv, dt, description, plugin, ch, extra, sample, gen);
     }
 
     DocField required() {
-        return new DocField(name, type, true, min, max, defaultValue, "required", description, plugin, schemaExtra, inSample);
+        return copy(true, min, max, defaultValue, "required", choices, schemaExtra, inSample, isGeneric);
     }
 
     DocField range(long lo, long hi) {
-        return new DocField(name, type, isRequired, lo, hi, defaultValue, defaultText, description, plugin, schemaExtra, inSample);
+        return copy(isRequired, lo, hi, defaultValue, defaultText, choices, schemaExtra, inSample, isGeneric);
     }
 
     /** A default written in the schema and, as {@code text}, in the docs. */
     DocField byDefault(@Nullable Object value, String text) {
-        return new DocField(name, type, isRequired, min, max, value == null ? null : Json.tree(value), text, description, plugin,
-                schemaExtra, inSample);
+        return copy(isRequired, min, max, value == null ? null : Json.tree(value), text, choices, schemaExtra, inSample, isGeneric);
     }
 
     /** A default told in words only ({@code "all at once"}). */
     DocField byDefault(String text) {
-        return new DocField(name, type, isRequired, min, max, defaultValue, text, description, plugin, schemaExtra, inSample);
+        return copy(isRequired, min, max, defaultValue, text, choices, schemaExtra, inSample, isGeneric);
+    }
+
+    /** The values a string field may take. */
+    DocField oneOf(String... values) {
+        return copy(isRequired, min, max, defaultValue, defaultText, List.of(values), schemaExtra, inSample, isGeneric);
     }
 
     /** Further schema keywords. */
     DocField schema(ObjectNode extra) {
         ObjectNode e = schemaExtra.deepCopy();
         e.setAll(extra);
-        return new DocField(name, type, isRequired, min, max, defaultValue, defaultText, description, plugin, e, inSample);
+        return copy(isRequired, min, max, defaultValue, defaultText, choices, e, inSample, isGeneric);
     }
 
     /** Settable in a training document's {@code sample} object. */
     DocField inTrainingSample() {
-        return new DocField(name, type, isRequired, min, max, defaultValue, defaultText, description, plugin, schemaExtra, true);
+        return copy(isRequired, min, max, defaultValue, defaultText, choices, schemaExtra, true, isGeneric);
+    }
+
+    /**
+     * Read, checked and kept by the description alone (a string, with its {@link #oneOf} choices; an integer
+     * in its range; a number; a boolean): no parser code, the value is {@link SampleSpec#value}.
+     */
+    DocField generic() {
+        if (type == Type.PLUGIN || type == Type.OBJECT || type == Type.ARRAY) {
+            throw new IllegalStateException(name + ": only string, integer, number and boolean fields are read generically");
+        }
+        return copy(isRequired, min, max, defaultValue, defaultText, choices, schemaExtra, inSample, true);
     }
 
     Optional<JsonNode> defaultJson() {
@@ -121,6 +151,9 @@ record DocField(String name, Type type, boolean isRequired, @Nullable Long min, 
                     s.put("maxItems", max);
                 }
             }
+        }
+        if (!choices.isEmpty()) {
+            s.set("enum", Json.tree(choices));
         }
         s.put("description", plainText(description));
         if (defaultValue != null) {

@@ -24,9 +24,12 @@ import org.jspecify.annotations.Nullable;
  * <ol>
  *   <li>Declare it here, in the list of its document, where it belongs in the order: name, type, range,
  *   default, description ({@code .inTrainingSample()} when a training document's {@code sample} may set it).</li>
- *   <li>Read it in the parser: {@code f.read(Documents.MY_FIELD)} (integers, strings; the range and the
- *   problems with their JSON paths come from the declaration), and give the document class its accessor
- *   ({@link SampleSpec}: a field, a builder method, a line in {@code toJson}).</li>
+ *   <li>A string (with {@code .oneOf(...)} choices), an integer, a number or a boolean: add {@code .generic()}. That
+ *   is all: the parser checks it ({@link Fields#read}), the document keeps it ({@link SampleSpec#value},
+ *   {@link SampleSpec.Builder#set}), the schema and the docs show it.</li>
+ *   <li>Anything else: read it in {@link SampleSpec#parse} with the reader of its type ({@code f.integer(MY_FIELD)}
+ *   takes the range from here) and give {@link SampleSpec} an accessor, a builder method and a line in
+ *   {@code toJson}.</li>
  *   <li>Regenerate the schemas and the docs' tables:
  *   {@code mvn -pl pipeline -am verify -Dtest='SchemaTest,DocumentTablesTest' -Dsurefire.failIfNoSpecifiedTests=false
  *   -Dd4j.writeSchema=true -Dd4j.writeDocs=true}, and commit {@code docs/}.</li>
@@ -157,6 +160,21 @@ final class Documents {
         }
         if (parent == TRAIN_SAMPLE) {
             return Optional.of(TRAINING_SAMPLE_FIELDS);
+        }
+        return Optional.empty();
+    }
+
+    /** The sampling document's field at {@code pointer} ({@code /seed}, {@code /output/dir}), if declared. */
+    static Optional<DocField> field(String pointer) {
+        for (DocField f : SAMPLING) {
+            if (pointer.equals("/" + f.name())) {
+                return Optional.of(f);
+            }
+            Optional<List<DocField>> nested = nested(SAMPLING, f);
+            if (nested.isPresent() && pointer.startsWith("/" + f.name() + "/")) {
+                String rest = pointer.substring(f.name().length() + 2);
+                return nested.get().stream().filter(n -> n.name().equals(rest)).findFirst();
+            }
         }
         return Optional.empty();
     }

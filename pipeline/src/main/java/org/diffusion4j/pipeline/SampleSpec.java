@@ -1,17 +1,18 @@
 package org.diffusion4j.pipeline;
 
+import com.fasterxml.jackson.core.JsonPointer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
-import java.util.LinkedHashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -41,6 +42,8 @@ public final class SampleSpec {
     private final @Nullable PluginSpec noise;
     private final @Nullable Sweep sweep;
     private final @Nullable OutputSpec output;
+    /** The generic fields given ({@link DocField#generic}), by JSON pointer. */
+    private final Map<String, JsonNode> values;
 
     private SampleSpec(Builder b) {
         this.description = b.description;
@@ -57,6 +60,9 @@ public final class SampleSpec {
         this.noise = b.noise;
         this.sweep = b.sweep;
         this.output = b.output;
+        Map<String, JsonNode> v = new LinkedHashMap<>();
+        b.values.forEach((k, x) -> v.put(k, x.deepCopy()));
+        this.values = Collections.unmodifiableMap(v);
     }
 
     public static Builder builder() {
@@ -80,6 +86,7 @@ public final class SampleSpec {
         b.noise = noise;
         b.sweep = sweep;
         b.output = output;
+        b.values = new LinkedHashMap<>(values);
         return b;
     }
 
@@ -134,7 +141,8 @@ public final class SampleSpec {
         f.integer(Documents.BATCH_SIZE).ifPresent(v -> b.batchSize = v.intValue());
         f.integer(Documents.SEED).ifPresent(v -> b.seed = v);
         f.object("sweep", "a sweep {\"parameter\": \"/guidance/guidanceScale\", \"values\": [...]}").ifPresent(s -> b.sweep = sweep(s, p));
-        f.object("output", "the output settings").ifPresent(o -> b.output = output(o, p));
+        f.object("output", "the output settings").ifPresent(o -> b.output = output(o, p, b.values));
+        readGeneric(f, Documents.SAMPLING, "", b.values);
         if (b.model == null || b.schedule == null) {
             return null;
         }
@@ -208,8 +216,18 @@ public final class SampleSpec {
         return new Sweep(ptr, vals);
     }
 
-    private static @Nullable OutputSpec output(Fields o, Problems p) {
+    /** The generic fields among {@code fields}, into {@code into} by pointer (under {@code at}). */
+    private static void readGeneric(Fields f, List<DocField> fields, String at, Map<String, JsonNode> into) {
+        for (DocField df : fields) {
+            if (df.isGeneric()) {
+                f.read(df).ifPresent(v -> into.put(at + Json.segment(df.name()), v));
+            }
+        }
+    }
+
+    private static @Nullable OutputSpec output(Fields o, Problems p, Map<String, JsonNode> values) {
         o.allow(Documents.OUTPUT_FIELDS);
+        readGeneric(o, Documents.OUTPUT_FIELDS, "/output", values);
         OutputSpec d = OutputSpec.DEFAULT;
         String dir = o.nonBlank("dir").orElse(d.dir());
         String name = o.string("name").orElse(d.name());
@@ -293,6 +311,15 @@ public final class SampleSpec {
             out.put("upscale", output.upscale());
             out.put("padding", output.padding());
         }
+        values.forEach((ptr, v) -> {
+            ObjectNode parent = o;
+            JsonPointer jp = JsonPointer.compile(ptr);
+            for (; !jp.tail().matches(); jp = jp.tail()) {
+                String name = jp.getMatchingProperty();
+                parent = parent.get(name) instanceof ObjectNode on ? on : parent.putObject(name);
+            }
+            parent.set(jp.getMatchingProperty(), v.deepCopy());
+        });
         return o;
     }
 
@@ -350,6 +377,17 @@ public final class SampleSpec {
         return Optional.ofNullable(sweep);
     }
 
+    /**
+     * The value of a generic field ({@code Documents}' fields read from their description alone) at its JSON
+     * pointer ({@code /myField}, {@code /output/myField}): as given, else its declared default, else empty.
+     */
+    public Optional<JsonNode> value(String pointer) {
+        DocField f = Documents.field(pointer).filter(DocField::isGeneric).orElseThrow(() -> new IllegalArgumentException(
+                "no field read from its description alone at " + pointer + "; a field with its own accessor is read with it"));
+        JsonNode v = values.get(pointer);
+        return v != null ? Optional.of(v.deepCopy()) : f.defaultJson();
+    }
+
     /** The output settings, defaults when none were given. */
     public OutputSpec output() {
         return output == null ? OutputSpec.DEFAULT : output;
@@ -389,6 +427,7 @@ public final class SampleSpec {
         private @Nullable PluginSpec noise;
         private @Nullable Sweep sweep;
         private @Nullable OutputSpec output;
+        private Map<String, JsonNode> values = new LinkedHashMap<>();
 
         private Builder() {
         }
@@ -493,6 +532,15 @@ public final class SampleSpec {
 
         public Builder output(OutputSpec o) {
             this.output = o;
+            return this;
+        }
+
+        /**
+         * Sets a field that has no method of its own (a field read from its description alone) at its JSON
+         * pointer, for example {@code set("/output/format", "npy")}; checked by {@link #build()}.
+         */
+        public Builder set(String pointer, Object value) {
+            this.values.put(pointer, Json.tree(value));
             return this;
         }
 
