@@ -76,7 +76,7 @@ final class Fields {
                 Optional<String> s = string(n);
                 if (s.isPresent() && !f.choices().isEmpty() && !f.choices().contains(s.get())) {
                     problems.add(at(n), "expected one of " + String.join(", ", f.choices()) + ", got '" + s.get() + "'"
-                            + org.diffusion4j.api.spi.DidYouMean.phrase(s.get(), f.choices()));
+                            + org.diffusion4j.api.spi.PluginRegistry.didYouMean(s.get(), f.choices()));
                     yield Optional.empty();
                 }
                 yield s.map(v -> (JsonNode) com.fasterxml.jackson.databind.node.TextNode.valueOf(v));
@@ -94,7 +94,7 @@ final class Fields {
         for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
             String f = it.next();
             if (!allowed.contains(f)) {
-                problems.add(at(f), "unknown field '" + f + "'" + org.diffusion4j.api.spi.DidYouMean.phrase(f, allowed) + "; allowed fields: "
+                problems.add(at(f), "unknown field '" + f + "'" + org.diffusion4j.api.spi.PluginRegistry.didYouMean(f, allowed) + "; allowed fields: "
                         + String.join(", ", new LinkedHashSet<>(allowed)));
             }
         }

@@ -12,7 +12,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
-import org.diffusion4j.api.spi.DidYouMean;
 import org.diffusion4j.api.spi.PluginConfigException;
 import org.diffusion4j.api.spi.PluginContext;
 import org.diffusion4j.api.spi.PluginDescriptor;
@@ -203,7 +202,7 @@ final class PluginBinder {
                     : u.getKnownPropertyIds().stream().map(String::valueOf).sorted().collect(Collectors.toList());
             List<String> allowed = new ArrayList<>(List.of("type"));
             allowed.addAll(known);
-            return "unknown field '" + u.getPropertyName() + "'" + DidYouMean.phrase(u.getPropertyName(), known)
+            return "unknown field '" + u.getPropertyName() + "'" + PluginRegistry.didYouMean(u.getPropertyName(), known)
                     + "; allowed fields of " + provider.kind().label() + " '" + provider.id() + "': " + String.join(", ", allowed);
         }
         if (cause instanceof MismatchedInputException m && m.getTargetType() != null) {

@@ -537,6 +537,12 @@ public final class SamplingPipeline {
             return this;
         }
 
+        /** A field without a method of its own, at its JSON pointer ({@link SampleSpec.Builder#set}). */
+        public Builder set(String pointer, Object value) {
+            spec.set(pointer, value);
+            return this;
+        }
+
         /** The pipeline; throws {@link PipelineConfigException} listing every problem. */
         public SamplingPipeline build() {
             return of(spec.build(), opts());

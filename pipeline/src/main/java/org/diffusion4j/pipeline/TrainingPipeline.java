@@ -157,7 +157,7 @@ public final class TrainingPipeline {
         s.putObject("sampler").put("type", "ddim").put("steps", 50);
         // as for a class-conditional model (the generated document's sweep, a default only then, is left out)
         s.putObject("guidance").put("type", "cfg").put("guidanceScale", 1.0);
-        s.put("samplesPerLabel", 8);
+        s.put("samplesPerLabel", Documents.SAMPLES_PER_LABEL.defaultValue().intValue());
         s.put("seed", seed);
         sample.fields().forEachRemaining(e -> s.set(e.getKey(), e.getValue().deepCopy()));
         PipelineOptions so = o.withResource(STAND_IN, (org.diffusion4j.api.NoisePredictor) (x, t, c) -> x.times(0))
@@ -251,10 +251,10 @@ public final class TrainingPipeline {
             for (int k = 0; k < numClasses; k++) {
                 labels.add(k);
             }
-            s.put("samplesPerLabel", 8);
+            s.put("samplesPerLabel", Documents.SAMPLES_PER_LABEL.defaultValue().intValue());
             s.putObject("sweep").put("parameter", "/guidance/guidanceScale").putArray("values").add(0.0).add(1.0).add(3.0).add(5.0);
         } else {
-            s.put("samplesPerLabel", 8);
+            s.put("samplesPerLabel", Documents.SAMPLES_PER_LABEL.defaultValue().intValue());
         }
         s.put("seed", seed);
         sample.fields().forEachRemaining(e -> s.set(e.getKey(), e.getValue().deepCopy()));

@@ -8,14 +8,14 @@ import java.util.Optional;
  * The one did-you-mean of the SDK, for misspelt plugin ids and field names: the known name nearest in
  * optimal-string-alignment distance (insertions, deletions, substitutions, adjacent transpositions;
  * Damerau 1964), offered when it is within max(1, min(3, length / 3)) edits. Case, and {@code _} against
- * {@code -}, do not count.
+ * {@code -}, do not count. Public through {@link PluginRegistry#suggest} and {@link PluginRegistry#didYouMean}.
  */
-public final class DidYouMean {
+final class DidYouMean {
     private DidYouMean() {
     }
 
     /** The known name closest to {@code name}, if close enough to be a likely typo. */
-    public static Optional<String> suggest(String name, Collection<String> known) {
+    static Optional<String> suggest(String name, Collection<String> known) {
         String n = fold(name);
         String best = null;
         int bestD = Integer.MAX_VALUE;
@@ -31,7 +31,7 @@ public final class DidYouMean {
     }
 
     /** {@code "; did you mean 'x'?"}, or {@code ""} when no known name is close. */
-    public static String phrase(String name, Collection<String> known) {
+    static String phrase(String name, Collection<String> known) {
         return suggest(name, known).map(s -> "; did you mean '" + s + "'?").orElse("");
     }
 

@@ -190,6 +190,20 @@ public final class PluginRegistry {
         return p == AMBIGUOUS ? Optional.empty() : Optional.ofNullable((P) p);
     }
 
+    /**
+     * The one did-you-mean of the SDK (plugin ids and document fields alike): the known name nearest to
+     * {@code name} in optimal-string-alignment distance, when within max(1, min(3, length / 3)) edits;
+     * letter case, and {@code _} against {@code -}, do not count.
+     */
+    public static Optional<String> suggest(String name, Collection<String> known) {
+        return DidYouMean.suggest(name, known);
+    }
+
+    /** {@code "; did you mean 'x'?"} ({@link #suggest}), or {@code ""}. */
+    public static String didYouMean(String name, Collection<String> known) {
+        return DidYouMean.phrase(name, known);
+    }
+
     /** The exception for an unknown name, with the known ids and a did-you-mean. */
     public UnknownPluginException unknown(PluginKind<?> kind, String name) {
         List<String> names = new ArrayList<>();
