@@ -53,29 +53,41 @@ final class PluginBinder {
 
     /** Finds the provider of the object at {@code path} and binds its configuration. */
     Optional<Bound> bind(PluginKind<?> kind, JsonNode n, String path) {
-        String label = kind.label();
-        if (!(n instanceof ObjectNode o)) {
-            problems.add(path, "expected a " + label + " object {\"type\": ...}, got " + Json.describe(n)
-                    + "; available " + label + "s: " + String.join(", ", registry.ids(kind)));
+        String known = "; available " + kind.label() + "s: " + String.join(", ", registry.ids(kind));
+        Optional<ObjectNode> typed = typedObject(n, path, kind.label(), known, problems);
+        if (typed.isEmpty()) {
             return Optional.empty();
         }
+        ObjectNode o = typed.get();
         JsonNode type = o.get("type");
-        if (type == null || type.isNull()) {
-            problems.add(path + "/type", "missing required field 'type'; available " + label + "s: "
-                    + String.join(", ", registry.ids(kind)));
-            return Optional.empty();
-        }
-        if (!type.isTextual()) {
-            problems.add(path + "/type", "expected a string naming a " + label + ", got " + Json.describe(type)
-                    + "; available " + label + "s: " + String.join(", ", registry.ids(kind)));
-            return Optional.empty();
-        }
         Optional<? extends PluginDescriptor<?>> p = registry.find(kind, type.asText());
         if (p.isEmpty()) {
             problems.add(path + "/type", registry.unknown(kind, type.asText()).getMessage());
             return Optional.empty();
         }
         return bindTo(p.get(), o, path);
+    }
+
+    /**
+     * The one check of a {@code {"type": ...}} object's shape, for every document and kind: an object with a
+     * non-blank string {@code type}; else a problem at {@code path} (or its {@code /type}) naming the
+     * {@code noun} and followed by {@code known} (the available ids).
+     */
+    static Optional<ObjectNode> typedObject(JsonNode n, String path, String noun, String known, Problems problems) {
+        if (!(n instanceof ObjectNode o)) {
+            problems.add(path, "expected a " + noun + " object {\"type\": ...}, got " + Json.describe(n) + known);
+            return Optional.empty();
+        }
+        JsonNode type = o.get("type");
+        if (type == null || type.isNull()) {
+            problems.add(path + "/type", "missing required field 'type'" + known);
+            return Optional.empty();
+        }
+        if (!type.isTextual() || type.asText().isBlank()) {
+            problems.add(path + "/type", "expected a string naming a " + noun + ", got " + Json.describe(type) + known);
+            return Optional.empty();
+        }
+        return Optional.of(o);
     }
 
     private Optional<Bound> bindTo(PluginDescriptor<?> provider, ObjectNode o, String path) {

@@ -158,22 +158,12 @@ public final class SampleSpec {
             }
             return null;
         }
-        JsonNode n = f.get(field).orElseThrow();
-        String known = catalog.known(field);
-        if (!(n instanceof ObjectNode o)) {
-            f.problems().add(f.at(field), "expected a " + field + " object {\"type\": ...}, got " + Json.describe(n) + known);
+        Optional<ObjectNode> o = PluginBinder.typedObject(f.get(field).orElseThrow(), f.at(field), field, catalog.known(field),
+                f.problems());
+        if (o.isEmpty()) {
             return null;
         }
-        JsonNode t = o.get("type");
-        if (t == null || t.isNull()) {
-            f.problems().add(f.at(field) + "/type", "missing required field 'type'" + known);
-            return null;
-        }
-        if (!t.isTextual() || t.asText().isBlank()) {
-            f.problems().add(f.at(field) + "/type", "expected a string naming a " + field + ", got " + Json.describe(t) + known);
-            return null;
-        }
-        return PluginSpec.fromJson(o);
+        return PluginSpec.fromJson(o.get());
     }
 
     /** Lists the available plugin ids in messages, when the registry is at hand. */
