@@ -1,6 +1,5 @@
 package org.diffusion4j.pipeline;
 
-import com.fasterxml.jackson.core.JsonPointer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
@@ -11,10 +10,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalInt;
 import java.util.function.BiConsumer;
 import java.util.stream.Collectors;
-import org.diffusion4j.api.ClassifierGradient;
 import org.diffusion4j.api.Condition;
 import org.diffusion4j.api.Conditions;
 import org.diffusion4j.api.Guidance;
@@ -28,15 +25,11 @@ import org.diffusion4j.api.spi.Backend;
 import org.diffusion4j.api.spi.PluginContext;
 import org.diffusion4j.api.spi.PluginKind;
 import org.diffusion4j.api.spi.PluginProvider;
-import org.diffusion4j.api.spi.PluginRegistry;
 import org.diffusion4j.api.tensor.Shape;
 import org.diffusion4j.api.tensor.Tensor;
-import org.diffusion4j.pipeline.diffusers.DiffusersImport;
-import org.diffusion4j.pipeline.diffusers.DiffusersSchedule;
 import org.diffusion4j.pipeline.diffusers.DiffusersScheduleProvider;
 import org.diffusion4j.pipeline.spi.LoadedModel;
 import org.diffusion4j.pipeline.spi.ModelContext;
-import org.diffusion4j.pipeline.spi.ModelSourceProvider;
 import org.jspecify.annotations.Nullable;
 
 /**
