@@ -65,10 +65,10 @@ final class SamplingResolver {
         if (docs == null) {
             return null;
         }
-        ObjectNode base = docs.get(0).doc();
-        Optional<DiffusersImport> imported = diffusersImport(base.get("schedule"), o);
-        ObjectNode modelJson = withImportedPrediction((ObjectNode) base.get("model"), imported, o.modelSources());
-        if (modelJson != base.get("model")) {
+        ObjectNode given = spec.toJson(); // before any sweep value is set
+        Optional<DiffusersImport> imported = diffusersImport(given.get("schedule"), o);
+        ObjectNode modelJson = withImportedPrediction((ObjectNode) given.get("model"), imported, o.modelSources());
+        if (modelJson != given.get("model")) {
             docs.forEach(d -> d.doc().set("model", modelJson.deepCopy()));
         }
         Optional<ModelFacts> model = bindModel(modelJson, o, p);
