@@ -83,7 +83,9 @@ final class Documents {
             + " under `/guidance`, `/sampler`, `/schedule`, `/noise`, or `/seed`; one grid per value").inTrainingSample();
     static final DocField OUTPUT = DocField.of("output", Type.OBJECT,
                     "output folder, file prefix, value range shown black..white, pixel upscale, cell padding")
-            .byDefault("`out`, `samples`, [-1, 1], 2, 2").inTrainingSample();
+            .byDefault("`" + OutputSpec.DEFAULT.dir() + "`, `" + OutputSpec.DEFAULT.name() + "`, [" + num(OutputSpec.DEFAULT.valueLow())
+                    + ", " + num(OutputSpec.DEFAULT.valueHigh()) + "], " + OutputSpec.DEFAULT.upscale() + ", " + OutputSpec.DEFAULT.padding())
+            .inTrainingSample();
 
     /** The fields of a sampling document, in the order of the docs and of {@link SampleSpec#toJson}. */
     static final List<DocField> SAMPLING = List.of(SCHEMA, VERSION_FIELD, DESCRIPTION, BACKEND, DEVICE, MODEL, SCHEDULE, SAMPLER,
@@ -109,7 +111,8 @@ final class Documents {
     static final DocField OUTPUT_VALUE_RANGE = DocField.of("valueRange", Type.ARRAY,
                     "[low, high], low < high: the sample values shown black and white").range(2, 2)
             .schema(itemsOf(Json.object().put("type", "number")))
-            .byDefault(List.of(OutputSpec.DEFAULT.valueLow(), OutputSpec.DEFAULT.valueHigh()), "[-1, 1]");
+            .byDefault(List.of(OutputSpec.DEFAULT.valueLow(), OutputSpec.DEFAULT.valueHigh()),
+                    "[" + num(OutputSpec.DEFAULT.valueLow()) + ", " + num(OutputSpec.DEFAULT.valueHigh()) + "]");
     static final DocField OUTPUT_UPSCALE = DocField.integer("upscale", 1, OutputSpec.MAX_UPSCALE,
             "each pixel drawn as an upscale × upscale block").byDefault(OutputSpec.DEFAULT.upscale(), "2");
     static final DocField OUTPUT_PADDING = DocField.integer("padding", 0, OutputSpec.MAX_PADDING, "pixels between grid cells")
@@ -127,8 +130,10 @@ final class Documents {
     static final DocField STEPS = DocField.integer("steps", 1, Long.MAX_VALUE, "optimisation steps").required();
     static final DocField TRAIN_SEED = DocField.integer("seed", Long.MIN_VALUE, Long.MAX_VALUE,
             "run seed (data order, noise, initial weights)").byDefault(0, "0");
+    /** Where a training run's checkpoints go when its document does not say. */
+    static final String TRAIN_DIR = "runs/train";
     static final DocField TRAIN_OUTPUT = DocField.of("output", Type.OBJECT, "checkpoint folder and checkpoint interval")
-            .byDefault("`runs/train`, 0");
+            .byDefault("`" + TRAIN_DIR + "`, 0 (only at the end)");
     static final DocField TRAIN_SAMPLE = DocField.of("sample", Type.OBJECT,
             "fields of the generated sampling document that replace its defaults (see below)").byDefault("none");
 
@@ -137,7 +142,7 @@ final class Documents {
             + " run is"), TRAINER, TRAIN_SCHEDULE, STEPS, TRAIN_SEED, TRAIN_OUTPUT, TRAIN_SAMPLE);
 
     static final DocField TRAIN_OUTPUT_DIR = DocField.string("dir", "checkpoint folder, relative to the working directory")
-            .schema(Json.object().put("minLength", 1)).byDefault("runs/train", "`runs/train`");
+            .schema(Json.object().put("minLength", 1)).byDefault(TRAIN_DIR, "`" + TRAIN_DIR + "`");
     static final DocField CHECKPOINT_EVERY = DocField.integer("checkpointEvery", 0, Long.MAX_VALUE,
             "save a checkpoint every this many steps; 0: only at the end").byDefault(0, "0");
 
@@ -194,6 +199,11 @@ final class Documents {
     /** The names of {@code fields}, as a set in their order. */
     static Set<String> names(List<DocField> fields) {
         return fields.stream().map(DocField::name).collect(Collectors.toCollection(java.util.LinkedHashSet::new));
+    }
+
+    /** A number as the docs write it: {@code -1}, not {@code -1.0}. */
+    private static String num(double v) {
+        return v == Math.rint(v) && Math.abs(v) < 1e15 ? String.valueOf((long) v) : String.valueOf(v);
     }
 
     private static ObjectNode itemsOf(ObjectNode items) {
