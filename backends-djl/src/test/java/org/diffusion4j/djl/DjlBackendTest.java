@@ -38,7 +38,7 @@ class DjlBackendTest {
     @Test
     void theProviderIsFoundByIdAndAliasWithItsCapabilities() {
         PluginRegistry r = PluginRegistry.load();
-        PluginProvider<?, ?> p = r.find(PluginKind.BACKEND, "djl").orElseThrow();
+        org.diffusion4j.api.spi.BackendProvider<?> p = r.find(PluginKind.BACKEND, "djl").orElseThrow();
         assertThat(p).isInstanceOf(DjlBackendProvider.class);
         assertThat(r.find(PluginKind.BACKEND, "pytorch")).containsSame(p);
         assertThat(p.capabilities()).containsExactlyInAnyOrder(Capability.GRADIENTS, Capability.TRAINING, Capability.GPU,

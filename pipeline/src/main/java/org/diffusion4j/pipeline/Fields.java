@@ -55,12 +55,46 @@ final class Fields {
         return path + Json.segment(field);
     }
 
+    /** Reports every field that is not one of {@code fields}. */
+    void allow(List<DocField> fields) {
+        allow(Documents.names(fields));
+    }
+
+    /** The integer field {@code f}, in its declared range. */
+    Optional<Long> integer(DocField f) {
+        return integer(f.name(), f.min() == null ? Long.MIN_VALUE : f.min(), f.max() == null ? Long.MAX_VALUE : f.max());
+    }
+
+    /**
+     * A field read from its description alone ({@link DocField#generic}): a string (one of its choices, when
+     * it has some), an integer in its range, a finite number or a boolean; the value as JSON.
+     */
+    Optional<JsonNode> read(DocField f) {
+        String n = f.name();
+        return switch (f.type()) {
+            case STRING -> {
+                Optional<String> s = string(n);
+                if (s.isPresent() && !f.choices().isEmpty() && !f.choices().contains(s.get())) {
+                    problems.add(at(n), "expected one of " + String.join(", ", f.choices()) + ", got '" + s.get() + "'"
+                            + org.diffusion4j.api.spi.PluginRegistry.didYouMean(s.get(), f.choices()));
+                    yield Optional.empty();
+                }
+                yield s.map(v -> (JsonNode) com.fasterxml.jackson.databind.node.TextNode.valueOf(v));
+            }
+            case INTEGER -> integer(f).map(v -> (JsonNode) com.fasterxml.jackson.databind.node.LongNode.valueOf(v));
+            case NUMBER -> number(n, -Double.MAX_VALUE, Double.MAX_VALUE)
+                    .map(v -> (JsonNode) com.fasterxml.jackson.databind.node.DoubleNode.valueOf(v));
+            case BOOLEAN -> bool(n).map(v -> (JsonNode) com.fasterxml.jackson.databind.node.BooleanNode.valueOf(v));
+            default -> throw new IllegalStateException(n + " is not read generically");
+        };
+    }
+
     /** Reports every field not in {@code allowed}. */
     void allow(Set<String> allowed) {
         for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
             String f = it.next();
             if (!allowed.contains(f)) {
-                problems.add(at(f), "unknown field '" + f + "'" + Names.didYouMean(f, allowed) + "; allowed fields: "
+                problems.add(at(f), "unknown field '" + f + "'" + org.diffusion4j.api.spi.PluginRegistry.didYouMean(f, allowed) + "; allowed fields: "
                         + String.join(", ", new LinkedHashSet<>(allowed)));
             }
         }

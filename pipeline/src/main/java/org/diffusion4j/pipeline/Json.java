@@ -7,8 +7,11 @@ import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -20,8 +23,8 @@ import java.util.List;
 
 /** Reading and writing configuration documents: strict standard JSON, pretty output. */
 public final class Json {
-    /** Strict reader (duplicate keys and trailing content are errors) and NON_NULL writer. */
-    public static final ObjectMapper MAPPER = JsonMapper.builder()
+    /** Strict reader (duplicate keys and trailing content are errors) and NON_NULL writer; never handed out (it is mutable). */
+    private static final ObjectMapper MAPPER = JsonMapper.builder()
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .enable(SerializationFeature.INDENT_OUTPUT)
@@ -91,6 +94,21 @@ public final class Json {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot write JSON: " + e.getMessage(), e);
         }
+    }
+
+    /** The strict reader of documents (immutable; duplicate keys and trailing content are errors). */
+    public static ObjectReader reader() {
+        return MAPPER.reader();
+    }
+
+    /** The writer of documents (immutable; pretty-printed, nulls left out). */
+    public static ObjectWriter writer() {
+        return MAPPER.writer();
+    }
+
+    /** A fresh empty array. */
+    public static ArrayNode array() {
+        return MAPPER.createArrayNode();
     }
 
     /** A fresh empty object. */

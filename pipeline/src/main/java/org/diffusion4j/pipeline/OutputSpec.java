@@ -12,6 +12,13 @@ package org.diffusion4j.pipeline;
  */
 public record OutputSpec(String dir, String name, double valueLow, double valueHigh, int upscale, int padding) {
 
+    /** The largest {@code upscale}. */
+    public static final int MAX_UPSCALE = 32;
+    /** The largest {@code padding}. */
+    public static final int MAX_PADDING = 64;
+    /** What a {@code name} is made of (a regular expression). */
+    public static final String NAME_PATTERN = "[A-Za-z0-9._-]+";
+
     /** The defaults. */
     public static final OutputSpec DEFAULT = new OutputSpec("out", "samples", -1, 1, 2, 2);
 
@@ -19,14 +26,15 @@ public record OutputSpec(String dir, String name, double valueLow, double valueH
         if (dir.isBlank()) {
             throw new IllegalArgumentException("output dir must not be blank");
         }
-        if (!name.matches("[A-Za-z0-9._-]+")) {
+        if (!name.matches(NAME_PATTERN)) {
             throw new IllegalArgumentException("output name must be letters, digits, '.', '_' or '-', got '" + name + "'");
         }
         if (!(valueLow < valueHigh)) {
             throw new IllegalArgumentException("output valueRange needs low < high, got [" + valueLow + ", " + valueHigh + "]");
         }
-        if (upscale < 1 || upscale > 32 || padding < 0 || padding > 64) {
-            throw new IllegalArgumentException("output upscale must be in [1, 32] and padding in [0, 64]");
+        if (upscale < 1 || upscale > MAX_UPSCALE || padding < 0 || padding > MAX_PADDING) {
+            throw new IllegalArgumentException("output upscale must be in [1, " + MAX_UPSCALE + "] and padding in [0, " + MAX_PADDING
+                    + "]");
         }
     }
 

@@ -2,8 +2,11 @@ package org.diffusion4j.pipeline;
 
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.diffusion4j.api.spi.PluginRegistry;
+import org.diffusion4j.pipeline.spi.ModelSourceProvider;
+import org.diffusion4j.pipeline.spi.TrainerProvider;
 
 /**
  * What a pipeline is resolved with besides its document.
@@ -38,9 +41,13 @@ public record PipelineOptions(PluginRegistry registry, ModelSources modelSources
         return new PipelineOptions(registry, modelSources, baseDirectory, resources, source, bytes);
     }
 
-    /** The plugins on the class path, the working directory, no resources. */
+    /**
+     * The plugins on the class path (one registry of every kind: the SDK's, model sources, trainers), the
+     * working directory, no resources.
+     */
     public static PipelineOptions defaults() {
-        return new PipelineOptions(PluginRegistry.load(), ModelSources.load(), Path.of(""), Map.of(), "configuration");
+        PluginRegistry r = PluginRegistry.load(PluginRegistry.defaultLoader(), List.of(ModelSourceProvider.KIND, TrainerProvider.KIND));
+        return new PipelineOptions(r, ModelSources.of(r), Path.of(""), Map.of(), "configuration");
     }
 
     public PipelineOptions withRegistry(PluginRegistry r) {

@@ -14,15 +14,18 @@ import java.util.TreeSet;
 import java.util.stream.Collectors;
 import org.diffusion4j.api.spi.PluginConfigException;
 import org.diffusion4j.api.spi.PluginContext;
+import org.diffusion4j.api.spi.PluginDescriptor;
 import org.diffusion4j.api.spi.PluginKind;
 import org.diffusion4j.api.spi.PluginProvider;
 import org.diffusion4j.api.spi.PluginRegistry;
 
 /**
- * Resolves plugin objects of a document through the {@link PluginRegistry}, recording problems with
- * their document paths: a missing or unknown {@code type} (with did-you-mean and the available ids),
- * configuration that does not bind (unknown fields, wrong types: the provider's path prefixed with
- * the plugin's place in the document), and values the provider rejects when it creates the plugin.
+ * The one binder of the {@code {"type": ...}} objects of every document, for every plugin kind (the
+ * SDK's, model sources, trainers, a third party's): finds the provider in the {@link PluginRegistry} and
+ * binds its configuration strictly ({@link PluginRegistry#bind}), recording problems with their document
+ * paths in one format: a missing or unknown {@code type} (with did-you-mean and the available ids),
+ * configuration that does not bind (unknown fields, wrong types: the provider's path prefixed with the
+ * plugin's place in the document), and values the provider rejects when it checks or creates the plugin.
  */
 final class PluginBinder {
     private final PluginRegistry registry;
@@ -34,7 +37,7 @@ final class PluginBinder {
     }
 
     /** A plugin object whose type and configuration are valid. */
-    record Bound(PluginProvider<?, ?> provider, Object config, ObjectNode json, String path) {
+    record Bound(PluginDescriptor<?> provider, Object config, ObjectNode json, String path) {
         /** The document object with its type replaced by the provider's canonical id. */
         ObjectNode canonicalJson() {
             ObjectNode o = Json.object();
@@ -49,25 +52,15 @@ final class PluginBinder {
     }
 
     /** Finds the provider of the object at {@code path} and binds its configuration. */
-    Optional<Bound> bind(PluginKind kind, JsonNode n, String path) {
-        String label = kind.label();
-        if (!(n instanceof ObjectNode o)) {
-            problems.add(path, "expected a " + label + " object {\"type\": ...}, got " + Json.describe(n)
-                    + "; available " + label + "s: " + String.join(", ", registry.ids(kind)));
+    Optional<Bound> bind(PluginKind<?> kind, JsonNode n, String path) {
+        String known = "; available " + kind.label() + "s: " + String.join(", ", registry.ids(kind));
+        Optional<ObjectNode> typed = typedObject(n, path, kind.label(), known, problems);
+        if (typed.isEmpty()) {
             return Optional.empty();
         }
+        ObjectNode o = typed.get();
         JsonNode type = o.get("type");
-        if (type == null || type.isNull()) {
-            problems.add(path + "/type", "missing required field 'type'; available " + label + "s: "
-                    + String.join(", ", registry.ids(kind)));
-            return Optional.empty();
-        }
-        if (!type.isTextual()) {
-            problems.add(path + "/type", "expected a string naming a " + label + ", got " + Json.describe(type)
-                    + "; available " + label + "s: " + String.join(", ", registry.ids(kind)));
-            return Optional.empty();
-        }
-        Optional<PluginProvider<?, ?>> p = registry.find(kind, type.asText());
+        Optional<? extends PluginDescriptor<?>> p = registry.find(kind, type.asText());
         if (p.isEmpty()) {
             problems.add(path + "/type", registry.unknown(kind, type.asText()).getMessage());
             return Optional.empty();
@@ -75,9 +68,31 @@ final class PluginBinder {
         return bindTo(p.get(), o, path);
     }
 
-    private Optional<Bound> bindTo(PluginProvider<?, ?> provider, ObjectNode o, String path) {
+    /**
+     * The one check of a {@code {"type": ...}} object's shape, for every document and kind: an object with a
+     * non-blank string {@code type}; else a problem at {@code path} (or its {@code /type}) naming the
+     * {@code noun} and followed by {@code known} (the available ids).
+     */
+    static Optional<ObjectNode> typedObject(JsonNode n, String path, String noun, String known, Problems problems) {
+        if (!(n instanceof ObjectNode o)) {
+            problems.add(path, "expected a " + noun + " object {\"type\": ...}, got " + Json.describe(n) + known);
+            return Optional.empty();
+        }
+        JsonNode type = o.get("type");
+        if (type == null || type.isNull()) {
+            problems.add(path + "/type", "missing required field 'type'" + known);
+            return Optional.empty();
+        }
+        if (!type.isTextual() || type.asText().isBlank()) {
+            problems.add(path + "/type", "expected a string naming a " + noun + ", got " + Json.describe(type) + known);
+            return Optional.empty();
+        }
+        return Optional.of(o);
+    }
+
+    private Optional<Bound> bindTo(PluginDescriptor<?> provider, ObjectNode o, String path) {
         try {
-            Object config = registry.bindConfig(provider, o);
+            Object config = registry.bind(provider, o);
             return Optional.of(new Bound(provider, config, o, path));
         } catch (PluginConfigException e) {
             String at = e.path().isEmpty() && e.getCause() != null && !(e.getCause() instanceof UnrecognizedPropertyException)
@@ -88,12 +103,12 @@ final class PluginBinder {
     }
 
     /**
-     * Cheap checks of a plugin that is not created while validating (a backend): the provider's
-     * {@link PluginProvider#check}. Problems are recorded at the plugin's path.
+     * Cheap checks of a plugin that is not created while validating (a backend, a model source, a
+     * trainer): {@code checker} runs the provider's own check. Problems are recorded at the plugin's path.
      */
-    boolean check(Bound b, PluginContext context) {
+    boolean check(Bound b, Runnable checker) {
         try {
-            checkTyped(b.provider(), b.config(), context);
+            checker.run();
             return true;
         } catch (PluginConfigException e) {
             problems.add(b.path() + e.path(), stripCode(e.getMessage(), e.path()));
@@ -102,6 +117,11 @@ final class PluginBinder {
                     + " (in " + b.provider().kind().label() + " '" + b.provider().id() + "')");
         }
         return false;
+    }
+
+    /** {@link #check(Bound, Runnable)} with {@link PluginProvider#check}. */
+    boolean check(Bound b, PluginContext context) {
+        return check(b, () -> checkTyped((PluginProvider<?, ?>) b.provider(), b.config(), context));
     }
 
     @SuppressWarnings("unchecked")
@@ -139,7 +159,7 @@ final class PluginBinder {
      */
     Optional<Object> create(Bound b, PluginContext context) {
         try {
-            return Optional.of(createTyped(b.provider(), b.config(), context));
+            return Optional.of(createTyped((PluginProvider<?, ?>) b.provider(), b.config(), context));
         } catch (PluginConfigException e) {
             problems.add(b.path() + e.path(), stripCode(e.getMessage(), e.path()));
         } catch (PipelineConfigException e) {
@@ -159,7 +179,7 @@ final class PluginBinder {
     }
 
     /** Binds and creates in one go. */
-    Optional<Object> resolve(PluginKind kind, JsonNode n, String path, PluginContext context) {
+    Optional<Object> resolve(PluginKind<? extends PluginProvider<?, ?>> kind, JsonNode n, String path, PluginContext context) {
         Optional<Bound> b = bind(kind, n, path);
         if (b.isEmpty()) {
             return Optional.empty();
@@ -186,15 +206,16 @@ final class PluginBinder {
         return problems.size() == before;
     }
 
-    private static String configMessage(PluginProvider<?, ?> provider, PluginConfigException e, ObjectNode json) {
+    private static String configMessage(PluginDescriptor<?> provider, PluginConfigException e, ObjectNode json) {
         String in = " (in " + provider.kind().label() + " '" + provider.id() + "')";
         Throwable cause = e.getCause();
         if (cause instanceof UnrecognizedPropertyException u) {
             List<String> known = u.getKnownPropertyIds() == null ? List.of()
                     : u.getKnownPropertyIds().stream().map(String::valueOf).sorted().collect(Collectors.toList());
-            return "unknown field '" + u.getPropertyName() + "'" + Names.didYouMean(u.getPropertyName(), known)
-                    + "; allowed fields of " + provider.kind().label() + " '" + provider.id() + "': "
-                    + (known.isEmpty() ? "none" : String.join(", ", known));
+            List<String> allowed = new ArrayList<>(List.of("type"));
+            allowed.addAll(known);
+            return "unknown field '" + u.getPropertyName() + "'" + PluginRegistry.didYouMean(u.getPropertyName(), known)
+                    + "; allowed fields of " + provider.kind().label() + " '" + provider.id() + "': " + String.join(", ", allowed);
         }
         if (cause instanceof MismatchedInputException m && m.getTargetType() != null) {
             JsonNode value = json.at(e.path());

@@ -1,17 +1,18 @@
 package org.diffusion4j.pipeline;
 
+import com.fasterxml.jackson.core.JsonPointer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
-import java.util.LinkedHashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -25,13 +26,7 @@ import org.jspecify.annotations.Nullable;
  */
 public final class SampleSpec {
     /** The document format version. */
-    public static final int VERSION = 1;
-
-    static final Set<String> FIELDS = new LinkedHashSet<>(List.of("$schema", "version", "description", "backend", "device",
-            "model", "schedule", "sampler", "guidance", "labels", "samplesPerLabel", "batchSize", "seed", "noise", "sweep", "output"));
-    static final Set<String> OUTPUT_FIELDS = new LinkedHashSet<>(List.of("dir", "name", "valueRange", "upscale", "padding"));
-    static final Set<String> SWEEP_FIELDS = new LinkedHashSet<>(List.of("parameter", "values"));
-    static final List<String> SWEEPABLE = List.of("/guidance/", "/sampler/", "/schedule/", "/noise/");
+    public static final int VERSION = Documents.VERSION;
 
     private final @Nullable String description;
     private final @Nullable PluginSpec backend;
@@ -47,6 +42,8 @@ public final class SampleSpec {
     private final @Nullable PluginSpec noise;
     private final @Nullable Sweep sweep;
     private final @Nullable OutputSpec output;
+    /** The generic fields given ({@link DocField#generic}), by JSON pointer. */
+    private final Map<String, JsonNode> values;
 
     private SampleSpec(Builder b) {
         this.description = b.description;
@@ -63,6 +60,9 @@ public final class SampleSpec {
         this.noise = b.noise;
         this.sweep = b.sweep;
         this.output = b.output;
+        Map<String, JsonNode> v = new LinkedHashMap<>();
+        b.values.forEach((k, x) -> v.put(k, x.deepCopy()));
+        this.values = Collections.unmodifiableMap(v);
     }
 
     public static Builder builder() {
@@ -86,6 +86,7 @@ public final class SampleSpec {
         b.noise = noise;
         b.sweep = sweep;
         b.output = output;
+        b.values = new LinkedHashMap<>(values);
         return b;
     }
 
@@ -107,9 +108,9 @@ public final class SampleSpec {
         if (!f.valid()) {
             return null;
         }
-        f.allow(FIELDS);
+        f.allow(Documents.SAMPLING);
         f.string("$schema");
-        f.integer("version", VERSION, VERSION);
+        f.integer(Documents.VERSION_FIELD);
         Builder b = new Builder();
         b.description = f.string("description").orElse(null);
         b.backend = plugin(f, "backend", false, catalog);
@@ -136,11 +137,12 @@ public final class SampleSpec {
             }
             b.labels = l;
         });
-        f.integer("samplesPerLabel", 1, 4096).ifPresent(v -> b.samplesPerLabel = v.intValue());
-        f.integer("batchSize", 1, 65536).ifPresent(v -> b.batchSize = v.intValue());
-        f.integer("seed", Long.MIN_VALUE, Long.MAX_VALUE).ifPresent(v -> b.seed = v);
+        f.integer(Documents.SAMPLES_PER_LABEL).ifPresent(v -> b.samplesPerLabel = v.intValue());
+        f.integer(Documents.BATCH_SIZE).ifPresent(v -> b.batchSize = v.intValue());
+        f.integer(Documents.SEED).ifPresent(v -> b.seed = v);
         f.object("sweep", "a sweep {\"parameter\": \"/guidance/guidanceScale\", \"values\": [...]}").ifPresent(s -> b.sweep = sweep(s, p));
-        f.object("output", "the output settings").ifPresent(o -> b.output = output(o, p));
+        f.object("output", "the output settings").ifPresent(o -> b.output = output(o, p, b.values));
+        readGeneric(f, Documents.SAMPLING, "", b.values);
         if (b.model == null || b.schedule == null) {
             return null;
         }
@@ -156,22 +158,12 @@ public final class SampleSpec {
             }
             return null;
         }
-        JsonNode n = f.get(field).orElseThrow();
-        String known = catalog.known(field);
-        if (!(n instanceof ObjectNode o)) {
-            f.problems().add(f.at(field), "expected a " + field + " object {\"type\": ...}, got " + Json.describe(n) + known);
+        Optional<ObjectNode> o = PluginBinder.typedObject(f.get(field).orElseThrow(), f.at(field), field, catalog.known(field),
+                f.problems());
+        if (o.isEmpty()) {
             return null;
         }
-        JsonNode t = o.get("type");
-        if (t == null || t.isNull()) {
-            f.problems().add(f.at(field) + "/type", "missing required field 'type'" + known);
-            return null;
-        }
-        if (!t.isTextual() || t.asText().isBlank()) {
-            f.problems().add(f.at(field) + "/type", "expected a string naming a " + field + ", got " + Json.describe(t) + known);
-            return null;
-        }
-        return PluginSpec.fromJson(o);
+        return PluginSpec.fromJson(o.get());
     }
 
     /** Lists the available plugin ids in messages, when the registry is at hand. */
@@ -183,23 +175,24 @@ public final class SampleSpec {
     }
 
     private static @Nullable Sweep sweep(Fields s, Problems p) {
-        s.allow(SWEEP_FIELDS);
+        s.allow(Documents.SWEEP_FIELDS);
         Optional<String> param = s.string("parameter");
         if (!s.require("parameter", "a JSON pointer such as /guidance/guidanceScale") || param.isEmpty()) {
             return null;
         }
         String ptr = param.get();
-        if (!ptr.equals("/seed") && SWEEPABLE.stream().noneMatch(pre -> ptr.startsWith(pre) && ptr.length() > pre.length())) {
+        if (!ptr.equals("/seed") && Documents.SWEEPABLE.stream().noneMatch(pre -> ptr.startsWith(pre) && ptr.length() > pre.length())) {
             p.add(s.at("parameter"), "cannot sweep '" + ptr + "'; a sweep parameter is /seed or a field under "
-                    + String.join(", ", SWEEPABLE.stream().map(x -> x + "...").toList()));
+                    + String.join(", ", Documents.SWEEPABLE.stream().map(x -> x + "...").toList()));
             return null;
         }
         if (!s.require("values", "an array of values, one run per value")) {
             return null;
         }
         JsonNode v = s.get("values").orElseThrow();
-        if (!v.isArray() || v.isEmpty() || v.size() > 256) {
-            p.add(s.at("values"), "expected an array of 1 to 256 values, got " + Json.describe(v));
+        long most = Documents.SWEEP_VALUES.max();
+        if (!v.isArray() || v.isEmpty() || v.size() > most) {
+            p.add(s.at("values"), "expected an array of 1 to " + most + " values, got " + Json.describe(v));
             return null;
         }
         List<JsonNode> vals = new ArrayList<>();
@@ -213,12 +206,22 @@ public final class SampleSpec {
         return new Sweep(ptr, vals);
     }
 
-    private static @Nullable OutputSpec output(Fields o, Problems p) {
-        o.allow(OUTPUT_FIELDS);
+    /** The generic fields among {@code fields}, into {@code into} by pointer (under {@code at}). */
+    private static void readGeneric(Fields f, List<DocField> fields, String at, Map<String, JsonNode> into) {
+        for (DocField df : fields) {
+            if (df.isGeneric()) {
+                f.read(df).ifPresent(v -> into.put(at + Json.segment(df.name()), v));
+            }
+        }
+    }
+
+    private static @Nullable OutputSpec output(Fields o, Problems p, Map<String, JsonNode> values) {
+        o.allow(Documents.OUTPUT_FIELDS);
+        readGeneric(o, Documents.OUTPUT_FIELDS, "/output", values);
         OutputSpec d = OutputSpec.DEFAULT;
         String dir = o.nonBlank("dir").orElse(d.dir());
         String name = o.string("name").orElse(d.name());
-        if (!name.matches("[A-Za-z0-9._-]+")) {
+        if (!name.matches(OutputSpec.NAME_PATTERN)) {
             p.add(o.at("name"), "a file name prefix of letters, digits, '.', '_' or '-' is needed, got '" + name + "'");
             name = d.name();
         }
@@ -236,8 +239,8 @@ public final class SampleSpec {
                 hi = r.get(1).doubleValue();
             }
         }
-        int up = o.integer("upscale", 1, 32).map(Long::intValue).orElse(d.upscale());
-        int pad = o.integer("padding", 0, 64).map(Long::intValue).orElse(d.padding());
+        int up = o.integer(Documents.OUTPUT_UPSCALE).map(Long::intValue).orElse(d.upscale());
+        int pad = o.integer(Documents.OUTPUT_PADDING).map(Long::intValue).orElse(d.padding());
         return new OutputSpec(dir, name, lo, hi, up, pad);
     }
 
@@ -298,6 +301,15 @@ public final class SampleSpec {
             out.put("upscale", output.upscale());
             out.put("padding", output.padding());
         }
+        values.forEach((ptr, v) -> {
+            ObjectNode parent = o;
+            JsonPointer jp = JsonPointer.compile(ptr);
+            for (; !jp.tail().matches(); jp = jp.tail()) {
+                String name = jp.getMatchingProperty();
+                parent = parent.get(name) instanceof ObjectNode on ? on : parent.putObject(name);
+            }
+            parent.set(jp.getMatchingProperty(), v.deepCopy());
+        });
         return o;
     }
 
@@ -355,6 +367,17 @@ public final class SampleSpec {
         return Optional.ofNullable(sweep);
     }
 
+    /**
+     * The value of a generic field ({@code Documents}' fields read from their description alone) at its JSON
+     * pointer ({@code /myField}, {@code /output/myField}): as given, else its declared default, else empty.
+     */
+    public Optional<JsonNode> value(String pointer) {
+        DocField f = Documents.field(pointer).filter(DocField::isGeneric).orElseThrow(() -> new IllegalArgumentException(
+                "no field read from its description alone at " + pointer + "; a field with its own accessor is read with it"));
+        JsonNode v = values.get(pointer);
+        return v != null ? Optional.of(v.deepCopy()) : f.defaultJson();
+    }
+
     /** The output settings, defaults when none were given. */
     public OutputSpec output() {
         return output == null ? OutputSpec.DEFAULT : output;
@@ -378,7 +401,7 @@ public final class SampleSpec {
     /** Fluent builder of a sampling document; {@link #build()} checks it as parsing would. */
     public static final class Builder {
         static final List<@Nullable Integer> DEFAULT_LABELS = Collections.singletonList(null);
-        static final int DEFAULT_SAMPLES = 8;
+        static final int DEFAULT_SAMPLES = Documents.SAMPLES_PER_LABEL.defaultValue().intValue();
 
         private @Nullable String description;
         private @Nullable PluginSpec backend;
@@ -394,6 +417,7 @@ public final class SampleSpec {
         private @Nullable PluginSpec noise;
         private @Nullable Sweep sweep;
         private @Nullable OutputSpec output;
+        private Map<String, JsonNode> values = new LinkedHashMap<>();
 
         private Builder() {
         }
@@ -498,6 +522,15 @@ public final class SampleSpec {
 
         public Builder output(OutputSpec o) {
             this.output = o;
+            return this;
+        }
+
+        /**
+         * Sets a field that has no method of its own (a field read from its description alone) at its JSON
+         * pointer, for example {@code set("/output/format", "npy")}; checked by {@link #build()}.
+         */
+        public Builder set(String pointer, Object value) {
+            this.values.put(pointer, Json.tree(value));
             return this;
         }
 

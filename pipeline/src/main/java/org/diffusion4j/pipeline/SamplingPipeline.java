@@ -1,6 +1,5 @@
 package org.diffusion4j.pipeline;
 
-import com.fasterxml.jackson.core.JsonPointer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
@@ -11,10 +10,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalInt;
 import java.util.function.BiConsumer;
 import java.util.stream.Collectors;
-import org.diffusion4j.api.ClassifierGradient;
 import org.diffusion4j.api.Condition;
 import org.diffusion4j.api.Conditions;
 import org.diffusion4j.api.Guidance;
@@ -23,19 +20,16 @@ import org.diffusion4j.api.Sampler;
 import org.diffusion4j.api.Schedule;
 import org.diffusion4j.api.StepListener;
 import org.diffusion4j.api.noise.NoiseSource;
+import org.diffusion4j.api.noise.SdkNoise;
 import org.diffusion4j.api.spi.Backend;
 import org.diffusion4j.api.spi.PluginContext;
 import org.diffusion4j.api.spi.PluginKind;
 import org.diffusion4j.api.spi.PluginProvider;
-import org.diffusion4j.api.spi.PluginRegistry;
 import org.diffusion4j.api.tensor.Shape;
 import org.diffusion4j.api.tensor.Tensor;
-import org.diffusion4j.pipeline.diffusers.DiffusersImport;
-import org.diffusion4j.pipeline.diffusers.DiffusersSchedule;
 import org.diffusion4j.pipeline.diffusers.DiffusersScheduleProvider;
 import org.diffusion4j.pipeline.spi.LoadedModel;
 import org.diffusion4j.pipeline.spi.ModelContext;
-import org.diffusion4j.pipeline.spi.ModelSourceProvider;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -56,20 +50,19 @@ import org.jspecify.annotations.Nullable;
  * not depend on {@code batchSize}.
  */
 public final class SamplingPipeline {
-    private static final long GOLDEN_GAMMA = 0x9E3779B97F4A7C15L;
-
     private final SampleSpec spec;
     private final PipelineOptions options;
-    private final ModelBinder.Bound model;
+    private final PluginBinder.Bound model;
     private final PluginProvider<?, ?> backendProvider;
     private final ObjectNode backendJson;
     private final List<Variant> variants;
 
-    private record Variant(String label, Optional<JsonNode> value, ObjectNode resolvedDoc, Schedule schedule, Sampler sampler,
+    /** One run of a (swept) document, resolved by {@link SamplingResolver#resolveVariant}. */
+    record Variant(String label, Optional<JsonNode> value, ObjectNode resolvedDoc, Schedule schedule, Sampler sampler,
             PluginBinder.Bound guidance, NoiseSource noise, long seed, Map<String, String> versions) {
     }
 
-    private SamplingPipeline(SampleSpec spec, PipelineOptions options, ModelBinder.Bound model,
+    SamplingPipeline(SampleSpec spec, PipelineOptions options, PluginBinder.Bound model,
             PluginProvider<?, ?> backendProvider, ObjectNode backendJson, List<Variant> variants) {
         this.spec = spec;
         this.options = options;
@@ -97,7 +90,7 @@ public final class SamplingPipeline {
      */
     public static SamplingPipeline fromJson(JsonNode doc, PipelineOptions options) {
         Problems p = new Problems();
-        SamplingPipeline sp = resolve(doc, options, p);
+        SamplingPipeline sp = SamplingResolver.resolve(doc, options, p);
         p.throwIfAny(options.source());
         if (sp == null) {
             throw new IllegalStateException("unresolved pipeline without a recorded problem");
@@ -113,7 +106,7 @@ public final class SamplingPipeline {
     /** Every problem of a document; empty when it is valid. Starts no backend and loads no model. */
     public static List<ConfigProblem> check(JsonNode doc, PipelineOptions options) {
         Problems p = new Problems();
-        resolve(doc, options, p);
+        SamplingResolver.resolve(doc, options, p);
         return p.list();
     }
 
@@ -195,7 +188,7 @@ public final class SamplingPipeline {
 
     /** The document's model, loaded on {@code backend}. */
     private LoadedModel loadModel(Backend backend) {
-        return load(model, new ModelContext(options.registry(), options.baseDirectory(), options.resources(),
+        return Models.load(model, new ModelContext(options.registry(), options.baseDirectory(), options.resources(),
                 Optional.of(backend)));
     }
 
@@ -216,7 +209,7 @@ public final class SamplingPipeline {
             }
             Optional<String> tooLarge = new RunSize(spec, dims).problem(options, sink == null ? variants.size() : 1);
             if (tooLarge.isPresent()) {
-                throw new PipelineConfigException(options.source(), sizePath(spec.toJson()), tooLarge.get()
+                throw new PipelineConfigException(options.source(), SamplingResolver.sizePath(spec.toJson()), tooLarge.get()
                         + (sink == null && variants.size() > 1 ? "; or stream the grids with sample(listener, sink)" : ""));
             }
             Map<String, Object> res = new HashMap<>(options.resources());
@@ -248,11 +241,6 @@ public final class SamplingPipeline {
         } finally {
             backend.close();
         }
-    }
-
-    @SuppressWarnings("unchecked")
-    private static <C> LoadedModel load(ModelBinder.Bound b, ModelContext ctx) {
-        return ((ModelSourceProvider<C>) b.provider()).load((C) b.config(), ctx);
     }
 
     private SampleSet run(Variant v, int vi, Guidance guidance, LoadedModel m, Shape shape, Backend backend,
@@ -394,391 +382,22 @@ public final class SamplingPipeline {
         }
     }
 
-    /** The noise seed of grid column {@code column}: SplitMix64's output for {@code seed + (column + 1)·γ}. */
+    /**
+     * The noise seed of grid column {@code column}: SplitMix64's output for {@code seed + (column + 1)·γ},
+     * the SDK noise's per-sample stream seed ({@link SdkNoise#streamSeed}).
+     */
     public static long sampleSeed(long seed, int column) {
-        long z = seed + (column + 1) * GOLDEN_GAMMA;
-        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-        return z ^ (z >>> 31);
+        return SdkNoise.streamSeed(seed, column);
     }
 
     private PluginContext context(Map<String, Object> resources) {
         return context(options, resources);
     }
 
-    private static PluginContext context(PipelineOptions o, Map<String, Object> resources) {
+    static PluginContext context(PipelineOptions o, Map<String, Object> resources) {
         Map<String, Object> r = new HashMap<>(resources);
         r.putIfAbsent(DiffusersScheduleProvider.BASE_DIRECTORY, o.baseDirectory());
         return new PluginContext(o.registry(), r);
-    }
-
-    // ---------------------------------------------------------------- resolution
-
-    private static @Nullable SamplingPipeline resolve(JsonNode doc, PipelineOptions o, Problems p) {
-        PluginRegistry reg = o.registry();
-        SampleSpec.Catalog catalog = field -> switch (field) {
-            case "model" -> "; available model sources: " + String.join(", ", o.modelSources().ids());
-            case "backend" -> "; available backends: " + String.join(", ", reg.ids(PluginKind.BACKEND));
-            case "schedule" -> "; available schedules: " + String.join(", ", reg.ids(PluginKind.SCHEDULE));
-            case "sampler" -> "; available samplers: " + String.join(", ", reg.ids(PluginKind.SAMPLER));
-            case "guidance" -> "; available guidances: " + String.join(", ", reg.ids(PluginKind.GUIDANCE));
-            case "noise" -> "; available noises: " + String.join(", ", reg.ids(PluginKind.NOISE));
-            default -> "";
-        };
-        SampleSpec spec = SampleSpec.parse(doc, p, catalog);
-        if (spec == null) {
-            return null;
-        }
-
-        // the variants' documents
-        List<ObjectNode> docs = new ArrayList<>();
-        List<Optional<JsonNode>> values = new ArrayList<>();
-        ObjectNode base = spec.toJson();
-        base.remove("sweep");
-        if (spec.sweep().isPresent()) {
-            Sweep s = spec.sweep().get();
-            JsonPointer ptr = JsonPointer.compile(s.parameter());
-            JsonNode parent = base.at(ptr.head());
-            if (!parent.isObject()) {
-                p.add("/sweep/parameter", "the document has no object at " + ptr.head() + " to set '" + s.shortName() + "' in");
-                return null;
-            }
-            for (JsonNode value : s.values()) {
-                ObjectNode d = base.deepCopy();
-                ((ObjectNode) d.at(ptr.head())).set(ptr.last().getMatchingProperty(), value.deepCopy());
-                docs.add(d);
-                values.add(Optional.of(value));
-            }
-        } else {
-            docs.add(base);
-            values.add(Optional.empty());
-        }
-
-        // a diffusers schedule also says the sampler settings and the prediction type
-        PluginContext validationCtx = context(o, o.resources());
-        Optional<DiffusersImport> imported = Optional.empty();
-        Problems scratch = new Problems();
-        Optional<Object> firstSchedule = new PluginBinder(reg, scratch).resolve(PluginKind.SCHEDULE, base.get("schedule"),
-                "/schedule", validationCtx);
-        if (firstSchedule.isPresent() && firstSchedule.get() instanceof DiffusersSchedule ds) {
-            imported = Optional.of(ds.imported());
-        }
-
-        // model
-        ObjectNode modelJson = (ObjectNode) base.get("model");
-        if (imported.isPresent() && !modelJson.has("predictionType")) {
-            Optional<ModelSourceProvider<?>> mp = o.modelSources().find(modelJson.path("type").asText());
-            if (mp.isPresent() && hasComponent(mp.get().configType(), "predictionType")) {
-                modelJson = modelJson.deepCopy();
-                modelJson.put("predictionType", imported.get().predictionType());
-                for (ObjectNode d : docs) {
-                    d.set("model", modelJson.deepCopy());
-                }
-            }
-        }
-        Optional<ModelBinder.Bound> model = ModelBinder.bind(o.modelSources(), modelJson, "/model", p);
-        OptionalInt numClasses = OptionalInt.empty();
-        boolean providesClassifier = false;
-        if (model.isPresent()) {
-            ModelBinder.Bound mb = model.get();
-            try {
-                check(mb, new ModelContext(reg, o.baseDirectory(), o.resources(), Optional.empty()));
-                numClasses = numClasses(mb);
-                providesClassifier = providesClassifier(mb);
-            } catch (IllegalArgumentException e) {
-                p.add(PluginBinder.attribute("/model", PluginBinder.fields(mb.json(), mb.provider().configType()), e.getMessage()), e.getMessage()
-                        + " (in model source '" + mb.provider().id() + "')");
-                model = Optional.empty();
-            }
-        }
-
-        // backend
-        Optional<PluginProvider<?, ?>> backendProvider = Optional.empty();
-        ObjectNode backendJson = null;
-        if (spec.backend().isPresent()) {
-            backendJson = spec.backend().get().toJson();
-            if (spec.device().isPresent()) {
-                backendJson = withDevice(backendJson, spec.device().get(), reg, p);
-            }
-            if (backendJson != null) {
-                Optional<PluginBinder.Bound> b = bindBackend(reg, backendJson, spec.device().isPresent(), validationCtx, p);
-                if (b.isPresent()) {
-                    backendProvider = Optional.of(b.get().provider());
-                    backendJson = b.get().canonicalJson();
-                }
-            }
-        } else {
-            Optional<String> preferred = model.flatMap(SamplingPipeline::preferredBackend);
-            PluginProvider<?, ?> chosen = null;
-            if (preferred.isPresent()) {
-                chosen = reg.find(PluginKind.BACKEND, preferred.get()).orElse(null);
-                if (chosen == null) {
-                    p.add("/model", "this model needs backend '" + preferred.get() + "', which is not on the class path"
-                            + "; available backends: " + String.join(", ", reg.ids(PluginKind.BACKEND))
-                            + " (add its jar, or name a backend in /backend)");
-                }
-            } else {
-                try {
-                    chosen = reg.defaultBackendProvider();
-                } catch (RuntimeException e) {
-                    p.add("/backend", e.getMessage());
-                }
-            }
-            if (chosen != null) {
-                ObjectNode bj = Json.object();
-                bj.put("type", chosen.id());
-                if (spec.device().isPresent()) {
-                    bj = withDevice(bj, spec.device().get(), reg, p);
-                }
-                if (bj != null) {
-                    Optional<PluginBinder.Bound> b = bindBackend(reg, bj, spec.device().isPresent(), validationCtx, p);
-                    if (b.isPresent()) {
-                        backendProvider = Optional.of(chosen);
-                        backendJson = b.get().canonicalJson();
-                    }
-                }
-            }
-        }
-
-        // labels
-        if (numClasses.isPresent()) {
-            for (int i = 0; i < spec.labels().size(); i++) {
-                Integer l = spec.labels().get(i);
-                if (l != null && l >= numClasses.getAsInt()) {
-                    p.add("/labels/" + i, "label " + l + " but the model has " + numClasses.getAsInt() + " classes; allowed labels: 0.."
-                            + (numClasses.getAsInt() - 1) + " or null (unconditional)");
-                }
-            }
-        }
-
-        // the size of a grid
-        if (model.isPresent()) {
-            Optional<int[]> shape = sampleShape(model.get());
-            if (shape.isPresent()) {
-                new RunSize(spec, shape.get()).problem(o, 1).ifPresent(m -> p.add(sizePath(doc), m));
-            }
-        }
-
-        // the variants
-        Map<String, Object> validationResources = new HashMap<>(o.resources());
-        if (providesClassifier) {
-            validationResources.putIfAbsent("classifier", (ClassifierGradient) (x, t, c) -> x);
-        }
-        PluginContext guidanceCtx = context(o, validationResources);
-        List<Variant> variants = new ArrayList<>();
-        for (int i = 0; i < docs.size(); i++) {
-            ObjectNode d = docs.get(i);
-            Problems vp = new Problems();
-            PluginBinder vb = new PluginBinder(reg, vp);
-            Map<String, String> versions = new LinkedHashMap<>();
-            Optional<Object> schedule = vb.resolve(PluginKind.SCHEDULE, d.get("schedule"), "/schedule", validationCtx);
-            ObjectNode samplerJson = d.has("sampler") ? (ObjectNode) d.get("sampler") : null;
-            if (schedule.isPresent() && schedule.get() instanceof DiffusersSchedule ds) {
-                samplerJson = mergeImportedSampler(samplerJson, ds.imported().sampler(), reg);
-            }
-            if (samplerJson == null) {
-                samplerJson = Json.object().put("type", "ddim");
-            }
-            Optional<PluginBinder.Bound> sampler = vb.bind(PluginKind.SAMPLER, samplerJson, "/sampler");
-            Optional<Object> samplerObj = sampler.flatMap(b -> vb.create(b, validationCtx));
-            ObjectNode guidanceJson = d.has("guidance") ? (ObjectNode) d.get("guidance") : Json.object().put("type", "none");
-            Optional<PluginBinder.Bound> guidance = vb.bind(PluginKind.GUIDANCE, guidanceJson, "/guidance");
-            Optional<Object> guidanceObj = guidance.flatMap(b -> vb.resolve(PluginKind.GUIDANCE, guidanceJson, "/guidance", guidanceCtx));
-            ObjectNode noiseJson = d.has("noise") ? (ObjectNode) d.get("noise") : Json.object().put("type", "sdk");
-            Optional<PluginBinder.Bound> noise = vb.bind(PluginKind.NOISE, noiseJson, "/noise");
-            Optional<Object> noiseObj = noise.flatMap(b -> vb.create(b, validationCtx));
-            if (sampler.isPresent() && guidance.isPresent() && guidanceObj.isPresent() && samplerObj.isPresent()
-                    && ((Guidance) guidanceObj.get()).usesMeanShift()
-                    && !sampler.get().provider().capabilities().contains(org.diffusion4j.api.spi.Capability.MEAN_SHIFT)) {
-                vp.add("/guidance", "guidance '" + guidance.get().provider().id() + "' shifts the DDPM posterior mean, which sampler '"
-                        + sampler.get().provider().id() + "' cannot apply; use placement \"epsilon\" or a sampler with the MEAN_SHIFT"
-                        + " capability (ddpm)");
-            }
-            if (vp.isEmpty() && schedule.isPresent() && samplerObj.isPresent() && noiseObj.isPresent()) {
-                dryRun((Schedule) schedule.get(), (Sampler) samplerObj.get(), sampler.get(), (ObjectNode) d.get("schedule"), vp);
-            }
-            String suffix = values.get(i).map(v -> " (with " + spec.sweep().orElseThrow().parameter() + " = " + v + ")").orElse("");
-            for (ConfigProblem cp : vp.list()) {
-                boolean dup = p.list().stream().anyMatch(q -> q.path().equals(cp.path()) && q.message().startsWith(cp.message()));
-                if (!dup) {
-                    p.add(cp.path(), cp.message() + (docs.size() > 1 && !commonToAll(cp) ? suffix : ""));
-                }
-            }
-            if (vp.isEmpty() && schedule.isPresent()) {
-                ObjectNode resolved = d.deepCopy();
-                resolved.remove("sweep");
-                if (backendJson != null) {
-                    resolved.set("backend", backendJson.deepCopy());
-                }
-                resolved.remove("device");
-                resolved.set("sampler", sampler.get().canonicalJson());
-                resolved.set("guidance", guidance.get().canonicalJson());
-                resolved.set("noise", noise.get().canonicalJson());
-                resolved.set("schedule", canonical(reg, PluginKind.SCHEDULE, (ObjectNode) d.get("schedule")));
-                if (model.isPresent()) {
-                    resolved.set("model", model.get().canonicalJson());
-                }
-                long seed = resolved.path("seed").asLong(0);
-                versions.put("schedule:" + resolved.get("schedule").get("type").asText(),
-                        reg.provider(PluginKind.SCHEDULE, resolved.get("schedule").get("type").asText()).version());
-                versions.put("sampler:" + sampler.get().provider().id(), sampler.get().provider().version());
-                versions.put("guidance:" + guidance.get().provider().id(), guidance.get().provider().version());
-                versions.put("noise:" + noise.get().provider().id(), noise.get().provider().version());
-                String label = values.get(i).map(v -> spec.sweep().orElseThrow().shortName() + "=" + v.asText()).orElse("run");
-                variants.add(new Variant(label, values.get(i), resolved, (Schedule) schedule.get(), (Sampler) samplerObj.get(),
-                        guidance.get(), (NoiseSource) noiseObj.get(), seed, versions));
-            }
-        }
-        if (!p.isEmpty() || model.isEmpty() || backendProvider.isEmpty()) {
-            return null;
-        }
-        return new SamplingPipeline(spec, o, model.get(), backendProvider.get(), backendJson, variants);
-    }
-
-    /**
-     * Binds and checks the backend without starting it; a problem with a device that the document gave
-     * at {@code /device} is reported there.
-     */
-    private static Optional<PluginBinder.Bound> bindBackend(PluginRegistry reg, ObjectNode json, boolean topLevelDevice,
-            PluginContext ctx, Problems p) {
-        Problems bp = new Problems();
-        PluginBinder b = new PluginBinder(reg, bp);
-        Optional<PluginBinder.Bound> bound = b.bind(PluginKind.BACKEND, json, "/backend");
-        if (bound.isPresent() && !b.check(bound.get(), ctx)) {
-            bound = Optional.empty();
-        }
-        for (ConfigProblem cp : bp.list()) {
-            p.add(topLevelDevice && cp.path().equals("/backend/device") ? "/device" : cp.path(), cp.message());
-        }
-        return bound;
-    }
-
-    /** Where a run that is too large is reported: at samplesPerLabel when the document sets it, else at labels. */
-    private static String sizePath(JsonNode doc) {
-        return doc.has("samplesPerLabel") || !doc.has("labels") ? "/samplesPerLabel" : "/labels";
-    }
-
-    /**
-     * Runs the sampler for its first step on one scalar sample with a zero predictor: what the sampler
-     * checks before it starts (its steps against the schedule's training steps, the timesteps a spacing
-     * and offset give) fails here, before any model is loaded.
-     */
-    private static void dryRun(Schedule schedule, Sampler sampler, PluginBinder.Bound samplerBound, ObjectNode scheduleJson,
-            Problems vp) {
-        SampleRequest r = SampleRequest.builder().predictor((x, t, c) -> x.times(0)).schedule(schedule).guidance(Guidance.NONE)
-                .conditions(Conditions.of(Condition.none())).sampleShape(Shape.of(1)).sampleSeeds(1L)
-                .tensors(org.diffusion4j.api.tensor.ArrayTensor.FACTORY).build();
-        try {
-            sampler.sample(r, org.diffusion4j.api.StepEvent::cancel);
-        } catch (java.util.concurrent.CancellationException e) {
-            // the first step ran: the sampler accepts the schedule
-        } catch (IllegalArgumentException | IndexOutOfBoundsException e) {
-            String msg = PluginBinder.describe(e);
-            String at = PluginBinder.attribute("/sampler", samplerBound.json(), msg);
-            if (at.equals("/sampler")) {
-                at = PluginBinder.attribute("/schedule", scheduleJson, msg);
-                if (at.equals("/schedule")) {
-                    at = "/sampler";
-                }
-            }
-            vp.add(at, msg + " (sampler '" + samplerBound.provider().id() + "' on schedule '" + scheduleJson.path("type").asText()
-                    + "'; change the sampler's steps or the schedule)");
-        } catch (RuntimeException e) {
-            // not a configuration problem the sampler could tell; the run reports it
-        }
-    }
-
-    @SuppressWarnings("unchecked")
-    private static <C> Optional<int[]> sampleShape(ModelBinder.Bound b) {
-        return ((ModelSourceProvider<C>) b.provider()).sampleShape((C) b.config());
-    }
-
-    private static boolean commonToAll(ConfigProblem cp) {
-        return !cp.path().startsWith("/guidance") && !cp.path().startsWith("/sampler") && !cp.path().startsWith("/schedule")
-                && !cp.path().startsWith("/noise");
-    }
-
-    private static ObjectNode canonical(PluginRegistry reg, PluginKind kind, ObjectNode json) {
-        ObjectNode o = json.deepCopy();
-        reg.find(kind, json.path("type").asText()).ifPresent(pp -> o.put("type", pp.id()));
-        return o;
-    }
-
-    private static @Nullable ObjectNode mergeImportedSampler(@Nullable ObjectNode given, ObjectNode imported, PluginRegistry reg) {
-        if (given == null) {
-            return imported;
-        }
-        String gt = reg.find(PluginKind.SAMPLER, given.path("type").asText()).map(PluginProvider::id).orElse("");
-        if (!gt.equals(imported.get("type").asText())) {
-            return given;
-        }
-        ObjectNode merged = given.deepCopy();
-        boolean userProcessing = given.has("clipSample") || given.has("thresholding");
-        // the σ spacing fields go together: a document that sets one of them sets the spacing, not the import
-        java.util.Set<String> spacingKeys = java.util.Set.of("spacing", "karras", "rho", "stepsOffset", "roundModelTime", "truncateModelTime");
-        boolean userSpacing = spacingKeys.stream().anyMatch(given::has);
-        imported.fields().forEachRemaining(e -> {
-            boolean processing = e.getKey().equals("clipSample") || e.getKey().equals("thresholding")
-                    || e.getKey().equals("dynamicThresholdingRatio") || e.getKey().equals("sampleMaxValue");
-            boolean spacing = spacingKeys.contains(e.getKey());
-            if (!merged.has(e.getKey()) && !(processing && userProcessing) && !(spacing && userSpacing)) {
-                merged.set(e.getKey(), e.getValue().deepCopy());
-            }
-        });
-        return merged;
-    }
-
-    private static @Nullable ObjectNode withDevice(ObjectNode backend, String device, PluginRegistry reg, Problems p) {
-        if (backend.has("device")) {
-            p.add("/device", "the device is given twice, here and in /backend/device; keep one");
-            return null;
-        }
-        Optional<PluginProvider<?, ?>> bp = reg.find(PluginKind.BACKEND, backend.path("type").asText());
-        if (bp.isEmpty()) {
-            return backend;
-        }
-        if (!hasComponent(bp.get().configType(), "device")) {
-            if (device.equalsIgnoreCase("cpu")) {
-                return backend;
-            }
-            p.add("/device", "backend '" + bp.get().id() + "' has no device setting and runs on the cpu only; got '" + device
-                    + "' (use a backend with devices, such as djl)");
-            return null;
-        }
-        ObjectNode b = backend.deepCopy();
-        b.put("device", device);
-        return b;
-    }
-
-    private static boolean hasComponent(Class<?> type, String name) {
-        if (type.isRecord()) {
-            for (var c : type.getRecordComponents()) {
-                if (c.getName().equals(name)) {
-                    return true;
-                }
-            }
-        }
-        return false;
-    }
-
-    @SuppressWarnings("unchecked")
-    private static <C> void check(ModelBinder.Bound b, ModelContext ctx) {
-        ((ModelSourceProvider<C>) b.provider()).check((C) b.config(), ctx);
-    }
-
-    @SuppressWarnings("unchecked")
-    private static <C> OptionalInt numClasses(ModelBinder.Bound b) {
-        return ((ModelSourceProvider<C>) b.provider()).numClasses((C) b.config());
-    }
-
-    @SuppressWarnings("unchecked")
-    private static <C> boolean providesClassifier(ModelBinder.Bound b) {
-        return ((ModelSourceProvider<C>) b.provider()).providesClassifier((C) b.config());
-    }
-
-    @SuppressWarnings("unchecked")
-    private static <C> Optional<String> preferredBackend(ModelBinder.Bound b) {
-        return ((ModelSourceProvider<C>) b.provider()).preferredBackend((C) b.config());
     }
 
     /**
@@ -908,6 +527,12 @@ public final class SamplingPipeline {
 
         public Builder output(OutputSpec o) {
             spec.output(o);
+            return this;
+        }
+
+        /** A field without a method of its own, at its JSON pointer ({@link SampleSpec.Builder#set}). */
+        public Builder set(String pointer, Object value) {
+            spec.set(pointer, value);
             return this;
         }
 

@@ -10,16 +10,19 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.diffusion4j.api.spi.PluginKind;
+import org.diffusion4j.api.spi.PluginDescriptor;
 import org.diffusion4j.api.spi.PluginProvider;
 import org.diffusion4j.api.spi.PluginRegistry;
 import org.diffusion4j.pipeline.spi.ModelSourceProvider;
+import org.diffusion4j.pipeline.spi.TrainerProvider;
 
 /**
- * Writes the JSON Schema (draft 2020-12) of sampling documents for the plugins at hand: each plugin
- * object is a {@code oneOf} of the known providers (their config records' components as properties,
- * nothing else allowed) plus any other {@code type} (a plugin the schema's writer did not know). The
- * schemas in {@code docs/schema/} are generated with the built-in plugins; the command line's
- * {@code schema} command writes one for whatever is on its class path.
+ * Writes the JSON Schemas (draft 2020-12) of sampling and training documents for the plugins at hand.
+ * The documents' own fields come from their one description ({@link Documents}: types, ranges,
+ * defaults, descriptions); each plugin object is a {@code oneOf} of the known providers (their config
+ * records' components as properties, nothing else allowed) plus any other {@code type} (a plugin the
+ * schema's writer did not know). The schemas in {@code docs/schema/} are generated with the built-in
+ * plugins; the command line's {@code schema} command writes one for whatever is on its class path.
  */
 public final class SchemaGenerator {
     private SchemaGenerator() {
@@ -27,74 +30,103 @@ public final class SchemaGenerator {
 
     /** The schema of sampling documents. */
     public static ObjectNode sampleSchema(PluginRegistry registry, ModelSources models) {
-        ObjectNode s = Json.object();
-        s.put("$schema", "https://json-schema.org/draft/2020-12/schema");
-        s.put("$id", "https://diffusion4j.org/schema/sample-run.schema.json");
-        s.put("title", "diffusion4j sampling run");
-        s.put("description", "One sampling run: model, schedule, sampler, guidance, labels, seed, output. See docs/pipeline.md.");
-        s.put("type", "object");
-        s.putArray("required").add("model").add("schedule");
-        s.put("additionalProperties", false);
-        ObjectNode p = s.putObject("properties");
-        p.putObject("$schema").put("type", "string");
-        p.putObject("version").put("const", SampleSpec.VERSION);
-        p.putObject("description").put("type", "string");
-        p.putObject("backend").put("$ref", "#/$defs/backend");
-        p.putObject("device").put("type", "string").put("description", "passed to the backend's device setting, e.g. cpu, gpu, gpu(1)");
-        p.putObject("model").put("$ref", "#/$defs/model");
-        p.putObject("schedule").put("$ref", "#/$defs/schedule");
-        p.putObject("sampler").put("$ref", "#/$defs/sampler");
-        p.putObject("guidance").put("$ref", "#/$defs/guidance");
-        ObjectNode labels = p.putObject("labels");
-        labels.put("type", "array").put("minItems", 1).put("description", "one grid row per entry; null is the unconditional row");
-        labels.putObject("items").putArray("type").add("integer").add("null");
-        labels.with("items").put("minimum", 0);
-        p.putObject("samplesPerLabel").put("type", "integer").put("minimum", 1).put("maximum", 4096);
-        p.putObject("batchSize").put("type", "integer").put("minimum", 1).put("maximum", 65536);
-        p.putObject("seed").put("type", "integer");
-        p.putObject("noise").put("$ref", "#/$defs/noise");
-        ObjectNode sweep = p.putObject("sweep");
-        sweep.put("type", "object").put("additionalProperties", false);
-        sweep.putArray("required").add("parameter").add("values");
-        sweep.putObject("properties").putObject("parameter").put("type", "string")
-                .put("pattern", "^(/seed|/(guidance|sampler|schedule|noise)/.+)$");
-        ObjectNode values = sweep.with("properties").putObject("values");
-        values.put("type", "array").put("minItems", 1).put("maxItems", 256);
-        values.putObject("items").putArray("type").add("number").add("string").add("boolean");
-        ObjectNode out = p.putObject("output");
-        out.put("type", "object").put("additionalProperties", false);
-        ObjectNode op = out.putObject("properties");
-        op.putObject("dir").put("type", "string").put("minLength", 1);
-        op.putObject("name").put("type", "string").put("pattern", "^[A-Za-z0-9._-]+$");
-        ObjectNode vr = op.putObject("valueRange");
-        vr.put("type", "array").put("minItems", 2).put("maxItems", 2).putObject("items").put("type", "number");
-        op.putObject("upscale").put("type", "integer").put("minimum", 1).put("maximum", 32);
-        op.putObject("padding").put("type", "integer").put("minimum", 0).put("maximum", 64);
-
+        ObjectNode s = header("sample-run", "diffusion4j sampling run",
+                "One sampling run: model, schedule, sampler, guidance, labels, seed, output. See docs/pipeline.md.");
+        s.setAll(objectSchema(Documents.SAMPLING));
         ObjectNode defs = s.putObject("$defs");
-        for (PluginKind k : PluginKind.values()) {
-            List<Entry> entries = new ArrayList<>();
-            for (PluginProvider<?, ?> pp : registry.providers(k)) {
-                entries.add(new Entry(pp.id(), pp.aliases(), pp.description(), pp.configType()));
-            }
-            defs.set(k.label(), pluginDef(k.label(), entries));
+        for (PluginKind<?> k : PluginKind.values()) {
+            defs.set(defName(k), pluginDef(k.label(), entries(registry, k)));
         }
-        List<Entry> modelEntries = new ArrayList<>();
-        for (ModelSourceProvider<?> mp : models.providers()) {
-            modelEntries.add(new Entry(mp.id(), mp.aliases(), mp.description(), mp.configType()));
-        }
-        defs.set("model", pluginDef("model", modelEntries));
+        defs.set(defName(ModelSourceProvider.KIND), pluginDef("model", entries(models.registry(), ModelSourceProvider.KIND)));
         return s;
     }
 
-    private record Entry(String id, List<String> aliases, String description, Class<?> config) {
+    /** The schema of training documents; {@code registry} has the trainers ({@link TrainerProvider#KIND}). */
+    public static ObjectNode trainSchema(PluginRegistry registry, ModelSources models) {
+        ObjectNode s = header("train-run", "diffusion4j training run",
+                "One training run: trainer, schedule, steps, seed, output, and the sampling document made for the trained model."
+                        + " See docs/pipeline.md.");
+        s.setAll(objectSchema(Documents.TRAINING));
+        ObjectNode defs = s.putObject("$defs");
+        for (PluginKind<?> k : PluginKind.values()) {
+            defs.set(defName(k), pluginDef(k.label(), entries(registry, k)));
+        }
+        defs.set(defName(TrainerProvider.KIND), pluginDef("trainer", entries(registry, TrainerProvider.KIND)));
+        return s;
+    }
+
+    /** The {@code $defs} entry of a kind's plugin objects: its label ({@code model} for model sources). */
+    static String defName(PluginKind<?> kind) {
+        return kind == ModelSourceProvider.KIND ? "model" : kind.label().replace(' ', '-');
+    }
+
+    private static ObjectNode header(String id, String title, String description) {
+        ObjectNode s = Json.object();
+        s.put("$schema", "https://json-schema.org/draft/2020-12/schema");
+        s.put("$id", "https://diffusion4j.org/schema/" + id + ".schema.json");
+        s.put("title", title);
+        s.put("description", description);
+        return s;
+    }
+
+    /** An object of exactly these fields: required ones listed, nested objects described by their own fields. */
+    static ObjectNode objectSchema(List<DocField> fields) {
+        ObjectNode o = Json.object();
+        o.put("type", "object");
+        ArrayNode required = o.putArray("required");
+        fields.stream().filter(DocField::isRequired).forEach(f -> required.add(f.name()));
+        if (required.isEmpty()) {
+            o.remove("required");
+        }
+        o.put("additionalProperties", false);
+        ObjectNode props = o.putObject("properties");
+        for (DocField f : fields) {
+            ObjectNode fs = f.schema();
+            Documents.nested(Documents.SAMPLING, f).ifPresent(nested -> {
+                ObjectNode n = objectSchema(nested);
+                n.remove("type");
+                fs.setAll(n);
+            });
+            props.set(f.name(), fs);
+        }
+        return o;
+    }
+
+    private static List<Entry> entries(PluginRegistry registry, PluginKind<?> kind) {
+        List<Entry> entries = new ArrayList<>();
+        for (PluginDescriptor<?> pp : registry.providers(kind)) {
+            entries.add(new Entry(pp.id(), pp.aliases(), pp.description(), pp.configType(), defaults(pp)));
+        }
+        return entries;
+    }
+
+    /**
+     * The values of a plugin's default configuration ({@link PluginProvider#defaultConfig}) as JSON: the
+     * schema's {@code default} of each field; empty for kinds without a default configuration, or one
+     * that does not serialise.
+     */
+    static ObjectNode defaults(PluginDescriptor<?> p) {
+        if (p instanceof PluginProvider<?, ?> pp) {
+            try {
+                Object d = pp.defaultConfig();
+                if (d != null && Json.tree(d) instanceof ObjectNode o) {
+                    return o;
+                }
+            } catch (RuntimeException e) {
+                // no default to write: the schema says the type only
+            }
+        }
+        return Json.object();
+    }
+
+    private record Entry(String id, List<String> aliases, String description, Class<?> config, ObjectNode defaults) {
     }
 
     private static ObjectNode pluginDef(String label, List<Entry> entries) {
         ObjectNode d = Json.object();
         d.put("description", "a " + label + " plugin: {\"type\": id, ...its configuration}");
         ArrayNode one = d.putArray("oneOf");
-        ArrayNode allNames = Json.MAPPER.createArrayNode();
+        ArrayNode allNames = Json.object().arrayNode();
         for (Entry e : entries) {
             ObjectNode o = one.addObject();
             o.put("type", "object");
@@ -113,7 +145,12 @@ public final class SchemaGenerator {
             }
             if (e.config().isRecord()) {
                 for (RecordComponent c : e.config().getRecordComponents()) {
-                    props.set(c.getName(), typeSchema(c.getGenericType(), label, c.getName()));
+                    JsonNode t = typeSchema(c.getGenericType(), label, c.getName());
+                    JsonNode dv = e.defaults().get(c.getName());
+                    if (dv != null && !dv.isNull() && t instanceof ObjectNode to && !to.has("$ref")) {
+                        to.set("default", dv.deepCopy());
+                    }
+                    props.set(c.getName(), t);
                 }
             }
         }

@@ -6,10 +6,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import org.diffusion4j.api.Schedule;
 import org.diffusion4j.api.spi.PluginKind;
 import org.diffusion4j.pipeline.spi.TrainerProvider;
@@ -29,12 +27,6 @@ import org.jspecify.annotations.Nullable;
  * as for sampling documents.
  */
 public final class TrainingPipeline {
-    static final Set<String> FIELDS = new LinkedHashSet<>(List.of("$schema", "version", "description", "trainer", "schedule",
-            "steps", "seed", "output", "sample"));
-    /** Fields of the generated sampling document that {@code sample} may replace. */
-    static final Set<String> SAMPLE_FIELDS = new LinkedHashSet<>(List.of("description", "backend", "device", "sampler", "guidance",
-            "labels", "samplesPerLabel", "batchSize", "seed", "noise", "sweep", "output"));
-    static final Set<String> OUTPUT_FIELDS = new LinkedHashSet<>(List.of("dir", "checkpointEvery"));
 
     private final ObjectNode doc;
     private final TrainerProvider<?> provider;
@@ -67,13 +59,18 @@ public final class TrainingPipeline {
     /** Every problem of a training document; empty when valid. */
     public static List<ConfigProblem> check(JsonNode doc, PipelineOptions o) {
         Problems p = new Problems();
-        resolve(doc, o, Trainers.load(), p);
+        resolve(doc, o, trainers(o), p);
         return p.list();
     }
 
     /** The pipeline of a training document, with the trainers on the class path. */
     public static TrainingPipeline fromJson(JsonNode doc, PipelineOptions o) {
-        return fromJson(doc, o, Trainers.load());
+        return fromJson(doc, o, trainers(o));
+    }
+
+    /** The trainers of the options' registry when it has that kind, else those on the class path. */
+    private static Trainers trainers(PipelineOptions o) {
+        return o.registry().kinds().contains(TrainerProvider.KIND) ? Trainers.of(o.registry()) : Trainers.load();
     }
 
     /** The pipeline of a training document with the given trainers. */
@@ -92,25 +89,25 @@ public final class TrainingPipeline {
         if (!f.valid()) {
             return null;
         }
-        f.allow(FIELDS);
+        f.allow(Documents.TRAINING);
         f.string("$schema");
         f.string("description");
-        f.integer("version", SampleSpec.VERSION, SampleSpec.VERSION);
-        long steps = f.integer("steps", 1, Long.MAX_VALUE).orElse(0L);
+        f.integer(Documents.VERSION_FIELD);
+        long steps = f.integer(Documents.STEPS).orElse(0L);
         f.require("steps", "the number of optimisation steps, e.g. 2000");
-        long seed = f.integer("seed", Long.MIN_VALUE, Long.MAX_VALUE).orElse(0L);
-        String dir = "runs/train";
-        long every = 0;
+        long seed = f.integer(Documents.TRAIN_SEED).orElse(0L);
+        String dir = Documents.TRAIN_OUTPUT_DIR.defaultValue().asText();
+        long every = Documents.CHECKPOINT_EVERY.defaultValue().asLong();
         Optional<Fields> out = f.object("output", "the output settings");
         if (out.isPresent()) {
-            out.get().allow(OUTPUT_FIELDS);
+            out.get().allow(Documents.TRAIN_OUTPUT_FIELDS);
             dir = out.get().nonBlank("dir").orElse(dir);
-            every = out.get().integer("checkpointEvery", 0, Long.MAX_VALUE).orElse(0L);
+            every = out.get().integer(Documents.CHECKPOINT_EVERY).orElse(every);
         }
         ObjectNode sample = Json.object();
         Optional<Fields> so = f.object("sample", "fields of the generated sampling document, for example {\"sampler\": {\"type\": \"ddim\", \"steps\": 25}}");
         if (so.isPresent()) {
-            so.get().allow(SAMPLE_FIELDS);
+            so.get().allow(Documents.TRAINING_SAMPLE_FIELDS);
             sample = so.get().node().deepCopy();
         }
         Object schedule = null;
@@ -124,29 +121,11 @@ public final class TrainingPipeline {
         TrainerProvider<?> provider = null;
         Object config = null;
         if (f.require("trainer", "available trainers: " + String.join(", ", trainers.ids()))) {
-            JsonNode t = f.get("trainer").orElseThrow();
-            String known = "; available trainers: " + String.join(", ", trainers.ids());
-            if (!(t instanceof ObjectNode to)) {
-                p.add("/trainer", "expected a trainer object {\"type\": ...}, got " + Json.describe(t) + known);
-            } else if (!to.path("type").isTextual()) {
-                p.add("/trainer/type", "missing required field 'type' (a string)" + known);
-            } else {
-                String name = to.get("type").asText();
-                provider = trainers.find(name).orElse(null);
-                if (provider == null) {
-                    p.add("/trainer/type", "D4J-PLUGIN-UNKNOWN: no trainer named '" + name + "'" + Names.didYouMean(name, trainers.ids())
-                            + known);
-                } else {
-                    config = ModelBinder.strict(provider.configType(), to, "/trainer", "trainer '" + provider.id() + "'", p).orElse(null);
-                    if (config != null) {
-                        try {
-                            check(provider, config);
-                        } catch (IllegalArgumentException e) {
-                            p.add(PluginBinder.attribute("/trainer", to, e.getMessage()), e.getMessage() + " (in trainer '" + provider.id() + "')");
-                            config = null;
-                        }
-                    }
-                }
+            PluginBinder tb = new PluginBinder(trainers.registry(), p);
+            Optional<PluginBinder.Bound> bound = tb.bind(TrainerProvider.KIND, f.get("trainer").orElseThrow(), "/trainer");
+            if (bound.isPresent() && tb.check(bound.get(), () -> check((TrainerProvider<?>) bound.get().provider(), bound.get().config()))) {
+                provider = (TrainerProvider<?>) bound.get().provider();
+                config = bound.get().config();
             }
         }
         if (p.isEmpty() && schedule != null) {
@@ -178,7 +157,7 @@ public final class TrainingPipeline {
         s.putObject("sampler").put("type", "ddim").put("steps", 50);
         // as for a class-conditional model (the generated document's sweep, a default only then, is left out)
         s.putObject("guidance").put("type", "cfg").put("guidanceScale", 1.0);
-        s.put("samplesPerLabel", 8);
+        s.put("samplesPerLabel", Documents.SAMPLES_PER_LABEL.defaultValue().intValue());
         s.put("seed", seed);
         sample.fields().forEachRemaining(e -> s.set(e.getKey(), e.getValue().deepCopy()));
         PipelineOptions so = o.withResource(STAND_IN, (org.diffusion4j.api.NoisePredictor) (x, t, c) -> x.times(0))
@@ -272,10 +251,10 @@ public final class TrainingPipeline {
             for (int k = 0; k < numClasses; k++) {
                 labels.add(k);
             }
-            s.put("samplesPerLabel", 8);
+            s.put("samplesPerLabel", Documents.SAMPLES_PER_LABEL.defaultValue().intValue());
             s.putObject("sweep").put("parameter", "/guidance/guidanceScale").putArray("values").add(0.0).add(1.0).add(3.0).add(5.0);
         } else {
-            s.put("samplesPerLabel", 8);
+            s.put("samplesPerLabel", Documents.SAMPLES_PER_LABEL.defaultValue().intValue());
         }
         s.put("seed", seed);
         sample.fields().forEachRemaining(e -> s.set(e.getKey(), e.getValue().deepCopy()));
@@ -285,11 +264,7 @@ public final class TrainingPipeline {
     /** The number of classes the model object's source reports, 0 when unknown or unbindable. */
     static int numClasses(ObjectNode model) {
         Problems p = new Problems();
-        return ModelBinder.bind(ModelSources.load(), model, "/model", p).map(TrainingPipeline::numClasses).orElse(0);
-    }
-
-    @SuppressWarnings("unchecked")
-    private static <C> int numClasses(ModelBinder.Bound b) {
-        return ((org.diffusion4j.pipeline.spi.ModelSourceProvider<C>) b.provider()).numClasses((C) b.config()).orElse(0);
+        return new PluginBinder(ModelSources.load().registry(), p).bind(org.diffusion4j.pipeline.spi.ModelSourceProvider.KIND, model,
+                "/model").map(b -> Models.numClasses(b).orElse(0)).orElse(0);
     }
 }

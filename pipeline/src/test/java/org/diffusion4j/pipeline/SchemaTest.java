@@ -19,10 +19,11 @@ import org.junit.jupiter.api.Test;
 /**
  * The published schema is what the generator writes for the built-in plugins, and every example
  * sampling document validates against it and resolves without problems. Regenerate with
- * {@code mvn -pl pipeline test -Dtest=SchemaTest -Dd4j.writeSchema=true}.
+ * {@code mvn -pl pipeline -am verify -Dtest=SchemaTest -Dsurefire.failIfNoSpecifiedTests=false -Dd4j.writeSchema=true}.
  */
 class SchemaTest {
     static final Path SCHEMA = Path.of("../docs/schema/sample-run.schema.json");
+    static final Path TRAIN_SCHEMA = Path.of("../docs/schema/train-run.schema.json");
 
     static Stream<Path> exampleSampleDocuments() throws IOException {
         List<Path> dirs = List.of(Path.of("src/test/resources/examples"), Path.of("../examples/configs"));
@@ -38,11 +39,54 @@ class SchemaTest {
 
     @Test
     void publishedSchemaIsTheGeneratedOne() throws IOException {
-        String generated = Json.write(SchemaGenerator.sampleSchema(PluginRegistry.load(), ModelSources.load()));
+        PipelineOptions o = PipelineOptions.defaults();
+        String generated = Json.write(SchemaGenerator.sampleSchema(o.registry(), o.modelSources()));
+        String train = Json.write(SchemaGenerator.trainSchema(o.registry(), o.modelSources()));
         if (Boolean.getBoolean("d4j.writeSchema")) {
             Files.writeString(SCHEMA, generated);
+            Files.writeString(TRAIN_SCHEMA, train);
         }
         assertThat(Files.readString(SCHEMA)).as("docs/schema is stale; regenerate (see class comment)").isEqualTo(generated);
+        assertThat(Files.readString(TRAIN_SCHEMA)).as("docs/schema is stale; regenerate (see class comment)").isEqualTo(train);
+    }
+
+    /** The document fields' ranges and defaults are in the schema, taken from their one description. */
+    @Test
+    void schemaCarriesTheDeclaredRangesDefaultsAndDescriptions() throws IOException {
+        JsonNode s = Json.read(SCHEMA);
+        JsonNode spl = s.at("/properties/samplesPerLabel");
+        assertThat(spl.get("maximum").asLong()).isEqualTo(Documents.SAMPLES_PER_LABEL.max());
+        assertThat(spl.get("default").asInt()).isEqualTo(SampleSpec.builder().modelFile("m.onnx", 1).schedule("linear").build()
+                .samplesPerLabel());
+        assertThat(s.at("/properties/output/properties/upscale/maximum").asInt()).isEqualTo(OutputSpec.MAX_UPSCALE);
+        assertThat(s.at("/properties/output/properties/padding/default").asInt()).isEqualTo(OutputSpec.DEFAULT.padding());
+        assertThat(s.at("/properties/sweep/properties/values/maxItems").asLong()).isEqualTo(Documents.SWEEP_VALUES.max());
+        assertThat(s.at("/properties/sampler/default/type").asText()).isEqualTo("ddim");
+        for (DocField f : Documents.SAMPLING) {
+            assertThat(s.at("/properties/" + f.name().replace("~", "~0").replace("/", "~1") + "/description").asText())
+                    .as("description of %s", f.name()).isNotBlank();
+        }
+    }
+
+    @Test
+    void exampleTrainingDocumentsValidateAgainstTheTrainingSchema() throws IOException {
+        JsonSchema schema = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012).getSchema(Files.readString(TRAIN_SCHEMA));
+        List<Path> docs = Files.list(Path.of("../examples/configs")).filter(f -> f.getFileName().toString().contains("train"))
+                .sorted().toList();
+        assertThat(docs).isNotEmpty();
+        for (Path f : docs) {
+            assertThat(schema.validate(Json.read(f))).as("schema errors of %s", f).isEmpty();
+        }
+        String[] bad = {
+            "{\"trainer\": {\"type\": \"mixture-fit\"}, \"schedule\": {\"type\": \"linear\"}, \"steps\": 0}",
+            "{\"trainer\": {\"type\": \"mixture-fit\"}, \"schedule\": {\"type\": \"linear\"}, \"steps\": 5,"
+                    + " \"sample\": {\"model\": {\"type\": \"file\"}}}",
+            "{\"schedule\": {\"type\": \"linear\"}, \"steps\": 5}"};
+        for (String b : bad) {
+            JsonNode doc = Json.parse(b, "bad");
+            assertThat(schema.validate(doc)).as("schema errors of %s", b).isNotEmpty();
+            assertThat(TrainingPipeline.check(doc, PipelineOptions.defaults())).as("parser problems of %s", b).isNotEmpty();
+        }
     }
 
     @Test

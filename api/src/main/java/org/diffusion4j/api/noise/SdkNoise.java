@@ -57,8 +57,21 @@ public final class SdkNoise implements NoiseSource {
         return new Normal(q);
     }
 
-    /** The SplitMix64 output function (Stafford's Mix13). */
-    static long mix64(long z) {
+    /**
+     * The per-sample stream seed of sample {@code i}: {@code mix64(seed + (i + 1)·0x9E3779B97F4A7C15)}, the
+     * (i+1)-th output of SplitMix64 started at {@code seed} (Steele, Lea &amp; Flood 2014, "Fast splittable
+     * pseudorandom number generators", OOPSLA). The pipeline seeds grid column i with it.
+     */
+    public static long streamSeed(long seed, long i) {
+        return mix64(seed + (i + 1) * GOLDEN_GAMMA);
+    }
+
+    /**
+     * The SplitMix64 output function (Stafford's Mix13): a bijection of 64-bit values that spreads every
+     * input bit over the output. The one seed-derivation function of the SDK; the pipeline and the
+     * backends derive their seeds with it.
+     */
+    public static long mix64(long z) {
         z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
         z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
         return z ^ (z >>> 31);

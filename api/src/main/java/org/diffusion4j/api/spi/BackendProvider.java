@@ -10,7 +10,7 @@ package org.diffusion4j.api.spi;
 public interface BackendProvider<C> extends PluginProvider<Backend, C> {
 
     @Override
-    default PluginKind kind() {
+    default PluginKind<?> kind() {
         return PluginKind.BACKEND;
     }
 }

@@ -11,7 +11,7 @@ import org.diffusion4j.api.Guidance;
 public interface GuidanceProvider<C> extends PluginProvider<Guidance, C> {
 
     @Override
-    default PluginKind kind() {
+    default PluginKind<?> kind() {
         return PluginKind.GUIDANCE;
     }
 }

@@ -11,7 +11,7 @@ import org.diffusion4j.api.noise.NoiseSource;
 public interface NoiseSourceProvider<C> extends PluginProvider<NoiseSource, C> {
 
     @Override
-    default PluginKind kind() {
+    default PluginKind<?> kind() {
         return PluginKind.NOISE;
     }
 }

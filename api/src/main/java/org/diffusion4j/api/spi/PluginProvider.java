@@ -1,15 +1,9 @@
 package org.diffusion4j.api.spi;
 
-import java.net.URL;
-import java.security.CodeSource;
-import java.util.List;
-import java.util.Optional;
-import java.util.Set;
-
 /**
- * A plugin: a cheap descriptor (stable id, aliases, rank, version, capabilities) and a factory from a
- * typed, JSON-bindable configuration. Constructing a provider must be cheap: no native libraries, no
- * files, no threads. Those belong in {@link #create}.
+ * A plugin of one of the SDK's five kinds: a cheap {@link PluginDescriptor} (stable id, aliases, rank,
+ * version, capabilities) and a factory from a typed, JSON-bindable configuration. Constructing a provider
+ * must be cheap: no native libraries, no files, no threads. Those belong in {@link #create}.
  *
  * <p>Implement one of the kind interfaces ({@link SamplerProvider}, {@link ScheduleProvider},
  * {@link GuidanceProvider}, {@link BackendProvider}, {@link NoiseSourceProvider}) and list the class in
@@ -18,49 +12,7 @@ import java.util.Set;
  * @param <T> what the provider makes
  * @param <C> its configuration type: an immutable value Jackson can bind (a record is ideal)
  */
-public interface PluginProvider<T, C> {
-
-    /** The kind of plugin. */
-    PluginKind kind();
-
-    /** The stable id used in JSON and code, lower case, for example {@code "ddim"}. */
-    String id();
-
-    /** Other accepted names. */
-    default List<String> aliases() {
-        return List.of();
-    }
-
-    /** Higher wins where the registry must pick one provider (the default backend). */
-    default int rank() {
-        return 0;
-    }
-
-    /** One line saying what the plugin does. */
-    default String description() {
-        return "";
-    }
-
-    /** The provider's version: its jar's {@code Implementation-Version}, else {@code "dev"}. */
-    default String version() {
-        Package p = getClass().getPackage();
-        String v = p == null ? null : p.getImplementationVersion();
-        return v == null ? "dev" : v;
-    }
-
-    /** Where the provider's class was loaded from (a jar or a classes directory). */
-    default Optional<URL> location() {
-        CodeSource cs = getClass().getProtectionDomain().getCodeSource();
-        return Optional.ofNullable(cs == null ? null : cs.getLocation());
-    }
-
-    /** What the provider (or what it makes) can do. */
-    default Set<Capability> capabilities() {
-        return Set.of();
-    }
-
-    /** The configuration class, bound from JSON by the registry. */
-    Class<C> configType();
+public interface PluginProvider<T, C> extends PluginDescriptor<C> {
 
     /** The configuration used when none is given. */
     C defaultConfig();

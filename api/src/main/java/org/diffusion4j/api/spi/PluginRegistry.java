@@ -11,7 +11,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
-import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -57,23 +56,26 @@ public final class PluginRegistry {
     private static final java.util.Set<Class<?>> NUMBER_TYPES = java.util.Set.of(int.class, Integer.class, long.class, Long.class,
             short.class, Short.class, byte.class, Byte.class, java.math.BigInteger.class);
 
-    private final Map<PluginKind, Map<String, PluginProvider<?, ?>>> byName = new EnumMap<>(PluginKind.class);
-    private final Map<PluginKind, List<PluginProvider<?, ?>>> byKind = new EnumMap<>(PluginKind.class);
+    private final Map<PluginKind<?>, Map<String, PluginDescriptor<?>>> byName = new LinkedHashMap<>();
+    private final Map<PluginKind<?>, List<PluginDescriptor<?>>> byKind = new LinkedHashMap<>();
+    /** By name with {@code _} read as {@code -}; null values: two providers' names fold to one key. */
+    private final Map<PluginKind<?>, Map<String, PluginDescriptor<?>>> byFolded = new LinkedHashMap<>();
 
-    private PluginRegistry(Collection<? extends PluginProvider<?, ?>> providers) {
-        for (PluginKind k : PluginKind.values()) {
-            byName.put(k, new LinkedHashMap<>());
-            byKind.put(k, new ArrayList<>());
+    private PluginRegistry(Collection<PluginKind<?>> kinds, Collection<? extends PluginDescriptor<?>> providers) {
+        for (PluginKind<?> k : PluginKind.values()) {
+            addKind(k);
         }
-        for (PluginProvider<?, ?> p : providers) {
-            Map<String, PluginProvider<?, ?>> names = byName.get(p.kind());
+        kinds.forEach(this::addKind);
+        for (PluginDescriptor<?> p : providers) {
+            addKind(p.kind());
+            Map<String, PluginDescriptor<?>> names = byName.get(p.kind());
             List<String> all = new ArrayList<>();
             all.add(p.id());
             all.addAll(p.aliases());
             for (String n : all) {
                 String key = normalise(n);
-                PluginProvider<?, ?> prior = names.get(key);
-                if (prior != null) {
+                PluginDescriptor<?> prior = names.get(key);
+                if (prior != null && prior != p) {
                     throw new DuplicatePluginException("two " + p.kind().label() + " providers claim the name '" + n
                             + "': " + where(prior) + " and " + where(p) + ". Remove one jar from the classpath.");
                 }
@@ -81,67 +83,135 @@ public final class PluginRegistry {
             }
             byKind.get(p.kind()).add(p);
         }
-        for (List<PluginProvider<?, ?>> l : byKind.values()) {
-            l.sort(Comparator.comparing(PluginProvider::id));
+        for (Map.Entry<PluginKind<?>, Map<String, PluginDescriptor<?>>> e : byName.entrySet()) {
+            Map<String, PluginDescriptor<?>> folded = byFolded.get(e.getKey());
+            e.getValue().forEach((name, p) -> folded.merge(DidYouMean.fold(name), p, (a, b) -> a == b ? a : AMBIGUOUS));
         }
+        for (List<PluginDescriptor<?>> l : byKind.values()) {
+            l.sort(Comparator.comparing(PluginDescriptor::id));
+        }
+    }
+
+    private void addKind(PluginKind<?> k) {
+        byName.computeIfAbsent(k, x -> new LinkedHashMap<>());
+        byKind.computeIfAbsent(k, x -> new ArrayList<>());
+        byFolded.computeIfAbsent(k, x -> new LinkedHashMap<>());
     }
 
     /** Loads all providers visible to the context class loader (or this class's loader). */
     public static PluginRegistry load() {
-        ClassLoader cl = Thread.currentThread().getContextClassLoader();
-        return load(cl != null ? cl : PluginRegistry.class.getClassLoader());
+        return load(defaultLoader(), List.of());
     }
 
-    /** Loads all providers visible to {@code loader}. */
+    /** Loads all providers of the SDK's kinds visible to {@code loader}. */
     public static PluginRegistry load(ClassLoader loader) {
-        List<PluginProvider<?, ?>> found = new ArrayList<>();
-        for (PluginKind k : PluginKind.values()) {
+        return load(loader, List.of());
+    }
+
+    /**
+     * Loads all providers visible to {@code loader} of the SDK's kinds and of {@code kinds} (kinds that
+     * other modules declare with {@link PluginKind#of}).
+     */
+    public static PluginRegistry load(ClassLoader loader, Collection<PluginKind<?>> kinds) {
+        List<PluginKind<?>> all = new ArrayList<>(PluginKind.values());
+        kinds.stream().filter(k -> !all.contains(k)).forEach(all::add);
+        List<PluginDescriptor<?>> found = new ArrayList<>();
+        for (PluginKind<?> k : all) {
             for (Object p : ServiceLoader.load(k.providerType(), loader)) {
-                found.add((PluginProvider<?, ?>) p);
+                found.add((PluginDescriptor<?>) p);
             }
         }
-        return new PluginRegistry(found);
+        return new PluginRegistry(all, found);
     }
 
-    /** A registry of exactly these providers (for tests and embedded use). */
-    public static PluginRegistry of(Collection<? extends PluginProvider<?, ?>> providers) {
-        return new PluginRegistry(providers);
+    /** The context class loader, or this class's. */
+    public static ClassLoader defaultLoader() {
+        ClassLoader cl = Thread.currentThread().getContextClassLoader();
+        return cl != null ? cl : PluginRegistry.class.getClassLoader();
+    }
+
+    /** A registry of exactly these providers (for tests and embedded use); their kinds are its kinds. */
+    public static PluginRegistry of(Collection<? extends PluginDescriptor<?>> providers) {
+        return new PluginRegistry(List.of(), providers);
+    }
+
+    /** A registry of these kinds (with none of their providers) and these providers. */
+    public static PluginRegistry of(Collection<PluginKind<?>> kinds, Collection<? extends PluginDescriptor<?>> providers) {
+        return new PluginRegistry(kinds, providers);
+    }
+
+    /** This registry's providers and those of {@code other}, whose kinds must not be among this one's. */
+    public PluginRegistry with(PluginRegistry other) {
+        List<PluginKind<?>> kinds = new ArrayList<>(byKind.keySet());
+        List<PluginDescriptor<?>> all = new ArrayList<>();
+        byKind.values().forEach(all::addAll);
+        for (PluginKind<?> k : other.kinds()) {
+            if (!kinds.contains(k)) {
+                kinds.add(k);
+                all.addAll(other.byKind.get(k));
+            }
+        }
+        return new PluginRegistry(kinds, all);
+    }
+
+    /** The kinds this registry indexes: the SDK's, then those added. */
+    public List<PluginKind<?>> kinds() {
+        return List.copyOf(byKind.keySet());
     }
 
     /** The providers of a kind, sorted by id. */
-    public List<PluginProvider<?, ?>> providers(PluginKind kind) {
-        return List.copyOf(byKind.get(kind));
+    @SuppressWarnings("unchecked")
+    public <P extends PluginDescriptor<?>> List<P> providers(PluginKind<P> kind) {
+        return (List<P>) List.copyOf(byKind.getOrDefault(kind, List.of()));
     }
 
     /** The ids of a kind, sorted. */
-    public List<String> ids(PluginKind kind) {
-        return byKind.get(kind).stream().map(PluginProvider::id).collect(Collectors.toList());
+    public List<String> ids(PluginKind<?> kind) {
+        return byKind.getOrDefault(kind, List.of()).stream().map(PluginDescriptor::id).collect(Collectors.toList());
     }
 
-    /** The provider of {@code kind} with id or alias {@code name} (case-insensitive). */
-    public PluginProvider<?, ?> provider(PluginKind kind, String name) {
+    /** The provider of {@code kind} with id or alias {@code name} (case-insensitive, {@code _} as {@code -}). */
+    public <P extends PluginDescriptor<?>> P provider(PluginKind<P> kind, String name) {
         return find(kind, name).orElseThrow(() -> unknown(kind, name));
     }
 
-    /** The provider of {@code kind} with id or alias {@code name}, if any. */
-    public Optional<PluginProvider<?, ?>> find(PluginKind kind, String name) {
-        return Optional.ofNullable(byName.get(kind).get(normalise(name)));
+    /**
+     * The provider of {@code kind} with id or alias {@code name}, if any: the name as given (any letter
+     * case), else the name with {@code _} and {@code -} alike when that names one provider only
+     * ({@code scaled_linear} and {@code scaled-linear} are one schedule; where two plugins' names differ
+     * only so, each keeps its own exact name).
+     */
+    @SuppressWarnings("unchecked")
+    public <P extends PluginDescriptor<?>> Optional<P> find(PluginKind<P> kind, String name) {
+        PluginDescriptor<?> p = byName.getOrDefault(kind, Map.of()).get(normalise(name));
+        if (p == null) {
+            p = byFolded.getOrDefault(kind, Map.of()).get(DidYouMean.fold(name));
+        }
+        return p == AMBIGUOUS ? Optional.empty() : Optional.ofNullable((P) p);
+    }
+
+    /**
+     * The one did-you-mean of the SDK (plugin ids and document fields alike): the known name nearest to
+     * {@code name} in optimal-string-alignment distance, when within max(1, min(3, length / 3)) edits;
+     * letter case, and {@code _} against {@code -}, do not count.
+     */
+    public static Optional<String> suggest(String name, Collection<String> known) {
+        return DidYouMean.suggest(name, known);
+    }
+
+    /** {@code "; did you mean 'x'?"} ({@link #suggest}), or {@code ""}. */
+    public static String didYouMean(String name, Collection<String> known) {
+        return DidYouMean.phrase(name, known);
     }
 
     /** The exception for an unknown name, with the known ids and a did-you-mean. */
-    public UnknownPluginException unknown(PluginKind kind, String name) {
-        List<String> names = new ArrayList<>(byName.get(kind).keySet());
-        String best = "";
-        int bestD = Integer.MAX_VALUE;
-        for (String n : names) {
-            int d = editDistance(normalise(name), n);
-            if (d < bestD) {
-                bestD = d;
-                best = n;
-            }
+    public UnknownPluginException unknown(PluginKind<?> kind, String name) {
+        List<String> names = new ArrayList<>();
+        for (PluginDescriptor<?> p : byKind.getOrDefault(kind, List.of())) {
+            names.add(p.id());
+            names.addAll(p.aliases());
         }
-        boolean close = bestD <= Math.max(1, Math.min(3, name.length() / 3));
-        return new UnknownPluginException(kind, name, ids(kind), close ? best : "");
+        return new UnknownPluginException(kind, name, ids(kind), DidYouMean.suggest(name, names).orElse(""));
     }
 
     /** Binds {@code config} (null or missing: the provider's default) to the provider's config type, strictly. */
@@ -149,6 +219,18 @@ public final class PluginRegistry {
         if (config == null || config.isNull() || config.isMissingNode()) {
             return provider.defaultConfig();
         }
+        return bind(provider, config);
+    }
+
+    /**
+     * Binds a plugin's JSON object (its {@code type}, if present, is left out) to the provider's
+     * configuration type, strictly: unknown fields, nulls for primitives, fractions for integers and
+     * coerced scalars are errors. The one binder of every kind.
+     *
+     * @throws PluginConfigException with the path of the offending value relative to the object, and the
+     *                               Jackson exception as its cause
+     */
+    public <C> C bind(PluginDescriptor<C> provider, JsonNode config) {
         try {
             if (config instanceof ObjectNode o && o.has("type")) {
                 o = o.deepCopy();
@@ -225,8 +307,9 @@ public final class PluginRegistry {
     }
 
     /** Creates the plugin {@code name} of {@code kind} from a JSON config. */
-    public Object create(PluginKind kind, String name, JsonNode config, PluginContext context) {
-        return createTyped(provider(kind, name), config, context);
+    public Object create(PluginKind<? extends PluginProvider<?, ?>> kind, String name, JsonNode config, PluginContext context) {
+        PluginProvider<?, ?> p = provider(kind, name);
+        return createTyped(p, config, context);
     }
 
     private <T, C> T createTyped(PluginProvider<T, C> p, JsonNode config, PluginContext context) {
@@ -282,7 +365,7 @@ public final class PluginRegistry {
      * The default backend's provider: the one named by {@value #BACKEND_PROPERTY} or
      * {@value #BACKEND_ENV}, else the highest ranked.
      */
-    public PluginProvider<?, ?> defaultBackendProvider() {
+    public BackendProvider<?> defaultBackendProvider() {
         String chosen = System.getProperty(BACKEND_PROPERTY);
         if (chosen == null || chosen.isBlank()) {
             chosen = System.getenv(BACKEND_ENV);
@@ -291,21 +374,22 @@ public final class PluginRegistry {
             return provider(PluginKind.BACKEND, chosen.trim());
         }
         return byKind.get(PluginKind.BACKEND).stream()
-                .max(Comparator.comparingInt((PluginProvider<?, ?> p) -> p.rank()).thenComparing(PluginProvider::id,
+                .map(p -> (BackendProvider<?>) p)
+                .max(Comparator.comparingInt((BackendProvider<?> p) -> p.rank()).thenComparing(BackendProvider::id,
                         Comparator.reverseOrder()))
                 .orElseThrow(() -> new IllegalStateException("no backend provider on the classpath"));
     }
 
     /** A human-readable listing of every provider: kind, id, aliases, version, rank, capabilities, jar. */
     public String describe() {
-        StringBuilder sb = new StringBuilder("diffusion4j plugins\n");
-        for (PluginKind k : PluginKind.values()) {
+        StringBuilder sb = new StringBuilder("diffusion4j plugins (names in any letter case, with _ for -)\n");
+        for (PluginKind<?> k : byKind.keySet()) {
             sb.append(k.label()).append("s:\n");
-            List<PluginProvider<?, ?>> list = byKind.get(k);
+            List<PluginDescriptor<?>> list = byKind.get(k);
             if (list.isEmpty()) {
                 sb.append("  (none)\n");
             }
-            for (PluginProvider<?, ?> p : list) {
+            for (PluginDescriptor<?> p : list) {
                 sb.append(String.format(Locale.ROOT, "  %-16s %-10s rank %-3d %s%s%s%n", p.id(), p.version(), p.rank(),
                         p.location().map(Object::toString).orElse("?"),
                         p.aliases().isEmpty() ? "" : "  aliases " + p.aliases(),
@@ -324,32 +408,30 @@ public final class PluginRegistry {
         return sb.toString();
     }
 
-    private static String where(PluginProvider<?, ?> p) {
+    private static String where(PluginDescriptor<?> p) {
         return p.getClass().getName() + " (" + p.location().map(Object::toString).orElse("unknown location") + ")";
     }
 
+    /** The key of a name: trimmed, lower case. */
     private static String normalise(String n) {
         return n.trim().toLowerCase(Locale.ROOT);
     }
 
-    /** Optimal-string-alignment distance: insertions, deletions, substitutions and adjacent transpositions. */
-    static int editDistance(String a, String b) {
-        int[][] d = new int[a.length() + 1][b.length() + 1];
-        for (int i = 0; i <= a.length(); i++) {
-            d[i][0] = i;
+    /** Marks a folded name that two providers share. */
+    private static final PluginDescriptor<Object> AMBIGUOUS = new PluginDescriptor<>() {
+        @Override
+        public PluginKind<?> kind() {
+            return PluginKind.SAMPLER;
         }
-        for (int j = 0; j <= b.length(); j++) {
-            d[0][j] = j;
+
+        @Override
+        public String id() {
+            return "";
         }
-        for (int i = 1; i <= a.length(); i++) {
-            for (int j = 1; j <= b.length(); j++) {
-                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-                d[i][j] = Math.min(d[i - 1][j - 1] + cost, Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1));
-                if (i > 1 && j > 1 && a.charAt(i - 1) == b.charAt(j - 2) && a.charAt(i - 2) == b.charAt(j - 1)) {
-                    d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
-                }
-            }
+
+        @Override
+        public Class<Object> configType() {
+            return Object.class;
         }
-        return d[a.length()][b.length()];
-    }
+    };
 }

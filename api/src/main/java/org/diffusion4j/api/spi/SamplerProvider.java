@@ -11,7 +11,7 @@ import org.diffusion4j.api.Sampler;
 public interface SamplerProvider<C> extends PluginProvider<Sampler, C> {
 
     @Override
-    default PluginKind kind() {
+    default PluginKind<?> kind() {
         return PluginKind.SAMPLER;
     }
 }

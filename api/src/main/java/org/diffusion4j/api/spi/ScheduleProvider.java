@@ -11,7 +11,7 @@ import org.diffusion4j.api.Schedule;
 public interface ScheduleProvider<C> extends PluginProvider<Schedule, C> {
 
     @Override
-    default PluginKind kind() {
+    default PluginKind<?> kind() {
         return PluginKind.SCHEDULE;
     }
 }

@@ -5,11 +5,11 @@ import org.diffusion4j.api.DiffusionArgumentException;
 
 /** No provider of a kind has the requested name. Error code {@code D4J-PLUGIN-UNKNOWN}. */
 public final class UnknownPluginException extends DiffusionArgumentException {
-    private final PluginKind kind;
+    private final PluginKind<?> kind;
     private final String name;
     private final List<String> known;
 
-    public UnknownPluginException(PluginKind kind, String name, List<String> known, String suggestion) {
+    public UnknownPluginException(PluginKind<?> kind, String name, List<String> known, String suggestion) {
         super("D4J-PLUGIN-UNKNOWN", "no " + kind.label() + " named '" + name + "'"
                 + (suggestion.isEmpty() ? "." : "; did you mean '" + suggestion + "'?")
                 + " Available " + kind.label() + "s: " + String.join(", ", known));
@@ -18,7 +18,7 @@ public final class UnknownPluginException extends DiffusionArgumentException {
         this.known = List.copyOf(known);
     }
 
-    public PluginKind kind() {
+    public PluginKind<?> kind() {
         return kind;
     }
 

@@ -57,9 +57,6 @@ public final class DataOrder {
 
     /** A 32-bit seed for the engine's generator (dropout masks) at step {@code step}. */
     public static int engineSeed(long seed, long step) {
-        long z = seed + (step + 1) * GOLDEN_GAMMA + 0x632BE59BD9B4E019L;
-        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-        return (int) ((z ^ (z >>> 31)) >>> 33);
+        return (int) (SdkNoise.mix64(seed + (step + 1) * GOLDEN_GAMMA + 0x632BE59BD9B4E019L) >>> 33);
     }
 }

@@ -16,12 +16,8 @@ import java.util.Optional;
 import java.util.jar.JarFile;
 import java.util.stream.Stream;
 import org.diffusion4j.api.spi.PluginKind;
-import org.diffusion4j.api.spi.PluginProvider;
+import org.diffusion4j.api.spi.PluginDescriptor;
 import org.diffusion4j.api.spi.PluginRegistry;
-import org.diffusion4j.pipeline.ModelSources;
-import org.diffusion4j.pipeline.spi.ModelSourceProvider;
-import org.diffusion4j.pipeline.spi.TrainerProvider;
-import org.diffusion4j.pipeline.train.Trainers;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine;
 
@@ -234,23 +230,16 @@ final class PluginPath {
     }
 
     /** The listing of {@code plugins}: the plugin path's entries, then the origin of every provider. */
-    String describe(PluginRegistry registry, ModelSources sources, Trainers trainers) {
+    String describe(PluginRegistry registry) {
         StringBuilder sb = new StringBuilder("plugin path (" + OPTION + ", " + ENV + ", then ~/.diffusion4j/plugins):\n");
         for (Entry e : entries) {
             sb.append(String.format(Locale.ROOT, "  %-24s %s  (%s)%n", e.source(), e.path(), e.note()));
         }
         sb.append("plugin origins:\n");
-        for (PluginKind k : PluginKind.values()) {
-            for (PluginProvider<?, ?> p : registry.providers(k)) {
+        for (PluginKind<?> k : registry.kinds()) {
+            for (PluginDescriptor<?> p : registry.providers(k)) {
                 line(sb, k.label(), p.id(), origin(p.getClass(), p.location()));
             }
-        }
-        for (ModelSourceProvider<?> p : sources.providers()) {
-            line(sb, "model source", p.id(), origin(p.getClass(), p.location()));
-        }
-        for (String id : trainers.ids()) {
-            TrainerProvider<?> p = trainers.find(id).orElseThrow();
-            line(sb, "trainer", p.id(), origin(p.getClass(), p.location()));
         }
         return sb.toString();
     }

@@ -2,8 +2,7 @@ package org.diffusion4j.cli;
 
 import java.util.concurrent.Callable;
 import org.diffusion4j.api.spi.PluginRegistry;
-import org.diffusion4j.pipeline.ModelSources;
-import org.diffusion4j.pipeline.train.Trainers;
+import org.diffusion4j.pipeline.PipelineOptions;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -18,13 +17,9 @@ final class PluginsCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         var out = spec.commandLine().getOut();
-        PluginRegistry registry = PluginRegistry.load();
-        ModelSources sources = ModelSources.load();
-        Trainers trainers = Trainers.load();
+        PluginRegistry registry = PipelineOptions.defaults().registry();
         out.print(registry.describe());
-        out.print(sources.describe());
-        out.print(trainers.describe());
-        out.print(PluginPath.current().describe(registry, sources, trainers));
+        out.print(PluginPath.current().describe(registry));
         out.flush();
         return Main.OK;
     }

@@ -137,7 +137,7 @@ final class SampleCommand implements Callable<Integer> {
         };
         long t0 = System.nanoTime();
         try {
-            ArrayNode setsReport = Json.MAPPER.createArrayNode();
+            ArrayNode setsReport = Json.array();
             int variants = pipeline.variantLabels().size();
             // each grid is written (staged) as soon as it is sampled, and not kept
             SamplingResult r = pipeline.sample(listener, (s, run) -> {

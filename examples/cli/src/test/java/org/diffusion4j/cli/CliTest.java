@@ -52,6 +52,30 @@ class CliTest {
              "output": {"name": "mix"}}""";
 
     @Test
+    void pluginsListsEachIdWithItsAliasesInOneRegistry() {
+        Run r = run("plugins");
+        assertThat(r.code()).isZero();
+        // the renamed sampler under its new id, the old id as an alias; one listing for every kind
+        assertThat(r.out()).containsPattern("logsnr-ancestral .*aliases \\[ancestral, cfg-ancestral\\]")
+                .containsOnlyOnce("model sources:").containsOnlyOnce("default backend:");
+    }
+
+    @Test
+    void schemaPrintsTheSamplingOrTheTrainingSchema() throws Exception {
+        Run s = run("schema");
+        assertThat(s.code()).isZero();
+        var sampling = org.diffusion4j.pipeline.Json.parse(s.out(), "out");
+        assertThat(sampling.at("/properties/samplesPerLabel/maximum").asInt()).isEqualTo(4096);
+        assertThat(sampling.at("/$defs/sampler/oneOf").isArray()).isTrue();
+        Run t = run("schema", "--training");
+        assertThat(t.code()).isZero();
+        var training = org.diffusion4j.pipeline.Json.parse(t.out(), "out");
+        assertThat(training.at("/required").toString()).contains("trainer", "schedule", "steps");
+        assertThat(training.at("/properties/output/properties/checkpointEvery/minimum").asInt()).isZero();
+        assertThat(training.at("/$defs/trainer/oneOf/0/properties/type/enum").toString()).contains("mixture-fit");
+    }
+
+    @Test
     void pluginsListsEveryKindWithVersionAndJar() {
         Run r = run("plugins");
         assertThat(r.code()).isZero();

@@ -165,7 +165,7 @@ class UNetTrainerTest {
     @Test
     void askingForMissingFashionMnistIsAnErrorNamingTheFiles(@TempDir Path empty) {
         ObjectNode doc = document("{\"type\": \"unet\", \"dataset\": \"fashion-mnist\", \"dataDir\": "
-                + Json.MAPPER.valueToTree(empty.toString()) + "}", 10);
+                + Json.tree(empty.toString()) + "}", 10);
         List<ConfigProblem> problems = TrainingPipeline.check(doc, PipelineOptions.defaults());
         assertThat(problems).hasSize(1);
         assertThat(problems.get(0).path()).isEqualTo("/trainer/dataDir");

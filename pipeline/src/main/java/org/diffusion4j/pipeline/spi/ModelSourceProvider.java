@@ -1,10 +1,9 @@
 package org.diffusion4j.pipeline.spi;
 
-import java.net.URL;
-import java.security.CodeSource;
-import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
+import org.diffusion4j.api.spi.PluginDescriptor;
+import org.diffusion4j.api.spi.PluginKind;
 
 /**
  * Where a run's {@code model} comes from: {@code {"type": "file", "file": "unet.onnx", ...}} loads a file
@@ -14,36 +13,15 @@ import java.util.OptionalInt;
  *
  * @param <C> the configuration type, bound strictly from the model object minus its {@code type}
  */
-public interface ModelSourceProvider<C> {
+public interface ModelSourceProvider<C> extends PluginDescriptor<C> {
 
-    /** The stable id used as {@code model.type}. */
-    String id();
+    /** The kind of plugin: {@code model source}, found in the one {@link org.diffusion4j.api.spi.PluginRegistry}. */
+    PluginKind<ModelSourceProvider<?>> KIND = PluginKind.of("model source", ModelSourceProvider.class);
 
-    /** Other accepted names. */
-    default List<String> aliases() {
-        return List.of();
+    @Override
+    default PluginKind<?> kind() {
+        return KIND;
     }
-
-    /** One line saying what the source is. */
-    default String description() {
-        return "";
-    }
-
-    /** The jar's {@code Implementation-Version}, else {@code "dev"}. */
-    default String version() {
-        Package p = getClass().getPackage();
-        String v = p == null ? null : p.getImplementationVersion();
-        return v == null ? "dev" : v;
-    }
-
-    /** Where the provider's class was loaded from. */
-    default Optional<URL> location() {
-        CodeSource cs = getClass().getProtectionDomain().getCodeSource();
-        return Optional.ofNullable(cs == null ? null : cs.getLocation());
-    }
-
-    /** The configuration class. */
-    Class<C> configType();
 
     /**
      * Cheap checks without loading (files exist, shapes make sense).

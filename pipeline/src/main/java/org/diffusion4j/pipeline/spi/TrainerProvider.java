@@ -1,9 +1,9 @@
 package org.diffusion4j.pipeline.spi;
 
-import java.net.URL;
-import java.security.CodeSource;
 import java.util.List;
 import java.util.Optional;
+import org.diffusion4j.api.spi.PluginDescriptor;
+import org.diffusion4j.api.spi.PluginKind;
 
 /**
  * What runs a training document's {@code trainer}: {@code {"type": "unet", ...}} for a backend's
@@ -13,30 +13,15 @@ import java.util.Optional;
  *
  * @param <C> the configuration type, bound strictly from the trainer object minus its {@code type}
  */
-public interface TrainerProvider<C> {
+public interface TrainerProvider<C> extends PluginDescriptor<C> {
 
-    String id();
+    /** The kind of plugin: {@code trainer}, found in the one {@link org.diffusion4j.api.spi.PluginRegistry}. */
+    PluginKind<TrainerProvider<?>> KIND = PluginKind.of("trainer", TrainerProvider.class);
 
-    default List<String> aliases() {
-        return List.of();
+    @Override
+    default PluginKind<?> kind() {
+        return KIND;
     }
-
-    default String description() {
-        return "";
-    }
-
-    default String version() {
-        Package p = getClass().getPackage();
-        String v = p == null ? null : p.getImplementationVersion();
-        return v == null ? "dev" : v;
-    }
-
-    default Optional<URL> location() {
-        CodeSource cs = getClass().getProtectionDomain().getCodeSource();
-        return Optional.ofNullable(cs == null ? null : cs.getLocation());
-    }
-
-    Class<C> configType();
 
     /**
      * Cheap checks of a bound configuration.

@@ -1,61 +1,54 @@
 package org.diffusion4j.pipeline.train;
 
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
-import java.util.ServiceLoader;
+import org.diffusion4j.api.spi.PluginRegistry;
 import org.diffusion4j.pipeline.spi.TrainerProvider;
 
-/** The {@link TrainerProvider}s found with {@link ServiceLoader}, by id and alias. */
+/**
+ * The {@link TrainerProvider}s of a {@link PluginRegistry} (kind {@link TrainerProvider#KIND}): a view;
+ * the registry does the finding, aliases, duplicate checks and did-you-mean, as for every kind.
+ */
 public final class Trainers {
-    private final Map<String, TrainerProvider<?>> byName = new LinkedHashMap<>();
-    private final List<TrainerProvider<?>> providers;
+    private final PluginRegistry registry;
 
-    private Trainers(List<TrainerProvider<?>> found) {
-        List<TrainerProvider<?>> l = new ArrayList<>(found);
-        l.sort(Comparator.comparing(TrainerProvider::id));
-        for (TrainerProvider<?> p : l) {
-            List<String> names = new ArrayList<>(p.aliases());
-            names.add(0, p.id());
-            for (String n : names) {
-                TrainerProvider<?> prior = byName.put(n.toLowerCase(Locale.ROOT), p);
-                if (prior != null && prior != p) {
-                    throw new IllegalStateException("D4J-PLUGIN-DUPLICATE: two trainers claim the name '" + n + "': "
-                            + prior.getClass().getName() + " and " + p.getClass().getName());
-                }
-            }
-        }
-        providers = List.copyOf(l);
+    private Trainers(PluginRegistry registry) {
+        this.registry = registry;
     }
 
+    /** The trainers visible to the context class loader. */
     public static Trainers load() {
-        ClassLoader cl = Thread.currentThread().getContextClassLoader();
-        List<TrainerProvider<?>> found = new ArrayList<>();
-        for (TrainerProvider<?> p : ServiceLoader.load(TrainerProvider.class, cl != null ? cl : Trainers.class.getClassLoader())) {
-            found.add(p);
-        }
-        return new Trainers(found);
+        return new Trainers(PluginRegistry.load(PluginRegistry.defaultLoader(), List.of(TrainerProvider.KIND)));
     }
 
+    /** Exactly these trainers. */
     public static Trainers of(List<TrainerProvider<?>> providers) {
-        return new Trainers(providers);
+        return new Trainers(PluginRegistry.of(List.of(TrainerProvider.KIND), providers));
+    }
+
+    /** The trainers of {@code registry} (one loaded with {@link TrainerProvider#KIND}). */
+    public static Trainers of(PluginRegistry registry) {
+        return new Trainers(registry);
+    }
+
+    /** The registry the trainers are found in. */
+    public PluginRegistry registry() {
+        return registry;
     }
 
     public List<String> ids() {
-        return providers.stream().map(TrainerProvider::id).toList();
+        return registry.ids(TrainerProvider.KIND);
     }
 
     public Optional<TrainerProvider<?>> find(String name) {
-        return Optional.ofNullable(byName.get(name.trim().toLowerCase(Locale.ROOT)));
+        return registry.find(TrainerProvider.KIND, name);
     }
 
     /** One line per trainer. */
     public String describe() {
         StringBuilder sb = new StringBuilder("trainers:\n");
+        List<TrainerProvider<?>> providers = registry.providers(TrainerProvider.KIND);
         if (providers.isEmpty()) {
             sb.append("  (none)\n");
         }

@@ -73,16 +73,16 @@ public final class BuiltinSamplerProviders {
         }
     }
 
-    /** {@code ancestral}. */
+    /** {@code logsnr-ancestral} (formerly {@code ancestral}, kept as a deprecated alias: DDPM is ancestral too). */
     public static final class AncestralProvider implements SamplerProvider<SamplerConfigs.Ancestral> {
         @Override
         public String id() {
-            return "ancestral";
+            return "logsnr-ancestral";
         }
 
         @Override
         public List<String> aliases() {
-            return List.of("logsnr-ancestral", "cfg-ancestral");
+            return List.of("ancestral", "cfg-ancestral");
         }
 
         @Override
