@@ -65,13 +65,14 @@ public final class Evaluator {
             throw new IllegalArgumentException(samples.description() + ": images of shape " + samples.imageShape()
                     + ", the reference " + reference.description() + " has " + reference.imageShape());
         }
-        if (labels != null && classifier == null) {
+        Classifier c = classifier;
+        if (labels != null && c == null) {
             throw new IllegalArgumentException("labels were given but the evaluator has no classifier");
         }
         ReferenceStatistics ref = referenceStatistics();
         Map<Metric, Double> m = new EnumMap<>(Metric.class);
-        if (labels != null) {
-            m.put(Metric.ACCURACY, ClassAccuracy.of(classifier, samples, labels, classifierBatchSize).value());
+        if (labels != null && c != null) { // c != null whenever labels != null (checked above)
+            m.put(Metric.ACCURACY, ClassAccuracy.of(c, samples, labels, classifierBatchSize).value());
         }
         float[][] f = Features.of(featureModel, samples);
         m.put(Metric.FRECHET_DISTANCE, FrechetDistance.between(GaussianStatistics.of(f), ref.statistics()));

@@ -133,23 +133,16 @@ public final class ImageReaders {
         if (files.isEmpty()) {
             throw new TensorFileException(folder, "no .png files in the folder");
         }
-        int c = -1;
-        int h = -1;
-        int w = -1;
-        float[] out = null;
+        BufferedImage first = readPng(files.get(0)); // the first image sets the shape
+        int c = channels(first);
+        int h = first.getHeight();
+        int w = first.getWidth();
+        float[] out = new float[Math.multiplyExact(files.size(), c * h * w)];
         for (int i = 0; i < files.size(); i++) {
             Path f = files.get(i);
-            BufferedImage img = ImageIO.read(f.toFile());
-            if (img == null) {
-                throw new TensorFileException(f, "not a readable PNG");
-            }
-            int ch = img.getColorModel().getNumColorComponents() == 1 ? 1 : 3;
-            if (out == null) {
-                c = ch;
-                h = img.getHeight();
-                w = img.getWidth();
-                out = new float[Math.multiplyExact(files.size(), c * h * w)];
-            } else if (ch != c || img.getHeight() != h || img.getWidth() != w) {
+            BufferedImage img = i == 0 ? first : readPng(f);
+            int ch = channels(img);
+            if (ch != c || img.getHeight() != h || img.getWidth() != w) {
                 throw new TensorFileException(f, "image of " + ch + " x " + img.getHeight() + " x " + img.getWidth()
                         + " (channels x height x width) where " + files.get(0).getFileName() + " is " + c + " x " + h + " x " + w);
             }
@@ -169,6 +162,19 @@ public final class ImageReaders {
             }
         }
         return ImageSet.wrap(out, Shape.of(c, h, w), folder.getFileName().toString());
+    }
+
+    private static BufferedImage readPng(Path f) throws IOException {
+        BufferedImage img = ImageIO.read(f.toFile());
+        if (img == null) {
+            throw new TensorFileException(f, "not a readable PNG");
+        }
+        return img;
+    }
+
+    /** 1 for a greyscale image, else 3 (planar RGB). */
+    private static int channels(BufferedImage img) {
+        return img.getColorModel().getNumColorComponents() == 1 ? 1 : 3;
     }
 
     /**

@@ -16,6 +16,7 @@ import java.util.HexFormat;
 import org.diffusion4j.io.AtomicFiles;
 import org.diffusion4j.io.NdArray;
 import org.diffusion4j.io.Npy;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Reference statistics cached in a directory, keyed by a SHA-256 hash of the inputs: the feature
@@ -81,7 +82,8 @@ public final class ReferenceCache {
         return Files.isRegularFile(directory.resolve(key(model, reference) + ".json"));
     }
 
-    private ReferenceStatistics load(String key, String modelId, int n) {
+    /** The cached entry, or null when it is absent, unreadable or for other inputs. */
+    private @Nullable ReferenceStatistics load(String key, String modelId, int n) {
         Path json = directory.resolve(key + ".json");
         if (!Files.isRegularFile(json)) {
             return null;

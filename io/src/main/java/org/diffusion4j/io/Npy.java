@@ -13,6 +13,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * NumPy's {@code .npy} format (format versions 1.0, 2.0 and 3.0, as {@code numpy.lib.format} defines
@@ -98,7 +99,7 @@ public final class Npy {
         try {
             n = NdArray.sizeOf(shape);
         } catch (IllegalArgumentException e) {
-            throw new TensorFileException(source, e.getMessage());
+            throw new TensorFileException(source, Objects.requireNonNullElse(e.getMessage(), "invalid shape " + Arrays.toString(shape)));
         }
         long dataStart = headerStart + headerLen;
         long expected = (long) n * dtype.byteSize();

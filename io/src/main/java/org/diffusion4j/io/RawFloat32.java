@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Objects;
 
 /**
  * Raw little-endian float32 values with no header ({@code numpy.ndarray.tofile} of a {@code <f4}
@@ -26,7 +27,7 @@ public final class RawFloat32 {
         try {
             n = NdArray.sizeOf(shape);
         } catch (IllegalArgumentException e) {
-            throw new TensorFileException(file, e.getMessage());
+            throw new TensorFileException(file, Objects.requireNonNullElse(e.getMessage(), "invalid shape " + Arrays.toString(shape)));
         }
         byte[] bytes = Npy.readBytes(file);
         if (bytes.length != 4L * n) {

@@ -13,6 +13,7 @@ import org.diffusion4j.api.noise.SdkNoise;
 import org.diffusion4j.api.tensor.ArrayTensor;
 import org.diffusion4j.api.tensor.Shape;
 import org.diffusion4j.api.tensor.Tensor;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Data from a mixture of isotropic Gaussians, x0 ~ Σ_k π_k N(μ_k, s_k² I) in d dimensions, whose
@@ -311,9 +312,9 @@ public final class GaussianMixture {
             double alpha = t.alpha();
             double sigma = t.sigma();
             double[] x0 = new double[dim];
-            double[] r = k >= 0 ? null : posterior(p, t);
+            double @Nullable [] r = k >= 0 ? null : posterior(p, t); // null: the component k is known
             for (int comp = 0; comp < weights.length; comp++) {
-                double w = k >= 0 ? (comp == k ? 1 : 0) : r[comp];
+                double w = r == null ? (comp == k ? 1 : 0) : r[comp];
                 if (w == 0) {
                     continue;
                 }

@@ -1,5 +1,7 @@
 package org.diffusion4j.samplers;
 
+import java.util.ArrayList;
+import java.util.List;
 import org.diffusion4j.api.Prediction;
 import org.diffusion4j.api.Schedule;
 import org.diffusion4j.api.tensor.Tensor;
@@ -92,8 +94,9 @@ public final class DpmSolverPlusPlus2M extends SigmaSampler {
     @Override
     SigmaMachine machine(SigmaTrajectory trajectory, Schedule schedule) {
         return new SigmaMachine(trajectory) {
-            private @Nullable Tensor old; // D_{i−1}
-            private @Nullable Tensor older; // D_{i−2}
+            // D_{i−1}, D_{i−2}, newest first (at most two): a step of order k uses the first k − 1, which are there
+            // because stepOrder gives k ≤ lowerOrderNums + 1 and every step adds one
+            private final List<Tensor> history = new ArrayList<>(3);
             private int lowerOrderNums;
 
             @Override
@@ -113,12 +116,13 @@ public final class DpmSolverPlusPlus2M extends SigmaSampler {
                         next = x.linear(sn / s, d, -phi);
                     } else if (k == 2) {
                         double c = 1 / (2 * (Math.log(tr.sigma(i - 1) / s) / h)); // 1/(2r)
-                        next = x.linear(sn / s, d.linear(1 + c, old, -c), -phi);
+                        next = x.linear(sn / s, d.linear(1 + c, history.get(0), -c), -phi);
                     } else {
                         double r0 = Math.log(tr.sigma(i - 1) / s) / h;
                         double r1 = Math.log(tr.sigma(i - 2) / tr.sigma(i - 1)) / h;
+                        Tensor old = history.get(0);
                         Tensor d10 = d.linear(1 / r0, old, -1 / r0);
-                        Tensor d11 = old.linear(1 / r1, older, -1 / r1);
+                        Tensor d11 = old.linear(1 / r1, history.get(1), -1 / r1);
                         Tensor diff = d10.linear(1, d11, -1);
                         Tensor d1 = d10.linear(1, diff, r0 / (r0 + r1));
                         double c1 = phi / h + 1;
@@ -126,8 +130,10 @@ public final class DpmSolverPlusPlus2M extends SigmaSampler {
                         next = x.linear(sn / s, d, -phi).linear(1, d1, c1, diff, c2 / (r0 + r1));
                     }
                 }
-                older = old;
-                old = d;
+                history.add(0, d);
+                if (history.size() > 2) {
+                    history.remove(2);
+                }
                 if (lowerOrderNums < order) {
                     lowerOrderNums++;
                 }

@@ -76,9 +76,10 @@ public final class DpmSolverPlusPlus2MSde extends SigmaSampler {
                     double h = Math.log(s / sn);
                     double a = -Math.expm1(-h - eta * h); // 1 − e^{−(1+η)h}
                     Tensor dd = d;
-                    if (!DpmSolverPlusPlus2M.firstOrder(i, n, sn, old != null)) {
+                    Tensor previous = old;
+                    if (previous != null && !DpmSolverPlusPlus2M.firstOrder(i, n, sn, true)) { // no history: first order
                         double k = 0.5 / (hLast / h); // ½ · 1/r
-                        dd = d.linear(1 + k, old, -k);
+                        dd = d.linear(1 + k, previous, -k);
                     }
                     double std = sn * Math.sqrt(-Math.expm1(-2 * eta * h));
                     double xc = sn / s * Math.exp(-eta * h);

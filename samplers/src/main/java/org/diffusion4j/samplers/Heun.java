@@ -82,7 +82,9 @@ public final class Heun extends SigmaSampler {
                 double c1 = (sn - s) / (2 * s); // (σ' − σ)/2 · 1/σ
                 double c2 = (sn - s) / (2 * sn); // (σ' − σ)/2 · 1/σ'
                 // x_i + c1 (x_i − D) + c2 (x' − D'), x = x'
-                return start.linear(1 + c1, denoised, -c1, x.linear(c2, d2, -c2), 1);
+                Tensor xi = stored(start, "heun: the step's starting state");
+                Tensor d = stored(denoised, "heun: the step's first denoised");
+                return xi.linear(1 + c1, d, -c1, x.linear(c2, d2, -c2), 1);
             }
         };
     }

@@ -216,31 +216,35 @@ public final class Pndm extends SigmaSampler {
                         return x.linear(1, e, sn - s);
                     }
                     double[] w = weights(ets.size());
-                    Tensor comb = null;
-                    int j = 0;
-                    for (Tensor et : ets) {
-                        comb = comb == null ? et.times(w[j]) : comb.linear(1, et, w[j]);
-                        j++;
+                    java.util.Iterator<Tensor> it = ets.iterator(); // e_i, e_{i−1}, …: at least e just added
+                    Tensor comb = it.next().times(w[0]);
+                    for (int j = 1; it.hasNext(); j++) {
+                        comb = comb.linear(1, it.next(), w[j]);
                     }
                     return x.linear(1, comb, sn - s);
                 }
+                Tensor x0 = stored(start, "pndm: the step's starting state");
+                Tensor first = stored(e0, "pndm: the step's e_0");
                 if (!rk) { // PLMS step 0, second call at σ_1: x_1 = φ(x_0, (e_0 + e')/2), e' discarded
-                    Tensor comb = e0.linear(0.5, x.linear(1 / sn, p.sample(), -1 / sn), 0.5);
-                    return start.linear(1, comb, sn - s);
+                    Tensor comb = first.linear(0.5, x.linear(1 / sn, p.sample(), -1 / sn), 0.5);
+                    return x0.linear(1, comb, sn - s);
                 }
                 double sm = SigmaTrajectory.sigmaOf(levels[i][1]);
                 return switch (stage[k]) {
                     case 1 -> {
-                        e1 = p.epsilon();
-                        yield start.linear(1, e1, sm - s);
+                        Tensor e = p.epsilon();
+                        e1 = e;
+                        yield x0.linear(1, e, sm - s);
                     }
                     case 2 -> {
-                        e2 = p.epsilon();
-                        yield start.linear(1, e2, sn - s);
+                        Tensor e = p.epsilon();
+                        e2 = e;
+                        yield x0.linear(1, e, sn - s);
                     }
                     default -> {
-                        Tensor comb = e0.linear(1 / 6.0, e1, 1 / 3.0, e2, 1 / 3.0).linear(1, p.epsilon(), 1 / 6.0);
-                        yield start.linear(1, comb, sn - s);
+                        Tensor comb = first.linear(1 / 6.0, stored(e1, "pndm: the step's e_1"), 1 / 3.0,
+                                stored(e2, "pndm: the step's e_2"), 1 / 3.0).linear(1, p.epsilon(), 1 / 6.0);
+                        yield x0.linear(1, comb, sn - s);
                     }
                 };
             }

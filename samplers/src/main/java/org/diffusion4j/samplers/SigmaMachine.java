@@ -1,5 +1,6 @@
 package org.diffusion4j.samplers;
 
+import java.util.Objects;
 import org.diffusion4j.api.Prediction;
 import org.diffusion4j.api.Step;
 import org.diffusion4j.api.Timestep;
@@ -21,6 +22,23 @@ abstract class SigmaMachine {
     SigmaMachine(SigmaTrajectory tr) {
         this.tr = tr;
         this.n = tr.steps();
+    }
+
+    /**
+     * {@link #denoised} once the step of the call just made is to be reported. Every {@link #step} sets it at its
+     * step's first call, and a step completes at or after that call, so it is there.
+     */
+    final Tensor completedDenoised() {
+        return Objects.requireNonNull(denoised, "denoised: no step has begun");
+    }
+
+    /**
+     * A value an earlier call of the current step stored, read by the step's later calls (Heun's and PNDM's). Both
+     * drivers make the calls in order ({@link SigmaSampler#sample}'s loop; {@link SigmaStepper#step} rejects any
+     * other order), so the earlier call has run and the value is there.
+     */
+    static Tensor stored(@Nullable Tensor value, String what) {
+        return Objects.requireNonNull(value, what + " is missing: a later call of a step ran before its first call");
     }
 
     /** The number of model calls. */

@@ -58,7 +58,7 @@ public abstract class SigmaSampler implements Sampler {
             Prediction p = r.run.guide(x.times(m.inputScale(k)), m.modelStep(k)).prediction();
             x = m.step(p, k, x, m.needsNoise(k) ? r.noise() : null);
             if (m.completes(k)) {
-                r.completed(m.stepIndex(k), x, m.denoised);
+                r.completed(m.stepIndex(k), x, m.completedDenoised());
             }
         }
         return r.result(x);

@@ -200,7 +200,7 @@ public final class UniPc extends SigmaSampler {
                 for (int j = 0; j < k - 1; j++) {
                     out = out.linear(1, d[j], -bh * rho[j]);
                 }
-                if (corrector) {
+                if (mt != null) { // the corrector
                     out = out.linear(1, mt.linear(1, m0, -1), -bh * rho[k - 1]);
                 }
                 return out;

@@ -59,13 +59,21 @@ public record TorchNoiseConfig(
         return new TorchNoiseConfig(null, List.of(boxed), TorchCpuKernel.AVX2);
     }
 
+    /** The per-sample seeds; empty when none are given (never null once built). */
+    @Override
+    public List<Long> sampleSeeds() {
+        // the compact constructor replaces a null list with an empty one
+        return Objects.requireNonNull(sampleSeeds, "sampleSeeds");
+    }
+
     /** This configuration with another kernel. */
     public TorchNoiseConfig withKernel(TorchCpuKernel k) {
-        return new TorchNoiseConfig(seed, sampleSeeds.isEmpty() ? null : sampleSeeds, Objects.requireNonNull(k, "kernel"));
+        List<Long> s = sampleSeeds();
+        return new TorchNoiseConfig(seed, s.isEmpty() ? null : s, Objects.requireNonNull(k, "kernel"));
     }
 
     /** Whether the seed or the sample seeds replace the run's. */
     public boolean overridesSeeds() {
-        return seed != null || !sampleSeeds.isEmpty();
+        return seed != null || !sampleSeeds().isEmpty();
     }
 }

@@ -158,8 +158,12 @@ public final class MixtureDemo {
 
     /** Writes atomically: a temporary file in the same directory, then a rename. */
     static void writeAtomically(Path target, IoWriter writer) throws IOException {
-        Files.createDirectories(target.toAbsolutePath().getParent());
-        Path tmp = Files.createFile(target.toAbsolutePath().getParent().resolve("." + target.getFileName() + "." + java.util.UUID.randomUUID() + ".tmp")); // default permissions
+        Path dir = target.toAbsolutePath().getParent();
+        if (dir == null) {
+            throw new IOException(target + ": not a file path (it has no parent folder)");
+        }
+        Files.createDirectories(dir);
+        Path tmp = Files.createFile(dir.resolve("." + target.getFileName() + "." + java.util.UUID.randomUUID() + ".tmp")); // default permissions
         try {
             writer.write(tmp);
             Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
