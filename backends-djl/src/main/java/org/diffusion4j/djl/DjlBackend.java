@@ -48,7 +48,7 @@ public final class DjlBackend implements Backend {
         this.config = config;
         DjlRuntime.setThreads(config.threads());
         this.device = DjlRuntime.device(config.device(), config.fallbackToCpu());
-        this.tensors = DjlTensorFactory.on(device, config.gcThresholdMiB() << 20);
+        this.tensors = DjlTensorFactory.on(device);
         if (!config.graphOptimizer()) {
             DjlRuntime.setGraphOptimizer(false);
         }

@@ -13,9 +13,9 @@ import org.diffusion4j.api.tensor.Tensor;
  * runs in PyTorch on that device, and only {@link #toFloatArray()}, {@link #get} and the scalar
  * reductions copy to the host.
  *
- * <p>Immutable like every tensor (no operation changes the array). The array is freed when the tensor
- * becomes unreachable, or at once by {@link #close()}; see {@link DjlTensorFactory} for the memory
- * model. Operations with a tensor of another factory copy it to this device first.
+ * <p>Immutable like every tensor (no operation changes the array). The array is freed when the scope
+ * the tensor was made in closes, at once by {@link #close()}, or, made outside every scope, when the
+ * tensor becomes unreachable; see {@link DjlTensorFactory} for the memory model. Operations with a tensor of another factory copy it to this device first.
  */
 public final class DjlTensor implements Tensor, AutoCloseable {
 
@@ -47,6 +47,10 @@ public final class DjlTensor implements Tensor, AutoCloseable {
     @Override
     public DjlTensorFactory factory() {
         return factory;
+    }
+
+    Cleaner.Cleanable cleanable() {
+        return cleanable;
     }
 
     /** Frees the native memory now; the tensor cannot be used afterwards. Idempotent. */
