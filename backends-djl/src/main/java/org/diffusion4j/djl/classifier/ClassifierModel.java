@@ -144,9 +144,11 @@ public final class ClassifierModel implements AutoCloseable {
 
     /** Saves configuration and weights (temporary file, then rename). */
     public void save(Path file) throws IOException {
-        var meta = Checkpoint.json().createObjectNode();
-        meta.set("classifier", Checkpoint.json().valueToTree(config));
-        new Checkpoint(KIND, meta, Map.of("model", weights())).write(file);
+        var json = Checkpoint.json();
+        var meta = json.createObjectNode();
+        meta.set("classifier", json.valueToTree(config));
+        new Checkpoint(KIND, meta, json.createObjectNode(), Map.of(Checkpoint.MODEL, weights()),
+                org.diffusion4j.djl.nn.Weights.shapes(block)).write(file);
     }
 
     /** Loads a classifier written by {@link #save}. */
@@ -157,7 +159,7 @@ public final class ClassifierModel implements AutoCloseable {
         }
         ClassifierConfig cc = Checkpoint.json().treeToValue(c.meta().get("classifier"), ClassifierConfig.class);
         ClassifierModel m = create(cc, device, 0);
-        m.load(c.section(file, "model"), file.toString());
+        m.load(c.section(file, Checkpoint.MODEL), file.toString());
         return m;
     }
 
