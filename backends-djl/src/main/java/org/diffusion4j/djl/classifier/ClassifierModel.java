@@ -64,7 +64,7 @@ public final class ClassifierModel implements AutoCloseable {
         return config;
     }
 
-    public ClassifierNet block() {
+    ClassifierNet block() {
         return block;
     }
 
@@ -123,7 +123,7 @@ public final class ClassifierModel implements AutoCloseable {
      * This classifier as a guidance gradient ∇_{x_t} log p(y | x_t, t) by autograd. Freezes the
      * parameters (no parameter gradients are computed); {@link ClassifierTrainer} unfreezes them again.
      */
-    public AutogradClassifierGradient gradient() {
+    public org.diffusion4j.api.ClassifierGradient gradient() {
         block.freezeParameters(true);
         return new AutogradClassifierGradient(this);
     }
