@@ -251,6 +251,11 @@ public final class DjlTensor implements Tensor, AutoCloseable {
     public boolean allFinite() {
         try (NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
+            // one reduction instead of four elementwise ops: a finite sum means every element is finite (NaN and ±∞
+            // propagate through a sum); a sum that overflowed from finite elements falls back to the elementwise test
+            if (Float.isFinite(array.sum().getFloat())) {
+                return true;
+            }
             return !array.isNaN().logicalOr(array.isInfinite()).any().getBoolean();
         }
     }
@@ -261,7 +266,9 @@ public final class DjlTensor implements Tensor, AutoCloseable {
         if (from < 0 || to > b || from > to) {
             throw new IndexOutOfBoundsException("slice [" + from + ", " + to + ") outside batch of " + b);
         }
-        return scoped(() -> array.get(from + ":" + to).duplicate());
+        // a view, not a copy: no operation changes a tensor's array, so sharing the storage is safe (PyTorch keeps it
+        // alive for as long as the view exists, whatever happens to this tensor)
+        return scoped(() -> array.get(from + ":" + to));
     }
 
     @Override
@@ -269,7 +276,7 @@ public final class DjlTensor implements Tensor, AutoCloseable {
         if (newShape.size() != shape.size()) {
             throw new IllegalArgumentException("reshape " + shape + " to " + newShape + ": sizes differ");
         }
-        return scoped(() -> array.reshape(DjlTensorFactory.djlShape(newShape)).duplicate());
+        return scoped(() -> array.reshape(DjlTensorFactory.djlShape(newShape))); // a view where PyTorch can, as slice
     }
 
     @Override

@@ -136,6 +136,9 @@ class DjlTensorTest {
         assertThat(x.allFinite()).isTrue();
         assertThat(x.div(0.0).allFinite()).isFalse();
         assertThat(f.of(new float[] {Float.NaN, 1}, Shape.of(2)).allFinite()).isFalse();
+        // finite elements whose float32 sum overflows, and infinities that cancel to NaN in a sum
+        assertThat(f.of(new float[] {3e38f, 3e38f}, Shape.of(2)).allFinite()).isTrue();
+        assertThat(f.of(new float[] {Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY}, Shape.of(2)).allFinite()).isFalse();
     }
 
     @Test
@@ -251,6 +254,23 @@ class DjlTensorTest {
             assertThat(s.keep(x)).isSameAs(x);
         }
         assertThat(x.get(0, 0, 0)).isEqualTo(1f);
+    }
+
+    @Test
+    void aSliceOrReshapeOutlivesItsSource() {
+        try (DjlTensorFactory g = DjlTensorFactory.cpu()) {
+            DjlTensor x = (DjlTensor) g.of(data(7), S);
+            float[] expected = java.util.Arrays.copyOfRange(x.toFloatArray(), 10, 30);
+            Tensor part;
+            Tensor flat;
+            try (TensorScope s = g.openScope()) {
+                part = s.keep(x.slice(1, 3));
+                flat = s.keep(x.reshape(Shape.of(30)));
+            }
+            x.close();
+            assertThat(part.toFloatArray()).containsExactly(expected);
+            assertThat(flat.get(29)).isEqualTo(expected[19]);
+        }
     }
 
     @Test
