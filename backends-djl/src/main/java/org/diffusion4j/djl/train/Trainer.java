@@ -3,8 +3,11 @@ package org.diffusion4j.djl.train;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.pytorch.engine.PtNDArray;
@@ -255,15 +258,18 @@ public final class Trainer implements AutoCloseable {
                         + "; lower the learning rate or enable gradient clipping");
             }
             List<NDArray> grads = new ArrayList<>();
-            double sq = 0;
+            NDList squares = new NDList();
             for (Pair<String, Parameter> p : model.block().getParameters()) {
                 NDArray g = p.getValue().getArray().getGradient();
                 grads.add(g);
                 if (config.gradClip() > 0) {
-                    sq += g.square().sum().getFloat();
+                    squares.add(g.square().sum());
                 }
             }
             if (config.gradClip() > 0) {
+                // one host round trip for all parameters (not one each): the per-parameter float32 sums of squares,
+                // added in float64
+                double sq = NDArrays.stack(squares).toType(DataType.FLOAT64, false).sum().getDouble();
                 double norm = Math.sqrt(sq); // global gradient norm (Pascanu et al. 2013)
                 if (norm > config.gradClip()) {
                     float f = (float) (config.gradClip() / norm);
