@@ -64,6 +64,17 @@ public final class DjlTensorFactory implements TensorFactory, AutoCloseable {
         return new DjlTensorFactory(device);
     }
 
+    /**
+     * A factory on {@code device}; the threshold is ignored.
+     *
+     * @deprecated native memory is freed by scopes, not by collections requested past a threshold: use
+     *             {@link #on(Device)}
+     */
+    @Deprecated
+    public static DjlTensorFactory on(Device device, long gcThresholdBytes) {
+        return on(device);
+    }
+
     @Override
     public String name() {
         return name;
