@@ -5,7 +5,8 @@ import org.diffusion4j.api.tensor.Tensor;
 /**
  * The per-step input of {@link Guidance}: the state, the step, the requested conditions and the model.
  *
- * @param x          x_t, shape {@code [B, ...]}
+ * @param x          x_t, shape {@code [B, ...]}; lent for the duration of {@link Guidance#guide} (see
+ *                   {@link Tensor}'s lending rule): copy it to keep it
  * @param step       the step being taken
  * @param conditions what each of the B samples is conditioned on
  * @param predictor  the model

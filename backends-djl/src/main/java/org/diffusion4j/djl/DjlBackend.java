@@ -2,9 +2,7 @@ package org.diffusion4j.djl;
 
 import ai.djl.Device;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -20,6 +18,7 @@ import org.diffusion4j.djl.classifier.ClassifierModel;
 import org.diffusion4j.djl.tensor.DjlTensorFactory;
 import org.diffusion4j.djl.torchscript.TorchScriptClassifier;
 import org.diffusion4j.djl.torchscript.TorchScriptPredictor;
+import org.diffusion4j.djl.train.Checkpoint;
 import org.diffusion4j.djl.train.Trainer;
 import org.diffusion4j.djl.unet.UNetModel;
 import org.diffusion4j.djl.unet.UNetPredictor;
@@ -36,8 +35,6 @@ import org.diffusion4j.djl.unet.UNetPredictor;
  */
 public final class DjlBackend implements Backend {
 
-    private static final byte[] CHECKPOINT_MAGIC = "D4JCKPT1".getBytes(StandardCharsets.US_ASCII);
-
     private final DjlConfig config;
     private final Device device;
     private final DjlTensorFactory tensors;
@@ -48,7 +45,7 @@ public final class DjlBackend implements Backend {
         this.config = config;
         DjlRuntime.setThreads(config.threads());
         this.device = DjlRuntime.device(config.device(), config.fallbackToCpu());
-        this.tensors = DjlTensorFactory.on(device, config.gcThresholdMiB() << 20);
+        this.tensors = DjlTensorFactory.on(device);
         if (!config.graphOptimizer()) {
             DjlRuntime.setGraphOptimizer(false);
         }
@@ -123,10 +120,10 @@ public final class DjlBackend implements Backend {
         if (!Files.isRegularFile(file)) {
             throw new IllegalArgumentException("model file " + file + " does not exist or is not a file");
         }
-        try (InputStream in = Files.newInputStream(file)) {
-            return java.util.Arrays.equals(in.readNBytes(CHECKPOINT_MAGIC.length), CHECKPOINT_MAGIC);
+        try {
+            return Checkpoint.isCheckpoint(file);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read model file " + file, e);
+            throw new UncheckedIOException("cannot read model file " + file + ": " + e.getMessage(), e);
         }
     }
 

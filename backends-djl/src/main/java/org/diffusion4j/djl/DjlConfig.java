@@ -10,8 +10,9 @@ import org.jspecify.annotations.Nullable;
  * @param fallbackToCpu  when the GPU asked for is missing: log a warning and use the CPU (default
  *                       {@code true}), or fail
  * @param threads        PyTorch intra-op threads; 0 (default) keeps PyTorch's choice
- * @param gcThresholdMiB growth of live tensor memory (MiB) after which the backend asks the JVM to
- *                       collect unreachable tensors (default 256)
+ * @param gcThresholdMiB no longer used (default 256, must be positive): native memory is now freed by
+ *                       tensor scopes, never by asking the JVM to collect; accepted so that existing
+ *                       documents still bind
  * @param graphOptimizer keep PyTorch's TorchScript graph-executor optimiser on (default {@code false}:
  *                       off, so the first batch of a new shape is not slow)
  */

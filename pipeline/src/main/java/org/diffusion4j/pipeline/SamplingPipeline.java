@@ -297,7 +297,9 @@ public final class SamplingPipeline {
         SampleRequest request = SampleRequest.builder().predictor(m.predictor()).schedule(v.schedule()).guidance(guidance)
                 .conditions(Conditions.of(conds)).sampleShape(shape).sampleSeeds(seeds).noise(v.noise())
                 .tensors(backend.tensors()).build();
-        return v.sampler().sample(request, sl).toFloatArray();
+        try (org.diffusion4j.api.tensor.TensorScope run = backend.tensors().openScope()) { // frees the batch's device tensors
+            return v.sampler().sample(request, sl).toFloatArray();
+        }
     }
 
     /**

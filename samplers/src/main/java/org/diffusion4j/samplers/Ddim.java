@@ -12,6 +12,8 @@ import org.diffusion4j.api.Timestep;
 import org.diffusion4j.api.tensor.ArrayTensor;
 import org.diffusion4j.api.tensor.InPlace;
 import org.diffusion4j.api.tensor.Tensor;
+import org.diffusion4j.api.tensor.TensorFactory;
+import org.diffusion4j.api.tensor.TensorScope;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -103,44 +105,75 @@ public final class Ddim implements Sampler {
         StepPlan plan = request.schedule().plan(steps);
         SamplerRun run = SamplerRun.start(request, plan, "ddim", false, listener);
         Tensor x = run.initialState();
-        // Pure-Java fast path: without a listener nobody can hold a past state, so two run-owned buffers
-        // take turns (the predictor only borrows its input) and each step is one fused pass. A NaN/∞ check
-        // costs 2–3 such passes on JDK 17 (the reduction does not vectorise), so this path checks the first
-        // step and the result; with a listener every step is checked.
-        boolean recycle = run.listener() == StepListener.NONE && processing.isNone();
+        // Without a listener nobody but this loop holds a past state: the predictor and guidance only borrow
+        // it for their call (the lending rule of Tensor and NoisePredictor). So a state is released as soon as
+        // the next one exists: pure-Java states by two run-owned buffers taking turns (each step one fused
+        // pass), device states by a tensor scope per step, closed one step later (it owns that step's state
+        // and temporaries). With a listener, which may keep what it is shown, each step's scope still frees the
+        // step's temporaries at once but hands the state and any x̂0 shown to the enclosing (run) scope.
+        // The caller's initial state and the returned result are never written or freed here.
+        // A NaN/∞ check costs 2–3 passes on JDK 17 (the reduction does not vectorise), so the pure-Java path
+        // checks the first step and the result; with a listener every step is checked.
+        boolean unobserved = run.listener() == StepListener.NONE;
+        boolean recycle = unobserved && processing.isNone();
+        TensorFactory tensors = request.tensors();
         float[][] buffers = new float[2][];
         int turn = 0;
-        for (Step step : plan) {
-            Guided g = run.guide(x, step);
-            Prediction p = g.prediction();
-            Tensor noise = sigmaEta(step, eta) > 0 ? run.noise() : null;
-            if (recycle && x instanceof ArrayTensor ax && p.value() instanceof ArrayTensor out
-                    && (noise == null || noise instanceof ArrayTensor)) {
-                float[] dest = buffers[turn];
-                if (dest == null) {
-                    dest = new float[Math.toIntExact(ax.size())];
-                    buffers[turn] = dest;
+        TensorScope held = TensorScope.NONE; // the scope owning x, when an unobserved step of this loop made it
+        try {
+            for (Step step : plan) {
+                TensorScope stepScope = tensors.openScope();
+                try {
+                    Guided g = run.guide(x, step);
+                    Prediction p = g.prediction();
+                    Tensor noise = sigmaEta(step, eta) > 0 ? run.noise() : null;
+                    if (recycle && x instanceof ArrayTensor ax && p.value() instanceof ArrayTensor
+                            && (noise == null || noise instanceof ArrayTensor)) {
+                        float[] dest = buffers[turn];
+                        if (dest == null) {
+                            dest = new float[Math.toIntExact(ax.size())];
+                            buffers[turn] = dest;
+                        }
+                        stepInPlace(dest, p, step, eta, (ArrayTensor) noise);
+                        x = ArrayTensor.wrap(dest, ax.shape());
+                        turn ^= 1;
+                        if ((step.index() == 0 || step.isLast()) && !x.allFinite()) {
+                            throw step.index() == 0 ? run.nonFinite(step) : run.nonFiniteResult();
+                        }
+                        run.completedChecked(step, x, p::sample);
+                    } else if (processing.isNone()) {
+                        x = fusedStep(p, step, eta, noise);
+                        if (!unobserved) {
+                            x = stepScope.keep(x);
+                        }
+                        run.completed(step, x, () -> stepScope.keep(p.sample()));
+                    } else {
+                        SampleProcessing.Estimates e = processing.apply(p);
+                        if (!useClippedModelOutput) {
+                            e = new SampleProcessing.Estimates(e.x0(), p.epsilon()); // the raw ε̂ beside the processed x̂0
+                        }
+                        x = step(e, step, eta, noise);
+                        if (!unobserved) {
+                            x = stepScope.keep(x);
+                            stepScope.keep(e.x0());
+                        }
+                        run.completed(step, x, e.x0());
+                    }
+                } catch (RuntimeException | Error e) {
+                    stepScope.close();
+                    throw e;
                 }
-                stepInPlace(dest, p, step, eta, (ArrayTensor) noise);
-                x = ArrayTensor.wrap(dest, ax.shape());
-                turn ^= 1;
-                if ((step.index() == 0 || step.isLast()) && !x.allFinite()) {
-                    throw step.index() == 0 ? run.nonFinite(step) : run.nonFiniteResult();
+                if (unobserved) {
+                    held.close(); // the previous state and the previous step's temporaries
+                    held = stepScope;
+                } else {
+                    stepScope.close(); // the step's temporaries; its state and x̂0 went to the run's scope
                 }
-                run.completedChecked(step, x, p::sample);
-            } else if (processing.isNone()) {
-                x = fusedStep(p, step, eta, noise);
-                run.completed(step, x, p::sample);
-            } else {
-                SampleProcessing.Estimates e = processing.apply(p);
-                if (!useClippedModelOutput) {
-                    e = new SampleProcessing.Estimates(e.x0(), p.epsilon()); // the raw ε̂ beside the processed x̂0
-                }
-                x = step(e, step, eta, noise);
-                run.completed(step, x, e.x0());
             }
+            return held.keep(x);
+        } finally {
+            held.close();
         }
-        return x;
     }
 
     /**

@@ -4,7 +4,22 @@ package org.diffusion4j.api.tensor;
  * An immutable float32 N-d array: the one array type that samplers, schedules and guidance see.
  *
  * <p>Every operation returns a new tensor; none changes its receiver, so a tensor can be shared
- * freely between threads. The arithmetic is named {@code plus}, {@code minus}, {@code times},
+ * freely between threads.
+ *
+ * <h2>Lending</h2>
+ * A tensor stays unchanged for as long as its holder may use it. Two holders have a shorter right of
+ * use, stated by the interfaces that hand them the tensor: the state x that a sampler passes to a
+ * {@link org.diffusion4j.api.NoisePredictor} (and through {@link org.diffusion4j.api.GuidanceContext} to
+ * guidance) is <em>lent</em> for the duration of the call, and a sampler may reuse its storage for a
+ * later state, or free it, once the call has returned. A predictor or guidance that keeps data across
+ * calls copies it ({@link #toFloatArray()}). Every other tensor (the initial state a caller gives, the
+ * tensors a sampler returns or hands to a listener, a predictor's outputs) is never written after it
+ * was made.
+ *
+ * <h2>Native memory</h2>
+ * Tensors of device factories hold native memory. They are freed when their
+ * {@link TensorFactory#openScope() scope} closes (or, outside any scope, when the garbage collector
+ * finds them unreachable); a tensor used after its scope closed fails with an exception. The arithmetic is named {@code plus}, {@code minus}, {@code times},
  * {@code div} and {@code unaryMinus} so that Kotlin code can write {@code x * a + eps * b}.
  * Binary tensor operations need equal shapes (no broadcasting): a mismatch is an
  * {@link IllegalArgumentException} naming both shapes. Scalars are taken as {@code double} and

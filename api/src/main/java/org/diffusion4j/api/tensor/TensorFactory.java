@@ -51,6 +51,16 @@ public interface TensorFactory {
         return of(out, sample.withBatch(batch));
     }
 
+    /**
+     * Opens a scope on the calling thread: the tensors this factory makes on that thread until the scope
+     * closes are freed when it closes ({@link TensorScope}). Factories whose memory the garbage collector
+     * manages, like the pure-Java one, return {@link TensorScope#NONE}; device factories free native
+     * memory deterministically this way.
+     */
+    default TensorScope openScope() {
+        return TensorScope.NONE;
+    }
+
     /** {@code t} as a tensor of this factory (itself when it already is one). */
     default Tensor adopt(Tensor t) {
         return t.factory() == this ? t : of(t.toFloatArray(), t.shape());

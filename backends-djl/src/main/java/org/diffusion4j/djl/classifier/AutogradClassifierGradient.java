@@ -19,7 +19,7 @@ import org.diffusion4j.djl.tensor.DjlTensorFactory;
  * zero. The result is a tensor of the input's factory. Thread-safe (serialised process-wide by
  * {@link DjlRuntime#withAutograd}).
  */
-public final class AutogradClassifierGradient implements ClassifierGradient {
+final class AutogradClassifierGradient implements ClassifierGradient {
 
     private final ClassifierModel model;
 

@@ -64,7 +64,7 @@ public final class ClassifierModel implements AutoCloseable {
         return config;
     }
 
-    public ClassifierNet block() {
+    ClassifierNet block() {
         return block;
     }
 
@@ -123,7 +123,7 @@ public final class ClassifierModel implements AutoCloseable {
      * This classifier as a guidance gradient ∇_{x_t} log p(y | x_t, t) by autograd. Freezes the
      * parameters (no parameter gradients are computed); {@link ClassifierTrainer} unfreezes them again.
      */
-    public AutogradClassifierGradient gradient() {
+    public org.diffusion4j.api.ClassifierGradient gradient() {
         block.freezeParameters(true);
         return new AutogradClassifierGradient(this);
     }
@@ -144,9 +144,11 @@ public final class ClassifierModel implements AutoCloseable {
 
     /** Saves configuration and weights (temporary file, then rename). */
     public void save(Path file) throws IOException {
-        var meta = Checkpoint.json().createObjectNode();
-        meta.set("classifier", Checkpoint.json().valueToTree(config));
-        new Checkpoint(KIND, meta, Map.of("model", weights())).write(file);
+        var json = Checkpoint.json();
+        var meta = json.createObjectNode();
+        meta.set("classifier", json.valueToTree(config));
+        new Checkpoint(KIND, meta, json.createObjectNode(), Map.of(Checkpoint.MODEL, weights()),
+                org.diffusion4j.djl.nn.Weights.shapes(block)).write(file);
     }
 
     /** Loads a classifier written by {@link #save}. */
@@ -157,7 +159,7 @@ public final class ClassifierModel implements AutoCloseable {
         }
         ClassifierConfig cc = Checkpoint.json().treeToValue(c.meta().get("classifier"), ClassifierConfig.class);
         ClassifierModel m = create(cc, device, 0);
-        m.load(c.section(file, "model"), file.toString());
+        m.load(c.section(file, Checkpoint.MODEL), file.toString());
         return m;
     }
 

@@ -24,7 +24,7 @@ import org.jspecify.annotations.Nullable;
  * levels, then GN, SiLU, global average pooling and a dense layer to K logits.
  * Inputs: x {@code [B, C, H, W]} and sinusoidal time features {@code [B, base]}; output {@code [B, K]}.
  */
-public final class ClassifierNet extends AbstractBlock {
+final class ClassifierNet extends AbstractBlock {
 
     private final ClassifierConfig config;
     private final int embDim;

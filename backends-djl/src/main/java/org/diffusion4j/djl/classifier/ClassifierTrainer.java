@@ -139,12 +139,15 @@ public final class ClassifierTrainer implements AutoCloseable {
             }
             double l = loss.getFloat();
             List<NDArray> grads = new ArrayList<>();
-            double sq = 0;
+            ai.djl.ndarray.NDList squares = new ai.djl.ndarray.NDList();
             for (Pair<String, Parameter> p : model.block().getParameters()) {
                 NDArray g = p.getValue().getArray().getGradient();
                 grads.add(g);
-                sq += g.square().sum().getFloat();
+                squares.add(g.square().sum());
             }
+            // one host round trip for all parameters: the float32 sums of squares added in float64
+            double sq = ai.djl.ndarray.NDArrays.stack(squares).toType(ai.djl.ndarray.types.DataType.FLOAT64, false).sum()
+                    .getDouble();
             double norm = Math.sqrt(sq);
             if (config.gradClip() > 0 && norm > config.gradClip()) {
                 for (NDArray g : grads) {

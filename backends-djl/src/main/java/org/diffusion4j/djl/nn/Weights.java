@@ -95,6 +95,15 @@ public final class Weights {
         return out;
     }
 
+    /** The shape of every parameter, in the block's order. */
+    public static Map<String, long[]> shapes(Block block) {
+        Map<String, long[]> out = new LinkedHashMap<>();
+        for (Pair<String, Parameter> p : block.getParameters()) {
+            out.put(p.getKey(), p.getValue().getArray().getShape().getShape());
+        }
+        return out;
+    }
+
     /**
      * Sets every parameter from {@code values}.
      *

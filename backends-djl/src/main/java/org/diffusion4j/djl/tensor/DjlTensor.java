@@ -13,9 +13,9 @@ import org.diffusion4j.api.tensor.Tensor;
  * runs in PyTorch on that device, and only {@link #toFloatArray()}, {@link #get} and the scalar
  * reductions copy to the host.
  *
- * <p>Immutable like every tensor (no operation changes the array). The array is freed when the tensor
- * becomes unreachable, or at once by {@link #close()}; see {@link DjlTensorFactory} for the memory
- * model. Operations with a tensor of another factory copy it to this device first.
+ * <p>Immutable like every tensor (no operation changes the array). The array is freed when the scope
+ * the tensor was made in closes, at once by {@link #close()}, or, made outside every scope, when the
+ * tensor becomes unreachable; see {@link DjlTensorFactory} for the memory model. Operations with a tensor of another factory copy it to this device first.
  */
 public final class DjlTensor implements Tensor, AutoCloseable {
 
@@ -47,6 +47,10 @@ public final class DjlTensor implements Tensor, AutoCloseable {
     @Override
     public DjlTensorFactory factory() {
         return factory;
+    }
+
+    Cleaner.Cleanable cleanable() {
+        return cleanable;
     }
 
     /** Frees the native memory now; the tensor cannot be used afterwards. Idempotent. */
@@ -247,6 +251,11 @@ public final class DjlTensor implements Tensor, AutoCloseable {
     public boolean allFinite() {
         try (NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
+            // one reduction instead of four elementwise ops: a finite sum means every element is finite (NaN and ±∞
+            // propagate through a sum); a sum that overflowed from finite elements falls back to the elementwise test
+            if (Float.isFinite(array.sum().getFloat())) {
+                return true;
+            }
             return !array.isNaN().logicalOr(array.isInfinite()).any().getBoolean();
         }
     }
@@ -257,7 +266,9 @@ public final class DjlTensor implements Tensor, AutoCloseable {
         if (from < 0 || to > b || from > to) {
             throw new IndexOutOfBoundsException("slice [" + from + ", " + to + ") outside batch of " + b);
         }
-        return scoped(() -> array.get(from + ":" + to).duplicate());
+        // a view, not a copy: no operation changes a tensor's array, so sharing the storage is safe (PyTorch keeps it
+        // alive for as long as the view exists, whatever happens to this tensor)
+        return scoped(() -> array.get(from + ":" + to));
     }
 
     @Override
@@ -265,7 +276,7 @@ public final class DjlTensor implements Tensor, AutoCloseable {
         if (newShape.size() != shape.size()) {
             throw new IllegalArgumentException("reshape " + shape + " to " + newShape + ": sizes differ");
         }
-        return scoped(() -> array.reshape(DjlTensorFactory.djlShape(newShape)).duplicate());
+        return scoped(() -> array.reshape(DjlTensorFactory.djlShape(newShape))); // a view where PyTorch can, as slice
     }
 
     @Override

@@ -8,68 +8,71 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import java.lang.ref.Cleaner;
+import java.util.ArrayDeque;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import org.diffusion4j.api.tensor.Shape;
 import org.diffusion4j.api.tensor.Tensor;
 import org.diffusion4j.api.tensor.TensorFactory;
+import org.diffusion4j.api.tensor.TensorScope;
 import org.diffusion4j.djl.DjlRuntime;
 
 /**
  * Makes {@link DjlTensor}s on one device and owns their native memory.
  *
  * <h2>Memory</h2>
- * Samplers treat tensors as immutable values and never free them, so each {@link DjlTensor} frees
- * its {@code NDArray} itself once it is unreachable (a {@link Cleaner} action that holds the array but
- * not the tensor). The garbage collector does not see native memory, so the factory counts the bytes
- * of live tensors and asks for a collection (at most every {@value #MIN_GC_INTERVAL_MS} ms) whenever
- * they grow by more than the configured threshold since the last one: a 10 000-step sampling loop
- * then holds native memory flat. Code that wants memory back at once can {@link DjlTensor#close()} a
- * tensor. Intermediate arrays inside predictors and training steps never become tensors: they live in
- * per-call scopes ({@code NDManager} sub-managers and {@link NDScope}) closed when the call returns.
+ * Native memory is freed by scopes, as DJL's {@code NDManager} hierarchy does it, never by asking the
+ * JVM for a collection. {@link #openScope()} opens a scope on the calling thread: every tensor the
+ * factory makes on that thread while the scope is open belongs to it and is freed when it closes,
+ * except the tensors {@link TensorScope#keep kept}, which move to the enclosing scope. A sampling run
+ * opens one scope (the pipeline does), a sampler may open one per step inside it (DDIM does), and a
+ * training step runs in its own {@code NDManager} sub-manager. Tensors made outside every scope are
+ * freed by {@link DjlTensor#close()}, by {@link #close()}, or, as a fallback, when the garbage
+ * collector finds them unreachable (a {@link Cleaner} action that holds the array but not the tensor):
+ * long loops belong in a scope. Intermediate arrays inside predictors never become tensors: they live
+ * in per-call scopes ({@code NDManager} sub-managers and {@link NDScope}) closed when the call returns.
  *
- * <p>Thread-safe. {@link #close()} frees every tensor of the factory at once.
+ * <p>Thread-safe; a scope belongs to the thread that opened it. {@link #close()} frees every tensor of
+ * the factory at once.
  */
 public final class DjlTensorFactory implements TensorFactory, AutoCloseable {
-
-    /** Minimum time between two collections requested for native memory pressure. */
-    public static final long MIN_GC_INTERVAL_MS = 50;
 
     static final Cleaner CLEANER = Cleaner.create();
 
     private final NDManager manager;
     private final Device device;
     private final String name;
-    private final long gcThresholdBytes;
     private final AtomicLong liveTensors = new AtomicLong();
     private final AtomicLong liveBytes = new AtomicLong();
-    private final AtomicLong bytesAtLastGc = new AtomicLong();
-    private final AtomicLong collections = new AtomicLong();
-    private volatile long lastGcNanos;
+    /** The open scopes of each thread, innermost last. */
+    private final ThreadLocal<ArrayDeque<DjlScope>> scopes = ThreadLocal.withInitial(ArrayDeque::new);
 
-    private DjlTensorFactory(Device device, long gcThresholdBytes) {
+    private DjlTensorFactory(Device device) {
         this.manager = DjlRuntime.engine().newBaseManager(device);
         this.manager.setName("diffusion4j-tensors");
         this.device = device;
         this.name = "djl:" + DjlRuntime.name(device);
-        if (gcThresholdBytes <= 0) {
-            throw new IllegalArgumentException("gcThresholdBytes must be positive, got " + gcThresholdBytes);
-        }
-        this.gcThresholdBytes = gcThresholdBytes;
     }
 
-    /** A factory on the CPU with a 256 MiB collection threshold. */
+    /** A factory on the CPU. */
     public static DjlTensorFactory cpu() {
-        return new DjlTensorFactory(Device.cpu(), 256L << 20);
+        return new DjlTensorFactory(Device.cpu());
+    }
+
+    /** A factory on {@code device}. */
+    public static DjlTensorFactory on(Device device) {
+        return new DjlTensorFactory(device);
     }
 
     /**
-     * A factory on {@code device}.
+     * A factory on {@code device}; the threshold is ignored.
      *
-     * @param gcThresholdBytes growth of live tensor memory after which a collection is requested
+     * @deprecated native memory is freed by scopes, not by collections requested past a threshold: use
+     *             {@link #on(Device)}
      */
+    @Deprecated
     public static DjlTensorFactory on(Device device, long gcThresholdBytes) {
-        return new DjlTensorFactory(device, gcThresholdBytes);
+        return on(device);
     }
 
     @Override
@@ -129,6 +132,18 @@ public final class DjlTensorFactory implements TensorFactory, AutoCloseable {
         }
     }
 
+    /**
+     * Opens a scope on the calling thread, inside the scope already open there (if any): see the
+     * class documentation. Scopes are meant to close innermost first; closing an outer scope first is
+     * allowed and frees only its own tensors.
+     */
+    @Override
+    public TensorScope openScope() {
+        DjlScope s = new DjlScope(this, scopes.get());
+        scopes.get().addLast(s);
+        return s;
+    }
+
     @Override
     public Tensor adopt(Tensor t) {
         return t instanceof DjlTensor d && d.factory() == this ? t : of(t.toFloatArray(), t.shape());
@@ -182,11 +197,6 @@ public final class DjlTensorFactory implements TensorFactory, AutoCloseable {
         return manager.getManagedArrays().size();
     }
 
-    /** How many collections the factory requested for native memory pressure. */
-    public long requestedCollections() {
-        return collections.get();
-    }
-
     /** Frees every tensor of this factory; later use of them fails. */
     @Override
     public void close() {
@@ -212,31 +222,35 @@ public final class DjlTensorFactory implements TensorFactory, AutoCloseable {
         return Shape.of(d);
     }
 
+    /** Counts a new tensor, makes its array freed with it, and puts it in the thread's innermost scope. */
     Cleaner.Cleanable register(DjlTensor t, NDArray array) {
         long bytes = array.size() * 4L;
         liveTensors.incrementAndGet();
-        long now = liveBytes.addAndGet(bytes);
-        if (now - bytesAtLastGc.get() > gcThresholdBytes) {
-            long nanos = System.nanoTime();
-            if (nanos - lastGcNanos > MIN_GC_INTERVAL_MS * 1_000_000L) {
-                lastGcNanos = nanos;
-                collections.incrementAndGet();
-                System.gc();
-                bytesAtLastGc.set(liveBytes.get());
-            }
+        liveBytes.addAndGet(bytes);
+        Cleaner.Cleanable c = CLEANER.register(t, new Release(array, bytes, liveTensors, liveBytes));
+        DjlScope s = scopes.get().peekLast();
+        if (s != null) {
+            s.add(c);
         }
-        return CLEANER.register(t, new Release(array, bytes, liveTensors, liveBytes, bytesAtLastGc));
+        return c;
+    }
+
+    /** Forgets a closed scope of the calling thread. */
+    void closed(DjlScope s) {
+        ArrayDeque<DjlScope> open = scopes.get();
+        open.removeLastOccurrence(s);
+        if (open.isEmpty()) {
+            scopes.remove();
+        }
     }
 
     /** Frees one tensor's array; holds no reference to the tensor. */
-    private record Release(NDArray array, long bytes, AtomicLong liveTensors, AtomicLong liveBytes,
-                           AtomicLong bytesAtLastGc) implements Runnable {
+    private record Release(NDArray array, long bytes, AtomicLong liveTensors, AtomicLong liveBytes) implements Runnable {
         @Override
         public void run() {
             array.close();
             liveTensors.decrementAndGet();
             liveBytes.addAndGet(-bytes);
-            bytesAtLastGc.accumulateAndGet(liveBytes.get(), Math::min);
         }
     }
 }

@@ -5,7 +5,7 @@ import java.util.Locale;
 import java.util.Optional;
 
 /** What one positional input of a TorchScript model receives. */
-public enum InputRole {
+enum InputRole {
     /** x_t, float {@code [B, ...sampleShape]}. */
     SAMPLE("sample", "x", "x_t", "input", "latent", "latents", "noisy", "z"),
     /** The model time, {@code [B]} or a scalar, in the configured dtype. */

@@ -45,7 +45,7 @@ import org.jspecify.annotations.Nullable;
  * @param sampleShape    one sample's shape, or null
  * @param fixedBatchSize the only accepted batch size, or −1
  */
-public record TorchScriptOptions(List<InputRole> inputs, DataType timestepDtype, boolean timestepScalar,
+record TorchScriptOptions(List<InputRole> inputs, DataType timestepDtype, boolean timestepScalar,
                                  DataType sampleDtype, int numClasses, int outputIndex, String outputKey,
                                  boolean gradientOutput, boolean graphOptimizer, boolean warmup,
                                  int @Nullable [] sampleShape, int fixedBatchSize) {

@@ -165,7 +165,7 @@ public final class TorchScriptPredictor implements NoisePredictor, AutoCloseable
     }
 
     /** The roles of the model's inputs, in order. */
-    public List<InputRole> inputs() {
+    List<InputRole> inputs() {
         return module.roles();
     }
 

@@ -23,7 +23,7 @@ import java.util.zip.ZipFile;
  * @param argTypes  their TorchScript types, for example {@code Tensor}
  * @param returns   the return type
  */
-public record TorchScriptSignature(String className, List<String> argNames, List<String> argTypes, String returns) {
+record TorchScriptSignature(String className, List<String> argNames, List<String> argTypes, String returns) {
 
     private static final Pattern GLOBAL = Pattern.compile("c(__torch__(?:\\.[\\w.]+)?)\\n(\\w+)\\n");
 

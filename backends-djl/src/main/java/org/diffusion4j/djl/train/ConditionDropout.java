@@ -7,7 +7,7 @@ import org.diffusion4j.api.noise.SdkNoise;
  * replaced by the null class ∅ (index K) independently with probability p_uncond, so one network learns
  * both ε(x_t, t, y) and ε(x_t, t, ∅).
  */
-public final class ConditionDropout {
+final class ConditionDropout {
 
     private ConditionDropout() {
     }

@@ -16,7 +16,7 @@ import java.util.Map;
  * θ̄ ← d θ̄ + (1 − d) θ with d = min(decay, (1 + t)/(10 + t)) at update t, so early averages are not
  * dominated by the random initial weights. Kept on the parameters' device. Not thread-safe.
  */
-public final class Ema implements AutoCloseable {
+final class Ema implements AutoCloseable {
 
     private final double decay;
     private final NDManager manager;

@@ -8,7 +8,7 @@ import org.diffusion4j.api.Timestep;
  * (Hang et al. 2023) clamps the signal-to-noise ratio SNR = α²/σ² at γ and expresses the weight for
  * the network's target: ε-target min(SNR, γ)/SNR, x0-target min(SNR, γ), v-target min(SNR, γ)/(SNR + 1).
  */
-public final class LossWeighting {
+final class LossWeighting {
 
     private LossWeighting() {
     }

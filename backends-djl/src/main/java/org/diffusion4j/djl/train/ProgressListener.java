@@ -1,5 +1,8 @@
 package org.diffusion4j.djl.train;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 /** Told after every training step; for progress bars and logs. Called on the training thread. */
 @FunctionalInterface
 public interface ProgressListener {
@@ -9,12 +12,30 @@ public interface ProgressListener {
 
     void onStep(TrainingProgress progress);
 
-    /** A listener that prints one line to standard error every {@code every} steps. */
-    static ProgressListener printEvery(int every) {
+    /**
+     * A listener that logs one line at INFO every {@code every} steps and at the last one, through SLF4J
+     * (logger {@code org.diffusion4j.djl.train.progress}): library code never prints; a command line
+     * that wants the lines on its console configures its SLF4J binding, or passes its own listener.
+     */
+    static ProgressListener logEvery(int every) {
+        if (every < 1) {
+            throw new IllegalArgumentException("logEvery: every must be >= 1, got " + every);
+        }
+        Logger log = LoggerFactory.getLogger("org.diffusion4j.djl.train.progress");
         return p -> {
             if (p.step() % every == 0 || p.step() == p.targetStep()) {
-                System.err.println(p);
+                log.info("{}", p);
             }
         };
+    }
+
+    /**
+     * Formerly printed to standard error; now {@link #logEvery}.
+     *
+     * @deprecated library code logs through SLF4J: use {@link #logEvery}
+     */
+    @Deprecated
+    static ProgressListener printEvery(int every) {
+        return logEvery(every);
     }
 }

@@ -3,8 +3,11 @@ package org.diffusion4j.djl.train;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.pytorch.engine.PtNDArray;
@@ -116,26 +119,27 @@ public final class Trainer implements AutoCloseable {
         if (!KIND.equals(c.kind())) {
             throw new IOException(checkpoint + " holds a '" + c.kind() + "' checkpoint, not a " + KIND + " one");
         }
+        ObjectNode state = c.state();
         UNetConfig uc = Checkpoint.JSON.treeToValue(c.meta().get("unet"), UNetConfig.class);
-        TrainerConfig tc = Checkpoint.JSON.treeToValue(c.meta().get("trainer"), TrainerConfig.class);
-        long step = c.meta().get("step").asLong();
-        int dataSize = c.meta().path("dataSize").asInt(-1);
+        TrainerConfig tc = Checkpoint.JSON.treeToValue(state.get("trainer"), TrainerConfig.class);
+        long step = state.get("step").asLong();
+        int dataSize = state.path("dataSize").asInt(-1);
         if (dataSize != data.size()) {
             LOG.warn("{} was trained on {} images, resuming on {}: the data order will differ", checkpoint, dataSize,
                     data.size());
         }
         UNetModel m = UNetModel.create(uc, device, 0);
-        m.load(c.section(checkpoint, "model"), checkpoint.toString());
+        m.load(c.section(checkpoint, Checkpoint.MODEL), checkpoint.toString());
         Trainer t = new Trainer(m, tc, schedule, data);
-        t.ema.restore(c.section(checkpoint, "ema"), c.meta().get("emaUpdates").asLong(), checkpoint.toString());
+        t.ema.restore(c.section(checkpoint, "ema"), state.get("emaUpdates").asLong(), checkpoint.toString());
         t.optimizer.restore(c.section(checkpoint, "adam.m"), c.section(checkpoint, "adam.v"),
-                c.meta().get("adamUpdates").asLong(), checkpoint.toString());
+                state.get("adamUpdates").asLong(), checkpoint.toString());
         t.step = step;
         float[] curve = c.section(checkpoint, "losses").getOrDefault("loss", new float[0]);
         for (float f : curve) {
             t.losses.add(f);
         }
-        t.smoothed = c.meta().path("smoothedLoss").asDouble(Double.NaN);
+        t.smoothed = state.path("smoothedLoss").asDouble(Double.NaN);
         LOG.info("resumed {} at step {}", checkpoint, step);
         return t;
     }
@@ -255,15 +259,18 @@ public final class Trainer implements AutoCloseable {
                         + "; lower the learning rate or enable gradient clipping");
             }
             List<NDArray> grads = new ArrayList<>();
-            double sq = 0;
+            NDList squares = new NDList();
             for (Pair<String, Parameter> p : model.block().getParameters()) {
                 NDArray g = p.getValue().getArray().getGradient();
                 grads.add(g);
                 if (config.gradClip() > 0) {
-                    sq += g.square().sum().getFloat();
+                    squares.add(g.square().sum());
                 }
             }
             if (config.gradClip() > 0) {
+                // one host round trip for all parameters (not one each): the per-parameter float32 sums of squares,
+                // added in float64
+                double sq = NDArrays.stack(squares).toType(DataType.FLOAT64, false).sum().getDouble();
                 double norm = Math.sqrt(sq); // global gradient norm (Pascanu et al. 2013)
                 if (norm > config.gradClip()) {
                     float f = (float) (config.gradClip() / norm);
@@ -309,20 +316,24 @@ public final class Trainer implements AutoCloseable {
     }
 
     /**
-     * Saves network, EMA, optimizer state, step and loss curve to {@code file} (temporary file, then
-     * rename).
+     * Saves the checkpoint {@code file} (safetensors: the network's weights and configuration) and its
+     * companion {@link Checkpoint#companionOf NAME.state.safetensors} (EMA weights, optimizer moments, loss
+     * curve; the trainer's configuration, step, update counts and data size as JSON, the RNG position
+     * being (seed, step)), each through a temporary file and a rename; see {@link Checkpoint}.
      */
     public void save(Path file) throws IOException {
         ObjectNode meta = Checkpoint.JSON.createObjectNode();
         meta.set("unet", Checkpoint.JSON.valueToTree(model.config()));
-        meta.set("trainer", Checkpoint.JSON.valueToTree(config));
-        meta.put("step", step);
-        meta.put("emaUpdates", ema.updates());
-        meta.put("adamUpdates", optimizer.updates());
-        meta.put("dataSize", data.size());
-        meta.put("smoothedLoss", smoothed);
+        ObjectNode state = Checkpoint.JSON.createObjectNode();
+        state.set("trainer", Checkpoint.JSON.valueToTree(config));
+        state.put("step", step);
+        state.put("seed", config.seed());
+        state.put("emaUpdates", ema.updates());
+        state.put("adamUpdates", optimizer.updates());
+        state.put("dataSize", data.size());
+        state.put("smoothedLoss", smoothed);
         Map<String, Map<String, float[]>> sections = new LinkedHashMap<>();
-        sections.put("model", model.weights());
+        sections.put(Checkpoint.MODEL, model.weights());
         sections.put("ema", ema.weights());
         sections.putAll(optimizer.state());
         float[] curve = new float[losses.size()];
@@ -330,7 +341,7 @@ public final class Trainer implements AutoCloseable {
             curve[i] = losses.get(i);
         }
         sections.put("losses", Map.of("loss", curve));
-        new Checkpoint(KIND, meta, sections).write(file);
+        new Checkpoint(KIND, meta, state, sections, org.diffusion4j.djl.nn.Weights.shapes(model.block())).write(file);
     }
 
     /**
@@ -345,7 +356,7 @@ public final class Trainer implements AutoCloseable {
         }
         UNetConfig uc = Checkpoint.JSON.treeToValue(c.meta().get("unet"), UNetConfig.class);
         UNetModel m = UNetModel.create(uc, device, 0);
-        m.load(c.section(checkpoint, useEma ? "ema" : "model"), checkpoint.toString());
+        m.load(c.section(checkpoint, useEma ? "ema" : Checkpoint.MODEL), checkpoint.toString());
         return m;
     }
 

@@ -114,7 +114,7 @@ public final class DjlBenchmark {
 
     private static void memory() throws InterruptedException {
         int steps = 10_000;
-        try (DjlTensorFactory f = DjlTensorFactory.on(Device.cpu(), 64L << 20);
+        try (DjlTensorFactory f = DjlTensorFactory.cpu();
              UNetModel m = UNetModel.create(TestNets.tinyUNet(0), Device.cpu(), 1)) {
             UNetPredictor p = new UNetPredictor(m, f);
             AtomicLong peakTensors = new AtomicLong();
@@ -127,8 +127,8 @@ public final class DjlBenchmark {
                         int i = e.step().index() + 1;
                         if (i % 2000 == 0) {
                             System.out.printf(Locale.ROOT, "  step %5d: live tensors %d (%.1f MiB), native arrays %d, "
-                                            + "collections requested %d, RSS %d MiB%n", i, f.liveTensors(),
-                                    f.liveBytes() / 1048576.0, f.managedArrays(), f.requestedCollections(), rssKiB() / 1024);
+                                            + "RSS %d MiB%n", i, f.liveTensors(),
+                                    f.liveBytes() / 1048576.0, f.managedArrays(), rssKiB() / 1024);
                         }
                     });
             double s = (System.nanoTime() - t0) / 1e9;

@@ -84,7 +84,7 @@ public final class FashionMnistRun {
                 : Trainer.create(unet, tc, schedule, train, Device.cpu(), 2024)) {
             long start = t.stepsDone();
             double budget = minutes * 60;
-            ProgressListener log = ProgressListener.printEvery(50);
+            ProgressListener log = ProgressListener.logEvery(50);
             long lastSave = start;
             while ((System.nanoTime() - t0) / 1e9 < budget) {
                 t.train(10, log);
@@ -123,7 +123,7 @@ public final class FashionMnistRun {
                     .threads(threads).build();
             long c0 = System.nanoTime();
             try (ClassifierTrainer ct = new ClassifierTrainer(clean, cc, null, train)) {
-                ct.train(classifierSteps, ProgressListener.printEvery(100));
+                ct.train(classifierSteps, ProgressListener.logEvery(100));
             }
             report.put("classifierTrainSeconds", (System.nanoTime() - c0) / 1e9);
             clean.save(clsPath);
@@ -167,7 +167,7 @@ public final class FashionMnistRun {
                     TrainerConfig nc = TrainerConfig.builder().batchSize(64).learningRate(1e-3).warmupSteps(100).seed(8)
                             .threads(threads).build();
                     try (ClassifierTrainer nt = new ClassifierTrainer(noisy, nc, schedule, train)) {
-                        nt.train(noisySteps, ProgressListener.printEvery(100));
+                        nt.train(noisySteps, ProgressListener.logEvery(100));
                     }
                     noisy.save(noisyPath);
                 }

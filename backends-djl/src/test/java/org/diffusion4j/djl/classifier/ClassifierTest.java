@@ -39,7 +39,7 @@ class ClassifierTest {
     @BeforeAll
     static void build() {
         model = ClassifierModel.create(SMALL, Device.cpu(), 3);
-        grad = model.gradient();
+        grad = (AutogradClassifierGradient) model.gradient();
     }
 
     @AfterAll

@@ -69,7 +69,8 @@ class UNetTrainerTest {
 
         // checkpoints every 20 steps and the final one, no temporary files
         try (Stream<Path> files = Files.list(dir)) {
-            assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("checkpoint-20.ckpt", "model.ckpt");
+            assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("checkpoint-20.ckpt",
+                    "checkpoint-20.ckpt.state.safetensors", "model.ckpt", "model.ckpt.state.safetensors");
         } catch (IOException e) {
             throw new AssertionError(e);
         }
