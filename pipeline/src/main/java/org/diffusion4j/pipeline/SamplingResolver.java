@@ -223,8 +223,8 @@ final class SamplingResolver {
      * against the run's batch shape, when the model object tells the sample shape.
      */
     static void checkInitialState(SampleSpec spec, ModelFacts model, PipelineOptions o, Problems p) {
-        if (spec.initialState().isEmpty()) {
-            return;
+        if (spec.initialState().isEmpty() || p.list().stream().anyMatch(cp -> cp.path().startsWith("/initialState"))) {
+            return; // the object's own problems are reported already
         }
         Optional<int[]> sample = Models.sampleShape(model.bound());
         if (sample.isEmpty()) {
