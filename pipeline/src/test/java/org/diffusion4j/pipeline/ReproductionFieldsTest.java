@@ -202,6 +202,24 @@ class ReproductionFieldsTest {
     }
 
     @Test
+    void hoSalimansWIsGammaMinusOneAndBareWIsItsDeprecatedAlias() {
+        // Ho & Salimans (arXiv 2207.12598, eq. 6): (1 + w) ε_c − w ε_u, so w = 1 is γ = 2, the HEAD's guidanceScale
+        String base = HEAD.replace("\"guidanceScale\": 2", "%s");
+        float[] gamma = SamplingPipeline.fromJson(Json.parse(HEAD + "\"seed\": 3}", "t"), options()).sample().sets().get(0)
+                .samples().toFloatArray();
+        for (String field : new String[] {"\"hoSalimansW\": 1", "\"w\": 1"}) {
+            float[] w = SamplingPipeline.fromJson(Json.parse(base.formatted(field) + "\"seed\": 3}", "t"), options()).sample()
+                    .sets().get(0).samples().toFloatArray();
+            assertThat(w).as(field).containsExactly(gamma);
+        }
+        assertThat(SamplingPipeline.check(Json.parse(base.formatted("\"hoSalimansW\": 1, \"guidanceScale\": 2") + "\"seed\": 3}",
+                "t"), options())).anySatisfy(c -> {
+                    assertThat(c.path()).startsWith("/guidance");
+                    assertThat(c.message()).contains("only one of");
+                });
+    }
+
+    @Test
     void builderSetsTheNewFields() throws Exception {
         Npy.write(dir.resolve("x_T.npy"), NdArray.ofFloats(xT(2), 2, 2));
         SampleSpec s = SampleSpec.builder().model(PluginSpec.of("gaussian-mixture")).schedule("linear")
