@@ -127,6 +127,20 @@ record DocField(String name, Type type, boolean isRequired, @Nullable Long min, 
         return Optional.ofNullable(defaultValue).map(JsonNode::deepCopy);
     }
 
+    /** The declared default, for code that relies on the field having one (a copy). */
+    JsonNode declaredDefault() {
+        return defaultJson().orElseThrow(() -> new IllegalStateException(name + " declares no default"));
+    }
+
+    /** The declared upper bound, for code that relies on the field having one. */
+    long declaredMax() {
+        Long hi = max;
+        if (hi == null) {
+            throw new IllegalStateException(name + " declares no upper bound");
+        }
+        return hi;
+    }
+
     /** The field's JSON Schema: type, range, default, description and the further keywords. */
     ObjectNode schema() {
         ObjectNode s = Json.object();

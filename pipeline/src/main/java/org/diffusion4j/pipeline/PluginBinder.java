@@ -9,6 +9,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
@@ -18,6 +19,7 @@ import org.diffusion4j.api.spi.PluginDescriptor;
 import org.diffusion4j.api.spi.PluginKind;
 import org.diffusion4j.api.spi.PluginProvider;
 import org.diffusion4j.api.spi.PluginRegistry;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The one binder of the {@code {"type": ...}} objects of every document, for every plugin kind (the
@@ -62,7 +64,8 @@ final class PluginBinder {
         JsonNode type = o.get("type");
         Optional<? extends PluginDescriptor<?>> p = registry.find(kind, type.asText());
         if (p.isEmpty()) {
-            problems.add(path + "/type", registry.unknown(kind, type.asText()).getMessage());
+            // a DiffusionArgumentException's message is never null (its constructor prefixes the code)
+            problems.add(path + "/type", Objects.requireNonNull(registry.unknown(kind, type.asText()).getMessage()));
             return Optional.empty();
         }
         return bindTo(p.get(), o, path);
@@ -224,7 +227,10 @@ final class PluginBinder {
         return stripCode(e.getMessage(), e.path());
     }
 
-    static String stripCode(String message, String path) {
+    static String stripCode(@Nullable String message, String path) {
+        if (message == null) {
+            return "";
+        }
         String prefix = "D4J-CONFIG at " + (path.isEmpty() ? "/" : path) + ": ";
         return message.startsWith(prefix) ? message.substring(prefix.length()) : message;
     }
@@ -264,7 +270,7 @@ final class PluginBinder {
      * that appears first in the message as a word or as two or three adjacent words run together
      * ({@code guidanceScale} matches "guidance scale"); the plugin object itself when none does.
      */
-    static String attribute(String path, ObjectNode given, String message) {
+    static String attribute(String path, ObjectNode given, @Nullable String message) {
         List<String> fields = new ArrayList<>();
         given.fieldNames().forEachRemaining(f -> {
             if (!f.equals("type")) {
@@ -275,7 +281,7 @@ final class PluginBinder {
     }
 
     /** {@link #attribute(String, ObjectNode, String)} among the given field names (earlier ones win ties). */
-    static String attribute(String path, List<String> fields, String message) {
+    static String attribute(String path, List<String> fields, @Nullable String message) {
         String[] words = (message == null ? "" : message).toLowerCase(Locale.ROOT).split("[^a-z0-9]+");
         String best = null;
         int bestPos = Integer.MAX_VALUE;

@@ -238,7 +238,7 @@ public final class SampleSpec {
             return null;
         }
         JsonNode v = s.get("values").orElseThrow();
-        long most = Documents.SWEEP_VALUES.max();
+        long most = Documents.SWEEP_VALUES.declaredMax();
         if (!v.isArray() || v.isEmpty() || v.size() > most) {
             p.add(s.at("values"), "expected an array of 1 to " + most + " values, got " + Json.describe(v));
             return null;
@@ -474,7 +474,7 @@ public final class SampleSpec {
     /** Fluent builder of a sampling document; {@link #build()} checks it as parsing would. */
     public static final class Builder {
         static final List<@Nullable Integer> DEFAULT_LABELS = Collections.singletonList(null);
-        static final int DEFAULT_SAMPLES = Documents.SAMPLES_PER_LABEL.defaultValue().intValue();
+        static final int DEFAULT_SAMPLES = Documents.SAMPLES_PER_LABEL.declaredDefault().intValue();
 
         private @Nullable String description;
         private @Nullable PluginSpec backend;

@@ -84,6 +84,9 @@ public final class SamplingPipeline {
     /** The pipeline of a document file; its folder becomes the options' base directory. */
     public static SamplingPipeline fromFile(Path file, PipelineOptions options) {
         Path dir = file.toAbsolutePath().getParent();
+        if (dir == null) {
+            throw new IllegalArgumentException(file + ": not a document file (it has no parent folder)");
+        }
         return fromJson(Json.read(file), options.withBaseDirectory(dir).withSource(file.toString()));
     }
 
@@ -437,7 +440,7 @@ public final class SamplingPipeline {
      */
     public static final class Builder {
         private final SampleSpec.Builder spec = SampleSpec.builder();
-        private PipelineOptions options;
+        private @Nullable PipelineOptions options;
 
         private Builder() {
             this.options = null;

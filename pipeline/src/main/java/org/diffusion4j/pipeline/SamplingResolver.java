@@ -191,7 +191,8 @@ final class SamplingResolver {
                 try {
                     chosen = reg.defaultBackendProvider();
                 } catch (RuntimeException e) {
-                    p.add("/backend", e.getMessage());
+                    String message = e.getMessage();
+                    p.add("/backend", message != null ? message : e.toString());
                 }
             }
             if (chosen == null) {

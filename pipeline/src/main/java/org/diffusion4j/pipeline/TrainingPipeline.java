@@ -96,8 +96,8 @@ public final class TrainingPipeline {
         long steps = f.integer(Documents.STEPS).orElse(0L);
         f.require("steps", "the number of optimisation steps, e.g. 2000");
         long seed = f.integer(Documents.TRAIN_SEED).orElse(0L);
-        String dir = Documents.TRAIN_OUTPUT_DIR.defaultValue().asText();
-        long every = Documents.CHECKPOINT_EVERY.defaultValue().asLong();
+        String dir = Documents.TRAIN_OUTPUT_DIR.declaredDefault().asText();
+        long every = Documents.CHECKPOINT_EVERY.declaredDefault().asLong();
         Optional<Fields> out = f.object("output", "the output settings");
         if (out.isPresent()) {
             out.get().allow(Documents.TRAIN_OUTPUT_FIELDS);
@@ -157,7 +157,7 @@ public final class TrainingPipeline {
         s.putObject("sampler").put("type", "ddim").put("steps", 50);
         // as for a class-conditional model (the generated document's sweep, a default only then, is left out)
         s.putObject("guidance").put("type", "cfg").put("guidanceScale", 1.0);
-        s.put("samplesPerLabel", Documents.SAMPLES_PER_LABEL.defaultValue().intValue());
+        s.put("samplesPerLabel", Documents.SAMPLES_PER_LABEL.declaredDefault().intValue());
         s.put("seed", seed);
         sample.fields().forEachRemaining(e -> s.set(e.getKey(), e.getValue().deepCopy()));
         PipelineOptions so = o.withResource(STAND_IN, (org.diffusion4j.api.NoisePredictor) (x, t, c) -> x.times(0))
@@ -251,10 +251,10 @@ public final class TrainingPipeline {
             for (int k = 0; k < numClasses; k++) {
                 labels.add(k);
             }
-            s.put("samplesPerLabel", Documents.SAMPLES_PER_LABEL.defaultValue().intValue());
+            s.put("samplesPerLabel", Documents.SAMPLES_PER_LABEL.declaredDefault().intValue());
             s.putObject("sweep").put("parameter", "/guidance/guidanceScale").putArray("values").add(0.0).add(1.0).add(3.0).add(5.0);
         } else {
-            s.put("samplesPerLabel", Documents.SAMPLES_PER_LABEL.defaultValue().intValue());
+            s.put("samplesPerLabel", Documents.SAMPLES_PER_LABEL.declaredDefault().intValue());
         }
         s.put("seed", seed);
         sample.fields().forEachRemaining(e -> s.set(e.getKey(), e.getValue().deepCopy()));

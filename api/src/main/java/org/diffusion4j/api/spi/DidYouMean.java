@@ -3,6 +3,7 @@ package org.diffusion4j.api.spi;
 import java.util.Collection;
 import java.util.Locale;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The one did-you-mean of the SDK, for misspelt plugin ids and field names: the known name nearest in
@@ -17,7 +18,7 @@ final class DidYouMean {
     /** The known name closest to {@code name}, if close enough to be a likely typo. */
     static Optional<String> suggest(String name, Collection<String> known) {
         String n = fold(name);
-        String best = null;
+        @Nullable String best = null;
         int bestD = Integer.MAX_VALUE;
         for (String k : known) {
             int d = distance(n, fold(k));
@@ -26,8 +27,10 @@ final class DidYouMean {
                 best = k;
             }
         }
-        boolean close = best != null && bestD <= Math.max(1, Math.min(3, name.length() / 3));
-        return close ? Optional.of(best) : Optional.empty();
+        if (best != null && bestD <= Math.max(1, Math.min(3, name.length() / 3))) {
+            return Optional.of(best);
+        }
+        return Optional.empty();
     }
 
     /** {@code "; did you mean 'x'?"}, or {@code ""} when no known name is close. */

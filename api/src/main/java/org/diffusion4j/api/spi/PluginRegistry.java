@@ -22,6 +22,7 @@ import org.diffusion4j.api.Guidance;
 import org.diffusion4j.api.Sampler;
 import org.diffusion4j.api.Schedule;
 import org.diffusion4j.api.noise.NoiseSource;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The providers of every {@link PluginKind}, found with {@link ServiceLoader} and indexed by id and
@@ -67,8 +68,7 @@ public final class PluginRegistry {
         }
         kinds.forEach(this::addKind);
         for (PluginDescriptor<?> p : providers) {
-            addKind(p.kind());
-            Map<String, PluginDescriptor<?>> names = byName.get(p.kind());
+            Map<String, PluginDescriptor<?>> names = addKind(p.kind());
             List<String> all = new ArrayList<>();
             all.add(p.id());
             all.addAll(p.aliases());
@@ -81,10 +81,10 @@ public final class PluginRegistry {
                 }
                 names.put(key, p);
             }
-            byKind.get(p.kind()).add(p);
+            byKind.computeIfAbsent(p.kind(), x -> new ArrayList<>()).add(p);
         }
         for (Map.Entry<PluginKind<?>, Map<String, PluginDescriptor<?>>> e : byName.entrySet()) {
-            Map<String, PluginDescriptor<?>> folded = byFolded.get(e.getKey());
+            Map<String, PluginDescriptor<?>> folded = byFolded.computeIfAbsent(e.getKey(), x -> new LinkedHashMap<>());
             e.getValue().forEach((name, p) -> folded.merge(DidYouMean.fold(name), p, (a, b) -> a == b ? a : AMBIGUOUS));
         }
         for (List<PluginDescriptor<?>> l : byKind.values()) {
@@ -92,10 +92,11 @@ public final class PluginRegistry {
         }
     }
 
-    private void addKind(PluginKind<?> k) {
-        byName.computeIfAbsent(k, x -> new LinkedHashMap<>());
+    /** Registers {@code k} (if new) in the three maps; returns its by-name map. */
+    private Map<String, PluginDescriptor<?>> addKind(PluginKind<?> k) {
         byKind.computeIfAbsent(k, x -> new ArrayList<>());
         byFolded.computeIfAbsent(k, x -> new LinkedHashMap<>());
+        return byName.computeIfAbsent(k, x -> new LinkedHashMap<>());
     }
 
     /** Loads all providers visible to the context class loader (or this class's loader). */
@@ -215,7 +216,7 @@ public final class PluginRegistry {
     }
 
     /** Binds {@code config} (null or missing: the provider's default) to the provider's config type, strictly. */
-    public <C> C bindConfig(PluginProvider<?, C> provider, JsonNode config) {
+    public <C> C bindConfig(PluginProvider<?, C> provider, @Nullable JsonNode config) {
         if (config == null || config.isNull() || config.isMissingNode()) {
             return provider.defaultConfig();
         }
@@ -307,12 +308,12 @@ public final class PluginRegistry {
     }
 
     /** Creates the plugin {@code name} of {@code kind} from a JSON config. */
-    public Object create(PluginKind<? extends PluginProvider<?, ?>> kind, String name, JsonNode config, PluginContext context) {
+    public Object create(PluginKind<? extends PluginProvider<?, ?>> kind, String name, @Nullable JsonNode config, PluginContext context) {
         PluginProvider<?, ?> p = provider(kind, name);
         return createTyped(p, config, context);
     }
 
-    private <T, C> T createTyped(PluginProvider<T, C> p, JsonNode config, PluginContext context) {
+    private <T, C> T createTyped(PluginProvider<T, C> p, @Nullable JsonNode config, PluginContext context) {
         return p.create(bindConfig(p, config), context);
     }
 
@@ -373,7 +374,7 @@ public final class PluginRegistry {
         if (chosen != null && !chosen.isBlank()) {
             return provider(PluginKind.BACKEND, chosen.trim());
         }
-        return byKind.get(PluginKind.BACKEND).stream()
+        return byKind.getOrDefault(PluginKind.BACKEND, List.of()).stream()
                 .map(p -> (BackendProvider<?>) p)
                 .max(Comparator.comparingInt((BackendProvider<?> p) -> p.rank()).thenComparing(BackendProvider::id,
                         Comparator.reverseOrder()))
@@ -396,7 +397,7 @@ public final class PluginRegistry {
                         p.capabilities().isEmpty() ? "" : "  capabilities " + p.capabilities()));
             }
         }
-        if (!byKind.get(PluginKind.BACKEND).isEmpty()) {
+        if (!byKind.getOrDefault(PluginKind.BACKEND, List.of()).isEmpty()) {
             String def;
             try {
                 def = defaultBackendProvider().id();

@@ -74,6 +74,9 @@ final class AtomicOutput {
     Path write(Path target, IoConsumer body) {
         try {
             Path dir = target.toAbsolutePath().getParent();
+            if (dir == null) {
+                throw new IOException(target + ": not a file path (it has no parent folder)");
+            }
             Files.createDirectories(dir);
             Path tmp = temporary(dir, target.getFileName().toString());
             PENDING.add(tmp);

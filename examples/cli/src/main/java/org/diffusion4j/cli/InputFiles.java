@@ -51,4 +51,13 @@ final class InputFiles {
                     + " give a PNG written by 'diffusion4j sample'");
         }
     }
+
+    /** The folder holding {@code file} (an input checked by {@link #requireFile} or {@link #requirePng}). */
+    static Path folderOf(CommandLine cl, String option, Path file) {
+        Path dir = file.toAbsolutePath().getParent();
+        if (dir == null) {
+            throw new CommandLine.ParameterException(cl, option + ": " + file + " is not a file (it has no parent folder)");
+        }
+        return dir;
+    }
 }

@@ -14,6 +14,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.stream.Stream;
 
@@ -80,7 +81,8 @@ final class OutputSet implements AutoCloseable {
         List<Path> created = new ArrayList<>();
         try {
             boolean isNew = !Files.isDirectory(abs);
-            Path parent = isNew ? abs.getParent() : abs;
+            // a new folder is not a root (a root always exists), so it has a parent
+            Path parent = isNew ? Objects.requireNonNull(abs.getParent()) : abs;
             List<Path> missing = new ArrayList<>();
             for (Path q = parent; q != null && !Files.isDirectory(q); q = q.getParent()) {
                 missing.add(0, q);

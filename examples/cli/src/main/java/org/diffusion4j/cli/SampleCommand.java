@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
 import org.diffusion4j.api.SamplingCancelledException;
@@ -28,6 +29,7 @@ import org.diffusion4j.pipeline.Progress;
 import org.diffusion4j.pipeline.SampleSet;
 import org.diffusion4j.pipeline.SamplingPipeline;
 import org.diffusion4j.pipeline.SamplingResult;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -47,13 +49,13 @@ final class SampleCommand implements Callable<Integer> {
     static final String CONFIG_KEY = "diffusion4j:config";
 
     @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "the sampling document (JSON)")
-    Path config;
+    @Nullable Path config;
 
     @Option(names = "--from-image", paramLabel = "PNG", description = "rerun the document stored in a PNG written by sample")
-    Path image;
+    @Nullable Path image;
 
     @Option(names = {"-o", "--out"}, paramLabel = "DIR", description = "output folder (default: the document's output.dir)")
-    Path out;
+    @Nullable Path out;
 
     @Option(names = {"-q", "--quiet"}, description = "no progress and no summary")
     boolean quiet;
@@ -63,23 +65,23 @@ final class SampleCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        if ((config == null) == (image == null)) {
+        Path config = this.config;
+        if ((config == null) == (this.image == null)) {
             throw new CommandLine.ParameterException(spec.commandLine(), "give exactly one of --config and --from-image");
         }
         if (quiet) {
             Logging.quiet();
         }
-        if (config != null) {
-            InputFiles.requireFile(spec.commandLine(), "--config", config, false);
-        } else {
-            InputFiles.requirePng(spec.commandLine(), "--from-image", image);
-        }
         JsonNode doc;
         PipelineOptions o = PipelineOptions.defaults();
         if (config != null) {
+            InputFiles.requireFile(spec.commandLine(), "--config", config, false);
             doc = Json.read(config);
-            o = o.withBaseDirectory(config.toAbsolutePath().getParent()).withSource(config.toString());
+            o = o.withBaseDirectory(InputFiles.folderOf(spec.commandLine(), "--config", config)).withSource(config.toString());
         } else {
+            // exactly one of the two is given (checked above): the image, as there is no config
+            Path image = Objects.requireNonNull(this.image);
+            InputFiles.requirePng(spec.commandLine(), "--from-image", image);
             String text;
             try {
                 text = Png.readText(image).get(CONFIG_KEY);
@@ -92,7 +94,7 @@ final class SampleCommand implements Callable<Integer> {
                         + " only PNGs written by 'diffusion4j sample' can be rerun");
             }
             doc = Json.parse(text, image + " (" + CONFIG_KEY + ")");
-            o = o.withBaseDirectory(image.toAbsolutePath().getParent()).withSource(image.toString());
+            o = o.withBaseDirectory(InputFiles.folderOf(spec.commandLine(), "--from-image", image)).withSource(image.toString());
         }
         SamplingPipeline pipeline = SamplingPipeline.fromJson(doc, o);
         Path baseDirectory = o.baseDirectory();
@@ -236,7 +238,8 @@ final class SampleCommand implements Callable<Integer> {
             if (out != null) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--out " + dir + ": " + e.getMessage());
             }
-            throw new PipelineConfigException(source, "/output/dir", e.getMessage());
+            String message = e.getMessage();
+            throw new PipelineConfigException(source, "/output/dir", message != null ? message : e.toString());
         }
     }
 

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
 import org.diffusion4j.pipeline.Json;
@@ -33,10 +34,11 @@ final class TrainCommand implements Callable<Integer> {
             + " and no losses.csv, loss.png, sample.json or train-report.json was written";
 
     @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE", description = "the training document (JSON)")
+    @SuppressWarnings("NullAway.Init") // required = true: picocli sets it before call()
     Path config;
 
     @Option(names = {"-o", "--out"}, paramLabel = "DIR", description = "output folder (default: the document's output.dir)")
-    Path out;
+    @Nullable Path out;
 
     @Option(names = {"-q", "--quiet"}, description = "no progress and no summary")
     boolean quiet;
@@ -51,7 +53,7 @@ final class TrainCommand implements Callable<Integer> {
         }
         InputFiles.requireFile(spec.commandLine(), "--config", config, false);
         JsonNode doc = Json.read(config);
-        PipelineOptions o = PipelineOptions.defaults().withBaseDirectory(config.toAbsolutePath().getParent()).withSource(config.toString());
+        PipelineOptions o = PipelineOptions.defaults().withBaseDirectory(InputFiles.folderOf(spec.commandLine(), "--config", config)).withSource(config.toString());
         TrainingPipeline t = TrainingPipeline.fromJson(doc, o);
         Path dir = out != null ? out : Path.of(t.outputDir());
         java.util.Optional<String> badDir = OutputSet.problem(dir); // before training, not after

@@ -20,6 +20,7 @@ import picocli.CommandLine.Option;
             "Exit code 0 when valid, 2 when not."})
 final class ValidateCommand implements Callable<Integer> {
     @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE", description = "the run document (JSON)")
+    @SuppressWarnings("NullAway.Init") // required = true: picocli sets it before call()
     Path config;
 
     @CommandLine.Spec
@@ -29,7 +30,7 @@ final class ValidateCommand implements Callable<Integer> {
     public Integer call() {
         InputFiles.requireFile(spec.commandLine(), "--config", config, false);
         JsonNode doc = Json.read(config);
-        PipelineOptions o = PipelineOptions.defaults().withBaseDirectory(config.toAbsolutePath().getParent())
+        PipelineOptions o = PipelineOptions.defaults().withBaseDirectory(InputFiles.folderOf(spec.commandLine(), "--config", config))
                 .withSource(config.toString());
         boolean train = TrainingPipeline.isTrainingDocument(doc);
         List<ConfigProblem> problems = train ? TrainingPipeline.check(doc, o) : SamplingPipeline.check(doc, o);

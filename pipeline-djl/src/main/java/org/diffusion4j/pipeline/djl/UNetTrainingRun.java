@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import org.diffusion4j.api.tensor.Shape;
@@ -83,7 +84,8 @@ final class UNetTrainingRun implements TrainerProvider.Trainer {
         ObjectNode model = json.objectNode();
         model.put("type", "file");
         model.put("file", last.toAbsolutePath().toString());
-        model.put("predictionType", unet.predictionType().name().toLowerCase(Locale.ROOT));
+        // UNetConfig's constructor fills a missing prediction type with EPSILON
+        model.put("predictionType", Objects.requireNonNull(unet.predictionType()).name().toLowerCase(Locale.ROOT));
         ArrayNode shape = model.putArray("sampleShape");
         for (int d : image.dims()) {
             shape.add(d);

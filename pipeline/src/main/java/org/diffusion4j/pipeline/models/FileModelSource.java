@@ -10,6 +10,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
 import org.diffusion4j.api.ClassifierGradient;
@@ -137,19 +138,24 @@ public final class FileModelSource implements ModelSourceProvider<FileModelSourc
     @Override
     public LoadedModel load(Config c, ModelContext context) {
         check(c, context);
+        // check(c, context) above has rejected a missing file, sampleShape and classifier file
+        String fileName = Objects.requireNonNull(c.file());
+        int[] sampleShape = Objects.requireNonNull(c.sampleShape());
         Backend backend = context.requireBackend();
-        Path file = context.resolve(c.file());
+        Path file = context.resolve(fileName);
         NoisePredictor p = backend.loadPredictor(new ModelSpec(file, type(c), backendOptions(c)));
-        LoadedModel m = LoadedModel.of(p).withSampleShape(Shape.of(c.sampleShape()))
+        LoadedModel m = LoadedModel.of(p).withSampleShape(Shape.of(sampleShape))
                 .withProvenance("modelFile", file.toString())
                 .withProvenance("modelSha256", sha256(file));
         if (c.numClasses() != null) {
             m = m.withNumClasses(c.numClasses());
         }
-        if (c.classifier() != null) {
-            Path cf = context.resolve(c.classifier().file());
+        Classifier classifier = c.classifier();
+        if (classifier != null) {
+            Path cf = context.resolve(Objects.requireNonNull(classifier.file()));
+            Map<String, Object> classifierOptions = classifier.options();
             ClassifierGradient g = backend.loadClassifier(new ModelSpec(cf, PredictionType.EPSILON,
-                    c.classifier().options() == null ? Map.of() : c.classifier().options()));
+                    classifierOptions == null ? Map.of() : classifierOptions));
             m = m.withClassifier(g).withProvenance("classifierFile", cf.toString()).withProvenance("classifierSha256", sha256(cf));
         }
         return m;

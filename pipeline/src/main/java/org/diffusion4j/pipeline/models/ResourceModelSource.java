@@ -1,5 +1,6 @@
 package org.diffusion4j.pipeline.models;
 
+import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
 import org.diffusion4j.api.ClassifierGradient;
@@ -82,8 +83,10 @@ public final class ResourceModelSource implements ModelSourceProvider<ResourceMo
     @Override
     public LoadedModel load(Config c, ModelContext context) {
         check(c, context);
-        LoadedModel m = LoadedModel.of(context.resource(c.name(), NoisePredictor.class).orElseThrow())
-                .withSampleShape(Shape.of(c.sampleShape())).withProvenance("model", "resource " + c.name());
+        // check(c, context) above has rejected a missing name and sampleShape
+        String name = Objects.requireNonNull(c.name());
+        LoadedModel m = LoadedModel.of(context.resource(name, NoisePredictor.class).orElseThrow())
+                .withSampleShape(Shape.of(Objects.requireNonNull(c.sampleShape()))).withProvenance("model", "resource " + name);
         if (c.numClasses() != null) {
             m = m.withNumClasses(c.numClasses());
         }

@@ -136,6 +136,9 @@ public final class MixtureFitTrainer implements TrainerProvider<MixtureFitTraine
                         model(weights, mu, logS), step);
             }
         }
+        if (last == null) {
+            throw new IllegalArgumentException("steps must be >= 1, got " + req.steps());
+        }
         return new TrainResult(last, losses, model(weights, mu, logS), Optional.of("java"));
     }
 
@@ -163,7 +166,11 @@ public final class MixtureFitTrainer implements TrainerProvider<MixtureFitTraine
         ckpt.set("model", model);
         try {
             // a fresh name with the default permissions (createTempFile would make the checkpoint owner-only)
-            Path tmp = Files.createFile(file.toAbsolutePath().getParent().resolve("." + file.getFileName() + "."
+            Path dir = file.toAbsolutePath().getParent();
+            if (dir == null) {
+                throw new IOException(file + ": not a file path (it has no parent folder)");
+            }
+            Path tmp = Files.createFile(dir.resolve("." + file.getFileName() + "."
                     + Long.toUnsignedString(java.util.concurrent.ThreadLocalRandom.current().nextLong(), 36) + ".part"));
             try {
                 Files.writeString(tmp, Json.write(ckpt));
