@@ -29,6 +29,12 @@ public final class GuidanceConfigs {
     public record Cfg(@Nullable Double guidanceScale, @Nullable Double hoSalimansW, @Nullable Double w, @Nullable Double wPrime, @Nullable String batching,
             @Nullable Double rescale, @Nullable Double windowStart, @Nullable Double windowStop) {
 
+        /** The configuration without {@code hoSalimansW} (the record's components before it was added). */
+        public Cfg(@Nullable Double guidanceScale, @Nullable Double w, @Nullable Double wPrime, @Nullable String batching,
+                @Nullable Double rescale, @Nullable Double windowStart, @Nullable Double windowStop) {
+            this(guidanceScale, null, w, wPrime, batching, rescale, windowStart, windowStop);
+        }
+
         public static Cfg defaults() {
             return new Cfg(null, null, null, null, null, null, null, null);
         }
