@@ -335,9 +335,16 @@ public final class SamplingPipeline {
      * Starts the backend and loads the model once, for sampling many batches of chosen samples (a
      * distributed run, where each worker samples the parts it is given). The caller closes the session.
      *
-     * @throws PipelineConfigException when the backend rejects its settings
+     * @throws PipelineConfigException when the backend rejects its settings, or the document has
+     *                                 {@code sampleLabels} or {@code initialState} (a session samples grids)
      */
     public Session open() {
+        if (spec.perSample() || spec.initialState().isPresent()) {
+            // a session samples the (label, seed) pairs its caller computes from the grid; neither field is a grid's
+            throw new PipelineConfigException(options.source(), spec.perSample() ? "/sampleLabels" : "/initialState",
+                    "a session (open(), the distributed run) samples grids of labels × samplesPerLabel from the run seed;"
+                            + " it takes neither sampleLabels nor initialState: run the document with sample()");
+        }
         Backend backend = startBackend();
         try {
             LoadedModel m = loadModel(backend);

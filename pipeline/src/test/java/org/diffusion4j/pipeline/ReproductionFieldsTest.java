@@ -179,6 +179,15 @@ class ReproductionFieldsTest {
     }
 
     @Test
+    void aSessionRefusesDocumentsThatAreNotGrids() throws Exception {
+        assertThatThrownBy(() -> pipeline("\"sampleLabels\": [0, 1]}").open())
+                .isInstanceOf(PipelineConfigException.class).hasMessageContaining("/sampleLabels");
+        Npy.write(dir.resolve("x_T.npy"), NdArray.ofFloats(xT(8), 8, 2));
+        assertThatThrownBy(() -> pipeline("\"initialState\": {\"file\": \"x_T.npy\"}}").open())
+                .isInstanceOf(PipelineConfigException.class).hasMessageContaining("/initialState");
+    }
+
+    @Test
     void sampleLabelsAndAGridTogetherAreAnError() {
         assertThat(check("\"sampleLabels\": [0], \"labels\": [1], \"samplesPerLabel\": 2}"))
                 .anySatisfy(c -> {
