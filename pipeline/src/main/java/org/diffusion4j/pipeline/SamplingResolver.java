@@ -82,7 +82,7 @@ final class SamplingResolver {
             resolveVariant(spec, d, docs.size(), model, backend, classifier, o, p).ifPresent(variants::add);
         }
         if (!variants.isEmpty()) {
-            checkFixedNoiseSeeds(spec, variants.get(0).resolvedDoc().path("noise"), p);
+            checkFixedNoiseSeeds(spec, doc, variants.get(0).resolvedDoc().path("noise"), p);
         }
         if (!p.isEmpty() || model.isEmpty() || backend.isEmpty()) {
             return null;
@@ -242,9 +242,10 @@ final class SamplingResolver {
      * Step 10: a noise object that fixes its own seeds (the {@code torch-cpu} source's {@code seed}, one
      * generator for the whole batch, or its {@code sampleSeeds}, one per sample) draws for all of a grid's
      * samples in one sampler call: a {@code batchSize} that splits the grid would restart the generator
-     * with every batch, and the sample seeds must name every sample.
+     * with every batch, and the sample seeds must name every sample. The document's own {@code seed} (or a
+     * sweep of it) would be ignored, so it is an error too: no field is silently ignored.
      */
-    static void checkFixedNoiseSeeds(SampleSpec spec, JsonNode noise, Problems p) {
+    static void checkFixedNoiseSeeds(SampleSpec spec, JsonNode doc, JsonNode noise, Problems p) {
         boolean seed = noise.has("seed") && !noise.get("seed").isNull();
         JsonNode sampleSeeds = noise.path("sampleSeeds");
         boolean listed = sampleSeeds.isArray() && !sampleSeeds.isEmpty();
@@ -254,6 +255,10 @@ final class SamplingResolver {
         long n = (long) spec.labels().size() * spec.samplesPerLabel();
         String which = seed ? "/noise/seed seeds one generator for the whole batch" : "/noise/sampleSeeds seed one generator per"
                 + " sample";
+        if (doc.has("seed") || spec.sweep().map(sw -> sw.parameter().equals("/seed")).orElse(false)) {
+            p.add(doc.has("seed") ? "/seed" : "/sweep/parameter", which + " and replaces the run seed, which would be"
+                    + " ignored; remove " + (doc.has("seed") ? "/seed" : "the sweep of /seed (sweep /noise/seed instead)"));
+        }
         if (spec.batchSize().isPresent() && spec.batchSize().getAsInt() < n) {
             p.add("/batchSize", which + ", so the run's " + n + " samples must be one sampler call, but batchSize "
                     + spec.batchSize().getAsInt() + " splits them (every batch would restart the generator); remove batchSize"

@@ -152,6 +152,11 @@ class ReproductionFieldsTest {
                     assertThat(c.path()).isEqualTo("/noise/sampleSeeds");
                     assertThat(c.message()).contains("3 sample seeds").contains("4 samples");
                 });
+        assertThat(check("\"seed\": 3, \"noise\": {\"type\": \"torch-cpu\", \"seed\": 1}}")).singleElement()
+                .satisfies(c -> {
+                    assertThat(c.path()).isEqualTo("/seed");
+                    assertThat(c.message()).contains("ignored");
+                });
         assertThat(check("\"noise\": {\"type\": \"torch-cpu\", \"generator\": \"batch\"}}"))
                 .anySatisfy(c -> assertThat(c.path()).startsWith("/noise"));
     }
