@@ -22,6 +22,7 @@ final class DocumentTables {
         m.put("sampling", table(Documents.SAMPLING));
         m.put("sampling-output", table(Documents.OUTPUT_FIELDS));
         m.put("sampling-sweep", table(Documents.SWEEP_FIELDS));
+        m.put("sampling-initial-state", table(Documents.INITIAL_STATE_FIELDS));
         m.put("training", table(Documents.TRAINING));
         m.put("training-output", table(Documents.TRAIN_OUTPUT_FIELDS));
         m.put("training-sample", "The fields the `sample` object may set: "

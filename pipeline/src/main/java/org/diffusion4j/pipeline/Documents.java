@@ -70,6 +70,12 @@ final class Documents {
             .range(1, Integer.MAX_VALUE)
             .schema(itemsOf(Json.object().<ObjectNode>set("type", Json.tree(List.of("integer", "null"))).put("minimum", 0)))
             .byDefault(java.util.Collections.singletonList(null), "`[null]`").inTrainingSample();
+    static final DocField SAMPLE_LABELS = DocField.of("sampleLabels", Type.ARRAY,
+                    "one sample per entry, each with its own noise (sample i draws the noise of grid column i): a class label,"
+                    + " or `null` for unconditional; instead of `labels` × `samplesPerLabel`")
+            .range(1, Integer.MAX_VALUE)
+            .schema(itemsOf(Json.object().<ObjectNode>set("type", Json.tree(List.of("integer", "null"))).put("minimum", 0)))
+            .byDefault("none (the grid of `labels`)");
     static final DocField SAMPLES_PER_LABEL = DocField.integer("samplesPerLabel", 1, 4096, "grid columns")
             .byDefault(8, "8").inTrainingSample();
     static final DocField BATCH_SIZE = DocField.integer("batchSize", 1, 65536,
@@ -77,8 +83,13 @@ final class Documents {
             .byDefault("all at once").inTrainingSample();
     static final DocField SEED = DocField.integer("seed", Long.MIN_VALUE, Long.MAX_VALUE, "run seed").byDefault(0, "0")
             .inTrainingSample();
-    static final DocField NOISE = DocField.plugin("noise", PluginKind.NOISE, "noise source plugin: `sdk`, `torch-cpu`")
+    static final DocField NOISE = DocField.plugin("noise", PluginKind.NOISE, "noise source plugin: `sdk`, `torch-cpu` (its `generator`:"
+                    + " `batch` or `per-sample`), `recorded` (draws read from a file)")
             .byDefault(Map.of("type", "sdk"), "`sdk`").inTrainingSample();
+    static final DocField INITIAL_STATE = DocField.of("initialState", Type.OBJECT,
+                    "a given x_T for every sample, `[samples, ...sampleShape]`, from a tensor file relative to the document's"
+                    + " folder (`.npy`, `.safetensors` with its `tensor` name, else raw little-endian float32 with its `shape`)")
+            .byDefault("drawn from the noise source");
     static final DocField SWEEP = DocField.of("sweep", Type.OBJECT, "repeat the run once per value of the field at a JSON pointer"
             + " under `/guidance`, `/sampler`, `/schedule`, `/noise`, or `/seed`; one grid per value").inTrainingSample();
     static final DocField OUTPUT = DocField.of("output", Type.OBJECT,
@@ -89,7 +100,7 @@ final class Documents {
 
     /** The fields of a sampling document, in the order of the docs and of {@link SampleSpec#toJson}. */
     static final List<DocField> SAMPLING = List.of(SCHEMA, VERSION_FIELD, DESCRIPTION, BACKEND, DEVICE, MODEL, SCHEDULE, SAMPLER,
-            GUIDANCE, LABELS, SAMPLES_PER_LABEL, BATCH_SIZE, SEED, NOISE, SWEEP, OUTPUT);
+            GUIDANCE, LABELS, SAMPLE_LABELS, SAMPLES_PER_LABEL, BATCH_SIZE, SEED, NOISE, INITIAL_STATE, SWEEP, OUTPUT);
 
     /** The pointers under which a sweep may set a value (and {@code /seed}). */
     static final List<String> SWEEPABLE = List.of("/guidance/", "/sampler/", "/schedule/", "/noise/");
@@ -118,8 +129,24 @@ final class Documents {
     static final DocField OUTPUT_PADDING = DocField.integer("padding", 0, OutputSpec.MAX_PADDING, "pixels between grid cells")
             .byDefault(OutputSpec.DEFAULT.padding(), "2");
 
+    static final DocField OUTPUT_TENSORS = DocField.string("tensors", "also write each grid's samples `[samples, ...sampleShape]`"
+                    + " as float32 next to its PNG: `npy` (NAME.npy) or `safetensors` (NAME.safetensors, tensor `samples`)")
+            .oneOf("none", "npy", "safetensors").byDefault("none", "`none`").generic();
+
     /** The fields of a sampling document's output object. */
-    static final List<DocField> OUTPUT_FIELDS = List.of(OUTPUT_DIR, OUTPUT_NAME, OUTPUT_VALUE_RANGE, OUTPUT_UPSCALE, OUTPUT_PADDING);
+    static final List<DocField> OUTPUT_FIELDS = List.of(OUTPUT_DIR, OUTPUT_NAME, OUTPUT_VALUE_RANGE, OUTPUT_UPSCALE, OUTPUT_PADDING,
+            OUTPUT_TENSORS);
+
+    static final DocField INITIAL_FILE = DocField.string("file", "the tensor file, relative to the document's folder").required()
+            .schema(Json.object().put("minLength", 1));
+    static final DocField INITIAL_TENSOR = DocField.string("tensor", "the tensor's name in a `.safetensors` file")
+            .schema(Json.object().put("minLength", 1)).byDefault("the file's only tensor");
+    static final DocField INITIAL_SHAPE = DocField.of("shape", Type.ARRAY, "the shape of a raw float32 file; checked for the"
+                    + " others").range(1, 8).schema(itemsOf(Json.object().put("type", "integer").put("minimum", 1)))
+            .byDefault("the file's (required for raw float32)");
+
+    /** The fields of a sampling document's initialState object. */
+    static final List<DocField> INITIAL_STATE_FIELDS = List.of(INITIAL_FILE, INITIAL_TENSOR, INITIAL_SHAPE);
 
     // ---------------------------------------------------------------- training document
 
@@ -159,6 +186,9 @@ final class Documents {
         }
         if (parent == OUTPUT) {
             return Optional.of(OUTPUT_FIELDS);
+        }
+        if (parent == INITIAL_STATE) {
+            return Optional.of(INITIAL_STATE_FIELDS);
         }
         if (parent == TRAIN_OUTPUT) {
             return Optional.of(TRAIN_OUTPUT_FIELDS);

@@ -22,7 +22,8 @@ import org.jspecify.annotations.Nullable;
  * {@code guidance}, {@code noise}) are checked against their providers by {@link SamplingPipeline}.
  *
  * <p>The grid of a run has one row per entry of {@code labels} (a class label, or {@code null} for
- * the unconditional row) and {@code samplesPerLabel} columns.
+ * the unconditional row) and {@code samplesPerLabel} columns; or, with {@code sampleLabels}, one sample
+ * per entry, each with its own noise (a grid of one column).
  */
 public final class SampleSpec {
     /** The document format version. */
@@ -36,11 +37,13 @@ public final class SampleSpec {
     private final @Nullable PluginSpec sampler;
     private final @Nullable PluginSpec guidance;
     private final List<@Nullable Integer> labels;
+    private final boolean perSample;
     private final int samplesPerLabel;
     private final int batchSize;
     private final long seed;
     private final @Nullable PluginSpec noise;
     private final @Nullable Sweep sweep;
+    private final @Nullable InitialState initialState;
     private final @Nullable OutputSpec output;
     /** The generic fields given ({@link DocField#generic}), by JSON pointer. */
     private final Map<String, JsonNode> values;
@@ -54,11 +57,13 @@ public final class SampleSpec {
         this.sampler = b.sampler;
         this.guidance = b.guidance;
         this.labels = Collections.unmodifiableList(new ArrayList<>(b.labels));
-        this.samplesPerLabel = b.samplesPerLabel;
+        this.perSample = b.perSample;
+        this.samplesPerLabel = b.perSample ? 1 : b.samplesPerLabel;
         this.batchSize = b.batchSize;
         this.seed = b.seed;
         this.noise = b.noise;
         this.sweep = b.sweep;
+        this.initialState = b.initialState;
         this.output = b.output;
         Map<String, JsonNode> v = new LinkedHashMap<>();
         b.values.forEach((k, x) -> v.put(k, x.deepCopy()));
@@ -80,11 +85,13 @@ public final class SampleSpec {
         b.sampler = sampler;
         b.guidance = guidance;
         b.labels = new ArrayList<>(labels);
-        b.samplesPerLabel = samplesPerLabel;
+        b.perSample = perSample;
+        b.samplesPerLabel = perSample ? Builder.DEFAULT_SAMPLES : samplesPerLabel;
         b.batchSize = batchSize;
         b.seed = seed;
         b.noise = noise;
         b.sweep = sweep;
+        b.initialState = initialState;
         b.output = output;
         b.values = new LinkedHashMap<>(values);
         return b;
@@ -120,26 +127,22 @@ public final class SampleSpec {
         b.sampler = plugin(f, "sampler", false, catalog);
         b.guidance = plugin(f, "guidance", false, catalog);
         b.noise = plugin(f, "noise", false, catalog);
-        f.get("labels").ifPresent(n -> {
-            if (!n.isArray() || n.isEmpty()) {
-                p.add(f.at("labels"), "expected a non-empty array of class labels (integers >= 0, or null for the"
-                        + " unconditional row), got " + Json.describe(n));
-                return;
+        labelList(f, "labels", "row").ifPresent(l -> b.labels = l);
+        if (f.has("sampleLabels")) {
+            if (f.has("labels") || f.has("samplesPerLabel")) {
+                p.add(f.at("sampleLabels"), "give either sampleLabels (one sample per entry) or labels × samplesPerLabel (a"
+                        + " grid), not both; remove " + (f.has("labels") ? "/labels" : "") + (f.has("labels")
+                        && f.has("samplesPerLabel") ? " and " : "") + (f.has("samplesPerLabel") ? "/samplesPerLabel" : ""));
             }
-            List<@Nullable Integer> l = new ArrayList<>();
-            for (int i = 0; i < n.size(); i++) {
-                JsonNode e = n.get(i);
-                if (e.isNull()) {
-                    l.add(null);
-                } else {
-                    l.add(f.integerValue(e, f.at("labels") + "/" + i, 0, Integer.MAX_VALUE).map(Long::intValue).orElse(0));
-                }
-            }
-            b.labels = l;
-        });
+            labelList(f, "sampleLabels", "sample").ifPresent(l -> {
+                b.labels = l;
+                b.perSample = true;
+            });
+        }
         f.integer(Documents.SAMPLES_PER_LABEL).ifPresent(v -> b.samplesPerLabel = v.intValue());
         f.integer(Documents.BATCH_SIZE).ifPresent(v -> b.batchSize = v.intValue());
         f.integer(Documents.SEED).ifPresent(v -> b.seed = v);
+        f.object("initialState", "a tensor file {\"file\": \"x_T.npy\"}").ifPresent(s -> b.initialState = initialState(s));
         f.object("sweep", "a sweep {\"parameter\": \"/guidance/guidanceScale\", \"values\": [...]}").ifPresent(s -> b.sweep = sweep(s, p));
         f.object("output", "the output settings").ifPresent(o -> b.output = output(o, p, b.values));
         readGeneric(f, Documents.SAMPLING, "", b.values);
@@ -147,6 +150,51 @@ public final class SampleSpec {
             return null;
         }
         return new SampleSpec(b);
+    }
+
+    /** A list of class labels (integers >= 0, null: unconditional), non-empty. */
+    private static Optional<List<@Nullable Integer>> labelList(Fields f, String field, String what) {
+        Optional<JsonNode> v = f.get(field);
+        if (v.isEmpty()) {
+            return Optional.empty();
+        }
+        JsonNode n = v.get();
+        if (!n.isArray() || n.isEmpty()) {
+            f.problems().add(f.at(field), "expected a non-empty array of class labels (integers >= 0, or null for the"
+                    + " unconditional " + what + "), got " + Json.describe(n));
+            return Optional.empty();
+        }
+        List<@Nullable Integer> l = new ArrayList<>();
+        for (int i = 0; i < n.size(); i++) {
+            JsonNode e = n.get(i);
+            if (e.isNull()) {
+                l.add(null);
+            } else {
+                l.add(f.integerValue(e, f.at(field) + "/" + i, 0, Integer.MAX_VALUE).map(Long::intValue).orElse(0));
+            }
+        }
+        return Optional.of(l);
+    }
+
+    private static @Nullable InitialState initialState(Fields s) {
+        s.allow(Documents.INITIAL_STATE_FIELDS);
+        Optional<String> file = s.nonBlank("file");
+        s.require("file", "the tensor file of x_T, relative to the document's folder, such as \"x_T.npy\"");
+        Optional<String> tensor = s.nonBlank("tensor");
+        Optional<int[]> shape = s.intArray("shape", 1, Documents.INITIAL_SHAPE.max().intValue(), 1, Integer.MAX_VALUE);
+        if (file.isEmpty()) {
+            return null;
+        }
+        InitialState st = new InitialState(file.get(), tensor.orElse(null), shape.orElse(new int[0]));
+        if (tensor.isPresent() && st.format() != org.diffusion4j.io.TensorFiles.Format.SAFETENSORS) {
+            s.problems().add(s.at("tensor"), "a tensor name is for a .safetensors file; '" + file.get() + "' is "
+                    + (st.format() == org.diffusion4j.io.TensorFiles.Format.NPY ? "a .npy file (one array)" : "read as raw float32"));
+        }
+        if (st.format() == org.diffusion4j.io.TensorFiles.Format.RAW_F32 && shape.isEmpty() && !s.has("shape")) {
+            s.problems().add(s.at("shape"), "'" + file.get() + "' is neither .npy nor .safetensors, so it is read as raw"
+                    + " little-endian float32 and needs its shape, such as [16, 1, 28, 28]");
+        }
+        return st;
     }
 
     private static @Nullable PluginSpec plugin(Fields f, String field, boolean required, Catalog catalog) {
@@ -265,8 +313,8 @@ public final class SampleSpec {
         if (guidance != null) {
             o.set("guidance", guidance.toJson());
         }
-        if (!labels.equals(Builder.DEFAULT_LABELS)) {
-            ArrayNode a = o.putArray("labels");
+        if (perSample || !labels.equals(Builder.DEFAULT_LABELS)) {
+            ArrayNode a = o.putArray(perSample ? "sampleLabels" : "labels");
             for (Integer l : labels) {
                 if (l == null) {
                     a.addNull();
@@ -275,7 +323,7 @@ public final class SampleSpec {
                 }
             }
         }
-        if (samplesPerLabel != Builder.DEFAULT_SAMPLES) {
+        if (!perSample && samplesPerLabel != Builder.DEFAULT_SAMPLES) {
             o.put("samplesPerLabel", samplesPerLabel);
         }
         if (batchSize > 0) {
@@ -286,6 +334,9 @@ public final class SampleSpec {
         }
         if (noise != null) {
             o.set("noise", noise.toJson());
+        }
+        if (initialState != null) {
+            o.set("initialState", initialState.toJson());
         }
         if (sweep != null) {
             ObjectNode s = o.putObject("sweep");
@@ -341,13 +392,35 @@ public final class SampleSpec {
         return Optional.ofNullable(guidance);
     }
 
-    /** One row per entry: a class label, or null for the unconditional row. */
+    /**
+     * One row per entry: a class label, or null for the unconditional row; with {@link #perSample()}, the
+     * label of each sample ({@code sampleLabels}).
+     */
     public List<@Nullable Integer> labels() {
         return labels;
     }
 
+    /** Columns of the grid: {@code samplesPerLabel}, or 1 with {@link #perSample()}. */
     public int samplesPerLabel() {
         return samplesPerLabel;
+    }
+
+    /**
+     * True when the document lists one label per sample ({@code sampleLabels}): sample i draws the noise
+     * of grid column i, so a repeated label gets its own sample.
+     */
+    public boolean perSample() {
+        return perSample;
+    }
+
+    /** The JSON field the labels came from: {@code labels} or {@code sampleLabels}. */
+    String labelsField() {
+        return perSample ? "sampleLabels" : "labels";
+    }
+
+    /** The given initial state x_T, if any. */
+    public Optional<InitialState> initialState() {
+        return Optional.ofNullable(initialState);
     }
 
     /** The most samples per sampler call; empty: all of a grid at once. */
@@ -411,6 +484,8 @@ public final class SampleSpec {
         private @Nullable PluginSpec sampler;
         private @Nullable PluginSpec guidance;
         private List<@Nullable Integer> labels = DEFAULT_LABELS;
+        private boolean perSample;
+        private @Nullable InitialState initialState;
         private int samplesPerLabel = DEFAULT_SAMPLES;
         private int batchSize;
         private long seed;
@@ -486,12 +561,27 @@ public final class SampleSpec {
             List<@Nullable Integer> l = new ArrayList<>();
             Arrays.stream(labels).forEach(l::add);
             this.labels = l;
+            this.perSample = false;
             return this;
         }
 
         /** One grid row per entry; null is the unconditional row. */
         public Builder labels(List<@Nullable Integer> labels) {
             this.labels = new ArrayList<>(labels);
+            this.perSample = false;
+            return this;
+        }
+
+        /** One sample per entry, each with its own noise ({@code sampleLabels}); null is unconditional. */
+        public Builder sampleLabels(List<@Nullable Integer> labels) {
+            this.labels = new ArrayList<>(labels);
+            this.perSample = true;
+            return this;
+        }
+
+        /** A given x_T ({@code initialState}). */
+        public Builder initialState(InitialState s) {
+            this.initialState = s;
             return this;
         }
 

@@ -47,7 +47,11 @@ import org.jspecify.annotations.Nullable;
  * {@code q_c = splitmix64(seed + (c + 1) · 0x9E3779B97F4A7C15)} (the per-sample seed the SDK noise
  * derives for sample c of a batch): every row and every sweep value starts column c from the same
  * noise, so the grid shows the effect of the label and the swept value alone, and the result does
- * not depend on {@code batchSize}.
+ * not depend on {@code batchSize}. With {@code sampleLabels}, sample i draws the noise of column i. A
+ * noise object that fixes its own seeds (the {@code torch-cpu} source's {@code seed}: one generator for
+ * the whole batch; its {@code sampleSeeds}: one per sample) replaces these seeds, and the run must then
+ * be one sampler call ({@code batchSize} absent or at least the number of samples). A given
+ * {@code initialState} replaces the first draw.
  */
 public final class SamplingPipeline {
     private final SampleSpec spec;
@@ -226,6 +230,7 @@ public final class SamplingPipeline {
             }
             versions.put("backend:" + backendProvider.id(), backendProvider.version());
             versions.put("model:" + model.provider().id(), model.provider().version());
+            float @Nullable [] initial = initialState(shape);
             SamplingResult header = new SamplingResult(List.of(), backend.id(), backendProvider.version(), backend.device(),
                     m.provenance(), versions, load);
             for (int vi = 0; vi < variants.size(); vi++) {
@@ -233,7 +238,7 @@ public final class SamplingPipeline {
                 listener.onVariant(vi, variants.size(), v.label());
                 Guidance g = (Guidance) options.registry().create(PluginKind.GUIDANCE, v.guidance().provider().id(),
                         v.guidance().json(), ctx);
-                SampleSet set = run(v, vi, g, m, shape, backend, listener);
+                SampleSet set = run(v, vi, g, m, shape, backend, listener, initial);
                 if (sink == null) {
                     sets.add(set);
                 } else {
@@ -246,8 +251,24 @@ public final class SamplingPipeline {
         }
     }
 
+    /** The document's initial state x_T for the whole run, checked against the batch shape; null when none is given. */
+    private float @Nullable [] initialState(Shape shape) {
+        if (spec.initialState().isEmpty()) {
+            return null;
+        }
+        return spec.initialState().get().read(options.baseDirectory(), batchDims(spec, shape), options.source());
+    }
+
+    /** The shape of all of a grid's samples: {@code [samples, ...sampleShape]}. */
+    static int[] batchDims(SampleSpec spec, Shape shape) {
+        int[] dims = new int[shape.rank() + 1];
+        dims[0] = spec.labels().size() * spec.samplesPerLabel();
+        System.arraycopy(shape.dims(), 0, dims, 1, shape.rank());
+        return dims;
+    }
+
     private SampleSet run(Variant v, int vi, Guidance guidance, LoadedModel m, Shape shape, Backend backend,
-            PipelineListener listener) {
+            PipelineListener listener, float @Nullable [] initial) {
         long t0 = System.nanoTime();
         List<@Nullable Integer> labels = spec.labels();
         int cols = spec.samplesPerLabel();
@@ -269,7 +290,13 @@ public final class SamplingPipeline {
             for (int i = from; i < to; i++) {
                 Integer label = labels.get(i / cols);
                 conds.add(label == null ? Condition.none() : Condition.label(label));
-                seeds[i - from] = sampleSeed(v.seed(), i % cols);
+                seeds[i - from] = sampleSeed(v.seed(), spec.perSample() ? i : i % cols);
+            }
+            Tensor x0 = null;
+            if (initial != null) {
+                int per = Math.toIntExact(shape.size());
+                float[] slice = java.util.Arrays.copyOfRange(initial, from * per, to * per);
+                x0 = backend.tensors().of(slice, shape.withBatch(to - from));
             }
             int batch = b + 1;
             StepListener sl = e -> {
@@ -278,7 +305,7 @@ public final class SamplingPipeline {
                     e.cancel();
                 }
             };
-            float[] part = sampleBatch(v, guidance, m, shape, backend, conds, seeds, sl);
+            float[] part = sampleBatch(v, guidance, m, shape, backend, conds, seeds, x0, sl);
             System.arraycopy(part, 0, host, filled, part.length);
             filled += part.length;
         }
@@ -293,10 +320,14 @@ public final class SamplingPipeline {
 
     /** One batch: the samples of these conditions and per-sample noise seeds, to host memory. */
     private static float[] sampleBatch(Variant v, Guidance guidance, LoadedModel m, Shape shape, Backend backend,
-            List<Condition> conds, long[] seeds, StepListener sl) {
-        SampleRequest request = SampleRequest.builder().predictor(m.predictor()).schedule(v.schedule()).guidance(guidance)
+            List<Condition> conds, long[] seeds, @Nullable Tensor initialState, StepListener sl) {
+        SampleRequest.Builder rb = SampleRequest.builder().predictor(m.predictor()).schedule(v.schedule()).guidance(guidance)
                 .conditions(Conditions.of(conds)).sampleShape(shape).sampleSeeds(seeds).noise(v.noise())
-                .tensors(backend.tensors()).build();
+                .tensors(backend.tensors());
+        if (initialState != null) {
+            rb.initialState(initialState);
+        }
+        SampleRequest request = rb.build();
         try (org.diffusion4j.api.tensor.TensorScope run = backend.tensors().openScope()) { // frees the batch's device tensors
             return v.sampler().sample(request, sl).toFloatArray();
         }
@@ -306,9 +337,16 @@ public final class SamplingPipeline {
      * Starts the backend and loads the model once, for sampling many batches of chosen samples (a
      * distributed run, where each worker samples the parts it is given). The caller closes the session.
      *
-     * @throws PipelineConfigException when the backend rejects its settings
+     * @throws PipelineConfigException when the backend rejects its settings, or the document has
+     *                                 {@code sampleLabels} or {@code initialState} (a session samples grids)
      */
     public Session open() {
+        if (spec.perSample() || spec.initialState().isPresent()) {
+            // a session samples the (label, seed) pairs its caller computes from the grid; neither field is a grid's
+            throw new PipelineConfigException(options.source(), spec.perSample() ? "/sampleLabels" : "/initialState",
+                    "a session (open(), the distributed run) samples grids of labels × samplesPerLabel from the run seed;"
+                            + " it takes neither sampleLabels nor initialState: run the document with sample()");
+        }
         Backend backend = startBackend();
         try {
             LoadedModel m = loadModel(backend);
@@ -377,7 +415,7 @@ public final class SamplingPipeline {
             for (Integer l : labels) {
                 conds.add(l == null ? Condition.none() : Condition.label(l));
             }
-            return sampleBatch(variants.get(variant), guidances.get(variant), model, shape, backend, conds, seeds.clone(),
+            return sampleBatch(variants.get(variant), guidances.get(variant), model, shape, backend, conds, seeds.clone(), null,
                     e -> { });
         }
 

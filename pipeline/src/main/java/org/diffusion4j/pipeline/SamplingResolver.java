@@ -75,10 +75,14 @@ final class SamplingResolver {
         Optional<BackendChoice> backend = chooseBackend(spec, model, o, p);
         model.ifPresent(m -> checkLabels(spec, m.numClasses(), p));
         model.ifPresent(m -> checkRunSize(spec, m, o, doc, p));
+        model.ifPresent(m -> checkInitialState(spec, m, o, p));
         boolean classifier = model.map(ModelFacts::providesClassifier).orElse(false);
         List<SamplingPipeline.Variant> variants = new ArrayList<>();
         for (VariantDoc d : docs) {
             resolveVariant(spec, d, docs.size(), model, backend, classifier, o, p).ifPresent(variants::add);
+        }
+        if (!variants.isEmpty()) {
+            checkFixedNoiseSeeds(spec, doc, variants.get(0).resolvedDoc().path("noise"), p);
         }
         if (!p.isEmpty() || model.isEmpty() || backend.isEmpty()) {
             return null;
@@ -215,6 +219,57 @@ final class SamplingResolver {
         return bound.map(x -> new BackendChoice((BackendProvider<?>) x.provider(), x.canonicalJson()));
     }
 
+    /**
+     * Step 8b: a given initial state is read (relative to the document's folder) and its shape checked
+     * against the run's batch shape, when the model object tells the sample shape.
+     */
+    static void checkInitialState(SampleSpec spec, ModelFacts model, PipelineOptions o, Problems p) {
+        if (spec.initialState().isEmpty() || p.list().stream().anyMatch(cp -> cp.path().startsWith("/initialState"))) {
+            return; // the object's own problems are reported already
+        }
+        Optional<int[]> sample = Models.sampleShape(model.bound());
+        if (sample.isEmpty()) {
+            return;
+        }
+        try {
+            spec.initialState().get().read(o.baseDirectory(), SamplingPipeline.batchDims(spec, Shape.of(sample.get())), o.source());
+        } catch (PipelineConfigException e) {
+            e.problems().forEach(cp -> p.add(cp.path(), cp.message()));
+        }
+    }
+
+    /**
+     * Step 10: a noise object that fixes its own seeds (the {@code torch-cpu} source's {@code seed}, one
+     * generator for the whole batch, or its {@code sampleSeeds}, one per sample) draws for all of a grid's
+     * samples in one sampler call: a {@code batchSize} that splits the grid would restart the generator
+     * with every batch, and the sample seeds must name every sample. The document's own {@code seed} (or a
+     * sweep of it) would be ignored, so it is an error too: no field is silently ignored.
+     */
+    static void checkFixedNoiseSeeds(SampleSpec spec, JsonNode doc, JsonNode noise, Problems p) {
+        boolean seed = noise.has("seed") && !noise.get("seed").isNull();
+        JsonNode sampleSeeds = noise.path("sampleSeeds");
+        boolean listed = sampleSeeds.isArray() && !sampleSeeds.isEmpty();
+        if (!seed && !listed) {
+            return;
+        }
+        long n = (long) spec.labels().size() * spec.samplesPerLabel();
+        String which = seed ? "/noise/seed seeds one generator for the whole batch" : "/noise/sampleSeeds seed one generator per"
+                + " sample";
+        if (doc.has("seed") || spec.sweep().map(sw -> sw.parameter().equals("/seed")).orElse(false)) {
+            p.add(doc.has("seed") ? "/seed" : "/sweep/parameter", which + " and replaces the run seed, which would be"
+                    + " ignored; remove " + (doc.has("seed") ? "/seed" : "the sweep of /seed (sweep /noise/seed instead)"));
+        }
+        if (spec.batchSize().isPresent() && spec.batchSize().getAsInt() < n) {
+            p.add("/batchSize", which + ", so the run's " + n + " samples must be one sampler call, but batchSize "
+                    + spec.batchSize().getAsInt() + " splits them (every batch would restart the generator); remove batchSize"
+                    + " or make it at least " + n);
+        }
+        if (listed && sampleSeeds.size() != n) {
+            p.add("/noise/sampleSeeds", sampleSeeds.size() + " sample seeds but the run has " + n + " samples ("
+                    + spec.labelsField() + (spec.perSample() ? "" : " × samplesPerLabel") + "); give one seed per sample");
+        }
+    }
+
     /** Step 7: every label against the model's classes. */
     static void checkLabels(SampleSpec spec, OptionalInt numClasses, Problems p) {
         if (numClasses.isEmpty()) {
@@ -224,7 +279,7 @@ final class SamplingResolver {
         for (int i = 0; i < spec.labels().size(); i++) {
             Integer l = spec.labels().get(i);
             if (l != null && l >= k) {
-                p.add("/labels/" + i, "label " + l + " but the model has " + k + " classes; allowed labels: 0.." + (k - 1)
+                p.add("/" + spec.labelsField() + "/" + i, "label " + l + " but the model has " + k + " classes; allowed labels: 0.." + (k - 1)
                         + " or null (unconditional)");
             }
         }
@@ -238,6 +293,9 @@ final class SamplingResolver {
 
     /** Where a run that is too large is reported: at samplesPerLabel when the document sets it, else at labels. */
     static String sizePath(JsonNode doc) {
+        if (doc.has("sampleLabels")) {
+            return "/sampleLabels";
+        }
         return doc.has("samplesPerLabel") || !doc.has("labels") ? "/samplesPerLabel" : "/labels";
     }
 

@@ -19,7 +19,7 @@ import picocli.CommandLine.Command;
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:runtime failure", "2:bad document or arguments (with the JSON path of every problem)",
             "130:cancelled by Ctrl-C (143 by SIGTERM) at the run's next step: one line 'cancelled: ...', only complete files left"},
-        subcommands = {SampleCommand.class, TrainCommand.class, ValidateCommand.class, PluginsCommand.class, SchemaCommand.class,
+        subcommands = {SampleCommand.class, TrainCommand.class, ValidateCommand.class, EvaluateCommand.class, PluginsCommand.class, SchemaCommand.class,
             CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     /** Success. */

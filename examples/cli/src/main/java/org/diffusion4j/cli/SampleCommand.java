@@ -17,6 +17,9 @@ import java.util.concurrent.CancellationException;
 import org.diffusion4j.api.SamplingCancelledException;
 import org.diffusion4j.api.tensor.Shape;
 import org.diffusion4j.api.tensor.Tensor;
+import org.diffusion4j.io.NdArray;
+import org.diffusion4j.io.Npy;
+import org.diffusion4j.io.Safetensors;
 import org.diffusion4j.pipeline.Json;
 import org.diffusion4j.pipeline.OutputSpec;
 import org.diffusion4j.pipeline.PipelineConfigException;
@@ -160,7 +163,18 @@ final class SampleCommand implements Callable<Integer> {
                     png = files.write(base + ".png", os -> Png.write(Png.scatter(x, s.rows(), s.columns()), text, os));
                     files.write(base + ".csv", os -> csv(s, os));
                 }
+                String tensors = pipeline.spec().value("/output/tensors").map(JsonNode::asText).orElse("none");
+                Path raw = null;
+                if (tensors.equals("npy")) {
+                    raw = files.write(base + ".npy", os -> Npy.write(os, NdArray.of(x)));
+                } else if (tensors.equals("safetensors")) {
+                    raw = files.write(base + ".safetensors", os -> os.write(Safetensors.toBytes(Map.of("samples", NdArray.of(x)),
+                            Map.of("diffusion4j:config", Json.write(resolved)))));
+                }
                 ObjectNode sr = setsReport.addObject();
+                if (raw != null) {
+                    sr.put("tensors", raw.toString());
+                }
                 sr.put("label", s.label());
                 s.sweepValue().ifPresent(v -> sr.set("sweepValue", v));
                 sr.put("image", png.toString());
@@ -232,7 +246,7 @@ final class SampleCommand implements Callable<Integer> {
     /** Model and scheduler-config file names made absolute, so the document runs from anywhere. */
     static ObjectNode absolutePaths(ObjectNode resolved, Path base) {
         ObjectNode r = resolved.deepCopy();
-        for (String ptr : new String[] {"/model", "/model/classifier", "/schedule"}) {
+        for (String ptr : new String[] {"/model", "/model/classifier", "/schedule", "/initialState", "/noise"}) {
             JsonNode n = r.at(ptr);
             if (n instanceof ObjectNode on && on.path("file").isTextual()) {
                 on.put("file", base.resolve(on.get("file").asText()).toAbsolutePath().normalize().toString());

@@ -96,6 +96,28 @@ class CliTest {
         assertThat(report.at("/versions").toString()).contains("sampler:dpmpp-2m");
     }
 
+    @Test
+    void outputTensorsWritesTheSamplesNextToThePng(@TempDir Path dir) throws IOException {
+        for (String format : new String[] {"npy", "safetensors"}) {
+            Path cfg = write(dir, format + ".json", SMALL.replace("\"output\": {\"name\": \"mix\"}",
+                    "\"output\": {\"name\": \"mix\", \"tensors\": \"" + format + "\"}"));
+            Path out = dir.resolve("out-" + format);
+            Run s = run("sample", "--config", cfg.toString(), "--out", out.toString(), "-q");
+            assertThat(s.code()).as(s.err()).isZero();
+            var sets = org.diffusion4j.pipeline.SamplingPipeline.fromFile(cfg).sample().sets();
+            for (int i = 0; i < sets.size(); i++) {
+                Path f = out.resolve("mix-" + sets.get(i).label() + "." + format);
+                org.diffusion4j.io.NdArray a = format.equals("npy") ? org.diffusion4j.io.Npy.read(f)
+                        : org.diffusion4j.io.Safetensors.read(f, "samples");
+                assertThat(a.shape()).containsExactly(15, 2);
+                // the same run in this JVM: the same arithmetic, so the same bits
+                assertThat(a.toFloatArray()).containsExactly(sets.get(i).samples().toFloatArray());
+                assertThat(Json.read(out.resolve("mix-report.json")).at("/sets/" + i + "/tensors").asText())
+                        .isEqualTo(f.toString());
+            }
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"sample", "train", "validate", "plugins", "schema"})
     void everyCommandHasHelp(String command) {

@@ -14,30 +14,45 @@ public final class GuidanceConfigs {
     }
 
     /**
-     * {@code cfg}: give exactly one of the three equivalent scales.
+     * {@code cfg}: give exactly one of the equivalent scales; {@code guidanceScale} is the canonical one.
      *
      * @param guidanceScale γ, diffusers' guidance_scale: ε̂ = γ ε_c + (1 − γ) ε_u
-     * @param w             Ho &amp; Salimans' w: ε̃ = (1 + w) ε_c − w ε_u (γ = 1 + w)
+     * @param hoSalimansW   Ho &amp; Salimans' w (arXiv 2207.12598, eq. 6): ε̃ = (1 + w) ε_c − w ε_u (γ = 1 + w)
+     * @param w             deprecated alias of {@code hoSalimansW}, kept so older documents still run (a warning
+     *                      is logged): a bare "w" was misread as γ (the CFG seeds' and GLIDE's w are γ)
      * @param wPrime        GLIDE's scale (arXiv 2112.10741, §2.3) w': ε̄ = ε_u + w'(ε_c − ε_u) (γ = w')
      * @param batching      {@code auto} (default), {@code concat} or {@code sequential}
      * @param rescale       guidance rescale φ ∈ [0, 1] (default 0)
      * @param windowStart   apply from this trajectory fraction (default 0)
      * @param windowStop    apply until this trajectory fraction (default 1)
      */
-    public record Cfg(@Nullable Double guidanceScale, @Nullable Double w, @Nullable Double wPrime, @Nullable String batching,
+    public record Cfg(@Nullable Double guidanceScale, @Nullable Double hoSalimansW, @Nullable Double w, @Nullable Double wPrime, @Nullable String batching,
             @Nullable Double rescale, @Nullable Double windowStart, @Nullable Double windowStop) {
 
+        /** The configuration without {@code hoSalimansW} (the record's components before it was added). */
+        public Cfg(@Nullable Double guidanceScale, @Nullable Double w, @Nullable Double wPrime, @Nullable String batching,
+                @Nullable Double rescale, @Nullable Double windowStart, @Nullable Double windowStop) {
+            this(guidanceScale, null, w, wPrime, batching, rescale, windowStart, windowStop);
+        }
+
         public static Cfg defaults() {
-            return new Cfg(null, null, null, null, null, null, null);
+            return new Cfg(null, null, null, null, null, null, null, null);
         }
 
         ClassifierFreeGuidance build() {
-            int given = (guidanceScale != null ? 1 : 0) + (w != null ? 1 : 0) + (wPrime != null ? 1 : 0);
+            int given = (guidanceScale != null ? 1 : 0) + (hoSalimansW != null ? 1 : 0) + (w != null ? 1 : 0)
+                    + (wPrime != null ? 1 : 0);
             if (given > 1) {
-                throw new IllegalArgumentException("give only one of guidanceScale (gamma), w (Ho & Salimans) and wPrime;"
-                        + " they are the same knob: gamma = 1 + w = wPrime");
+                throw new IllegalArgumentException("give only one of guidanceScale (gamma), hoSalimansW (Ho & Salimans' w,"
+                        + " gamma = 1 + w) and wPrime (gamma = wPrime); they are the same knob");
             }
-            ClassifierFreeGuidance g = w != null ? ClassifierFreeGuidance.ofW(w)
+            if (w != null) {
+                System.getLogger(GuidanceConfigs.class.getName()).log(System.Logger.Level.WARNING, "cfg: \"w\": " + w
+                        + " is read as Ho & Salimans' w, gamma = 1 + w = " + (1 + w) + "; \"w\" is deprecated: write"
+                        + " \"hoSalimansW\": " + w + ", or \"guidanceScale\": " + (1 + w));
+            }
+            Double hs = hoSalimansW != null ? hoSalimansW : w;
+            ClassifierFreeGuidance g = hs != null ? ClassifierFreeGuidance.ofW(hs)
                     : wPrime != null ? ClassifierFreeGuidance.ofWPrime(wPrime)
                     : ClassifierFreeGuidance.ofGuidanceScale(guidanceScale != null ? guidanceScale : 7.5);
             if (batching != null) {

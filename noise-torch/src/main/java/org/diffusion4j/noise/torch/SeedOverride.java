@@ -6,9 +6,11 @@ import org.diffusion4j.api.noise.NoiseStream;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A noise source whose seeds come from its configuration instead of the run: the configured
- * {@code seed} replaces the seed given to {@link #open}; configured {@code sampleSeeds} turn every run
- * into a per-sample run with those seeds, whatever seeds the run gives. The inner source draws.
+ * A noise source whose seeds come from its configuration instead of the run: a configured {@code seed}
+ * makes every run draw its whole batch from one generator seeded with it ({@link #open} and
+ * {@link #openPerSample} alike: the run's seeds are replaced, never silently kept); configured
+ * {@code sampleSeeds} turn every run into a per-sample run with those seeds, whatever seeds the run
+ * gives. The inner source draws.
  */
 final class SeedOverride implements NoiseSource {
     private final NoiseSource inner;
@@ -39,7 +41,13 @@ final class SeedOverride implements NoiseSource {
 
     @Override
     public NoiseStream openPerSample(long[] seeds) {
-        return inner.openPerSample(sampleSeeds != null ? checked(seeds.length) : seeds);
+        if (sampleSeeds != null) {
+            return inner.openPerSample(checked(seeds.length));
+        }
+        if (seed != null) {
+            return inner.open(seed, seeds.length);
+        }
+        return inner.openPerSample(seeds);
     }
 
     private long[] checked(int batchSize) {

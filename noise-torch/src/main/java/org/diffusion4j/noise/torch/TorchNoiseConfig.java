@@ -9,26 +9,31 @@ import org.jspecify.annotations.Nullable;
  * Configuration of the {@code torch-cpu} noise source, for example {@code {"type": "torch-cpu",
  * "seed": 42}}.
  *
- * @param seed        optional: when present it replaces the run's seed in {@code open(seed, batch)}
- *                    (one generator for the whole batch); any integer from −2^63 to 2^64 − 1, as
+ * @param seed        optional: the seed of the one generator that draws the whole batch (diffusers'
+ *                    {@code generator=torch.Generator().manual_seed(seed)}); it replaces whatever seed or
+ *                    per-sample seeds the run gives; any integer from −2^63 to 2^64 − 1, as
  *                    {@code torch.manual_seed} takes it
  * @param sampleSeeds optional ({@code null} in the constructor, an empty list once built): when given,
  *                    every run uses one generator per sample with these seeds, replacing whatever
  *                    seed or per-sample seeds the run gives; the run's batch size must equal their
  *                    number
  * @param kernel      the PyTorch CPU kernel to reproduce, {@code "avx2"} (default) or {@code "default"}
+ * @param generator   optional, says the seeding mode explicitly: {@code "batch"} (needs {@code seed}) or
+ *                    {@code "per-sample"} (with {@code sampleSeeds}, or alone: the run's per-sample seeds);
+ *                    when absent, {@code seed} means batch and {@code sampleSeeds} per-sample
  */
 public record TorchNoiseConfig(
         @JsonDeserialize(using = TorchSeedDeserializer.class) @Nullable Long seed,
         @JsonDeserialize(contentUsing = TorchSeedDeserializer.class) @Nullable List<Long> sampleSeeds,
-        TorchCpuKernel kernel) {
+        TorchCpuKernel kernel,
+        @Nullable TorchGeneratorMode generator) {
 
     /** No overrides, AVX2 kernel. */
-    public static final TorchNoiseConfig DEFAULT = new TorchNoiseConfig(null, null, TorchCpuKernel.AVX2);
+    public static final TorchNoiseConfig DEFAULT = new TorchNoiseConfig(null, null, TorchCpuKernel.AVX2, null);
 
     /**
-     * @throws IllegalArgumentException if both a seed and sample seeds are given, or sample seeds are an
-     *                                  empty list
+     * @throws IllegalArgumentException if both a seed and sample seeds are given, sample seeds are an
+     *                                  empty list, or the generator mode contradicts the seeds given
      */
     public TorchNoiseConfig {
         if (sampleSeeds != null && sampleSeeds.isEmpty()) {
@@ -40,6 +45,30 @@ public record TorchNoiseConfig(
             throw new IllegalArgumentException("give either 'seed' (one generator for the batch) or 'sampleSeeds' "
                     + "(one generator per sample), not both");
         }
+        if (generator == TorchGeneratorMode.BATCH && seed == null) {
+            throw new IllegalArgumentException("generator 'batch' draws the whole batch from one generator and needs its"
+                    + " 'seed' (torch.Generator().manual_seed(seed)); give seed, or use generator 'per-sample'");
+        }
+        if (generator == TorchGeneratorMode.PER_SAMPLE && seed != null) {
+            throw new IllegalArgumentException("generator 'per-sample' gives every sample its own generator, but 'seed' seeds"
+                    + " one generator for the whole batch; give sampleSeeds (one per sample) or use generator 'batch'");
+        }
+    }
+
+    /** The configuration of 3 components: the generator mode follows from the seeds. */
+    public TorchNoiseConfig(@Nullable Long seed, @Nullable List<Long> sampleSeeds, TorchCpuKernel kernel) {
+        this(seed, sampleSeeds, kernel, null);
+    }
+
+    /**
+     * The seeding mode: the configured one, else {@link TorchGeneratorMode#BATCH} when a seed is given,
+     * else {@link TorchGeneratorMode#PER_SAMPLE}.
+     */
+    public TorchGeneratorMode mode() {
+        if (generator != null) {
+            return generator;
+        }
+        return seed != null ? TorchGeneratorMode.BATCH : TorchGeneratorMode.PER_SAMPLE;
     }
 
     /** A configuration that fixes the run's seed. */
@@ -69,7 +98,7 @@ public record TorchNoiseConfig(
     /** This configuration with another kernel. */
     public TorchNoiseConfig withKernel(TorchCpuKernel k) {
         List<Long> s = sampleSeeds();
-        return new TorchNoiseConfig(seed, s.isEmpty() ? null : s, Objects.requireNonNull(k, "kernel"));
+        return new TorchNoiseConfig(seed, s.isEmpty() ? null : s, Objects.requireNonNull(k, "kernel"), generator);
     }
 
     /** Whether the seed or the sample seeds replace the run's. */

@@ -54,6 +54,44 @@ class TorchNoiseProviderTest {
     }
 
     @Test
+    void seedDrawsTheWholeBatchFromOneGeneratorEvenWhenTheRunGivesPerSampleSeeds() {
+        // diffusers with one generator: g = manual_seed(42); x_T = randn([3, 2, 5, 5], g); the next draw continues g
+        TorchGenerator g = TorchGenerator.manualSeed(42);
+        float[] xT = g.randn(3 * 50);
+        float[] step1 = g.randn(3 * 50);
+        for (String config : new String[] {"{\"seed\": 42}", "{\"seed\": 42, \"generator\": \"batch\"}"}) {
+            NoiseStream s = noise(config).openPerSample(new long[] {7, 8, 9});
+            assertThat(s.batchSize()).isEqualTo(3);
+            assertThat(s.next(Shape.of(2, 5, 5))).isEqualTo(xT);
+            assertThat(s.next(Shape.of(2, 5, 5))).isEqualTo(step1);
+        }
+    }
+
+    @Test
+    void perSampleGeneratorWithoutSeedsKeepsTheRunsPerSampleSeeds() {
+        NoiseStream s = noise("{\"generator\": \"per-sample\"}").openPerSample(new long[] {5, 6});
+        NoiseStream e = TorchNoise.avx2().openPerSample(new long[] {5, 6});
+        assertThat(s.next(Shape.of(30))).isEqualTo(e.next(Shape.of(30)));
+        NoiseStream listed = noise("{\"generator\": \"per-sample\", \"sampleSeeds\": [1, 2]}").openPerSample(new long[] {5, 6});
+        assertThat(listed.next(Shape.of(30))).isEqualTo(TorchNoise.avx2().openPerSample(new long[] {1, 2}).next(Shape.of(30)));
+    }
+
+    @Test
+    void generatorModeContradictingTheSeedsIsAnError() {
+        assertThatThrownBy(() -> noise("{\"generator\": \"batch\"}"))
+                .isInstanceOf(PluginConfigException.class).hasMessageContaining("needs its 'seed'");
+        assertThatThrownBy(() -> noise("{\"generator\": \"per-sample\", \"seed\": 3}"))
+                .isInstanceOf(PluginConfigException.class).hasMessageContaining("give sampleSeeds");
+        assertThatThrownBy(() -> noise("{\"generator\": \"batch\", \"seed\": 3, \"sampleSeeds\": [1]}"))
+                .isInstanceOf(PluginConfigException.class).hasMessageContaining("not both");
+        assertThatThrownBy(() -> noise("{\"generator\": \"each\"}"))
+                .isInstanceOf(PluginConfigException.class).hasMessageContaining("/generator").hasMessageContaining("per-sample");
+        assertThat(TorchNoiseConfig.withSeed(1).mode()).isEqualTo(TorchGeneratorMode.BATCH);
+        assertThat(TorchNoiseConfig.withSampleSeeds(1).mode()).isEqualTo(TorchGeneratorMode.PER_SAMPLE);
+        assertThat(TorchNoiseConfig.DEFAULT.mode()).isEqualTo(TorchGeneratorMode.PER_SAMPLE);
+    }
+
+    @Test
     void withoutSeedTheRunSeedIsUsed() {
         NoiseSource source = noise("{\"type\": \"torch-cpu\"}");
         assertThat(source.open(3, 1).next(Shape.of(20))).isEqualTo(TorchGenerator.manualSeed(3).randn(20));
