@@ -185,7 +185,7 @@ class DiffusersImportTest {
         Tensor x = ArrayTensor.of(new float[] {0.3f, -1.2f}, Shape.of(1, 2));
         Tensor eps = ArrayTensor.of(new float[] {0.5f, 0.25f}, Shape.of(1, 2));
         Prediction p = new Prediction(org.diffusion4j.api.PredictionType.EPSILON, eps, x, step.current());
-        Tensor out = Ddim.update(p.sample(), p.epsilon(), step, 0);
+        Tensor out = Ddim.update(p.x0(), p.epsilon(), step, 0);
         // diffusers DDIM, eta 0: x0 = (x − √(1−ᾱ_t) ε)/√ᾱ_t; x_prev = √ᾱ_prev x0 + √(1−ᾱ_prev) ε, ᾱ_prev = ᾱ_333
         double abT = s.alphaBar(666);
         double abPrev = s.alphaBar(333);

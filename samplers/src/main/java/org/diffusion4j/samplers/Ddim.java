@@ -146,7 +146,7 @@ public final class Ddim implements Sampler {
                         if (!unobserved) {
                             x = stepScope.keep(x);
                         }
-                        run.completed(step, x, () -> stepScope.keep(p.sample()));
+                        run.completed(step, x, () -> stepScope.keep(p.x0()));
                     } else {
                         SampleProcessing.Estimates e = processing.apply(p);
                         if (!useClippedModelOutput) {

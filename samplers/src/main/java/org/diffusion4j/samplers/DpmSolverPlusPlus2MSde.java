@@ -65,7 +65,7 @@ public final class DpmSolverPlusPlus2MSde extends SigmaSampler {
 
             @Override
             Tensor step(Prediction p, int i, Tensor x, @Nullable Tensor noise) {
-                Tensor d = processing.isNone() ? p.sample() : processing.apply(p).x0();
+                Tensor d = processing.isNone() ? p.x0() : processing.apply(p).x0();
                 denoised = d;
                 double s = tr.sigma(i);
                 double sn = tr.sigma(i + 1);

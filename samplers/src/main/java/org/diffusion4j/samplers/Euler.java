@@ -26,7 +26,7 @@ public final class Euler extends SigmaSampler {
         return new SigmaMachine(trajectory) {
             @Override
             Tensor step(Prediction p, int i, Tensor x, @Nullable Tensor noise) {
-                Tensor d = p.sample();
+                Tensor d = p.x0();
                 denoised = d;
                 double q = tr.sigma(i + 1) / tr.sigma(i);
                 return x.linear(q, d, 1 - q);

@@ -50,7 +50,7 @@ public final class EulerAncestral extends SigmaSampler {
 
             @Override
             Tensor step(Prediction p, int i, Tensor x, @Nullable Tensor noise) {
-                Tensor d = p.sample();
+                Tensor d = p.x0();
                 denoised = d;
                 double[] du = ancestral(tr.sigma(i), tr.sigma(i + 1), eta);
                 double q = du[0] / tr.sigma(i);

@@ -72,13 +72,13 @@ public final class Heun extends SigmaSampler {
                 double s = tr.sigma(i);
                 double sn = tr.sigma(i + 1);
                 if (stage[k] == 0) {
-                    Tensor d = p.sample();
+                    Tensor d = p.x0();
                     denoised = d;
                     start = x;
                     double q = sn / s;
                     return x.linear(q, d, 1 - q); // the Euler point x'; the step's result when σ' = 0
                 }
-                Tensor d2 = p.sample();
+                Tensor d2 = p.x0();
                 double c1 = (sn - s) / (2 * s); // (σ' − σ)/2 · 1/σ
                 double c2 = (sn - s) / (2 * sn); // (σ' − σ)/2 · 1/σ'
                 // x_i + c1 (x_i − D) + c2 (x' − D'), x = x'

@@ -75,7 +75,7 @@ public final class Lms extends SigmaSampler {
 
             @Override
             Tensor step(Prediction p, int i, Tensor x, @Nullable Tensor noise) {
-                Tensor den = p.sample();
+                Tensor den = p.x0();
                 denoised = den;
                 ds.addFirst(x.linear(1 / sigmas[i], den, -1 / sigmas[i])); // d_i = (x − D)/σ
                 if (ds.size() > order) {

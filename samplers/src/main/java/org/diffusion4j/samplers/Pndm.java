@@ -198,7 +198,7 @@ public final class Pndm extends SigmaSampler {
                 double s = tr.sigma(i);
                 double sn = tr.sigma(i + 1);
                 if (stage[k] == 0) {
-                    Tensor den = p.sample();
+                    Tensor den = p.x0();
                     denoised = den;
                     Tensor e = x.linear(1 / s, den, -1 / s);
                     ets.addFirst(e);
@@ -226,7 +226,7 @@ public final class Pndm extends SigmaSampler {
                 Tensor x0 = stored(start, "pndm: the step's starting state");
                 Tensor first = stored(e0, "pndm: the step's e_0");
                 if (!rk) { // PLMS step 0, second call at σ_1: x_1 = φ(x_0, (e_0 + e')/2), e' discarded
-                    Tensor comb = first.linear(0.5, x.linear(1 / sn, p.sample(), -1 / sn), 0.5);
+                    Tensor comb = first.linear(0.5, x.linear(1 / sn, p.x0(), -1 / sn), 0.5);
                     return x0.linear(1, comb, sn - s);
                 }
                 double sm = SigmaTrajectory.sigmaOf(levels[i][1]);

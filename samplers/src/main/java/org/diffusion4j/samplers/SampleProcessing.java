@@ -58,7 +58,7 @@ public final class SampleProcessing {
 
     /** x̂0 and ε̂ from a prediction, processed. */
     public Estimates apply(Prediction p) {
-        Tensor x0 = p.sample();
+        Tensor x0 = p.x0();
         if (mode == Mode.NONE) {
             return new Estimates(x0, p.epsilon());
         }

@@ -208,7 +208,7 @@ public final class UniPc extends SigmaSampler {
 
             @Override
             Tensor step(Prediction p, int i, Tensor x, @Nullable Tensor noise) {
-                Tensor m = processing.isNone() ? p.sample() : processing.apply(p).x0();
+                Tensor m = processing.isNone() ? p.x0() : processing.apply(p).x0();
                 denoised = m;
                 if (i > 0 && last != null && !disableCorrector.contains(i - 1)) {
                     x = update(last, i - 1, i, thisOrder, m); // UniC of the step σ_{i−1} → σ_i

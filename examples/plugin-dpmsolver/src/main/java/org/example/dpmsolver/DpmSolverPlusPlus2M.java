@@ -48,7 +48,7 @@ public final class DpmSolverPlusPlus2M implements Sampler {
         @Nullable Tensor previousX0 = null;
         double previousH = Double.NaN;
         for (Step step : plan) {
-            Tensor x0 = run.guide(x, step).prediction().sample();
+            Tensor x0 = run.guide(x, step).prediction().x0();
             double sigmaS = step.current().sigma();
             double sigmaT = step.previous().sigma();
             double alphaT = step.previous().alpha();
