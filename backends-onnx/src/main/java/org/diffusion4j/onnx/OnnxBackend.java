@@ -169,6 +169,9 @@ public final class OnnxBackend implements Backend {
             if (config.interOpThreads() > 0) {
                 so.setInterOpNumThreads(config.interOpThreads());
             }
+            if (!Boolean.TRUE.equals(config.spinning())) {
+                so.addConfigEntry("session.intra_op.allow_spinning", "0");
+            }
             so.setOptimizationLevel(switch (config.optimizationLevel()) {
                 case NONE -> OrtSession.SessionOptions.OptLevel.NO_OPT;
                 case BASIC -> OrtSession.SessionOptions.OptLevel.BASIC_OPT;

@@ -25,9 +25,13 @@ import org.jspecify.annotations.Nullable;
  *                       as CI does to check that no tolerance depends on one kernel selection)
  * @param model          default model options for every model this backend loads (see
  *                       {@link OnnxModelOptions}); a model's own options override them key by key
+ * @param spinning       whether ONNX Runtime's intra-op threads spin while waiting for work (its default,
+ *                       {@code true}); {@code false} lets them sleep, which gives the cores back to other
+ *                       work between and inside runs: faster when the machine is shared or busy (see
+ *                       docs/benchmarks.md), slower by the wake-up latency on an idle machine
  */
 public record OnnxConfig(@Nullable String device, @Nullable Integer intraOpThreads, @Nullable Integer interOpThreads,
-                         @Nullable String optimization, @Nullable Map<String, Object> model) {
+                         @Nullable String optimization, @Nullable Map<String, Object> model, @Nullable Boolean spinning) {
 
     /** The optimisation level used when a config names none: see {@code optimization} above. */
     static String defaultOptimization() {
@@ -39,7 +43,13 @@ public record OnnxConfig(@Nullable String device, @Nullable Integer intraOpThrea
     }
 
     /** The defaults: CPU, ONNX Runtime's thread counts, all graph optimisations, no model defaults. */
-    public static final OnnxConfig DEFAULT = new OnnxConfig(null, null, null, null, null);
+    public static final OnnxConfig DEFAULT = new OnnxConfig(null, null, null, null, null, null);
+
+    /** A configuration with ONNX Runtime's spinning default; see the record components. */
+    public OnnxConfig(@Nullable String device, @Nullable Integer intraOpThreads, @Nullable Integer interOpThreads,
+                      @Nullable String optimization, @Nullable Map<String, Object> model) {
+        this(device, intraOpThreads, interOpThreads, optimization, model, null);
+    }
 
     public OnnxConfig {
         device = device == null || device.isBlank() ? "cpu" : device.trim().toLowerCase(Locale.ROOT);
@@ -66,6 +76,7 @@ public record OnnxConfig(@Nullable String device, @Nullable Integer intraOpThrea
             OnnxModelOptions.parse(m); // fail early on unknown keys or bad values
         }
         model = java.util.Collections.unmodifiableMap(m);
+        spinning = spinning == null || spinning;
     }
 
     /** Graph optimisation levels of ONNX Runtime. */
@@ -104,11 +115,16 @@ public record OnnxConfig(@Nullable String device, @Nullable Integer intraOpThrea
 
     /** This configuration with another device. */
     public OnnxConfig withDevice(String newDevice) {
-        return new OnnxConfig(newDevice, intraOpThreads, interOpThreads, optimization, model);
+        return new OnnxConfig(newDevice, intraOpThreads, interOpThreads, optimization, model, spinning);
     }
 
     /** This configuration with another intra-op thread count. */
     public OnnxConfig withIntraOpThreads(int threads) {
-        return new OnnxConfig(device, threads, interOpThreads, optimization, model);
+        return new OnnxConfig(device, threads, interOpThreads, optimization, model, spinning);
+    }
+
+    /** This configuration with intra-op threads that spin ({@code true}) or sleep while waiting for work. */
+    public OnnxConfig withSpinning(boolean spin) {
+        return new OnnxConfig(device, intraOpThreads, interOpThreads, optimization, model, spin);
     }
 }

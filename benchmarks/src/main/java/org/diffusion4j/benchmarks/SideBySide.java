@@ -1,11 +1,6 @@
 package org.diffusion4j.benchmarks;
 
-import ai.djl.Model;
 import ai.djl.engine.Engine;
-import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.training.ParameterStore;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
@@ -111,13 +106,16 @@ public final class SideBySide {
         }
         if (!skip.contains("onnx")) {
             System.out.println("onnx ...");
-            OnnxConfig cfg = new OnnxConfig("cpu", threads, 1, "all", null);
-            try (OnnxBackend onnx = OnnxBackend.open(cfg)) {
-                versions.put("ONNX Runtime", onnx.runtimeVersion());
-                NoisePredictor p = onnx.loadPredictor(new ModelSpec(onnxFile, PredictionType.EPSILON,
-                        Map.of("numClasses", 10)));
-                Callable<Double> bare = onnxBare(onnxFile, threads);
-                rows.add(measure("diffusion4j, ONNX Runtime " + onnx.runtimeVersion(), p, null, bare, rounds));
+            for (boolean spinning : new boolean[]{true, false}) {
+                OnnxConfig cfg = new OnnxConfig("cpu", threads, 1, "all", null, spinning);
+                try (OnnxBackend onnx = OnnxBackend.open(cfg)) {
+                    versions.put("ONNX Runtime", onnx.runtimeVersion());
+                    NoisePredictor p = onnx.loadPredictor(new ModelSpec(onnxFile, PredictionType.EPSILON,
+                            Map.of("numClasses", 10)));
+                    Callable<Double> bare = onnxBare(onnxFile, threads, spinning);
+                    rows.add(measure("diffusion4j, ONNX Runtime " + onnx.runtimeVersion() + (spinning ? "" : ", spinning off"),
+                            p, null, bare, rounds));
+                }
             }
         }
         if (!skip.contains("djl")) {
@@ -125,9 +123,10 @@ public final class SideBySide {
             try (DjlBackend djl = new DjlBackend(new DjlConfig("cpu", true, threads, null, null))) {
                 String v = "DJL " + Engine.getDjlVersion() + " / PyTorch " + Engine.getEngine("PyTorch").getVersion();
                 versions.put("DJL", v);
+                System.out.println("  " + v);
                 NoisePredictor p = djl.loadPredictor(new ModelSpec(ptFile, PredictionType.EPSILON,
                         Map.of("numClasses", 10, "sampleShape", List.of(1, 28, 28))));
-                rows.add(measure("diffusion4j, " + v + " TorchScript", p, djl, djlBare(ptFile), rounds));
+                rows.add(measure("diffusion4j, " + v + " TorchScript", p, djl, djlBare(p, djl), rounds));
             }
         }
         String training = "";
@@ -161,7 +160,9 @@ public final class SideBySide {
             req.tensors(djl.tensors());
         }
         SampleRequest request = req.build();
+        System.out.println("  warm-up run");
         checkFinite(Samplers.ddim(STEPS).sample(request)); // warm-up (and JIT)
+        System.out.println("  bare forwards");
         for (int i = 0; i < 5; i++) {
             bare.call();
         }
@@ -173,6 +174,7 @@ public final class SideBySide {
                 f[i] = bare.call();
             }
             fwd[r] = median(f);
+            System.out.printf(Locale.ROOT, "  round %d: forward %.4f s%n", r, fwd[r]);
             long t0 = System.nanoTime();
             Tensor x = Samplers.ddim(STEPS).sample(request);
             loops[r] = (System.nanoTime() - t0) * 1e-9;
@@ -196,12 +198,15 @@ public final class SideBySide {
     }
 
     /** ONNX Runtime alone: a session with the backend's settings, input tensors made once. */
-    static Callable<Double> onnxBare(Path file, int threads) throws OrtException {
+    static Callable<Double> onnxBare(Path file, int threads, boolean spinning) throws OrtException {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         OrtSession.SessionOptions so = new OrtSession.SessionOptions();
         so.setIntraOpNumThreads(threads);
         so.setInterOpNumThreads(1);
         so.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+        if (!spinning) {
+            so.addConfigEntry("session.intra_op.allow_spinning", "0");
+        }
         OrtSession s = env.createSession(file.toString(), so);
         int n = 2 * B;
         float[] x = new float[n * 28 * 28];
@@ -227,24 +232,35 @@ public final class SideBySide {
         };
     }
 
-    /** DJL alone: the TorchScript module's forward on NDArrays made once. */
-    static Callable<Double> djlBare(Path file) throws Exception {
-        Model m = Model.newInstance("bench_unet", ai.djl.Device.cpu(), "PyTorch");
-        m.load(file.getParent(), "bench_unet");
-        NDManager mgr = m.getNDManager().newSubManager();
+    /**
+     * DJL: the loaded TorchScript predictor's call on a 2B batch made once on the engine. (The raw
+     * {@code PtSymbolBlock.forward} of a second copy of the module crashes inside oneDNN with DJL 0.36 /
+     * PyTorch 2.7.1 after the predictor has run, so the bare figure includes the predictor's own timestep
+     * and label conversion: a few hundred bytes per call.)
+     */
+    static Callable<Double> djlBare(NoisePredictor p, DjlBackend djl) {
         int n = 2 * B;
-        NDList in = new NDList(mgr.randomNormal(new ai.djl.ndarray.types.Shape(n, 1, 28, 28)),
-                mgr.full(new ai.djl.ndarray.types.Shape(n), 500L),
-                mgr.arange(0, n, 1, DataType.INT64).mod(11));
-        ParameterStore ps = new ParameterStore(mgr, false);
+        float[] x = new float[n * 28 * 28];
+        Random rnd = new Random(1);
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) rnd.nextGaussian();
+        }
+        Tensor xs = djl.tensors().of(x, Shape.of(n, 1, 28, 28));
+        int[] labels = new int[n];
+        for (int i = 0; i < n; i++) {
+            labels[i] = i % 10;
+        }
+        Conditions c = Conditions.labels(labels);
+        org.diffusion4j.api.Timestep t = Schedules.linear(1000).plan(STEPS).get(STEPS / 2).current();
         return () -> {
-            try (NDManager step = mgr.newSubManager()) {
-                long t0 = System.nanoTime();
-                NDList out = m.getBlock().forward(ps, in, false);
-                out.attach(step);
-                out.get(0).toFloatArray(); // PyTorch runs eagerly; reading the result matches the predictor's copy-out
-                return (System.nanoTime() - t0) * 1e-9;
+            long t0 = System.nanoTime();
+            Tensor out = p.predict(xs, t, c);
+            out.toFloatArray(); // PyTorch runs eagerly; reading the result waits for it as the sampler would
+            double dt = (System.nanoTime() - t0) * 1e-9;
+            if (out instanceof AutoCloseable a) {
+                a.close();
             }
+            return dt;
         };
     }
 
@@ -343,7 +359,8 @@ public final class SideBySide {
                 Instant.now().truncatedTo(ChronoUnit.MINUTES), loadAverage(), rounds));
         sb.append("Model: `tools/bench/bench_unet.py` (diffusers-`UNet2DModel`-like, 1.06 M parameters, random weights),"
                 + " DDIM-50 (η = 0) with classifier-free guidance γ = 3 as one 2B call, B = 16. The bare forward is the"
-                + " engine alone (ONNX Runtime session / DJL block / TorchScript module) on inputs made once;"
+                + " engine alone on inputs made once (ONNX Runtime session; TorchScript module in Python; for DJL the"
+                + " predictor's call on an engine tensor, see SideBySide.djlBare);"
                 + " loop overhead = (loop − 50 bare forwards) / (50 bare forwards): sampler, guidance and tensor"
                 + " traffic.\n\n");
         sb.append(table).append('\n');
