@@ -25,10 +25,11 @@ import org.jspecify.annotations.Nullable;
  *                       as CI does to check that no tolerance depends on one kernel selection)
  * @param model          default model options for every model this backend loads (see
  *                       {@link OnnxModelOptions}); a model's own options override them key by key
- * @param spinning       whether ONNX Runtime's intra-op threads spin while waiting for work (its default,
- *                       {@code true}); {@code false} lets them sleep, which gives the cores back to other
- *                       work between and inside runs: faster when the machine is shared or busy (see
- *                       docs/benchmarks.md), slower by the wake-up latency on an idle machine
+ * @param spinning       whether ONNX Runtime's intra-op threads spin while waiting for work; default
+ *                       {@code false}: they sleep, which gives the cores back to the sampler's host work and
+ *                       to other processes (on the 2-core benchmark machine 4× faster per forward and a
+ *                       loop overhead under 1 %, docs/benchmarks.md). {@code true} is ONNX Runtime's own
+ *                       default, which may save the wake-up latency on an idle machine with spare cores
  */
 public record OnnxConfig(@Nullable String device, @Nullable Integer intraOpThreads, @Nullable Integer interOpThreads,
                          @Nullable String optimization, @Nullable Map<String, Object> model, @Nullable Boolean spinning) {
@@ -45,7 +46,7 @@ public record OnnxConfig(@Nullable String device, @Nullable Integer intraOpThrea
     /** The defaults: CPU, ONNX Runtime's thread counts, all graph optimisations, no model defaults. */
     public static final OnnxConfig DEFAULT = new OnnxConfig(null, null, null, null, null, null);
 
-    /** A configuration with ONNX Runtime's spinning default; see the record components. */
+    /** A configuration with the default {@code spinning} (off); see the record components. */
     public OnnxConfig(@Nullable String device, @Nullable Integer intraOpThreads, @Nullable Integer interOpThreads,
                       @Nullable String optimization, @Nullable Map<String, Object> model) {
         this(device, intraOpThreads, interOpThreads, optimization, model, null);
@@ -76,7 +77,7 @@ public record OnnxConfig(@Nullable String device, @Nullable Integer intraOpThrea
             OnnxModelOptions.parse(m); // fail early on unknown keys or bad values
         }
         model = java.util.Collections.unmodifiableMap(m);
-        spinning = spinning == null || spinning;
+        spinning = spinning != null && spinning;
     }
 
     /** Graph optimisation levels of ONNX Runtime. */
