@@ -106,14 +106,14 @@ public final class SideBySide {
         }
         if (!skip.contains("onnx")) {
             System.out.println("onnx ...");
-            for (boolean spinning : new boolean[]{true, false}) {
+            for (boolean spinning : new boolean[]{false, true}) { // the backend's default (sleeping threads) first
                 OnnxConfig cfg = new OnnxConfig("cpu", threads, 1, "all", null, spinning);
                 try (OnnxBackend onnx = OnnxBackend.open(cfg)) {
                     versions.put("ONNX Runtime", onnx.runtimeVersion());
                     NoisePredictor p = onnx.loadPredictor(new ModelSpec(onnxFile, PredictionType.EPSILON,
                             Map.of("numClasses", 10)));
                     Callable<Double> bare = onnxBare(onnxFile, threads, spinning);
-                    rows.add(measure("diffusion4j, ONNX Runtime " + onnx.runtimeVersion() + (spinning ? "" : ", spinning off"),
+                    rows.add(measure("diffusion4j, ONNX Runtime " + onnx.runtimeVersion() + (spinning ? ", spinning threads" : ""),
                             p, null, bare, rounds));
                 }
             }
@@ -121,8 +121,9 @@ public final class SideBySide {
         if (!skip.contains("djl")) {
             System.out.println("djl ...");
             try (DjlBackend djl = new DjlBackend(new DjlConfig("cpu", true, threads, null, null))) {
-                String v = "DJL " + Engine.getDjlVersion() + " / PyTorch " + Engine.getEngine("PyTorch").getVersion();
+                String v = Engine.getDjlVersion() + " / PyTorch " + Engine.getEngine("PyTorch").getVersion();
                 versions.put("DJL", v);
+                v = "DJL " + v;
                 System.out.println("  " + v);
                 NoisePredictor p = djl.loadPredictor(new ModelSpec(ptFile, PredictionType.EPSILON,
                         Map.of("numClasses", 10, "sampleShape", List.of(1, 28, 28))));
