@@ -197,7 +197,7 @@ def ddim_cfg(model, b, steps, gamma=3.0, seed=0):
     """DDIM (eta = 0, Song et al. 2021, arXiv:2010.02502, eq. 12) with classifier-free guidance
     eps = eps_u + gamma (eps_c - eps_u) (arXiv:2207.12598, eq. 6), cond and uncond as one 2B call."""
     ab = alphas_cumprod()
-    ts = list(range(0, 1000, 1000 // steps))[::-1]   # "leading" spacing, as Samplers.ddim
+    ts = list(range(0, 1000, 1000 // steps))[::-1]   # "leading" spacing (the time grid does not change the cost)
     g = torch.Generator().manual_seed(seed)
     x = torch.randn(b, 1, 28, 28, generator=g)
     labels = torch.cat([torch.arange(b) % NUM_CLASSES, torch.full((b,), NUM_CLASSES)])
