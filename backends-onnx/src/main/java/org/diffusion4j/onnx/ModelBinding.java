@@ -1,6 +1,5 @@
 package org.diffusion4j.onnx;
 
-import java.lang.System.Logger.Level;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -9,6 +8,8 @@ import java.util.OptionalInt;
 import org.diffusion4j.onnx.ModelSignature.Port;
 import org.diffusion4j.onnx.OnnxModelOptions.ConditionKind;
 import org.diffusion4j.onnx.OnnxModelOptions.TimestepShape;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Which model input takes what, resolved once at load time from the options and the model's metadata,
@@ -26,7 +27,7 @@ import org.diffusion4j.onnx.OnnxModelOptions.TimestepShape;
 record ModelBinding(Port sample, Port timestep, TimestepShape timestepShape, Optional<Port> condition,
                     ConditionKind conditionKind, Port output, OptionalInt fixedBatch, OnnxModelOptions options) {
 
-    private static final System.Logger LOG = System.getLogger(ModelBinding.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(ModelBinding.class);
 
     /** The diffusers export names of the condition input, in order of preference. */
     static final List<String> CONDITION_NAMES = List.of("encoder_hidden_states", "class_labels");
@@ -74,8 +75,8 @@ record ModelBinding(Port sample, Port timestep, TimestepShape timestepShape, Opt
         }
         TimestepShape shape = timestepShape(fail, timestep, o.timestepShape(), fixedBatch);
         if (o.timestepType().isPresent() && o.timestepType().get() != timestep.type().get()) {
-            LOG.log(Level.WARNING, "{0}: model option timestepType {1}, but input ''{2}'' is declared {3}; feeding {3}",
-                    file, o.timestepType().get(), timestep.name(), timestep.type().get());
+            LOG.warn("{}: model option timestepType {}, but input '{}' is declared {}; feeding {}",
+                    file, o.timestepType().get(), timestep.name(), timestep.type().get(), timestep.type().get());
         }
 
         // the output

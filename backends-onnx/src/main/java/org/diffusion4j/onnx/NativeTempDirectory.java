@@ -1,7 +1,6 @@
 package org.diffusion4j.onnx;
 
 import java.io.IOException;
-import java.lang.System.Logger.Level;
 import java.lang.reflect.Field;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -9,6 +8,8 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Removes the folder {@code onnxruntime-java…} that ONNX Runtime's Java loader creates in
@@ -25,7 +26,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 final class NativeTempDirectory {
 
-    private static final System.Logger LOG = System.getLogger(NativeTempDirectory.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(NativeTempDirectory.class);
     /** The prefix ONNX Runtime gives the folder (Files.createTempDirectory("onnxruntime-java")). */
     static final String PREFIX = "onnxruntime-java";
     private static final AtomicBoolean INSTALLED = new AtomicBoolean();
@@ -44,7 +45,7 @@ final class NativeTempDirectory {
         }
         Thread hook = new Thread(() -> delete(dir.get()), "d4j-onnxruntime-temp-cleanup");
         Runtime.getRuntime().addShutdownHook(hook);
-        LOG.log(Level.DEBUG, "ONNX Runtime''s temporary folder {0} is removed at exit", dir.get());
+        LOG.debug("ONNX Runtime's temporary folder {} is removed at exit", dir.get());
     }
 
     /** The folder ONNX Runtime's loader made in this JVM (its static field {@code tempDirectory}). */
@@ -57,7 +58,7 @@ final class NativeTempDirectory {
                 return Optional.of(p);
             }
         } catch (ReflectiveOperationException | RuntimeException e) {
-            LOG.log(Level.DEBUG, "cannot find ONNX Runtime''s temporary folder ({0}); it stays after exit", e.toString());
+            LOG.debug("cannot find ONNX Runtime's temporary folder ({}); it stays after exit", e.toString());
         }
         return Optional.empty();
     }
@@ -75,7 +76,7 @@ final class NativeTempDirectory {
             }
             Files.deleteIfExists(dir);
         } catch (IOException | RuntimeException e) {
-            LOG.log(Level.DEBUG, "could not remove ONNX Runtime''s temporary folder {0}: {1}", dir, e.toString());
+            LOG.debug("could not remove ONNX Runtime's temporary folder {}: {}", dir, e.toString());
         }
     }
 }

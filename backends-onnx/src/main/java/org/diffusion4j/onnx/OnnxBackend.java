@@ -4,7 +4,6 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtProvider;
 import ai.onnxruntime.OrtSession;
-import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -15,6 +14,8 @@ import org.diffusion4j.api.spi.Capability;
 import org.diffusion4j.api.spi.ModelSpec;
 import org.diffusion4j.api.tensor.ArrayTensor;
 import org.diffusion4j.api.tensor.TensorFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The ONNX Runtime backend: loads {@code .onnx} files as {@link OnnxNoisePredictor}s and
@@ -26,7 +27,7 @@ import org.diffusion4j.api.tensor.TensorFactory;
  * {@link #close()} closes every model the backend loaded.
  */
 public final class OnnxBackend implements Backend {
-    private static final System.Logger LOG = System.getLogger(OnnxBackend.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(OnnxBackend.class);
 
     private final OrtEnvironment env;
     private final OnnxConfig config;
@@ -49,20 +50,20 @@ public final class OnnxBackend implements Backend {
             int wanted = config.cudaDevice().getAsInt();
             EnumSet<OrtProvider> available = OrtEnvironment.getAvailableProviders();
             if (!available.contains(OrtProvider.CUDA)) {
-                LOG.log(Level.WARNING, "device ''{0}'' asked for, but this onnxruntime build has no CUDA execution provider"
-                        + " (available: {1}); running on the CPU. Put com.microsoft.onnxruntime:onnxruntime_gpu on the class"
+                LOG.warn("device '{}' asked for, but this onnxruntime build has no CUDA execution provider"
+                        + " (available: {}); running on the CPU. Put com.microsoft.onnxruntime:onnxruntime_gpu on the class"
                         + " path instead of onnxruntime to use CUDA.", config.device(), available);
             } else {
                 try (OrtSession.SessionOptions probe = new OrtSession.SessionOptions()) {
                     probe.addCUDA(wanted);
                     cuda = wanted;
                 } catch (OrtException | RuntimeException e) {
-                    LOG.log(Level.WARNING, "device ''{0}'' asked for, but the CUDA execution provider could not start ({1});"
+                    LOG.warn("device '{}' asked for, but the CUDA execution provider could not start ({});"
                             + " running on the CPU", config.device(), e.getMessage());
                 }
             }
         }
-        LOG.log(Level.DEBUG, "onnx backend: onnxruntime {0}, device {1}, intraOpThreads {2}, optimization {3}",
+        LOG.debug("onnx backend: onnxruntime {}, device {}, intraOpThreads {}, optimization {}",
                 env.getVersion(), cuda >= 0 ? "cuda:" + cuda : "cpu", config.intraOpThreads(), config.optimization());
         return new OnnxBackend(env, config, cuda);
     }
@@ -167,6 +168,9 @@ public final class OnnxBackend implements Backend {
             }
             if (config.interOpThreads() > 0) {
                 so.setInterOpNumThreads(config.interOpThreads());
+            }
+            if (!Boolean.TRUE.equals(config.spinning())) {
+                so.addConfigEntry("session.intra_op.allow_spinning", "0");
             }
             so.setOptimizationLevel(switch (config.optimizationLevel()) {
                 case NONE -> OrtSession.SessionOptions.OptLevel.NO_OPT;

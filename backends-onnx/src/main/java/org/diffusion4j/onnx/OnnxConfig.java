@@ -25,9 +25,14 @@ import org.jspecify.annotations.Nullable;
  *                       as CI does to check that no tolerance depends on one kernel selection)
  * @param model          default model options for every model this backend loads (see
  *                       {@link OnnxModelOptions}); a model's own options override them key by key
+ * @param spinning       whether ONNX Runtime's intra-op threads spin while waiting for work; default
+ *                       {@code false}: they sleep, which gives the cores back to the sampler's host work and
+ *                       to other processes (on the 2-core benchmark machine 4× faster per forward and a
+ *                       loop overhead under 1 %, docs/benchmarks.md). {@code true} is ONNX Runtime's own
+ *                       default, which may save the wake-up latency on an idle machine with spare cores
  */
 public record OnnxConfig(@Nullable String device, @Nullable Integer intraOpThreads, @Nullable Integer interOpThreads,
-                         @Nullable String optimization, @Nullable Map<String, Object> model) {
+                         @Nullable String optimization, @Nullable Map<String, Object> model, @Nullable Boolean spinning) {
 
     /** The optimisation level used when a config names none: see {@code optimization} above. */
     static String defaultOptimization() {
@@ -39,7 +44,13 @@ public record OnnxConfig(@Nullable String device, @Nullable Integer intraOpThrea
     }
 
     /** The defaults: CPU, ONNX Runtime's thread counts, all graph optimisations, no model defaults. */
-    public static final OnnxConfig DEFAULT = new OnnxConfig(null, null, null, null, null);
+    public static final OnnxConfig DEFAULT = new OnnxConfig(null, null, null, null, null, null);
+
+    /** A configuration with the default {@code spinning} (off); see the record components. */
+    public OnnxConfig(@Nullable String device, @Nullable Integer intraOpThreads, @Nullable Integer interOpThreads,
+                      @Nullable String optimization, @Nullable Map<String, Object> model) {
+        this(device, intraOpThreads, interOpThreads, optimization, model, null);
+    }
 
     public OnnxConfig {
         device = device == null || device.isBlank() ? "cpu" : device.trim().toLowerCase(Locale.ROOT);
@@ -66,6 +77,7 @@ public record OnnxConfig(@Nullable String device, @Nullable Integer intraOpThrea
             OnnxModelOptions.parse(m); // fail early on unknown keys or bad values
         }
         model = java.util.Collections.unmodifiableMap(m);
+        spinning = spinning != null && spinning;
     }
 
     /** Graph optimisation levels of ONNX Runtime. */
@@ -104,11 +116,16 @@ public record OnnxConfig(@Nullable String device, @Nullable Integer intraOpThrea
 
     /** This configuration with another device. */
     public OnnxConfig withDevice(String newDevice) {
-        return new OnnxConfig(newDevice, intraOpThreads, interOpThreads, optimization, model);
+        return new OnnxConfig(newDevice, intraOpThreads, interOpThreads, optimization, model, spinning);
     }
 
     /** This configuration with another intra-op thread count. */
     public OnnxConfig withIntraOpThreads(int threads) {
-        return new OnnxConfig(device, threads, interOpThreads, optimization, model);
+        return new OnnxConfig(device, threads, interOpThreads, optimization, model, spinning);
+    }
+
+    /** This configuration with intra-op threads that spin ({@code true}) or sleep while waiting for work. */
+    public OnnxConfig withSpinning(boolean spin) {
+        return new OnnxConfig(device, intraOpThreads, interOpThreads, optimization, model, spin);
     }
 }

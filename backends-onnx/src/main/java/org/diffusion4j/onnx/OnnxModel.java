@@ -19,6 +19,7 @@ import java.nio.LongBuffer;
 import java.nio.ShortBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -34,14 +35,21 @@ import org.diffusion4j.api.tensor.Tensor;
 import org.diffusion4j.onnx.ModelSignature.Port;
 import org.diffusion4j.onnx.OnnxModelOptions.ConditionKind;
 import org.diffusion4j.onnx.OnnxModelOptions.NullEmbedding;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One loaded ONNX session and its input binding: turns (x_t, time, conditions) into session runs.
  *
  * <p>Thread safety: ONNX Runtime's {@code Run} may be called concurrently on one session (its
- * documented contract; sessions hold no per-run state). Every call here makes its own input and
- * output tensors, so any number of threads may evaluate at once. A read-write lock keeps
+ * documented contract; sessions hold no per-run state). Every call here borrows its own input and
+ * output buffers, so any number of threads may evaluate at once. A read-write lock keeps
  * {@link #close()} from freeing the native session under a running call.
+ *
+ * <p>Tensor traffic: for a float32 sample and output, the sample is copied once into a direct,
+ * native-order buffer that ONNX Runtime reads in place, and the output is written by ONNX Runtime into
+ * a second such buffer (a pinned output) and copied once into the result array. The buffers and their
+ * {@code OnnxTensor}s are made once per sample shape and reused by later calls (a sampling loop calls
+ * with the same shape every step); other element types go through per-call tensors.
  *
  * <p>Fixed batch: when the model was exported with a fixed batch size N, a batch of B samples is run
  * in ⌈B/N⌉ runs of N; the last run is padded by repeating its last sample and the padding is dropped.
@@ -54,7 +62,12 @@ final class OnnxModel implements AutoCloseable {
     private final ModelSignature signature;
     private final ModelBinding binding;
     private final ReadWriteLock lock = new ReentrantReadWriteLock();
+    /** Idle preallocated input/output pairs, most recently used first; guarded by itself. */
+    private final ArrayDeque<Io> idle = new ArrayDeque<>();
     private boolean closed;
+
+    /** Idle buffer pairs kept per model: one per concurrently sampling thread is enough for reuse. */
+    private static final int MAX_IDLE = 4;
 
     private OnnxModel(OrtEnvironment env, OrtSession session, Path file, ModelSignature signature, ModelBinding binding) {
         this.env = env;
@@ -202,16 +215,31 @@ final class OnnxModel implements AutoCloseable {
         }
     }
 
+    /** Whether the sample and output are float32, so that preallocated direct buffers serve them. */
+    private boolean pinnable() {
+        return binding.sample().type().orElseThrow() == OnnxElementType.FLOAT32
+                && binding.output().type().orElseThrow() == OnnxElementType.FLOAT32;
+    }
+
     /** One session run on exactly the given batch. */
     private float[] run(float[] xs, Shape shape, Timestep time, Condition[] conditions) {
         int b = shape.get(0);
         Map<String, OnnxTensor> inputs = new LinkedHashMap<>();
+        Io io = null;
         lock.readLock().lock();
         try {
             if (closed) {
                 throw new IllegalStateException("the ONNX model " + file + " was closed");
             }
-            inputs.put(binding.sample().name(), floats(binding.sample().type().orElseThrow(), xs, shape.longDims()));
+            if (pinnable()) {
+                io = borrow(shape);
+                io.in.clear();
+                io.in.put(xs);
+            }
+            // the sample tensor is the borrowed one (closed when the pair is), not a per-call tensor
+            OnnxTensor sample = io != null ? io.inTensor
+                    : floats(binding.sample().type().orElseThrow(), xs, shape.longDims());
+            inputs.put(binding.sample().name(), sample);
             inputs.put(binding.timestep().name(), timestep(time, b));
             if (binding.condition().isPresent()) {
                 inputs.put(binding.condition().get().name(), condition(binding.condition().get(), conditions));
@@ -224,6 +252,12 @@ final class OnnxModel implements AutoCloseable {
                 }
             }
             String out = binding.output().name();
+            if (io != null) {
+                float[] y = runPinned(inputs, io);
+                if (y != null) {
+                    return y;
+                }
+            }
             try (OrtSession.Result result = session.run(inputs, Set.of(out))) {
                 OnnxValue v = result.get(out).orElseThrow(() -> new IllegalStateException("ONNX Runtime returned no output '"
                         + out + "' from " + file));
@@ -238,8 +272,94 @@ final class OnnxModel implements AutoCloseable {
         } catch (OrtException e) {
             throw new IllegalStateException("D4J-ONNX: cannot make the input tensors for " + file + ": " + e.getMessage(), e);
         } finally {
-            inputs.values().forEach(OnnxTensor::close);
+            for (OnnxTensor t : inputs.values()) {
+                if (io == null || t != io.inTensor) {
+                    t.close();
+                }
+            }
+            if (io != null) {
+                giveBack(io);
+            }
             lock.readLock().unlock();
+        }
+    }
+
+    /**
+     * Runs with the output written into {@code io}'s buffer and copies it out; null when ONNX Runtime
+     * refuses the pinned output (an output of another shape than the sample), so that the caller's
+     * unpinned run reports the shape.
+     */
+    private float @Nullable [] runPinned(Map<String, OnnxTensor> inputs, Io io) {
+        String out = binding.output().name();
+        try (OrtSession.Result ignored = session.run(inputs, Map.of(out, io.outTensor))) {
+            float[] y = new float[io.out.capacity()];
+            io.out.clear();
+            io.out.get(y);
+            return y;
+        } catch (OrtException e) {
+            return null;
+        }
+    }
+
+    /** An idle buffer pair for {@code shape}, or a new one. Called under the read lock. */
+    private Io borrow(Shape shape) throws OrtException {
+        long[] dims = shape.longDims();
+        synchronized (idle) {
+            for (java.util.Iterator<Io> it = idle.iterator(); it.hasNext(); ) {
+                Io io = it.next();
+                if (Arrays.equals(io.dims, dims)) {
+                    it.remove();
+                    return io;
+                }
+            }
+        }
+        return new Io(env, dims, shape.intSize());
+    }
+
+    /** Keeps {@code io} for reuse (most recent first), closing the least recently used beyond {@link #MAX_IDLE}. */
+    private void giveBack(Io io) {
+        Io evicted = null;
+        synchronized (idle) {
+            idle.addFirst(io);
+            if (idle.size() > MAX_IDLE) {
+                evicted = idle.removeLast();
+            }
+        }
+        if (evicted != null) {
+            evicted.close();
+        }
+    }
+
+    /**
+     * A preallocated float32 input and output of one sample shape: direct native-order buffers, and the
+     * {@code OnnxTensor}s that ONNX Runtime made over them without copying.
+     */
+    private static final class Io implements AutoCloseable {
+        final long[] dims;
+        final FloatBuffer in;
+        final FloatBuffer out;
+        final OnnxTensor inTensor;
+        final OnnxTensor outTensor;
+
+        Io(OrtEnvironment env, long[] dims, int size) throws OrtException {
+            this.dims = dims.clone();
+            this.in = ByteBuffer.allocateDirect(size * Float.BYTES).order(ByteOrder.nativeOrder()).asFloatBuffer();
+            this.out = ByteBuffer.allocateDirect(size * Float.BYTES).order(ByteOrder.nativeOrder()).asFloatBuffer();
+            this.inTensor = OnnxTensor.createTensor(env, in, dims);
+            OnnxTensor o;
+            try {
+                o = OnnxTensor.createTensor(env, out, dims);
+            } catch (OrtException | RuntimeException e) {
+                inTensor.close();
+                throw e;
+            }
+            this.outTensor = o;
+        }
+
+        @Override
+        public void close() {
+            inTensor.close();
+            outTensor.close();
         }
     }
 
@@ -430,6 +550,10 @@ final class OnnxModel implements AutoCloseable {
         try {
             if (!closed) {
                 closed = true;
+                synchronized (idle) {
+                    idle.forEach(Io::close);
+                    idle.clear();
+                }
                 session.close();
             }
         } catch (OrtException e) {

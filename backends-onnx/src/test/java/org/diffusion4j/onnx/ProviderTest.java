@@ -150,6 +150,26 @@ class ProviderTest {
     }
 
     @Test
+    void spinningIsOffByDefaultAndOnlyChangesHowThreadsWait() throws Exception {
+        assertThat(OnnxConfig.DEFAULT.spinning()).isFalse();
+        assertThat(OnnxConfig.DEFAULT.withSpinning(true).spinning()).isTrue();
+        PluginRegistry registry = PluginRegistry.load();
+        var x = Analytic.gaussian(4, 3);
+        var c = org.diffusion4j.api.Conditions.labels(0, 1, 2, 0);
+        float[][] out = new float[2][];
+        int k = 0;
+        for (String json : new String[]{"{\"intraOpThreads\": 2, \"spinning\": true}", "{\"intraOpThreads\": 2}"}) {
+            try (Backend b = registry.backend("onnx", JSON.readTree(json))) {
+                assertThat(((OnnxBackend) b).config().spinning()).isEqualTo(k == 0);
+                out[k++] = b.loadPredictor(new ModelSpec(Fixtures.onnx("tiny_unet"), org.diffusion4j.api.PredictionType.EPSILON,
+                        Map.of("numClasses", 3))).predict(x, Analytic.level(9), c).toFloatArray();
+            }
+        }
+        // the same kernels on the same partition of the work: waiting by spinning or sleeping cannot change a bit
+        assertThat(out[1]).containsExactly(out[0]);
+    }
+
+    @Test
     void configDefaultsAndValidation() {
         OnnxConfig d = OnnxConfig.DEFAULT;
         assertThat(d.device()).isEqualTo("cpu");

@@ -103,10 +103,44 @@ public class DdimStepBenchmark {
         return next;
     }
 
-    /** Component: the finiteness check alone. */
+    /** Component: the finiteness check alone ({@code ArrayTensor.allFinite}). */
     @Benchmark
     public boolean finiteCheck() {
         return eps.allFinite();
+    }
+
+    /** A plain scalar sum {@code s += v}: one read pass as most code writes it. */
+    @Benchmark
+    public float readPassScalar() {
+        float s = 0;
+        for (float v : es) {
+            s += v;
+        }
+        return s;
+    }
+
+    /**
+     * A finiteness check summing {@code v − v} lane-wise into 512 accumulators (+0 for finite data, NaN
+     * otherwise): tried as a vectorisable replacement for {@code allFinite}'s max-|v| reduction; slower.
+     */
+    @Benchmark
+    public boolean finiteCheckLanes() {
+        float[] a = es;
+        float[] acc = new float[512];
+        int n = a.length - a.length % 512;
+        for (int i = 0; i < n; i += 512) {
+            for (int j = 0; j < 512; j++) {
+                acc[j] += a[i + j] - a[i + j];
+            }
+        }
+        float s = 0;
+        for (float v : acc) {
+            s += v;
+        }
+        for (int i = n; i < a.length; i++) {
+            s += a[i] - a[i];
+        }
+        return s == 0;
     }
 
     /** Component: one allocating fused linear combination {@code a·x + b·e} (a new tensor). */
