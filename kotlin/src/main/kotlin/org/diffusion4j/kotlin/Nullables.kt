@@ -15,8 +15,8 @@ import org.diffusion4j.api.Step
 import org.diffusion4j.api.Timestep
 import org.diffusion4j.api.spi.ModelSpec
 import org.diffusion4j.api.spi.PluginContext
+import org.diffusion4j.api.spi.PluginDescriptor
 import org.diffusion4j.api.spi.PluginKind
-import org.diffusion4j.api.spi.PluginProvider
 import org.diffusion4j.api.spi.PluginRegistry
 import org.diffusion4j.api.tensor.Tensor
 
@@ -37,10 +37,10 @@ val Conditions.maxLabelOrNull: Int?
     get() = maxLabel().let { if (it.isPresent) it.asInt else null }
 
 /** [PluginRegistry.find], or null when no provider of [kind] has the id or alias [name]. */
-fun PluginRegistry.findOrNull(kind: PluginKind, name: String): PluginProvider<*, *>? = find(kind, name).orElse(null)
+fun <P : PluginDescriptor<*>> PluginRegistry.findOrNull(kind: PluginKind<P>, name: String): P? = find(kind, name).orElse(null)
 
-/** [PluginProvider.location] (the jar or folder the provider was loaded from), or null when unknown. */
-val PluginProvider<*, *>.locationOrNull: URL?
+/** [PluginDescriptor.location] (the jar or folder the provider was loaded from), or null when unknown. */
+val PluginDescriptor<*>.locationOrNull: URL?
     get() = location().orElse(null)
 
 /** [PluginContext.resource] of type [R], or null when absent or of another type: `ctx.resourceOrNull<Backend>("backend")`. */
