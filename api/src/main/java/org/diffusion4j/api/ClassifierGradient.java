@@ -1,5 +1,6 @@
 package org.diffusion4j.api;
 
+import org.apiguardian.api.API;
 import org.diffusion4j.api.tensor.Tensor;
 
 /**
@@ -7,6 +8,7 @@ import org.diffusion4j.api.tensor.Tensor;
  * Conditions must be class labels; a null condition gets a zero gradient.
  */
 @FunctionalInterface
+@API(status = API.Status.STABLE, since = "0.1.0")
 public interface ClassifierGradient {
 
     /**

@@ -1,11 +1,13 @@
 package org.diffusion4j.api;
 
+import org.apiguardian.api.API;
 import org.diffusion4j.api.tensor.Tensor;
 
 /**
  * What one sample is conditioned on: a class label, an embedding tensor, or nothing (the null
  * condition ∅ of classifier-free guidance).
  */
+@API(status = API.Status.STABLE, since = "0.1.0")
 public sealed interface Condition permits Condition.Label, Condition.Embedding, Condition.Unconditional {
 
     /** The class label {@code k}. */

@@ -1,11 +1,13 @@
 package org.diffusion4j.api;
 
+import org.apiguardian.api.API;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.OptionalInt;
 
 /** An immutable batch of {@link Condition}s, one per sample. */
+@API(status = API.Status.STABLE, since = "0.1.0")
 public final class Conditions {
     private final List<Condition> items;
 

@@ -1,5 +1,6 @@
 package org.diffusion4j.api;
 
+import org.apiguardian.api.API;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -10,6 +11,7 @@ import org.jspecify.annotations.Nullable;
  * <p>Module-specific subclasses ({@code PluginConfigException}, {@code PipelineConfigException},
  * {@code OnnxModelException}, ...) add the details callers act on (a JSON path, a list of problems).
  */
+@API(status = API.Status.STABLE, since = "0.1.0")
 public class DiffusionArgumentException extends IllegalArgumentException implements DiffusionError {
     private static final long serialVersionUID = 1L;
 

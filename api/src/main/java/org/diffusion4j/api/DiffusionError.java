@@ -1,5 +1,6 @@
 package org.diffusion4j.api;
 
+import org.apiguardian.api.API;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -20,6 +21,7 @@ import java.util.regex.Pattern;
  * }</pre>
  * Not a {@link java.lang.Error}: the name says what it describes, an error of a diffusion4j call.
  */
+@API(status = API.Status.STABLE, since = "0.1.0")
 public interface DiffusionError {
 
     /** The shape of a code: {@code D4J-} then upper-case words joined by hyphens. */

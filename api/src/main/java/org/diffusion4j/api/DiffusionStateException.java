@@ -1,5 +1,6 @@
 package org.diffusion4j.api;
 
+import org.apiguardian.api.API;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -7,6 +8,7 @@ import org.jspecify.annotations.Nullable;
  * name, a native runtime that fails on a valid call. The message starts with the code and says what
  * failed and what to check. An {@link IllegalStateException}, so existing catch sites keep working.
  */
+@API(status = API.Status.STABLE, since = "0.1.0")
 public class DiffusionStateException extends IllegalStateException implements DiffusionError {
     private static final long serialVersionUID = 1L;
 

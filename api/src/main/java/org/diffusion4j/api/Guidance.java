@@ -1,5 +1,8 @@
 package org.diffusion4j.api;
 
+import org.apiguardian.api.API;
+
+
 /**
  * Turns one or more model evaluations into the prediction a sampler uses at one step. Without
  * guidance that is the conditional prediction; classifier-free guidance mixes conditional and
@@ -10,6 +13,7 @@ package org.diffusion4j.api;
  * {@link GuidanceContext}.
  */
 @FunctionalInterface
+@API(status = API.Status.STABLE, since = "0.1.0")
 public interface Guidance {
 
     /** No guidance: the model's prediction for the requested conditions. */

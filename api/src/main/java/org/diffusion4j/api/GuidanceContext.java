@@ -1,5 +1,6 @@
 package org.diffusion4j.api;
 
+import org.apiguardian.api.API;
 import org.diffusion4j.api.tensor.Tensor;
 
 /**
@@ -11,6 +12,7 @@ import org.diffusion4j.api.tensor.Tensor;
  * @param conditions what each of the B samples is conditioned on
  * @param predictor  the model
  */
+@API(status = API.Status.STABLE, since = "0.1.0")
 public record GuidanceContext(Tensor x, Step step, Conditions conditions, NoisePredictor predictor) {
 
     public GuidanceContext {

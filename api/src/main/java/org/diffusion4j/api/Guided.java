@@ -1,5 +1,6 @@
 package org.diffusion4j.api;
 
+import org.apiguardian.api.API;
 import java.util.Optional;
 import org.diffusion4j.api.tensor.Tensor;
 
@@ -11,6 +12,7 @@ import org.diffusion4j.api.tensor.Tensor;
  * @param prediction the guided prediction
  * @param meanShift  the scaled classifier gradient for a mean shift, if the guidance asks for one
  */
+@API(status = API.Status.STABLE, since = "0.1.0")
 public record Guided(Prediction prediction, Optional<Tensor> meanShift) {
 
     /** A guided prediction without a mean shift. */

@@ -1,5 +1,6 @@
 package org.diffusion4j.api;
 
+import org.apiguardian.api.API;
 import java.util.OptionalInt;
 import org.diffusion4j.api.tensor.Tensor;
 
@@ -15,6 +16,7 @@ import org.diffusion4j.api.tensor.Tensor;
  * keep it.
  */
 @FunctionalInterface
+@API(status = API.Status.STABLE, since = "0.1.0")
 public interface NoisePredictor {
 
     /**

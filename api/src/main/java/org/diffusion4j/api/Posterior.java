@@ -1,5 +1,6 @@
 package org.diffusion4j.api;
 
+import org.apiguardian.api.API;
 import org.diffusion4j.api.tensor.Tensor;
 
 /**
@@ -18,6 +19,7 @@ import org.diffusion4j.api.tensor.Tensor;
  * @param xtCoefficient b
  * @param variance      β̃
  */
+@API(status = API.Status.STABLE, since = "0.1.0")
 public record Posterior(double x0Coefficient, double xtCoefficient, double variance) {
 
     /** The posterior of a step. */

@@ -1,5 +1,6 @@
 package org.diffusion4j.api;
 
+import org.apiguardian.api.API;
 import org.diffusion4j.api.tensor.Tensor;
 
 /**
@@ -11,6 +12,7 @@ import org.diffusion4j.api.tensor.Tensor;
  * @param x     the noisy state x_t the prediction is for
  * @param time  the noise level of x_t
  */
+@API(status = API.Status.STABLE, since = "0.1.0")
 public record Prediction(PredictionType type, Tensor value, Tensor x, Timestep time) {
 
     public Prediction {

@@ -1,11 +1,13 @@
 package org.diffusion4j.api;
 
+import org.apiguardian.api.API;
 import org.diffusion4j.api.tensor.Tensor;
 
 /**
  * What a network predicts from {@code x_t = α x0 + σ ε}: the noise ε, the clean sample x0, or the
  * velocity {@code v = α ε − σ x0} (Salimans &amp; Ho 2022, arXiv 2202.00512, §4). The conversions use α² + σ² = 1.
  */
+@API(status = API.Status.STABLE, since = "0.1.0")
 public enum PredictionType {
     /** ε-prediction (DDPM). */
     EPSILON,

@@ -1,5 +1,6 @@
 package org.diffusion4j.api;
 
+import org.apiguardian.api.API;
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.Optional;
@@ -17,6 +18,7 @@ import org.jspecify.annotations.Nullable;
  * one condition per sample, the sample shape, the seed and noise source, and the tensor factory.
  * Immutable; build it with {@link #builder()}.
  */
+@API(status = API.Status.STABLE, since = "0.1.0")
 public final class SampleRequest {
     private final NoisePredictor predictor;
     private final Schedule schedule;

@@ -1,5 +1,6 @@
 package org.diffusion4j.api;
 
+import org.apiguardian.api.API;
 import org.diffusion4j.api.tensor.Tensor;
 
 /**
@@ -7,6 +8,7 @@ import org.diffusion4j.api.tensor.Tensor;
  * of {@link #sample} keeps its state in a run of its own, so one sampler serves many threads at once.
  */
 @FunctionalInterface
+@API(status = API.Status.STABLE, since = "0.1.0")
 public interface Sampler {
 
     /**

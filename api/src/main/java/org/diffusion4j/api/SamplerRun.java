@@ -1,5 +1,6 @@
 package org.diffusion4j.api;
 
+import org.apiguardian.api.API;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.diffusion4j.api.noise.NoiseStream;
 import org.diffusion4j.api.tensor.Tensor;
@@ -18,6 +19,7 @@ import org.diffusion4j.api.tensor.Tensor;
  * }</pre>
  * Not thread-safe: one run belongs to one call of {@link Sampler#sample}.
  */
+@API(status = API.Status.STABLE, since = "0.1.0")
 public final class SamplerRun {
     private final SampleRequest request;
     private final StepPlan plan;

@@ -1,8 +1,10 @@
 package org.diffusion4j.api;
 
+import org.apiguardian.api.API;
 import java.util.concurrent.CancellationException;
 
 /** Thrown by a sampler when a {@link StepListener} cancelled the run. */
+@API(status = API.Status.STABLE, since = "0.1.0")
 public final class SamplingCancelledException extends CancellationException {
     private final int completedSteps;
 

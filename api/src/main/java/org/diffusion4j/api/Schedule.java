@@ -1,11 +1,13 @@
 package org.diffusion4j.api;
 
+import org.apiguardian.api.API;
 import java.util.OptionalInt;
 
 /**
  * A variance-preserving noise schedule: discrete (a β table over T training steps) or continuous
  * (log-SNR λ(u) over u ∈ [0, 1]). Immutable and thread-safe.
  */
+@API(status = API.Status.STABLE, since = "0.1.0")
 public interface Schedule {
 
     /** The noise level at a model time (a timestep in [0, T) or a continuous time). */

@@ -1,5 +1,8 @@
 package org.diffusion4j.api;
 
+import org.apiguardian.api.API;
+
+
 /**
  * One reverse step of a sampling trajectory, from the noisier {@code current} level to the cleaner
  * {@code previous} one (the paper's t → t−1, or t → t−Δt on a sub-trajectory).
@@ -9,6 +12,7 @@ package org.diffusion4j.api;
  * @param current  x_t's level, where the model is evaluated
  * @param previous x_{t_prev}'s level; {@link Timestep#clean()} at the end when the schedule sets ᾱ to 1
  */
+@API(status = API.Status.STABLE, since = "0.1.0")
 public record Step(int index, int count, Timestep current, Timestep previous) {
 
     public Step {

@@ -1,10 +1,12 @@
 package org.diffusion4j.api;
 
+import org.apiguardian.api.API;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import org.diffusion4j.api.tensor.Tensor;
 
 /** What a {@link StepListener} sees after one step. */
+@API(status = API.Status.STABLE, since = "0.1.0")
 public final class StepEvent {
     private final Step step;
     private final Tensor state;

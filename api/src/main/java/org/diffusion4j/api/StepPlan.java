@@ -1,5 +1,6 @@
 package org.diffusion4j.api;
 
+import org.apiguardian.api.API;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -8,6 +9,7 @@ import java.util.List;
  * The explicit, immutable list of reverse steps a sampler runs, made by a {@link Schedule}. Samplers
  * take each step's previous level from here and never recompute it themselves.
  */
+@API(status = API.Status.STABLE, since = "0.1.0")
 public final class StepPlan implements Iterable<Step> {
     private final List<Step> steps;
 

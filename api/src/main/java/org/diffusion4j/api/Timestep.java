@@ -1,5 +1,8 @@
 package org.diffusion4j.api;
 
+import org.apiguardian.api.API;
+
+
 /**
  * One noise level of a variance-preserving diffusion: the model time handed to the network and the
  * signal and noise variances at that time, {@code x_t = alpha * x0 + sigma * eps} with
@@ -13,6 +16,7 @@ package org.diffusion4j.api;
  * @param alphaBar     α² = ᾱ_t, the signal variance, in [0, 1]
  * @param sigmaSquared σ² = 1 − ᾱ_t, the noise variance, in [0, 1]
  */
+@API(status = API.Status.STABLE, since = "0.1.0")
 public record Timestep(double modelTime, double alphaBar, double sigmaSquared) {
 
     /** The model time of the clean end point of a trajectory (ᾱ = 1), which no model is asked about. */

@@ -1,5 +1,6 @@
 package org.diffusion4j.guidance;
 
+import org.apiguardian.api.API;
 import java.util.List;
 import java.util.Locale;
 import java.util.OptionalInt;
@@ -30,6 +31,7 @@ import org.diffusion4j.api.tensor.Tensor;
  * evaluated: the other half has weight 0.
  * Immutable and thread-safe.
  */
+@API(status = API.Status.STABLE, since = "0.1.0")
 public final class ClassifierFreeGuidance implements Guidance {
 
     /** How cond and uncond are evaluated. */

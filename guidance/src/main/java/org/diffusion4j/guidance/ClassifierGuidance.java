@@ -1,5 +1,6 @@
 package org.diffusion4j.guidance;
 
+import org.apiguardian.api.API;
 import java.util.Locale;
 import org.diffusion4j.api.ClassifierGradient;
 import org.diffusion4j.api.Guidance;
@@ -23,6 +24,7 @@ import org.diffusion4j.api.tensor.Tensor;
  * Gradients come from {@code Backend.loadClassifier}: a backend without the GRADIENTS capability refuses
  * a logits classifier there, with a message saying so. Immutable and thread-safe when the gradient is.
  */
+@API(status = API.Status.STABLE, since = "0.1.0")
 public final class ClassifierGuidance implements Guidance {
 
     /** Where the gradient enters. */

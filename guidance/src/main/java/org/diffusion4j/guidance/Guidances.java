@@ -1,9 +1,11 @@
 package org.diffusion4j.guidance;
 
+import org.apiguardian.api.API;
 import org.diffusion4j.api.ClassifierGradient;
 import org.diffusion4j.api.Guidance;
 
 /** Static factories for the built-in guidance. */
+@API(status = API.Status.STABLE, since = "0.1.0")
 public final class Guidances {
     private Guidances() {
     }

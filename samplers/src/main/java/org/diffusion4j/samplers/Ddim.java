@@ -1,5 +1,6 @@
 package org.diffusion4j.samplers;
 
+import org.apiguardian.api.API;
 import org.diffusion4j.api.Guided;
 import org.diffusion4j.api.Prediction;
 import org.diffusion4j.api.SampleRequest;
@@ -24,6 +25,7 @@ import org.jspecify.annotations.Nullable;
  * </pre>
  * η = 0 is deterministic; η = 1 has DDPM's posterior variance. Immutable and thread-safe.
  */
+@API(status = API.Status.STABLE, since = "0.1.0")
 public final class Ddim implements Sampler {
     private final int steps;
     private final double eta;

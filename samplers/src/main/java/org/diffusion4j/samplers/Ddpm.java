@@ -1,5 +1,6 @@
 package org.diffusion4j.samplers;
 
+import org.apiguardian.api.API;
 import java.util.Locale;
 import org.diffusion4j.api.Guided;
 import org.diffusion4j.api.Posterior;
@@ -24,6 +25,7 @@ import org.jspecify.annotations.Nullable;
  * shift s·Σ·g is classifier guidance's placement of Dhariwal &amp; Nichol (arXiv 2105.05233, Algorithm 1; Σ, not √Σ:
  * docs/math.md).
  */
+@API(status = API.Status.STABLE, since = "0.1.0")
 public final class Ddpm implements Sampler {
 
     /** The reverse variance Σ. */

@@ -1,5 +1,6 @@
 package org.diffusion4j.samplers;
 
+import org.apiguardian.api.API;
 import java.util.ArrayList;
 import java.util.List;
 import org.diffusion4j.api.Prediction;
@@ -31,6 +32,7 @@ import org.jspecify.annotations.Nullable;
  * Orders warm up 1, 2, 3; as diffusers, the last step is first order (σ = 0, or fewer than 15 steps) and the one
  * before it at most second order when the run has fewer than 15 steps. Deterministic; immutable and thread-safe.
  */
+@API(status = API.Status.EXPERIMENTAL, since = "0.1.0")
 public final class DpmSolverPlusPlus2M extends SigmaSampler {
 
     private final int order;

@@ -1,5 +1,6 @@
 package org.diffusion4j.samplers;
 
+import org.apiguardian.api.API;
 import org.diffusion4j.api.Prediction;
 import org.diffusion4j.api.Schedule;
 import org.diffusion4j.api.tensor.Tensor;
@@ -17,6 +18,7 @@ import org.jspecify.annotations.Nullable;
  * {@link DpmSolverPlusPlus2M}. First/last-step rules as there; no noise on a step to σ = 0.
  * k-diffusion: {@code sample_dpmpp_2m_sde}. Immutable and thread-safe.
  */
+@API(status = API.Status.EXPERIMENTAL, since = "0.1.0")
 public final class DpmSolverPlusPlus2MSde extends SigmaSampler {
     private final double eta;
 

@@ -1,5 +1,6 @@
 package org.diffusion4j.samplers;
 
+import org.apiguardian.api.API;
 import org.diffusion4j.api.Prediction;
 import org.diffusion4j.api.Schedule;
 import org.diffusion4j.api.tensor.Tensor;
@@ -15,6 +16,7 @@ import org.jspecify.annotations.Nullable;
  * First order. The last step to σ = 0 returns D. With the same levels it is DDIM with η = 0. diffusers:
  * {@code EulerDiscreteScheduler}. Deterministic; immutable and thread-safe.
  */
+@API(status = API.Status.EXPERIMENTAL, since = "0.1.0")
 public final class Euler extends SigmaSampler {
 
     public Euler(int steps, SigmaSpacing spacing) {

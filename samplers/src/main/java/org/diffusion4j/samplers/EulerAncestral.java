@@ -1,5 +1,6 @@
 package org.diffusion4j.samplers;
 
+import org.apiguardian.api.API;
 import org.diffusion4j.api.Prediction;
 import org.diffusion4j.api.Schedule;
 import org.diffusion4j.api.tensor.Tensor;
@@ -16,6 +17,7 @@ import org.jspecify.annotations.Nullable;
  * An Euler step (Karras et al. 2022, Algorithm 2 with S_churn = 0) to σ_down. η = 0 is {@link Euler}; diffusers
  * fixes η = 1. No noise on the last step to σ = 0 (σ_up = 0 there). Immutable and thread-safe.
  */
+@API(status = API.Status.EXPERIMENTAL, since = "0.1.0")
 public final class EulerAncestral extends SigmaSampler {
     private final double eta;
 

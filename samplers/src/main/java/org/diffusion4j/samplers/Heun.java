@@ -1,5 +1,6 @@
 package org.diffusion4j.samplers;
 
+import org.apiguardian.api.API;
 import org.diffusion4j.api.Prediction;
 import org.diffusion4j.api.Schedule;
 import org.diffusion4j.api.tensor.Tensor;
@@ -15,6 +16,7 @@ import org.jspecify.annotations.Nullable;
  * The last step to σ = 0 is an Euler step (Algorithm 1 line 6's condition), returning D. Two model calls per
  * step except the last. diffusers: {@code HeunDiscreteScheduler}. Deterministic; immutable and thread-safe.
  */
+@API(status = API.Status.EXPERIMENTAL, since = "0.1.0")
 public final class Heun extends SigmaSampler {
 
     public Heun(int steps, SigmaSpacing spacing) {

@@ -1,5 +1,6 @@
 package org.diffusion4j.samplers;
 
+import org.apiguardian.api.API;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import org.diffusion4j.api.Prediction;
@@ -18,6 +19,7 @@ import org.jspecify.annotations.Nullable;
  * The integrals are exact (polynomial antiderivatives), where diffusers calls scipy's quadrature. Order up to
  * 4; the first steps warm up with orders 1, 2, 3. Deterministic; immutable and thread-safe.
  */
+@API(status = API.Status.EXPERIMENTAL, since = "0.1.0")
 public final class Lms extends SigmaSampler {
     private final int order;
 

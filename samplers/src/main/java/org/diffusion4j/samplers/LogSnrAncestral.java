@@ -1,5 +1,6 @@
 package org.diffusion4j.samplers;
 
+import org.apiguardian.api.API;
 import org.diffusion4j.api.Guided;
 import org.diffusion4j.api.SampleRequest;
 import org.diffusion4j.api.Sampler;
@@ -21,6 +22,7 @@ import org.diffusion4j.api.tensor.Tensor;
  * with x̂ = (z_λ − σ_λ ε̂)/α_λ. No noise is added on the last step. Works with any schedule's plan (a
  * discrete one gives its λ_t). Immutable and thread-safe.
  */
+@API(status = API.Status.STABLE, since = "0.1.0")
 public final class LogSnrAncestral implements Sampler {
     private final int steps;
     private final double v;

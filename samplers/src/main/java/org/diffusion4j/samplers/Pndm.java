@@ -1,5 +1,6 @@
 package org.diffusion4j.samplers;
 
+import org.apiguardian.api.API;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import org.diffusion4j.api.Prediction;
@@ -41,6 +42,7 @@ import org.jspecify.annotations.Nullable;
  * v-prediction diffusers instead converts the combined v with the step's starting state and ᾱ; identical for
  * ε-prediction). Immutable and thread-safe.
  */
+@API(status = API.Status.EXPERIMENTAL, since = "0.1.0")
 public final class Pndm extends SigmaSampler {
 
     /** How the multistep method starts. */

@@ -1,5 +1,6 @@
 package org.diffusion4j.samplers;
 
+import org.apiguardian.api.API;
 import java.util.Arrays;
 import org.diffusion4j.api.Prediction;
 import org.diffusion4j.api.Timestep;
@@ -11,6 +12,7 @@ import org.diffusion4j.api.tensor.Tensor;
  * then x̂0 ← clamp(x̂0, −s, s)/s. When x̂0 changes, ε̂ is recomputed from it,
  * ε̂ = (x_t − α x̂0)/σ, so the update stays consistent (diffusers' {@code use_clipped_model_output}).
  */
+@API(status = API.Status.STABLE, since = "0.1.0")
 public final class SampleProcessing {
     private enum Mode { NONE, CLIP, DYNAMIC }
 

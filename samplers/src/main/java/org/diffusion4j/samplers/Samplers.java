@@ -1,6 +1,10 @@
 package org.diffusion4j.samplers;
 
+import org.apiguardian.api.API;
+
+
 /** Static factories for the built-in samplers. */
+@API(status = API.Status.STABLE, since = "0.1.0")
 public final class Samplers {
     private Samplers() {
     }

@@ -1,5 +1,6 @@
 package org.diffusion4j.samplers;
 
+import org.apiguardian.api.API;
 import org.diffusion4j.api.Prediction;
 import org.diffusion4j.api.PredictionType;
 import org.diffusion4j.api.SampleRequest;
@@ -12,6 +13,7 @@ import org.diffusion4j.api.tensor.Tensor;
  * What the σ-space samplers share: a step count, a {@link SigmaSpacing}, and one loop over their model calls, which
  * {@link #stepper} exposes call by call. Immutable.
  */
+@API(status = API.Status.EXPERIMENTAL, since = "0.1.0")
 public abstract class SigmaSampler implements Sampler {
     private final String name;
     private final int steps;

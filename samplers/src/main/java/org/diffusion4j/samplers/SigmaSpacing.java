@@ -1,5 +1,6 @@
 package org.diffusion4j.samplers;
 
+import org.apiguardian.api.API;
 import java.util.Locale;
 
 /**
@@ -33,6 +34,7 @@ import java.util.Locale;
  * @param roundModelTime    round fractional model times to integers (numpy round, half to even)
  * @param truncateModelTime truncate fractional model times toward zero (a cast to int64), after any rounding
  */
+@API(status = API.Status.EXPERIMENTAL, since = "0.1.0")
 public record SigmaSpacing(Kind kind, double rho, int stepsOffset, boolean roundModelTime, boolean truncateModelTime) {
 
     /** The rules. */

@@ -1,5 +1,6 @@
 package org.diffusion4j.samplers;
 
+import org.apiguardian.api.API;
 import org.diffusion4j.api.Prediction;
 import org.diffusion4j.api.PredictionType;
 import org.diffusion4j.api.Timestep;
@@ -25,6 +26,7 @@ import org.jspecify.annotations.Nullable;
  * need a standard normal z at the calls where {@link #needsNoise} is true. Stateful (the multistep history): one
  * stepper per sampling run, calls in order. Not thread-safe.
  */
+@API(status = API.Status.EXPERIMENTAL, since = "0.1.0")
 public final class SigmaStepper {
     private final SigmaMachine machine;
     private final PredictionType type;

@@ -1,5 +1,6 @@
 package org.diffusion4j.samplers;
 
+import org.apiguardian.api.API;
 import java.util.ArrayList;
 import java.util.List;
 import org.diffusion4j.api.Schedule;
@@ -15,6 +16,7 @@ import org.diffusion4j.api.tensor.Tensor;
  * {@code scale_model_input}, and sampling starts from x = z·√(1 + σ_0²) (diffusers' {@code init_noise_sigma}
  * for leading spacing), so that x_vp = z as for every other sampler of the SDK. Immutable.
  */
+@API(status = API.Status.EXPERIMENTAL, since = "0.1.0")
 public final class SigmaTrajectory {
     private final double[] sigmas;
     private final Timestep[] levels;

@@ -1,5 +1,6 @@
 package org.diffusion4j.samplers;
 
+import org.apiguardian.api.API;
 import org.diffusion4j.api.Prediction;
 import org.diffusion4j.api.Schedule;
 import org.diffusion4j.api.tensor.Tensor;
@@ -23,6 +24,7 @@ import org.jspecify.annotations.Nullable;
  * (lower_order_final); the step to σ = 0 returns m (the limit h → ∞ of the update). Deterministic; immutable and
  * thread-safe.
  */
+@API(status = API.Status.EXPERIMENTAL, since = "0.1.0")
 public final class UniPc extends SigmaSampler {
 
     /** diffusers' {@code solver_type}: the B(h) of the update. */

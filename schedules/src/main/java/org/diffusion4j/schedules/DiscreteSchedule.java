@@ -1,5 +1,6 @@
 package org.diffusion4j.schedules;
 
+import org.apiguardian.api.API;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalInt;
@@ -19,6 +20,7 @@ import org.diffusion4j.api.Timestep;
  *
  * <p>Immutable and thread-safe. Build one with {@link Schedules} or {@link #builder(double[])}.
  */
+@API(status = API.Status.STABLE, since = "0.1.0")
 public final class DiscreteSchedule implements Schedule {
     private final double[] betas;
     private final double[] alphaBars;

@@ -1,5 +1,6 @@
 package org.diffusion4j.schedules;
 
+import org.apiguardian.api.API;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -14,6 +15,7 @@ import org.jspecify.annotations.Nullable;
  * @param setAlphaToOne       ᾱ after the last step is 1 (default true) or ᾱ_0
  * @param rescaleBetasZeroSnr rescale for zero terminal SNR (default false)
  */
+@API(status = API.Status.STABLE, since = "0.1.0")
 public record DiscreteScheduleConfig(
         @Nullable Integer numTrainTimesteps,
         @Nullable Double betaStart,

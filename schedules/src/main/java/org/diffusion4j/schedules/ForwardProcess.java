@@ -1,5 +1,6 @@
 package org.diffusion4j.schedules;
 
+import org.apiguardian.api.API;
 import org.diffusion4j.api.Schedule;
 import org.diffusion4j.api.Timestep;
 import org.diffusion4j.api.noise.SdkNoise;
@@ -10,6 +11,7 @@ import org.diffusion4j.api.tensor.Tensor;
  * arXiv 2107.00630, §3.1) and its training-time
  * draws.
  */
+@API(status = API.Status.STABLE, since = "0.1.0")
 public final class ForwardProcess {
     private ForwardProcess() {
     }

@@ -1,5 +1,6 @@
 package org.diffusion4j.schedules;
 
+import org.apiguardian.api.API;
 import org.diffusion4j.api.tensor.Tensor;
 
 /**
@@ -15,6 +16,7 @@ import org.diffusion4j.api.tensor.Tensor;
  * @param lambda      λ (the noisier level)
  * @param lambdaPrime λ' (the cleaner level), &gt; λ
  */
+@API(status = API.Status.STABLE, since = "0.1.0")
 public record LogSnrPosterior(double lambda, double lambdaPrime) {
 
     public LogSnrPosterior {

@@ -1,5 +1,6 @@
 package org.diffusion4j.schedules;
 
+import org.apiguardian.api.API;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -24,6 +25,7 @@ import org.diffusion4j.api.Timestep;
  * uniformly on [λ_min, λ_max] ({@link TrainingDraw#UNIFORM_LAMBDA}). Inference runs n steps on the
  * uniform u grid 1, 1 − 1/n, ..., 0.
  */
+@API(status = API.Status.STABLE, since = "0.1.0")
 public final class LogSnrSchedule implements Schedule {
 
     /** The shape of λ(u). */

@@ -1,5 +1,6 @@
 package org.diffusion4j.schedules;
 
+import org.apiguardian.api.API;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -10,6 +11,7 @@ import org.jspecify.annotations.Nullable;
  * @param modelTime    {@code lambda} (default) or {@code u}: the network's time input
  * @param trainingDraw {@code schedule} (default: λ(u), u ~ U(0,1)) or {@code uniform_lambda}
  */
+@API(status = API.Status.STABLE, since = "0.1.0")
 public record LogSnrScheduleConfig(
         @Nullable Double lambdaMin,
         @Nullable Double lambdaMax,

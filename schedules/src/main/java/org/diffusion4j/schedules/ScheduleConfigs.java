@@ -1,6 +1,10 @@
 package org.diffusion4j.schedules;
 
+import org.apiguardian.api.API;
+
+
 /** Builds schedules from their JSON configurations (used by the providers). */
+@API(status = API.Status.STABLE, since = "0.1.0")
 public final class ScheduleConfigs {
     private ScheduleConfigs() {
     }

@@ -1,6 +1,10 @@
 package org.diffusion4j.schedules;
 
+import org.apiguardian.api.API;
+
+
 /** Static factories for the common schedules. */
+@API(status = API.Status.STABLE, since = "0.1.0")
 public final class Schedules {
     private Schedules() {
     }

@@ -1,11 +1,13 @@
 package org.diffusion4j.schedules;
 
+import org.apiguardian.api.API;
 import java.util.Locale;
 
 /**
  * How n inference timesteps are picked from T training timesteps, with diffusers' semantics
  * (Lin et al. 2023, Table 2). Timesteps are returned noisiest first.
  */
+@API(status = API.Status.STABLE, since = "0.1.0")
 public enum TimestepSpacing {
     /** {@code round(linspace(0, T−1, n))}, reversed. */
     LINSPACE,

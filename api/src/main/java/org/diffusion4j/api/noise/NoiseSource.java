@@ -1,5 +1,8 @@
 package org.diffusion4j.api.noise;
 
+import org.apiguardian.api.API;
+
+
 /**
  * A source of standard normal noise for sampling runs. Immutable: every run opens its own
  * {@link NoiseStream}, so runs on different threads never share generator state.
@@ -8,6 +11,7 @@ package org.diffusion4j.api.noise;
  * ({@link #openPerSample}); what the first means for individual samples is the source's documented
  * choice (the SDK's own source gives every sample its own stream either way).
  */
+@API(status = API.Status.STABLE, since = "0.1.0")
 public interface NoiseSource {
 
     /** The plugin id of this source, for reports and JSON. */

@@ -1,5 +1,6 @@
 package org.diffusion4j.api.noise;
 
+import org.apiguardian.api.API;
 import org.diffusion4j.api.tensor.Shape;
 import org.diffusion4j.api.tensor.Tensor;
 import org.diffusion4j.api.tensor.TensorFactory;
@@ -8,6 +9,7 @@ import org.diffusion4j.api.tensor.TensorFactory;
  * The noise of one sampling run: consecutive draws continue the run's generator(s). Not thread-safe;
  * it belongs to one run.
  */
+@API(status = API.Status.STABLE, since = "0.1.0")
 public interface NoiseStream {
 
     /** Number of samples per draw. */

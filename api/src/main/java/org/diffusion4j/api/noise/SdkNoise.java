@@ -1,5 +1,8 @@
 package org.diffusion4j.api.noise;
 
+import org.apiguardian.api.API;
+
+
 /**
  * The SDK's own Gaussian noise, identical on every platform, JVM and thread count.
  *
@@ -20,6 +23,7 @@ package org.diffusion4j.api.noise;
  * Each draw of a run takes, for every sample in batch order, the next {@code sampleShape.size()}
  * values of that sample's stream.
  */
+@API(status = API.Status.STABLE, since = "0.1.0")
 public final class SdkNoise implements NoiseSource {
 
     /** The plugin id. */

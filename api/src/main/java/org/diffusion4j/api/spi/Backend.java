@@ -1,5 +1,6 @@
 package org.diffusion4j.api.spi;
 
+import org.apiguardian.api.API;
 import java.util.Set;
 import org.diffusion4j.api.ClassifierGradient;
 import org.diffusion4j.api.NoisePredictor;
@@ -9,6 +10,7 @@ import org.diffusion4j.api.tensor.TensorFactory;
  * A compute backend: its tensors (on its device) and the models it can load. Made by a
  * {@link BackendProvider}; holds native resources until {@link #close()}.
  */
+@API(status = API.Status.STABLE, since = "0.1.0")
 public interface Backend extends AutoCloseable {
 
     /** The provider id, for example {@code "djl"}. */

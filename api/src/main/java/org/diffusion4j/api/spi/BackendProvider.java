@@ -1,5 +1,8 @@
 package org.diffusion4j.api.spi;
 
+import org.apiguardian.api.API;
+
+
 
 /**
  * Provides a {@link Backend} plugin; list implementations in
@@ -7,6 +10,7 @@ package org.diffusion4j.api.spi;
  *
  * @param <C> the configuration type
  */
+@API(status = API.Status.STABLE, since = "0.1.0")
 public interface BackendProvider<C> extends PluginProvider<Backend, C> {
 
     @Override

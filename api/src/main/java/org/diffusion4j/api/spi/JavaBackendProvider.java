@@ -1,5 +1,6 @@
 package org.diffusion4j.api.spi;
 
+import org.apiguardian.api.API;
 import java.util.Set;
 import org.diffusion4j.api.NoisePredictor;
 import org.diffusion4j.api.tensor.ArrayTensor;
@@ -10,6 +11,7 @@ import org.diffusion4j.api.tensor.TensorFactory;
  * It runs predictors written in Java (lambdas, the test kit's exact-score models) but loads no model
  * files; use the {@code djl} or {@code onnx} backend for those.
  */
+@API(status = API.Status.STABLE, since = "0.1.0")
 public final class JavaBackendProvider implements BackendProvider<NoConfig>, UnconfiguredProvider<Backend> {
 
     @Override

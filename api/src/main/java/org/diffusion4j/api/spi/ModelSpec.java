@@ -1,5 +1,6 @@
 package org.diffusion4j.api.spi;
 
+import org.apiguardian.api.API;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
@@ -12,6 +13,7 @@ import org.diffusion4j.api.PredictionType;
  * @param predictionType what the model predicts
  * @param options        backend-specific options (input names, timestep dtype, ...), values from JSON
  */
+@API(status = API.Status.STABLE, since = "0.1.0")
 public record ModelSpec(Path file, PredictionType predictionType, Map<String, Object> options) {
 
     public ModelSpec {

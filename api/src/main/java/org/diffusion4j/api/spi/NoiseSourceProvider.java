@@ -1,5 +1,6 @@
 package org.diffusion4j.api.spi;
 
+import org.apiguardian.api.API;
 import org.diffusion4j.api.noise.NoiseSource;
 
 /**
@@ -8,6 +9,7 @@ import org.diffusion4j.api.noise.NoiseSource;
  *
  * @param <C> the configuration type
  */
+@API(status = API.Status.STABLE, since = "0.1.0")
 public interface NoiseSourceProvider<C> extends PluginProvider<NoiseSource, C> {
 
     @Override

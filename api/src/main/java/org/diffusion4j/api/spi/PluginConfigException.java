@@ -1,5 +1,6 @@
 package org.diffusion4j.api.spi;
 
+import org.apiguardian.api.API;
 import org.diffusion4j.api.DiffusionArgumentException;
 import org.jspecify.annotations.Nullable;
 
@@ -15,6 +16,7 @@ import org.jspecify.annotations.Nullable;
  * throw PluginConfigException("/steps", "must be >= 1, got $steps")                 // Kotlin
  * }</pre>
  */
+@API(status = API.Status.STABLE, since = "0.1.0")
 public final class PluginConfigException extends DiffusionArgumentException {
     private final String path;
 

@@ -1,5 +1,6 @@
 package org.diffusion4j.api.spi;
 
+import org.apiguardian.api.API;
 import java.util.Map;
 import java.util.Optional;
 
@@ -11,6 +12,7 @@ import java.util.Optional;
  * @param registry  the registry creating the plugin
  * @param resources named objects supplied by the caller
  */
+@API(status = API.Status.STABLE, since = "0.1.0")
 public record PluginContext(PluginRegistry registry, Map<String, Object> resources) {
 
     public PluginContext {

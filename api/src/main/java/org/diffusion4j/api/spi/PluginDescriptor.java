@@ -1,5 +1,6 @@
 package org.diffusion4j.api.spi;
 
+import org.apiguardian.api.API;
 import java.net.URL;
 import java.security.CodeSource;
 import java.util.List;
@@ -18,6 +19,7 @@ import java.util.Set;
  *
  * @param <C> the configuration type: an immutable value Jackson can bind (a record is ideal)
  */
+@API(status = API.Status.STABLE, since = "0.1.0")
 public interface PluginDescriptor<C> {
 
     /** The kind of plugin. */

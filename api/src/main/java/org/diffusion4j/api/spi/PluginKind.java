@@ -1,5 +1,6 @@
 package org.diffusion4j.api.spi;
 
+import org.apiguardian.api.API;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -13,6 +14,7 @@ import java.util.Objects;
  *
  * @param <P> the provider interface
  */
+@API(status = API.Status.STABLE, since = "0.1.0")
 public final class PluginKind<P extends PluginDescriptor<?>> {
     public static final PluginKind<ScheduleProvider<?>> SCHEDULE = builtin("SCHEDULE", "schedule", ScheduleProvider.class);
     public static final PluginKind<SamplerProvider<?>> SAMPLER = builtin("SAMPLER", "sampler", SamplerProvider.class);

@@ -1,5 +1,8 @@
 package org.diffusion4j.api.spi;
 
+import org.apiguardian.api.API;
+
+
 /**
  * A plugin of one of the SDK's five kinds: a cheap {@link PluginDescriptor} (stable id, aliases, rank,
  * version, capabilities) and a factory from a typed, JSON-bindable configuration. Constructing a provider
@@ -12,6 +15,7 @@ package org.diffusion4j.api.spi;
  * @param <T> what the provider makes
  * @param <C> its configuration type: an immutable value Jackson can bind (a record is ideal)
  */
+@API(status = API.Status.STABLE, since = "0.1.0")
 public interface PluginProvider<T, C> extends PluginDescriptor<C> {
 
     /** The configuration used when none is given. */

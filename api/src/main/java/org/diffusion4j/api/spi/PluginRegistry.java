@@ -1,5 +1,6 @@
 package org.diffusion4j.api.spi;
 
+import org.apiguardian.api.API;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
@@ -38,6 +39,7 @@ import org.jspecify.annotations.Nullable;
  *   <li>{@link #describe()} lists every provider with its version and jar.</li>
  * </ul>
  */
+@API(status = API.Status.STABLE, since = "0.1.0")
 public final class PluginRegistry {
 
     /** System property naming the default backend. */

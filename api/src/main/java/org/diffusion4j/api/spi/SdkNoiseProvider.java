@@ -1,10 +1,12 @@
 package org.diffusion4j.api.spi;
 
+import org.apiguardian.api.API;
 import java.util.List;
 import org.diffusion4j.api.noise.NoiseSource;
 import org.diffusion4j.api.noise.SdkNoise;
 
 /** Registers the SDK's own noise ({@link SdkNoise}) as noise source {@code sdk}. */
+@API(status = API.Status.STABLE, since = "0.1.0")
 public final class SdkNoiseProvider implements NoiseSourceProvider<NoConfig>, UnconfiguredProvider<NoiseSource> {
     @Override
     public String id() {

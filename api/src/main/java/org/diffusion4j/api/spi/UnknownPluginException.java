@@ -1,9 +1,11 @@
 package org.diffusion4j.api.spi;
 
+import org.apiguardian.api.API;
 import java.util.List;
 import org.diffusion4j.api.DiffusionArgumentException;
 
 /** No provider of a kind has the requested name. Error code {@code D4J-PLUGIN-UNKNOWN}. */
+@API(status = API.Status.STABLE, since = "0.1.0")
 public final class UnknownPluginException extends DiffusionArgumentException {
     private final PluginKind<?> kind;
     private final String name;

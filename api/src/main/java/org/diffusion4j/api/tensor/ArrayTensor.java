@@ -1,5 +1,6 @@
 package org.diffusion4j.api.tensor;
 
+import org.apiguardian.api.API;
 import java.util.Arrays;
 
 /**
@@ -7,6 +8,7 @@ import java.util.Arrays;
  * code. Every operation is a single allocation-free loop over primitive arrays (beside the one result
  * array), so the JIT can vectorise it.
  */
+@API(status = API.Status.STABLE, since = "0.1.0")
 public final class ArrayTensor implements Tensor {
 
     /** The factory of pure-Java tensors. */

@@ -1,5 +1,8 @@
 package org.diffusion4j.api.tensor;
 
+import org.apiguardian.api.API;
+
+
 /**
  * Allocation-free loops for samplers' pure-Java fast paths: each writes a fused linear combination of
  * {@link ArrayTensor}s into a caller-owned array.
@@ -9,6 +12,7 @@ package org.diffusion4j.api.tensor;
  * Element i of the result depends only on element i of the inputs, so {@code dest} may be the array of
  * an input.
  */
+@API(status = API.Status.STABLE, since = "0.1.0")
 public final class InPlace {
     private InPlace() {
     }

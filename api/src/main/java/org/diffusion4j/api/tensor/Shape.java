@@ -1,10 +1,12 @@
 package org.diffusion4j.api.tensor;
 
+import org.apiguardian.api.API;
 import java.util.Arrays;
 
 /**
  * An immutable tensor shape. Dimension 0 is the batch axis wherever the SDK speaks of batches.
  */
+@API(status = API.Status.STABLE, since = "0.1.0")
 public final class Shape {
     private final int[] dims;
     private final long size;

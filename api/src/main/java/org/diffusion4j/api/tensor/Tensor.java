@@ -1,5 +1,8 @@
 package org.diffusion4j.api.tensor;
 
+import org.apiguardian.api.API;
+
+
 /**
  * An immutable float32 N-d array: the one array type that samplers, schedules and guidance see.
  *
@@ -29,6 +32,7 @@ package org.diffusion4j.api.tensor;
  * which keep data on their device. Operations between tensors of different factories convert the
  * argument to the receiver's factory.
  */
+@API(status = API.Status.STABLE, since = "0.1.0")
 public interface Tensor {
 
     /** The shape; dimension 0 is the batch axis. */

@@ -1,11 +1,13 @@
 package org.diffusion4j.api.tensor;
 
+import org.apiguardian.api.API;
 import java.util.List;
 
 /**
  * Makes tensors of one implementation (pure Java, or a backend's device tensors). Samplers create
  * their noise and initial states through the factory of the run, so a whole run stays on one device.
  */
+@API(status = API.Status.STABLE, since = "0.1.0")
 public interface TensorFactory {
 
     /** A short name for messages, for example {@code "java"} or {@code "djl:gpu(0)"}. */

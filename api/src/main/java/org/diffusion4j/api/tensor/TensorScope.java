@@ -1,5 +1,8 @@
 package org.diffusion4j.api.tensor;
 
+import org.apiguardian.api.API;
+
+
 /**
  * A lifetime for the tensors a factory makes, modelled on DJL's {@code NDManager} hierarchy: a run
  * opens a scope, everything the factory makes on the opening thread while the scope is open belongs to
@@ -16,6 +19,7 @@ package org.diffusion4j.api.tensor;
  * live on the Java heap and need no scope: their factory's scope is {@link #NONE}. Not thread-safe:
  * a scope belongs to the thread that opened it.
  */
+@API(status = API.Status.STABLE, since = "0.1.0")
 public interface TensorScope extends AutoCloseable {
 
     /** The scope of factories whose tensors the garbage collector frees: keeps everything, frees nothing. */

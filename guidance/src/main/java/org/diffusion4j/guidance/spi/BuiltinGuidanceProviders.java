@@ -1,5 +1,6 @@
 package org.diffusion4j.guidance.spi;
 
+import org.apiguardian.api.API;
 import java.util.List;
 import org.diffusion4j.api.Guidance;
 import org.diffusion4j.api.spi.GuidanceProvider;
@@ -8,6 +9,7 @@ import org.diffusion4j.api.spi.PluginContext;
 import org.diffusion4j.api.spi.UnconfiguredProvider;
 
 /** Providers of the built-in guidance {@code none}, {@code cfg} and {@code classifier}. */
+@API(status = API.Status.STABLE, since = "0.1.0")
 public final class BuiltinGuidanceProviders {
     private BuiltinGuidanceProviders() {
     }

@@ -1,5 +1,6 @@
 package org.diffusion4j.guidance.spi;
 
+import org.apiguardian.api.API;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.diffusion4j.api.ClassifierGradient;
 import org.diffusion4j.api.Guidance;
@@ -9,6 +10,7 @@ import org.diffusion4j.guidance.ClassifierGuidance;
 import org.jspecify.annotations.Nullable;
 
 /** The JSON configurations of the built-in guidance. */
+@API(status = API.Status.STABLE, since = "0.1.0")
 public final class GuidanceConfigs {
     private GuidanceConfigs() {
     }

@@ -1,5 +1,6 @@
 package org.diffusion4j.samplers.spi;
 
+import org.apiguardian.api.API;
 import java.util.List;
 import java.util.Set;
 import org.diffusion4j.api.Sampler;
@@ -8,6 +9,7 @@ import org.diffusion4j.api.spi.PluginContext;
 import org.diffusion4j.api.spi.SamplerProvider;
 
 /** Providers of the built-in samplers {@code ddim}, {@code ddpm} and {@code ancestral}. */
+@API(status = API.Status.STABLE, since = "0.1.0")
 public final class BuiltinSamplerProviders {
     private BuiltinSamplerProviders() {
     }

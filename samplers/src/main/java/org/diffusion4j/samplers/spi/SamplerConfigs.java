@@ -1,9 +1,11 @@
 package org.diffusion4j.samplers.spi;
 
+import org.apiguardian.api.API;
 import org.diffusion4j.samplers.SampleProcessing;
 import org.jspecify.annotations.Nullable;
 
 /** The JSON configurations of the built-in samplers. Absent fields take the documented defaults. */
+@API(status = API.Status.STABLE, since = "0.1.0")
 public final class SamplerConfigs {
     private SamplerConfigs() {
     }

@@ -1,5 +1,6 @@
 package org.diffusion4j.samplers.spi;
 
+import org.apiguardian.api.API;
 import java.util.List;
 import java.util.Set;
 import java.util.function.BiFunction;
@@ -15,6 +16,7 @@ import org.diffusion4j.samplers.SigmaSpacing;
  * registry compares names case-insensitively). {@code dpmpp_2m_karras} ("DPM++ 2M Karras") is
  * {@code dpmpp_2m} whose spacing defaults to Karras.
  */
+@API(status = API.Status.STABLE, since = "0.1.0")
 public final class SigmaSamplerProviders {
     private SigmaSamplerProviders() {
     }

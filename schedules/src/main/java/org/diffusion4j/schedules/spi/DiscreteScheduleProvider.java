@@ -1,5 +1,6 @@
 package org.diffusion4j.schedules.spi;
 
+import org.apiguardian.api.API;
 import java.util.List;
 import org.diffusion4j.api.Schedule;
 import org.diffusion4j.api.spi.PluginContext;
@@ -11,6 +12,7 @@ import org.diffusion4j.schedules.ScheduleConfigs;
  * The built-in discrete β schedules as plugins: {@code linear}, {@code scaled_linear},
  * {@code cosine} (alias {@code squaredcos_cap_v2}), {@code sigmoid} and {@code betas} (explicit table).
  */
+@API(status = API.Status.STABLE, since = "0.1.0")
 public abstract class DiscreteScheduleProvider implements ScheduleProvider<DiscreteScheduleConfig> {
     private final String id;
     private final List<String> aliases;

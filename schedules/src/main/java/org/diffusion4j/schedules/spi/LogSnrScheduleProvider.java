@@ -1,5 +1,6 @@
 package org.diffusion4j.schedules.spi;
 
+import org.apiguardian.api.API;
 import java.util.List;
 import org.diffusion4j.api.Schedule;
 import org.diffusion4j.api.spi.PluginContext;
@@ -9,6 +10,7 @@ import org.diffusion4j.schedules.LogSnrScheduleConfig;
 import org.diffusion4j.schedules.ScheduleConfigs;
 
 /** The continuous log-SNR schedules as plugins: {@code cosine-logsnr} and {@code linear-logsnr}. */
+@API(status = API.Status.STABLE, since = "0.1.0")
 public abstract class LogSnrScheduleProvider implements ScheduleProvider<LogSnrScheduleConfig> {
     private final LogSnrSchedule.Shape shape;
     private final String id;
