@@ -40,15 +40,13 @@ public sealed interface Condition permits Condition.Label, Condition.Embedding, 
     }
 
     /** An embedding tensor for one sample. */
-    record Embedding(Tensor value) implements Condition {
-    }
+    record Embedding(Tensor value) implements Condition {}
 
     /** The null condition. */
     final class Unconditional implements Condition {
         static final Unconditional INSTANCE = new Unconditional();
 
-        private Unconditional() {
-        }
+        private Unconditional() {}
 
         @Override
         public String toString() {

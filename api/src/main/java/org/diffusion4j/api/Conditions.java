@@ -1,10 +1,10 @@
 package org.diffusion4j.api;
 
-import org.apiguardian.api.API;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.OptionalInt;
+import org.apiguardian.api.API;
 
 /** An immutable batch of {@link Condition}s, one per sample. */
 @API(status = API.Status.STABLE, since = "0.1.0")
@@ -100,8 +100,10 @@ public final class Conditions {
 
     /** The largest class label in the batch, if any. */
     public OptionalInt maxLabel() {
-        return items.stream().filter(c -> c instanceof Condition.Label)
-                .mapToInt(c -> ((Condition.Label) c).value()).max();
+        return items.stream()
+                .filter(c -> c instanceof Condition.Label)
+                .mapToInt(c -> ((Condition.Label) c).value())
+                .max();
     }
 
     @Override

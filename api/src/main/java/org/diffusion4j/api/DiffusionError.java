@@ -1,8 +1,8 @@
 package org.diffusion4j.api;
 
-import org.apiguardian.api.API;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import org.apiguardian.api.API;
 
 /**
  * What every exception the SDK throws for a documented reason has in common: a stable error code
@@ -46,7 +46,8 @@ public interface DiffusionError {
     /** {@code message} with {@code code + ": "} in front unless it already starts with the code. */
     static String withCode(String code, String message) {
         if (!CODE.matcher(code).matches()) {
-            throw new IllegalArgumentException("error code '" + code + "' is not D4J- followed by upper-case words joined by hyphens");
+            throw new IllegalArgumentException(
+                    "error code '" + code + "' is not D4J- followed by upper-case words joined by hyphens");
         }
         return message.startsWith(code) ? message : code + ": " + message;
     }

@@ -2,7 +2,6 @@ package org.diffusion4j.api;
 
 import org.apiguardian.api.API;
 
-
 /**
  * Turns one or more model evaluations into the prediction a sampler uses at one step. Without
  * guidance that is the conditional prediction; classifier-free guidance mixes conditional and
@@ -23,7 +22,8 @@ public interface Guidance {
      * The unconditional model: every sample is predicted under the null condition ∅, whatever was
      * requested. The base of classifier guidance, which steers p(x) with p(y|x)^s.
      */
-    Guidance UNCONDITIONAL = ctx -> Guided.of(ctx.predict(ctx.x(), Conditions.unconditional(ctx.x().batchSize())));
+    Guidance UNCONDITIONAL = ctx ->
+            Guided.of(ctx.predict(ctx.x(), Conditions.unconditional(ctx.x().batchSize())));
 
     /** The guided prediction for the context's state and step. */
     Guided guide(GuidanceContext ctx);
@@ -38,6 +38,8 @@ public interface Guidance {
 
     /** A short description for logs and reports. */
     default String describe() {
-        return this == NONE ? "none" : this == UNCONDITIONAL ? "unconditional" : getClass().getSimpleName();
+        return this == NONE
+                ? "none"
+                : this == UNCONDITIONAL ? "unconditional" : getClass().getSimpleName();
     }
 }

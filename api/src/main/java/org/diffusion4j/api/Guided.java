@@ -1,7 +1,7 @@
 package org.diffusion4j.api;
 
-import org.apiguardian.api.API;
 import java.util.Optional;
+import org.apiguardian.api.API;
 import org.diffusion4j.api.tensor.Tensor;
 
 /**

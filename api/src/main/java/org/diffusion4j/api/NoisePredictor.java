@@ -1,7 +1,7 @@
 package org.diffusion4j.api;
 
-import org.apiguardian.api.API;
 import java.util.OptionalInt;
+import org.apiguardian.api.API;
 import org.diffusion4j.api.tensor.Tensor;
 
 /**
@@ -50,7 +50,8 @@ public interface NoisePredictor {
         }
         Tensor out = predict(x, time, conditions);
         if (!out.shape().equals(x.shape())) {
-            throw new IllegalStateException("predictor returned shape " + out.shape() + " for input shape " + x.shape());
+            throw new IllegalStateException(
+                    "predictor returned shape " + out.shape() + " for input shape " + x.shape());
         }
         return new Prediction(predictionType(), out, x, time);
     }

@@ -17,7 +17,8 @@ public record Prediction(PredictionType type, Tensor value, Tensor x, Timestep t
 
     public Prediction {
         if (!value.shape().equals(x.shape())) {
-            throw new IllegalArgumentException("prediction of shape " + value.shape() + " for a state of shape " + x.shape());
+            throw new IllegalArgumentException(
+                    "prediction of shape " + value.shape() + " for a state of shape " + x.shape());
         }
     }
 

@@ -89,16 +89,17 @@ public enum PredictionType {
             case "epsilon", "eps" -> EPSILON;
             case "sample", "x0", "x_0" -> SAMPLE;
             case "v_prediction", "v" -> V;
-            default -> throw new IllegalArgumentException("unknown prediction type '" + name
-                    + "'; known: epsilon, sample (x0), v_prediction (v)");
+            default ->
+                throw new IllegalArgumentException(
+                        "unknown prediction type '" + name + "'; known: epsilon, sample (x0), v_prediction (v)");
         };
     }
 
     private static double nonZero(double v, String what, String conversion, Timestep t) {
         if (v == 0) {
             throw new ArithmeticException("cannot convert " + conversion + " at model time " + t.modelTime()
-                    + ": " + what + " is 0 there" + ("alpha".equals(what)
-                    ? " (zero terminal SNR needs a v- or x0-predicting model)" : ""));
+                    + ": " + what + " is 0 there"
+                    + ("alpha".equals(what) ? " (zero terminal SNR needs a v- or x0-predicting model)" : ""));
         }
         return v;
     }

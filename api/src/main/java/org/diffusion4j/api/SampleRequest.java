@@ -1,9 +1,9 @@
 package org.diffusion4j.api;
 
-import org.apiguardian.api.API;
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.Optional;
+import org.apiguardian.api.API;
 import org.diffusion4j.api.noise.NoiseSource;
 import org.diffusion4j.api.noise.NoiseStream;
 import org.diffusion4j.api.noise.SdkNoise;
@@ -38,21 +38,25 @@ public final class SampleRequest {
         this.sampleShape = Objects.requireNonNull(b.sampleShape, "sampleShape is required");
         this.conditions = b.conditions != null ? b.conditions : Conditions.unconditional(b.batchSize);
         if (conditions.size() == 0) {
-            throw new IllegalArgumentException("a sample request needs at least one sample: give conditions or batchSize");
+            throw new IllegalArgumentException(
+                    "a sample request needs at least one sample: give conditions or batchSize");
         }
         if (b.batchSize > 0 && b.conditions != null && b.batchSize != b.conditions.size()) {
-            throw new IllegalArgumentException("batchSize " + b.batchSize + " but " + b.conditions.size() + " conditions");
+            throw new IllegalArgumentException(
+                    "batchSize " + b.batchSize + " but " + b.conditions.size() + " conditions");
         }
         this.seed = b.seed;
         this.sampleSeeds = b.sampleSeeds == null ? null : b.sampleSeeds.clone();
         if (sampleSeeds != null && sampleSeeds.length != conditions.size()) {
-            throw new IllegalArgumentException(sampleSeeds.length + " sample seeds for a batch of " + conditions.size());
+            throw new IllegalArgumentException(
+                    sampleSeeds.length + " sample seeds for a batch of " + conditions.size());
         }
         this.noise = b.noise;
         this.tensors = b.tensors;
         this.initialState = b.initialState;
         if (initialState != null && !initialState.shape().equals(batchShape())) {
-            throw new IllegalArgumentException("initial state has shape " + initialState.shape() + ", expected " + batchShape());
+            throw new IllegalArgumentException(
+                    "initial state has shape " + initialState.shape() + ", expected " + batchShape());
         }
     }
 
@@ -62,8 +66,15 @@ public final class SampleRequest {
 
     /** A builder holding this request's settings. */
     public Builder toBuilder() {
-        Builder b = new Builder().predictor(predictor).schedule(schedule).guidance(guidance).conditions(conditions)
-                .sampleShape(sampleShape).seed(seed).noise(noise).tensors(tensors);
+        Builder b = new Builder()
+                .predictor(predictor)
+                .schedule(schedule)
+                .guidance(guidance)
+                .conditions(conditions)
+                .sampleShape(sampleShape)
+                .seed(seed)
+                .noise(noise)
+                .tensors(tensors);
         b.sampleSeeds = sampleSeeds;
         b.initialState = initialState;
         return b;
@@ -147,8 +158,7 @@ public final class SampleRequest {
         private TensorFactory tensors = ArrayTensor.FACTORY;
         private @Nullable Tensor initialState;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         public Builder predictor(NoisePredictor p) {
             this.predictor = p;

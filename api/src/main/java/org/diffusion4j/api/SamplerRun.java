@@ -1,7 +1,7 @@
 package org.diffusion4j.api;
 
-import org.apiguardian.api.API;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.apiguardian.api.API;
 import org.diffusion4j.api.noise.NoiseStream;
 import org.diffusion4j.api.tensor.Tensor;
 
@@ -42,10 +42,11 @@ public final class SamplerRun {
      * @param canShiftMean whether the sampler applies {@link Guided#meanShift()} (DDPM-style samplers)
      * @throws IllegalArgumentException when the guidance needs a mean shift the sampler cannot apply
      */
-    public static SamplerRun start(SampleRequest request, StepPlan plan, String samplerName, boolean canShiftMean,
-            StepListener listener) {
+    public static SamplerRun start(
+            SampleRequest request, StepPlan plan, String samplerName, boolean canShiftMean, StepListener listener) {
         if (request.guidance().usesMeanShift() && !canShiftMean) {
-            throw new IllegalArgumentException("guidance '" + request.guidance().describe() + "' shifts the DDPM posterior mean"
+            throw new IllegalArgumentException("guidance '" + request.guidance().describe()
+                    + "' shifts the DDPM posterior mean"
                     + " (Dhariwal & Nichol Algorithm 1), which sampler '" + samplerName + "' has no mean to apply to;"
                     + " use the epsilon-correction placement of classifier guidance, or the ddpm sampler");
         }
@@ -94,9 +95,10 @@ public final class SamplerRun {
 
     /** The error for a final sample with NaN or infinite values, when the steps were not checked one by one. */
     public IllegalStateException nonFiniteResult() {
-        return new IllegalStateException("sampler '" + samplerName + "': the sample contains NaN or infinite values; the"
-                + " model's predictions became non-finite at some step (sample with a StepListener to have every step"
-                + " checked and the first bad one named)");
+        return new IllegalStateException(
+                "sampler '" + samplerName + "': the sample contains NaN or infinite values; the"
+                        + " model's predictions became non-finite at some step (sample with a StepListener to have every step"
+                        + " checked and the first bad one named)");
     }
 
     /**

@@ -1,7 +1,7 @@
 package org.diffusion4j.api;
 
-import org.apiguardian.api.API;
 import java.util.concurrent.CancellationException;
+import org.apiguardian.api.API;
 
 /** Thrown by a sampler when a {@link StepListener} cancelled the run. */
 @API(status = API.Status.STABLE, since = "0.1.0")

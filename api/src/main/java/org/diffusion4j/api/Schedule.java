@@ -1,7 +1,7 @@
 package org.diffusion4j.api;
 
-import org.apiguardian.api.API;
 import java.util.OptionalInt;
+import org.apiguardian.api.API;
 
 /**
  * A variance-preserving noise schedule: discrete (a β table over T training steps) or continuous

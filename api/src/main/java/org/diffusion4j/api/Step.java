@@ -2,7 +2,6 @@ package org.diffusion4j.api;
 
 import org.apiguardian.api.API;
 
-
 /**
  * One reverse step of a sampling trajectory, from the noisier {@code current} level to the cleaner
  * {@code previous} one (the paper's t → t−1, or t → t−Δt on a sub-trajectory).
@@ -20,9 +19,10 @@ public record Step(int index, int count, Timestep current, Timestep previous) {
             throw new IllegalArgumentException("step index " + index + " outside [0, " + count + ")");
         }
         if (!(previous.alphaBar() >= current.alphaBar())) {
-            throw new IllegalArgumentException("step " + index + " from model time " + current.modelTime() + " (alphaBar "
-                    + current.alphaBar() + ") to " + previous.modelTime() + " (alphaBar " + previous.alphaBar()
-                    + ") adds noise");
+            throw new IllegalArgumentException(
+                    "step " + index + " from model time " + current.modelTime() + " (alphaBar "
+                            + current.alphaBar() + ") to " + previous.modelTime() + " (alphaBar " + previous.alphaBar()
+                            + ") adds noise");
         }
     }
 

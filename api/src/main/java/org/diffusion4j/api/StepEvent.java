@@ -1,8 +1,8 @@
 package org.diffusion4j.api;
 
-import org.apiguardian.api.API;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
+import org.apiguardian.api.API;
 import org.diffusion4j.api.tensor.Tensor;
 
 /** What a {@link StepListener} sees after one step. */

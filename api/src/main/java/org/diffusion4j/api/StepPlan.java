@@ -1,9 +1,9 @@
 package org.diffusion4j.api;
 
-import org.apiguardian.api.API;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import org.apiguardian.api.API;
 
 /**
  * The explicit, immutable list of reverse steps a sampler runs, made by a {@link Schedule}. Samplers

@@ -2,7 +2,6 @@ package org.diffusion4j.api;
 
 import org.apiguardian.api.API;
 
-
 /**
  * One noise level of a variance-preserving diffusion: the model time handed to the network and the
  * signal and noise variances at that time, {@code x_t = alpha * x0 + sigma * eps} with
@@ -23,10 +22,12 @@ public record Timestep(double modelTime, double alphaBar, double sigmaSquared) {
     public static final double CLEAN = -1;
 
     public Timestep {
-        if (!(alphaBar >= 0 && alphaBar <= 1) || !(sigmaSquared >= 0 && sigmaSquared <= 1)
+        if (!(alphaBar >= 0 && alphaBar <= 1)
+                || !(sigmaSquared >= 0 && sigmaSquared <= 1)
                 || Math.abs(alphaBar + sigmaSquared - 1) > 1e-9) {
-            throw new IllegalArgumentException("timestep " + modelTime + ": need alphaBar + sigma^2 = 1 with both in [0, 1], got alphaBar="
-                    + alphaBar + ", sigma^2=" + sigmaSquared);
+            throw new IllegalArgumentException(
+                    "timestep " + modelTime + ": need alphaBar + sigma^2 = 1 with both in [0, 1], got alphaBar="
+                            + alphaBar + ", sigma^2=" + sigmaSquared);
         }
     }
 
@@ -61,7 +62,8 @@ public record Timestep(double modelTime, double alphaBar, double sigmaSquared) {
     }
 
     /** A forward-process draw x_t = α·x0 + σ·ε (Ho et al. 2020, arXiv 2006.11239, eq. 4). */
-    public org.diffusion4j.api.tensor.Tensor diffuse(org.diffusion4j.api.tensor.Tensor x0, org.diffusion4j.api.tensor.Tensor eps) {
+    public org.diffusion4j.api.tensor.Tensor diffuse(
+            org.diffusion4j.api.tensor.Tensor x0, org.diffusion4j.api.tensor.Tensor eps) {
         return x0.linear(alpha(), eps, sigma());
     }
 

@@ -26,6 +26,7 @@ class ErrorCodesDocumentedTest {
     private static final Pattern USE = Pattern.compile("D4J-[A-Z0-9]+(?:-[A-Z0-9]+)*");
     /** A documented code: the first cell of a row of the page's table. */
     private static final Pattern ROW = Pattern.compile("^\\| `(D4J-[^`]*)` \\|(.*)$");
+
     private static final Set<String> SKIPPED_DIRECTORIES = Set.of("target", ".git", "node_modules", "build", ".idea");
 
     /** The repository root: the nearest folder above the working directory that has docs/errors.md. */
@@ -61,7 +62,9 @@ class ErrorCodesDocumentedTest {
             if (SKIPPED_DIRECTORIES.contains(part)) {
                 return false;
             }
-            if (part.equals("src") && i + 1 < relative.getNameCount() && relative.getName(i + 1).toString().equals("main")) {
+            if (part.equals("src")
+                    && i + 1 < relative.getNameCount()
+                    && relative.getName(i + 1).toString().equals("main")) {
                 main = true;
             }
         }
@@ -83,7 +86,9 @@ class ErrorCodesDocumentedTest {
         for (String line : lines) {
             Matcher m = ROW.matcher(line);
             if (m.matches()) {
-                assertThat(documented.put(m.group(1), m.group(2))).as("%s is listed twice", m.group(1)).isNull();
+                assertThat(documented.put(m.group(1), m.group(2)))
+                        .as("%s is listed twice", m.group(1))
+                        .isNull();
             }
         }
         return documented;
@@ -98,10 +103,14 @@ class ErrorCodesDocumentedTest {
         assertThat(used).containsKeys("D4J-CONFIG", "D4J-PLUGIN-UNKNOWN", "D4J-PLUGIN-DUPLICATE");
         Set<String> missing = new TreeSet<>(used.keySet());
         missing.removeAll(documented.keySet());
-        assertThat(missing).as("codes used but not in docs/errors.md (first use: %s)", used).isEmpty();
+        assertThat(missing)
+                .as("codes used but not in docs/errors.md (first use: %s)", used)
+                .isEmpty();
         Set<String> unused = new TreeSet<>(documented.keySet());
         unused.removeAll(used.keySet());
-        assertThat(unused).as("codes in docs/errors.md that no main source uses").isEmpty();
+        assertThat(unused)
+                .as("codes in docs/errors.md that no main source uses")
+                .isEmpty();
     }
 
     @Test

@@ -44,7 +44,8 @@ class PredictionTest {
             assertThat(q.time()).isEqualTo(T);
             // the value is the converter's: one computation, so bit for bit
             assertThat(q.value().toFloatArray())
-                    .containsExactly(PredictionType.EPSILON.convert(EPS, XT, T, target).toFloatArray());
+                    .containsExactly(
+                            PredictionType.EPSILON.convert(EPS, XT, T, target).toFloatArray());
         }
         // a sample prediction's x̂0 is its value itself, untouched
         Prediction sample = eps.convertTo(PredictionType.SAMPLE);
@@ -61,16 +62,18 @@ class PredictionTest {
                 Prediction viaAs = p.as(target);
                 Prediction viaConvert = p.convertTo(target);
                 assertThat(viaAs.type()).isEqualTo(viaConvert.type());
-                assertThat(viaAs.value().toFloatArray()).containsExactly(viaConvert.value().toFloatArray());
+                assertThat(viaAs.value().toFloatArray())
+                        .containsExactly(viaConvert.value().toFloatArray());
             }
         }
     }
 
     @Test
     void aValueOfAnotherShapeThanTheStateIsRejected() {
-        assertThatThrownBy(() -> new Prediction(PredictionType.EPSILON, EPS,
-                ArrayTensor.FACTORY.zeros(Shape.of(3, 2)), T))
+        assertThatThrownBy(
+                        () -> new Prediction(PredictionType.EPSILON, EPS, ArrayTensor.FACTORY.zeros(Shape.of(3, 2)), T))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("[2, 3]").hasMessageContaining("[3, 2]");
+                .hasMessageContaining("[2, 3]")
+                .hasMessageContaining("[3, 2]");
     }
 }

@@ -62,8 +62,12 @@ class PredictionTypeTest {
         Timestep pureNoise = new Timestep(999, 0, 1);
         Tensor x = SdkNoise.INSTANCE.open(1, 1).next(Shape.of(4), org.diffusion4j.api.tensor.ArrayTensor.FACTORY);
         assertThatThrownBy(() -> PredictionType.EPSILON.toSample(x, x, pureNoise))
-                .hasMessageContaining("alpha is 0").hasMessageContaining("model time 999");
-        close(PredictionType.V.toSample(x, x, pureNoise), x.unaryMinus(), 0); // x0 = 0·x − 1·v: exact in float32, bound 0
+                .hasMessageContaining("alpha is 0")
+                .hasMessageContaining("model time 999");
+        close(
+                PredictionType.V.toSample(x, x, pureNoise),
+                x.unaryMinus(),
+                0); // x0 = 0·x − 1·v: exact in float32, bound 0
     }
 
     @Test
@@ -80,7 +84,8 @@ class PredictionTypeTest {
         } catch (java.io.IOException e) {
             throw new AssertionError(e);
         }
-        assertThatThrownBy(() -> PredictionType.parse("noise")).hasMessageContaining("known: epsilon, sample (x0), v_prediction");
+        assertThatThrownBy(() -> PredictionType.parse("noise"))
+                .hasMessageContaining("known: epsilon, sample (x0), v_prediction");
     }
 
     @Test
@@ -99,6 +104,7 @@ class PredictionTypeTest {
         assertThat(Timestep.ofLambda(0, 40).sigmaSquared()).isCloseTo(Math.exp(-40), offset(2 * 7 * u * Math.exp(-40)));
         assertThatThrownBy(() -> new Timestep(0, 0.5, 0.6)).hasMessageContaining("alphaBar + sigma^2 = 1");
         assertThatThrownBy(() -> Conditions.labels(-1)).hasMessageContaining("class label must be >= 0");
-        assertThat(Conditions.labels(1, 2).concat(Conditions.unconditional(1)).labelArray(10)).containsExactly(1, 2, 10);
+        assertThat(Conditions.labels(1, 2).concat(Conditions.unconditional(1)).labelArray(10))
+                .containsExactly(1, 2, 10);
     }
 }

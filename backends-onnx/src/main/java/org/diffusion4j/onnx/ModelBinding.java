@@ -24,8 +24,15 @@ import org.slf4j.LoggerFactory;
  * @param fixedBatch    the batch size the model was exported with, if fixed
  * @param options       the options it was resolved from
  */
-record ModelBinding(Port sample, Port timestep, TimestepShape timestepShape, Optional<Port> condition,
-                    ConditionKind conditionKind, Port output, OptionalInt fixedBatch, OnnxModelOptions options) {
+record ModelBinding(
+        Port sample,
+        Port timestep,
+        TimestepShape timestepShape,
+        Optional<Port> condition,
+        ConditionKind conditionKind,
+        Port output,
+        OptionalInt fixedBatch,
+        OnnxModelOptions options) {
 
     private static final Logger LOG = LoggerFactory.getLogger(ModelBinding.class);
 
@@ -62,7 +69,8 @@ record ModelBinding(Port sample, Port timestep, TimestepShape timestepShape, Opt
         if (sample.rank() < 1) {
             throw fail.at("input '" + sample.name() + "' is a scalar; the sample x_t needs a batch axis [B, ...]");
         }
-        OptionalInt fixedBatch = sample.fixed(0) ? OptionalInt.of(Math.toIntExact(sample.shape()[0])) : OptionalInt.empty();
+        OptionalInt fixedBatch =
+                sample.fixed(0) ? OptionalInt.of(Math.toIntExact(sample.shape()[0])) : OptionalInt.empty();
         if (fixedBatch.isPresent() && fixedBatch.getAsInt() < 1) {
             throw fail.at("input '" + sample.name() + "' has a batch axis of size 0");
         }
@@ -74,15 +82,22 @@ record ModelBinding(Port sample, Port timestep, TimestepShape timestepShape, Opt
                     + "; the timestep needs int64, int32, float32, float64, float16 or bfloat16");
         }
         TimestepShape shape = timestepShape(fail, timestep, o.timestepShape(), fixedBatch);
-        if (o.timestepType().isPresent() && o.timestepType().get() != timestep.type().get()) {
-            LOG.warn("{}: model option timestepType {}, but input '{}' is declared {}; feeding {}",
-                    file, o.timestepType().get(), timestep.name(), timestep.type().get(), timestep.type().get());
+        if (o.timestepType().isPresent()
+                && o.timestepType().get() != timestep.type().get()) {
+            LOG.warn(
+                    "{}: model option timestepType {}, but input '{}' is declared {}; feeding {}",
+                    file,
+                    o.timestepType().get(),
+                    timestep.name(),
+                    timestep.type().get(),
+                    timestep.type().get());
         }
 
         // the output
         Port output = output(fail, sig, o.output(), role);
         if (output.type().isEmpty() || !output.type().get().isFloatingPoint()) {
-            throw fail.at("output '" + output.name() + "' is " + output.typeName() + "; a floating-point output is needed");
+            throw fail.at(
+                    "output '" + output.name() + "' is " + output.typeName() + "; a floating-point output is needed");
         }
         if (output.rank() != sample.rank()) {
             if (role == Role.CLASSIFIER) {
@@ -112,11 +127,15 @@ record ModelBinding(Port sample, Port timestep, TimestepShape timestepShape, Opt
             if (o.conditionInput().isPresent()) {
                 condition = Optional.of(port(fail, sig, o.conditionInput(), "", "conditionInput"));
             } else {
-                condition = CONDITION_NAMES.stream().map(sig::input).flatMap(Optional::stream).findFirst();
+                condition = CONDITION_NAMES.stream()
+                        .map(sig::input)
+                        .flatMap(Optional::stream)
+                        .findFirst();
                 if (condition.isEmpty() && o.conditionKind() != ConditionKind.AUTO) {
-                    throw fail.at("conditionKind is '" + o.conditionKind().name().toLowerCase(java.util.Locale.ROOT)
-                            + "' but the model has none of the inputs " + CONDITION_NAMES
-                            + "; set model option 'conditionInput'");
+                    throw fail.at(
+                            "conditionKind is '" + o.conditionKind().name().toLowerCase(java.util.Locale.ROOT)
+                                    + "' but the model has none of the inputs " + CONDITION_NAMES
+                                    + "; set model option 'conditionInput'");
                 }
             }
             if (condition.isPresent()) {
@@ -125,8 +144,10 @@ record ModelBinding(Port sample, Port timestep, TimestepShape timestepShape, Opt
         }
         if (role == Role.CLASSIFIER && kind != ConditionKind.LABEL) {
             throw fail.at("a classifier for guidance takes the class labels y as an integer input, but "
-                    + (condition.isEmpty() ? "the model has no condition input" : "input '" + condition.get().name()
-                    + "' takes " + kind.name().toLowerCase(java.util.Locale.ROOT))
+                    + (condition.isEmpty()
+                            ? "the model has no condition input"
+                            : "input '" + condition.get().name() + "' takes "
+                                    + kind.name().toLowerCase(java.util.Locale.ROOT))
                     + "; name the label input with model option 'conditionInput'");
         }
         for (Port c : condition.stream().toList()) {
@@ -142,27 +163,35 @@ record ModelBinding(Port sample, Port timestep, TimestepShape timestepShape, Opt
         // nothing else may be required
         List<String> mapped = new ArrayList<>(List.of(sample.name(), timestep.name()));
         condition.ifPresent(c -> mapped.add(c.name()));
-        List<String> extra = sig.inputs().stream().map(Port::name).filter(n -> !mapped.contains(n)).toList();
+        List<String> extra = sig.inputs().stream()
+                .map(Port::name)
+                .filter(n -> !mapped.contains(n))
+                .toList();
         if (!extra.isEmpty()) {
-            throw fail.at("the model has input" + (extra.size() > 1 ? "s " : " ") + extra + " that the backend would not"
-                    + " feed (it feeds '" + String.join("', '", mapped) + "')"
-                    + "; map them with the model options sampleInput, timestepInput and conditionInput");
+            throw fail.at(
+                    "the model has input" + (extra.size() > 1 ? "s " : " ") + extra + " that the backend would not"
+                            + " feed (it feeds '" + String.join("', '", mapped) + "')"
+                            + "; map them with the model options sampleInput, timestepInput and conditionInput");
         }
         return new ModelBinding(sample, timestep, shape, condition, kind, output, fixedBatch, o);
     }
 
     private static Port port(Fail fail, ModelSignature sig, Optional<String> configured, String dflt, String key) {
         String name = configured.orElse(dflt);
-        return sig.input(name).orElseThrow(() -> configured.isPresent()
-                ? fail.at("model option '" + key + "' names input '" + name + "', which the model does not have")
-                : fail.at("the model has no input '" + name + "' (the diffusers export name); name its input with model"
-                + " option '" + key + "'"));
+        return sig.input(name)
+                .orElseThrow(() -> configured.isPresent()
+                        ? fail.at(
+                                "model option '" + key + "' names input '" + name + "', which the model does not have")
+                        : fail.at("the model has no input '" + name
+                                + "' (the diffusers export name); name its input with model" + " option '" + key
+                                + "'"));
     }
 
     private static Port output(Fail fail, ModelSignature sig, Optional<String> configured, Role role) {
         if (configured.isPresent()) {
-            return sig.output(configured.get()).orElseThrow(() -> fail.at("model option 'output' names output '"
-                    + configured.get() + "', which the model does not have"));
+            return sig.output(configured.get())
+                    .orElseThrow(() -> fail.at("model option 'output' names output '" + configured.get()
+                            + "', which the model does not have"));
         }
         if (role == Role.PREDICTOR) {
             Optional<Port> p = sig.output("out_sample");
@@ -174,12 +203,14 @@ record ModelBinding(Port sample, Port timestep, TimestepShape timestepShape, Opt
             return sig.outputs().get(0);
         }
         throw fail.at("the model has " + sig.outputs().size() + " outputs"
-                + (role == Role.PREDICTOR ? " and none named 'out_sample'" : "") + "; choose one with model option 'output'");
+                + (role == Role.PREDICTOR ? " and none named 'out_sample'" : "")
+                + "; choose one with model option 'output'");
     }
 
     private static TimestepShape timestepShape(Fail fail, Port t, TimestepShape wanted, OptionalInt fixedBatch) {
         if (t.rank() > 1) {
-            throw fail.at("input '" + t.name() + "' has rank " + t.rank() + "; a timestep is a scalar [] or a vector [B]");
+            throw fail.at(
+                    "input '" + t.name() + "' has rank " + t.rank() + "; a timestep is a scalar [] or a vector [B]");
         }
         TimestepShape s = wanted;
         if (s == TimestepShape.AUTO) {
@@ -187,7 +218,9 @@ record ModelBinding(Port sample, Port timestep, TimestepShape timestepShape, Opt
                 s = TimestepShape.SCALAR;
             } else {
                 boolean one = t.fixed(0) && t.shape()[0] == 1;
-                s = one && !(fixedBatch.isPresent() && fixedBatch.getAsInt() == 1) ? TimestepShape.SINGLE : TimestepShape.BATCH;
+                s = one && !(fixedBatch.isPresent() && fixedBatch.getAsInt() == 1)
+                        ? TimestepShape.SINGLE
+                        : TimestepShape.BATCH;
             }
         }
         if (s == TimestepShape.SCALAR && t.rank() != 0) {
@@ -212,14 +245,16 @@ record ModelBinding(Port sample, Port timestep, TimestepShape timestepShape, Opt
         }
         long b = p.shape()[0];
         if (fixedBatch.isEmpty() || fixedBatch.getAsInt() != b) {
-            throw fail.at("the " + what + " input '" + p.name() + "' has a fixed batch of " + b + " but the sample input"
-                    + (fixedBatch.isEmpty() ? "'s batch is dynamic" : " has " + fixedBatch.getAsInt()));
+            throw fail.at(
+                    "the " + what + " input '" + p.name() + "' has a fixed batch of " + b + " but the sample input"
+                            + (fixedBatch.isEmpty() ? "'s batch is dynamic" : " has " + fixedBatch.getAsInt()));
         }
     }
 
     private static ConditionKind conditionKind(Fail fail, Port c, ConditionKind wanted) {
-        OnnxElementType type = c.type().orElseThrow(() -> fail.at("condition input '" + c.name() + "' takes "
-                + c.typeName() + "; labels need int64/int32, embeddings a float type"));
+        OnnxElementType type = c.type()
+                .orElseThrow(() -> fail.at("condition input '" + c.name() + "' takes " + c.typeName()
+                        + "; labels need int64/int32, embeddings a float type"));
         ConditionKind k = wanted;
         if (k == ConditionKind.AUTO) {
             if (!type.isFloatingPoint()) {
@@ -227,8 +262,8 @@ record ModelBinding(Port sample, Port timestep, TimestepShape timestepShape, Opt
             } else if (c.rank() == 3) {
                 k = ConditionKind.EMBEDDING;
             } else {
-                throw fail.at("condition input '" + c.name() + "' takes " + c.describe() + ", which is neither class labels"
-                        + " (int64 [B]) nor an embedding (float [B, L, D])");
+                throw fail.at("condition input '" + c.name() + "' takes " + c.describe()
+                        + ", which is neither class labels" + " (int64 [B]) nor an embedding (float [B, L, D])");
             }
         }
         if (k == ConditionKind.LABEL && (type.isFloatingPoint() || c.rank() != 1)) {
@@ -245,8 +280,8 @@ record ModelBinding(Port sample, Port timestep, TimestepShape timestepShape, Opt
     /** Builds load-time errors that name the file and list the model's inputs and outputs. */
     private record Fail(Path file, ModelSignature sig, Role role) {
         OnnxModelException at(String problem) {
-            return new OnnxModelException("cannot use " + file + " as a " + role.label + ": " + problem + ". The model has "
-                    + sig.describe());
+            return new OnnxModelException("cannot use " + file + " as a " + role.label + ": " + problem
+                    + ". The model has " + sig.describe());
         }
     }
 }

@@ -58,7 +58,8 @@ record ModelSignature(List<Port> inputs, List<Port> outputs) {
 
         /** For example {@code sample: float32[batch, 1, 8, 8]}. */
         String describe() {
-            StringBuilder sb = new StringBuilder(name).append(": ").append(typeName).append('[');
+            StringBuilder sb =
+                    new StringBuilder(name).append(": ").append(typeName).append('[');
             for (int i = 0; i < shape.length; i++) {
                 sb.append(i == 0 ? "" : ", ");
                 if (shape[i] >= 0) {
@@ -72,7 +73,10 @@ record ModelSignature(List<Port> inputs, List<Port> outputs) {
 
         @Override
         public boolean equals(Object o) {
-            return o instanceof Port p && name.equals(p.name) && typeName.equals(p.typeName) && Arrays.equals(shape, p.shape);
+            return o instanceof Port p
+                    && name.equals(p.name)
+                    && typeName.equals(p.typeName)
+                    && Arrays.equals(shape, p.shape);
         }
 
         @Override
@@ -103,12 +107,23 @@ record ModelSignature(List<Port> inputs, List<Port> outputs) {
                     dims[i] = names != null && i < names.length && names[i] != null ? names[i] : "";
                 }
                 Optional<OnnxElementType> type = OnnxElementType.of(t.type);
-                ports.add(new Port(n.getName(), type, type.map(OnnxElementType::label)
-                        .orElse(t.onnxType.name().replace("ONNX_TENSOR_ELEMENT_DATA_TYPE_", "").toLowerCase(java.util.Locale.ROOT)),
-                        shape, dims));
+                ports.add(new Port(
+                        n.getName(),
+                        type,
+                        type.map(OnnxElementType::label)
+                                .orElse(t.onnxType
+                                        .name()
+                                        .replace("ONNX_TENSOR_ELEMENT_DATA_TYPE_", "")
+                                        .toLowerCase(java.util.Locale.ROOT)),
+                        shape,
+                        dims));
             } else {
-                ports.add(new Port(n.getName(), Optional.empty(), v.getClass().getSimpleName().replace("Info", "").toLowerCase(
-                        java.util.Locale.ROOT), new long[0], new String[0]));
+                ports.add(new Port(
+                        n.getName(),
+                        Optional.empty(),
+                        v.getClass().getSimpleName().replace("Info", "").toLowerCase(java.util.Locale.ROOT),
+                        new long[0],
+                        new String[0]));
             }
         }
         return ports;

@@ -29,10 +29,10 @@ final class NativeTempDirectory {
     private static final Logger LOG = LoggerFactory.getLogger(NativeTempDirectory.class);
     /** The prefix ONNX Runtime gives the folder (Files.createTempDirectory("onnxruntime-java")). */
     static final String PREFIX = "onnxruntime-java";
+
     private static final AtomicBoolean INSTALLED = new AtomicBoolean();
 
-    private NativeTempDirectory() {
-    }
+    private NativeTempDirectory() {}
 
     /** Once per JVM, after ONNX Runtime has loaded: arranges the folder's removal at exit. */
     static void removeAtExit() {
@@ -54,7 +54,9 @@ final class NativeTempDirectory {
             Field f = Class.forName("ai.onnxruntime.OnnxRuntime").getDeclaredField("tempDirectory");
             f.setAccessible(true);
             Object v = f.get(null);
-            if (v instanceof Path p && p.getFileName() != null && p.getFileName().toString().startsWith(PREFIX)) {
+            if (v instanceof Path p
+                    && p.getFileName() != null
+                    && p.getFileName().toString().startsWith(PREFIX)) {
                 return Optional.of(p);
             }
         } catch (ReflectiveOperationException | RuntimeException e) {

@@ -44,27 +44,38 @@ public final class OnnxBackend implements Backend {
     /** Opens the backend: loads ONNX Runtime's native library and picks the execution provider. */
     public static OnnxBackend open(OnnxConfig config) {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
-        NativeTempDirectory.removeAtExit(); // ONNX Runtime would leave an empty onnxruntime-java* folder in the temp dir
+        NativeTempDirectory
+                .removeAtExit(); // ONNX Runtime would leave an empty onnxruntime-java* folder in the temp dir
         int cuda = -1;
         if (config.cudaDevice().isPresent()) {
             int wanted = config.cudaDevice().getAsInt();
             EnumSet<OrtProvider> available = OrtEnvironment.getAvailableProviders();
             if (!available.contains(OrtProvider.CUDA)) {
-                LOG.warn("device '{}' asked for, but this onnxruntime build has no CUDA execution provider"
-                        + " (available: {}); running on the CPU. Put com.microsoft.onnxruntime:onnxruntime_gpu on the class"
-                        + " path instead of onnxruntime to use CUDA.", config.device(), available);
+                LOG.warn(
+                        "device '{}' asked for, but this onnxruntime build has no CUDA execution provider"
+                                + " (available: {}); running on the CPU. Put com.microsoft.onnxruntime:onnxruntime_gpu on the class"
+                                + " path instead of onnxruntime to use CUDA.",
+                        config.device(),
+                        available);
             } else {
                 try (OrtSession.SessionOptions probe = new OrtSession.SessionOptions()) {
                     probe.addCUDA(wanted);
                     cuda = wanted;
                 } catch (OrtException | RuntimeException e) {
-                    LOG.warn("device '{}' asked for, but the CUDA execution provider could not start ({});"
-                            + " running on the CPU", config.device(), e.getMessage());
+                    LOG.warn(
+                            "device '{}' asked for, but the CUDA execution provider could not start ({});"
+                                    + " running on the CPU",
+                            config.device(),
+                            e.getMessage());
                 }
             }
         }
-        LOG.debug("onnx backend: onnxruntime {}, device {}, intraOpThreads {}, optimization {}",
-                env.getVersion(), cuda >= 0 ? "cuda:" + cuda : "cpu", config.intraOpThreads(), config.optimization());
+        LOG.debug(
+                "onnx backend: onnxruntime {}, device {}, intraOpThreads {}, optimization {}",
+                env.getVersion(),
+                cuda >= 0 ? "cuda:" + cuda : "cpu",
+                config.intraOpThreads(),
+                config.optimization());
         return new OnnxBackend(env, config, cuda);
     }
 
@@ -172,19 +183,21 @@ public final class OnnxBackend implements Backend {
             if (!Boolean.TRUE.equals(config.spinning())) {
                 so.addConfigEntry("session.intra_op.allow_spinning", "0");
             }
-            so.setOptimizationLevel(switch (config.optimizationLevel()) {
-                case NONE -> OrtSession.SessionOptions.OptLevel.NO_OPT;
-                case BASIC -> OrtSession.SessionOptions.OptLevel.BASIC_OPT;
-                case EXTENDED -> OrtSession.SessionOptions.OptLevel.EXTENDED_OPT;
-                case ALL -> OrtSession.SessionOptions.OptLevel.ALL_OPT;
-            });
+            so.setOptimizationLevel(
+                    switch (config.optimizationLevel()) {
+                        case NONE -> OrtSession.SessionOptions.OptLevel.NO_OPT;
+                        case BASIC -> OrtSession.SessionOptions.OptLevel.BASIC_OPT;
+                        case EXTENDED -> OrtSession.SessionOptions.OptLevel.EXTENDED_OPT;
+                        case ALL -> OrtSession.SessionOptions.OptLevel.ALL_OPT;
+                    });
             if (cudaDevice >= 0) {
                 so.addCUDA(cudaDevice);
             }
             return so;
         } catch (OrtException e) {
             so.close();
-            throw new IllegalStateException("cannot set the ONNX Runtime session options " + config + ": " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "cannot set the ONNX Runtime session options " + config + ": " + e.getMessage(), e);
         }
     }
 

@@ -72,6 +72,7 @@ public final class OnnxClassifierGradient implements ClassifierGradient, AutoClo
 
     @Override
     public String toString() {
-        return "OnnxClassifierGradient[" + model.file().getFileName() + ": " + model.signature().describe() + "]";
+        return "OnnxClassifierGradient[" + model.file().getFileName() + ": "
+                + model.signature().describe() + "]";
     }
 }

@@ -31,8 +31,13 @@ import org.jspecify.annotations.Nullable;
  *                       loop overhead under 1 %, docs/benchmarks.md). {@code true} is ONNX Runtime's own
  *                       default, which may save the wake-up latency on an idle machine with spare cores
  */
-public record OnnxConfig(@Nullable String device, @Nullable Integer intraOpThreads, @Nullable Integer interOpThreads,
-                         @Nullable String optimization, @Nullable Map<String, Object> model, @Nullable Boolean spinning) {
+public record OnnxConfig(
+        @Nullable String device,
+        @Nullable Integer intraOpThreads,
+        @Nullable Integer interOpThreads,
+        @Nullable String optimization,
+        @Nullable Map<String, Object> model,
+        @Nullable Boolean spinning) {
 
     /** The optimisation level used when a config names none: see {@code optimization} above. */
     static String defaultOptimization() {
@@ -47,8 +52,12 @@ public record OnnxConfig(@Nullable String device, @Nullable Integer intraOpThrea
     public static final OnnxConfig DEFAULT = new OnnxConfig(null, null, null, null, null, null);
 
     /** A configuration with the default {@code spinning} (off); see the record components. */
-    public OnnxConfig(@Nullable String device, @Nullable Integer intraOpThreads, @Nullable Integer interOpThreads,
-                      @Nullable String optimization, @Nullable Map<String, Object> model) {
+    public OnnxConfig(
+            @Nullable String device,
+            @Nullable Integer intraOpThreads,
+            @Nullable Integer interOpThreads,
+            @Nullable String optimization,
+            @Nullable Map<String, Object> model) {
         this(device, intraOpThreads, interOpThreads, optimization, model, null);
     }
 
@@ -59,13 +68,16 @@ public record OnnxConfig(@Nullable String device, @Nullable Integer intraOpThrea
         }
         intraOpThreads = intraOpThreads == null ? 0 : intraOpThreads;
         if (intraOpThreads < 0) {
-            throw new IllegalArgumentException("intraOpThreads must be >= 0 (0 = ONNX Runtime's default), got " + intraOpThreads);
+            throw new IllegalArgumentException(
+                    "intraOpThreads must be >= 0 (0 = ONNX Runtime's default), got " + intraOpThreads);
         }
         interOpThreads = interOpThreads == null ? 0 : interOpThreads;
         if (interOpThreads < 0) {
-            throw new IllegalArgumentException("interOpThreads must be >= 0 (0 = ONNX Runtime's default), got " + interOpThreads);
+            throw new IllegalArgumentException(
+                    "interOpThreads must be >= 0 (0 = ONNX Runtime's default), got " + interOpThreads);
         }
-        optimization = OptimizationLevel.parse(optimization == null ? defaultOptimization() : optimization).name()
+        optimization = OptimizationLevel.parse(optimization == null ? defaultOptimization() : optimization)
+                .name()
                 .toLowerCase(Locale.ROOT);
         Map<String, Object> m = new LinkedHashMap<>();
         if (model != null) {
@@ -82,7 +94,10 @@ public record OnnxConfig(@Nullable String device, @Nullable Integer intraOpThrea
 
     /** Graph optimisation levels of ONNX Runtime. */
     public enum OptimizationLevel {
-        NONE, BASIC, EXTENDED, ALL;
+        NONE,
+        BASIC,
+        EXTENDED,
+        ALL;
 
         /** Parses {@code none}, {@code basic}, {@code extended} or {@code all}. */
         public static OptimizationLevel parse(String s) {
@@ -91,7 +106,8 @@ public record OnnxConfig(@Nullable String device, @Nullable Integer intraOpThrea
                     return l;
                 }
             }
-            throw new IllegalArgumentException("optimization must be one of none, basic, extended, all; got '" + s + "'");
+            throw new IllegalArgumentException(
+                    "optimization must be one of none, basic, extended, all; got '" + s + "'");
         }
     }
 

@@ -45,22 +45,24 @@ public enum OnnxElementType {
             case "float64", "double", "fp64" -> FLOAT64;
             case "int32", "int" -> INT32;
             case "int64", "long" -> INT64;
-            default -> throw new IllegalArgumentException("unknown element type '" + name + "'; known: "
-                    + Arrays.stream(values()).map(OnnxElementType::label).collect(Collectors.joining(", ")));
+            default ->
+                throw new IllegalArgumentException("unknown element type '" + name + "'; known: "
+                        + Arrays.stream(values()).map(OnnxElementType::label).collect(Collectors.joining(", ")));
         };
     }
 
     /** The type of an ONNX Runtime tensor, if the backend supports it. */
     static Optional<OnnxElementType> of(OnnxJavaType t) {
-        return Optional.ofNullable(switch (t) {
-            case FLOAT -> FLOAT32;
-            case FLOAT16 -> FLOAT16;
-            case BFLOAT16 -> BFLOAT16;
-            case DOUBLE -> FLOAT64;
-            case INT32 -> INT32;
-            case INT64 -> INT64;
-            default -> null;
-        });
+        return Optional.ofNullable(
+                switch (t) {
+                    case FLOAT -> FLOAT32;
+                    case FLOAT16 -> FLOAT16;
+                    case BFLOAT16 -> BFLOAT16;
+                    case DOUBLE -> FLOAT64;
+                    case INT32 -> INT32;
+                    case INT64 -> INT64;
+                    default -> null;
+                });
     }
 
     @Override

@@ -64,12 +64,14 @@ final class OnnxModel implements AutoCloseable {
     private final ReadWriteLock lock = new ReentrantReadWriteLock();
     /** Idle preallocated input/output pairs, most recently used first; guarded by itself. */
     private final ArrayDeque<Io> idle = new ArrayDeque<>();
+
     private boolean closed;
 
     /** Idle buffer pairs kept per model: one per concurrently sampling thread is enough for reuse. */
     private static final int MAX_IDLE = 4;
 
-    private OnnxModel(OrtEnvironment env, OrtSession session, Path file, ModelSignature signature, ModelBinding binding) {
+    private OnnxModel(
+            OrtEnvironment env, OrtSession session, Path file, ModelSignature signature, ModelBinding binding) {
         this.env = env;
         this.session = session;
         this.file = file;
@@ -82,16 +84,22 @@ final class OnnxModel implements AutoCloseable {
      *
      * @throws OnnxModelException when the file is missing, not ONNX, truncated, or does not fit
      */
-    static OnnxModel open(OrtEnvironment env, Path file, OrtSession.SessionOptions options, OnnxModelOptions modelOptions,
-                          ModelBinding.Role role) {
+    static OnnxModel open(
+            OrtEnvironment env,
+            Path file,
+            OrtSession.SessionOptions options,
+            OnnxModelOptions modelOptions,
+            ModelBinding.Role role) {
         Path abs = file.toAbsolutePath().normalize();
         checkReadable(abs);
         OrtSession session;
         try {
             session = env.createSession(abs.toString(), options);
         } catch (OrtException e) {
-            throw new OnnxModelException("cannot load " + abs + " (" + size(abs) + " bytes) as an ONNX model: "
-                    + e.getMessage() + hint(abs, e), e);
+            throw new OnnxModelException(
+                    "cannot load " + abs + " (" + size(abs) + " bytes) as an ONNX model: " + e.getMessage()
+                            + hint(abs, e),
+                    e);
         }
         try {
             ModelSignature sig = ModelSignature.of(session);
@@ -104,7 +112,8 @@ final class OnnxModel implements AutoCloseable {
                 e.addSuppressed(suppressed);
             }
             if (e instanceof OrtException oe) {
-                throw new OnnxModelException("cannot read the inputs and outputs of " + abs + ": " + oe.getMessage(), oe);
+                throw new OnnxModelException(
+                        "cannot read the inputs and outputs of " + abs + ": " + oe.getMessage(), oe);
             }
             throw (RuntimeException) e;
         }
@@ -113,8 +122,8 @@ final class OnnxModel implements AutoCloseable {
     private static void checkReadable(Path f) {
         if (!Files.exists(f)) {
             Path parent = f.getParent();
-            throw new OnnxModelException("model file " + f + " does not exist" + (parent != null && !Files.isDirectory(parent)
-                    ? " (nor does its folder " + parent + ")" : ""));
+            throw new OnnxModelException("model file " + f + " does not exist"
+                    + (parent != null && !Files.isDirectory(parent) ? " (nor does its folder " + parent + ")" : ""));
         }
         if (Files.isDirectory(f)) {
             throw new OnnxModelException("model file " + f + " is a directory; give the path of the .onnx file");
@@ -237,12 +246,14 @@ final class OnnxModel implements AutoCloseable {
                 io.in.put(xs);
             }
             // the sample tensor is the borrowed one (closed when the pair is), not a per-call tensor
-            OnnxTensor sample = io != null ? io.inTensor
-                    : floats(binding.sample().type().orElseThrow(), xs, shape.longDims());
+            OnnxTensor sample =
+                    io != null ? io.inTensor : floats(binding.sample().type().orElseThrow(), xs, shape.longDims());
             inputs.put(binding.sample().name(), sample);
             inputs.put(binding.timestep().name(), timestep(time, b));
             if (binding.condition().isPresent()) {
-                inputs.put(binding.condition().get().name(), condition(binding.condition().get(), conditions));
+                inputs.put(
+                        binding.condition().get().name(),
+                        condition(binding.condition().get(), conditions));
             } else {
                 for (int i = 0; i < conditions.length; i++) {
                     if (!conditions[i].isUnconditional()) {
@@ -259,18 +270,23 @@ final class OnnxModel implements AutoCloseable {
                 }
             }
             try (OrtSession.Result result = session.run(inputs, Set.of(out))) {
-                OnnxValue v = result.get(out).orElseThrow(() -> new IllegalStateException("ONNX Runtime returned no output '"
-                        + out + "' from " + file));
+                OnnxValue v = result.get(out)
+                        .orElseThrow(() -> new IllegalStateException(
+                                "ONNX Runtime returned no output '" + out + "' from " + file));
                 if (!(v instanceof OnnxTensor t)) {
-                    throw new IllegalStateException("output '" + out + "' of " + file + " is not a tensor but " + v.getType());
+                    throw new IllegalStateException(
+                            "output '" + out + "' of " + file + " is not a tensor but " + v.getType());
                 }
                 return read(t, shape);
             } catch (OrtException e) {
-                throw new IllegalStateException("D4J-ONNX: running " + file + " failed on inputs " + describe(inputs) + ": "
-                        + e.getMessage() + ". The model has " + signature.describe(), e);
+                throw new IllegalStateException(
+                        "D4J-ONNX: running " + file + " failed on inputs " + describe(inputs) + ": " + e.getMessage()
+                                + ". The model has " + signature.describe(),
+                        e);
             }
         } catch (OrtException e) {
-            throw new IllegalStateException("D4J-ONNX: cannot make the input tensors for " + file + ": " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "D4J-ONNX: cannot make the input tensors for " + file + ": " + e.getMessage(), e);
         } finally {
             for (OnnxTensor t : inputs.values()) {
                 if (io == null || t != io.inTensor) {
@@ -343,8 +359,12 @@ final class OnnxModel implements AutoCloseable {
 
         Io(OrtEnvironment env, long[] dims, int size) throws OrtException {
             this.dims = dims.clone();
-            this.in = ByteBuffer.allocateDirect(size * Float.BYTES).order(ByteOrder.nativeOrder()).asFloatBuffer();
-            this.out = ByteBuffer.allocateDirect(size * Float.BYTES).order(ByteOrder.nativeOrder()).asFloatBuffer();
+            this.in = ByteBuffer.allocateDirect(size * Float.BYTES)
+                    .order(ByteOrder.nativeOrder())
+                    .asFloatBuffer();
+            this.out = ByteBuffer.allocateDirect(size * Float.BYTES)
+                    .order(ByteOrder.nativeOrder())
+                    .asFloatBuffer();
             this.inTensor = OnnxTensor.createTensor(env, in, dims);
             OnnxTensor o;
             try {
@@ -367,9 +387,11 @@ final class OnnxModel implements AutoCloseable {
         TensorInfo info = t.getInfo();
         long[] got = info.getShape();
         if (!Arrays.equals(got, expected.longDims())) {
-            throw new IllegalStateException("D4J-ONNX: output '" + binding.output().name() + "' of " + file + " has shape "
-                    + Arrays.toString(got) + " for a sample of shape " + expected + "; a prediction must have the shape of"
-                    + " the sample");
+            throw new IllegalStateException(
+                    "D4J-ONNX: output '" + binding.output().name() + "' of " + file + " has shape "
+                            + Arrays.toString(got) + " for a sample of shape " + expected
+                            + "; a prediction must have the shape of"
+                            + " the sample");
         }
         float[] out = new float[expected.intSize()];
         switch (info.type) {
@@ -387,8 +409,9 @@ final class OnnxModel implements AutoCloseable {
                     out[i] = half ? Fp16Conversions.fp16ToFloat(s.get(i)) : Fp16Conversions.bf16ToFloat(s.get(i));
                 }
             }
-            default -> throw new IllegalStateException("output '" + binding.output().name() + "' of " + file + " is "
-                    + info.type + "; a floating-point output is needed");
+            default ->
+                throw new IllegalStateException("output '" + binding.output().name() + "' of " + file + " is "
+                        + info.type + "; a floating-point output is needed");
         }
         return out;
     }
@@ -407,7 +430,8 @@ final class OnnxModel implements AutoCloseable {
                 ByteBuffer bb = ByteBuffer.allocateDirect(data.length * 2).order(ByteOrder.nativeOrder());
                 boolean half = type == OnnxElementType.FLOAT16;
                 for (int i = 0; i < data.length; i++) {
-                    bb.putShort(i * 2, half ? Fp16Conversions.floatToFp16(data[i]) : Fp16Conversions.floatToBf16(data[i]));
+                    bb.putShort(
+                            i * 2, half ? Fp16Conversions.floatToFp16(data[i]) : Fp16Conversions.floatToBf16(data[i]));
                 }
                 yield OnnxTensor.createTensor(env, bb, shape, half ? OnnxJavaType.FLOAT16 : OnnxJavaType.BFLOAT16);
             }
@@ -420,8 +444,8 @@ final class OnnxModel implements AutoCloseable {
         Port p = binding.timestep();
         double t = time.modelTime() * binding.options().timestepScale();
         long[] shape = switch (binding.timestepShape()) {
-            case BATCH -> new long[]{batch};
-            case SINGLE -> new long[]{1};
+            case BATCH -> new long[] {batch};
+            case SINGLE -> new long[] {1};
             case SCALAR -> new long[0];
             case AUTO -> throw new IllegalStateException("unresolved timestep shape");
         };
@@ -430,8 +454,9 @@ final class OnnxModel implements AutoCloseable {
         if (!type.isFloatingPoint()) {
             long k = Math.round(t);
             if (Math.abs(t - k) > 1e-6 * Math.max(1, Math.abs(t))) {
-                throw new IllegalArgumentException("input " + p.describe() + " of " + file + " takes integer timesteps, but"
-                        + " the model time is " + t + "; use a discrete schedule (or a float timestep model)");
+                throw new IllegalArgumentException(
+                        "input " + p.describe() + " of " + file + " takes integer timesteps, but"
+                                + " the model time is " + t + "; use a discrete schedule (or a float timestep model)");
             }
             if (type == OnnxElementType.INT32) {
                 int[] v = new int[n];
@@ -466,17 +491,21 @@ final class OnnxModel implements AutoCloseable {
             Condition c = conditions[i];
             if (c instanceof Condition.Label l) {
                 if (o.numClasses().isPresent() && l.value() >= o.numClasses().getAsInt()) {
-                    throw new IllegalArgumentException("sample " + i + " has class label " + l.value() + " but the model "
-                            + file.getFileName() + " has numClasses " + o.numClasses().getAsInt()
-                            + " (labels 0.." + (o.numClasses().getAsInt() - 1) + ")");
+                    throw new IllegalArgumentException(
+                            "sample " + i + " has class label " + l.value() + " but the model "
+                                    + file.getFileName() + " has numClasses "
+                                    + o.numClasses().getAsInt()
+                                    + " (labels 0.." + (o.numClasses().getAsInt() - 1) + ")");
                 }
                 v[i] = l.value();
             } else if (c.isUnconditional()) {
                 int sampleIndex = i;
-                v[i] = o.effectiveNullLabel().orElseThrow(() -> new IllegalArgumentException("sample " + sampleIndex
-                        + " has the null condition, but the null class label of " + file.getFileName() + " is unknown:"
-                        + " set model option 'nullLabel', or 'numClasses' when the null class is the index after the last"
-                        + " class (the usual CFG convention)"));
+                v[i] = o.effectiveNullLabel()
+                        .orElseThrow(() -> new IllegalArgumentException("sample " + sampleIndex
+                                + " has the null condition, but the null class label of " + file.getFileName()
+                                + " is unknown:"
+                                + " set model option 'nullLabel', or 'numClasses' when the null class is the index after the last"
+                                + " class (the usual CFG convention)"));
             } else {
                 throw new IllegalArgumentException("sample " + i + " is conditioned on an embedding, but input "
                         + p.describe() + " of " + file.getFileName() + " takes class labels");
@@ -499,7 +528,8 @@ final class OnnxModel implements AutoCloseable {
             if (c instanceof Condition.Embedding e) {
                 Shape s = e.value().shape();
                 if (item != null && !item.equals(s)) {
-                    throw new IllegalArgumentException("embeddings of different shapes in one batch: " + item + " and " + s);
+                    throw new IllegalArgumentException(
+                            "embeddings of different shapes in one batch: " + item + " and " + s);
                 }
                 item = s;
             }
@@ -508,14 +538,17 @@ final class OnnxModel implements AutoCloseable {
             if (p.fixed(1) && p.fixed(2)) {
                 item = Shape.of((int) p.shape()[1], (int) p.shape()[2]);
             } else {
-                throw new IllegalArgumentException("every sample has the null condition, and input " + p.describe() + " of "
+                throw new IllegalArgumentException("every sample has the null condition, and input " + p.describe()
+                        + " of "
                         + file.getFileName() + " has dynamic L and D, so the shape of a null embedding is unknown;"
                         + " condition at least one sample on an embedding");
             }
         }
-        if (item.rank() != 2 || (p.fixed(1) && p.shape()[1] != item.get(0)) || (p.fixed(2) && p.shape()[2] != item.get(1))) {
-            throw new IllegalArgumentException("an embedding of shape " + item + " does not fit input " + p.describe() + " of "
-                    + file.getFileName() + ", which takes [B, L, D] (give each sample an [L, D] embedding)");
+        if (item.rank() != 2
+                || (p.fixed(1) && p.shape()[1] != item.get(0))
+                || (p.fixed(2) && p.shape()[2] != item.get(1))) {
+            throw new IllegalArgumentException("an embedding of shape " + item + " does not fit input " + p.describe()
+                    + " of " + file.getFileName() + ", which takes [B, L, D] (give each sample an [L, D] embedding)");
         }
         int per = item.intSize();
         float[] data = new float[per * conditions.length];
@@ -525,21 +558,26 @@ final class OnnxModel implements AutoCloseable {
                 System.arraycopy(e.value().toFloatArray(), 0, data, i * per, per);
             } else if (c.isUnconditional()) {
                 if (binding.options().nullEmbedding() != NullEmbedding.ZEROS) {
-                    throw new IllegalArgumentException("sample " + i + " has the null condition, but " + file.getFileName()
-                            + " takes embeddings: give the unconditional embedding (for example of the empty prompt)"
-                            + " explicitly, or set model option nullEmbedding 'zeros'");
+                    throw new IllegalArgumentException(
+                            "sample " + i + " has the null condition, but " + file.getFileName()
+                                    + " takes embeddings: give the unconditional embedding (for example of the empty prompt)"
+                                    + " explicitly, or set model option nullEmbedding 'zeros'");
                 }
             } else {
-                throw new IllegalArgumentException("sample " + i + " has class label " + c + ", but input " + p.describe()
-                        + " of " + file.getFileName() + " takes embeddings");
+                throw new IllegalArgumentException("sample " + i + " has class label " + c + ", but input "
+                        + p.describe() + " of " + file.getFileName() + " takes embeddings");
             }
         }
-        return floats(p.type().orElseThrow(), data, new long[]{conditions.length, item.get(0), item.get(1)});
+        return floats(p.type().orElseThrow(), data, new long[] {conditions.length, item.get(0), item.get(1)});
     }
 
     private static String describe(Map<String, OnnxTensor> inputs) {
-        return inputs.entrySet().stream().map(e -> e.getKey() + ": " + OnnxElementType.of(e.getValue().getInfo().type)
-                        .map(OnnxElementType::label).orElse("?") + Arrays.toString(e.getValue().getInfo().getShape()))
+        return inputs.entrySet().stream()
+                .map(e -> e.getKey() + ": "
+                        + OnnxElementType.of(e.getValue().getInfo().type)
+                                .map(OnnxElementType::label)
+                                .orElse("?")
+                        + Arrays.toString(e.getValue().getInfo().getShape()))
                 .collect(Collectors.joining(", ", "(", ")"));
     }
 

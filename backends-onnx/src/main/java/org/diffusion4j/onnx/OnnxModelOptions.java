@@ -48,19 +48,37 @@ public record OnnxModelOptions(
         NullEmbedding nullEmbedding) {
 
     /** No options: everything from the model. */
-    public static final OnnxModelOptions DEFAULTS = new OnnxModelOptions(Optional.empty(), Optional.empty(),
-            Optional.empty(), Optional.empty(), Optional.empty(), TimestepShape.AUTO, 1.0, ConditionKind.AUTO,
-            OptionalInt.empty(), OptionalInt.empty(), NullEmbedding.ERROR);
+    public static final OnnxModelOptions DEFAULTS = new OnnxModelOptions(
+            Optional.empty(),
+            Optional.empty(),
+            Optional.empty(),
+            Optional.empty(),
+            Optional.empty(),
+            TimestepShape.AUTO,
+            1.0,
+            ConditionKind.AUTO,
+            OptionalInt.empty(),
+            OptionalInt.empty(),
+            NullEmbedding.ERROR);
 
     /** The option keys {@link #parse} accepts. */
-    public static final List<String> KEYS = List.of("sampleInput", "timestepInput", "conditionInput", "output",
-            "timestepType", "timestepShape", "timestepScale", "conditionKind", "numClasses", "nullLabel",
+    public static final List<String> KEYS = List.of(
+            "sampleInput",
+            "timestepInput",
+            "conditionInput",
+            "output",
+            "timestepType",
+            "timestepShape",
+            "timestepScale",
+            "conditionKind",
+            "numClasses",
+            "nullLabel",
             "nullEmbedding");
 
     public OnnxModelOptions {
         if (!(timestepScale > 0) || !Double.isFinite(timestepScale)) {
-            throw new IllegalArgumentException("model option 'timestepScale' must be a positive finite number, got "
-                    + timestepScale);
+            throw new IllegalArgumentException(
+                    "model option 'timestepScale' must be a positive finite number, got " + timestepScale);
         }
         if (numClasses.isPresent() && numClasses.getAsInt() < 1) {
             throw new IllegalArgumentException("model option 'numClasses' must be >= 1, got " + numClasses.getAsInt());
@@ -69,8 +87,8 @@ public record OnnxModelOptions(
             throw new IllegalArgumentException("model option 'nullLabel' must be >= 0, got " + nullLabel.getAsInt());
         }
         if (conditionKind == ConditionKind.NONE && conditionInput.isPresent()) {
-            throw new IllegalArgumentException("model options name conditionInput '" + conditionInput.get()
-                    + "' but set conditionKind 'none'");
+            throw new IllegalArgumentException(
+                    "model options name conditionInput '" + conditionInput.get() + "' but set conditionKind 'none'");
         }
     }
 
@@ -128,16 +146,20 @@ public record OnnxModelOptions(
                 string(o, "timestepInput"),
                 string(o, "conditionInput"),
                 string(o, "output"),
-                string(o, "timestepType").filter(s -> !s.equalsIgnoreCase("auto")).map(s -> parseWith("timestepType", s,
-                        OnnxElementType::parse)),
-                string(o, "timestepShape").map(s -> parseEnum("timestepShape", s, TimestepShape.class))
+                string(o, "timestepType")
+                        .filter(s -> !s.equalsIgnoreCase("auto"))
+                        .map(s -> parseWith("timestepType", s, OnnxElementType::parse)),
+                string(o, "timestepShape")
+                        .map(s -> parseEnum("timestepShape", s, TimestepShape.class))
                         .orElse(TimestepShape.AUTO),
                 number(o, "timestepScale").orElse(1.0),
-                string(o, "conditionKind").map(s -> parseEnum("conditionKind", s, ConditionKind.class))
+                string(o, "conditionKind")
+                        .map(s -> parseEnum("conditionKind", s, ConditionKind.class))
                         .orElse(ConditionKind.AUTO),
                 integer(o, "numClasses"),
                 integer(o, "nullLabel"),
-                string(o, "nullEmbedding").map(s -> parseEnum("nullEmbedding", s, NullEmbedding.class))
+                string(o, "nullEmbedding")
+                        .map(s -> parseEnum("nullEmbedding", s, NullEmbedding.class))
                         .orElse(NullEmbedding.ERROR));
     }
 
@@ -202,7 +224,8 @@ public record OnnxModelOptions(
         for (E e : type.getEnumConstants()) {
             known.append(known.length() == 0 ? "" : ", ").append(e.name().toLowerCase(Locale.ROOT));
         }
-        throw new IllegalArgumentException("model option '" + key + "': unknown value '" + value + "'; allowed: " + known);
+        throw new IllegalArgumentException(
+                "model option '" + key + "': unknown value '" + value + "'; allowed: " + known);
     }
 
     private static <T> T parseWith(String key, String value, java.util.function.Function<String, T> parser) {

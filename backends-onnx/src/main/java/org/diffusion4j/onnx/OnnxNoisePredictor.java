@@ -35,7 +35,9 @@ public final class OnnxNoisePredictor implements NoisePredictor, AutoCloseable {
     @Override
     public Tensor predict(Tensor x, Timestep time, Conditions conditions) {
         float[] out = model.evaluate(x, time, conditions);
-        return x.factory() == ArrayTensor.FACTORY ? ArrayTensor.wrap(out, x.shape()) : x.factory().of(out, x.shape());
+        return x.factory() == ArrayTensor.FACTORY
+                ? ArrayTensor.wrap(out, x.shape())
+                : x.factory().of(out, x.shape());
     }
 
     @Override
@@ -59,13 +61,18 @@ public final class OnnxNoisePredictor implements NoisePredictor, AutoCloseable {
      */
     public String describe() {
         ModelBinding b = model.binding();
-        return model.file().getFileName() + ": " + model.signature().describe() + "; sample <- '" + b.sample().name()
+        return model.file().getFileName() + ": " + model.signature().describe() + "; sample <- '"
+                + b.sample().name()
                 + "', timestep <- '" + b.timestep().name() + "' (" + b.timestepType() + ", "
                 + b.timestepShape().name().toLowerCase(java.util.Locale.ROOT) + ")"
-                + b.condition().map(c -> ", condition <- '" + c.name() + "' ("
-                + b.conditionKind().name().toLowerCase(java.util.Locale.ROOT) + ")").orElse(", unconditional")
+                + b.condition()
+                        .map(c -> ", condition <- '" + c.name() + "' ("
+                                + b.conditionKind().name().toLowerCase(java.util.Locale.ROOT) + ")")
+                        .orElse(", unconditional")
                 + ", output -> '" + b.output().name() + "' (" + type.name().toLowerCase(java.util.Locale.ROOT) + ")"
-                + (b.fixedBatch().isPresent() ? ", fixed batch " + b.fixedBatch().getAsInt() : "");
+                + (b.fixedBatch().isPresent()
+                        ? ", fixed batch " + b.fixedBatch().getAsInt()
+                        : "");
     }
 
     /** Frees the native session; later calls fail with an {@link IllegalStateException}. */

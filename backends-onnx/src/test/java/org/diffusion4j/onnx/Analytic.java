@@ -20,8 +20,7 @@ final class Analytic {
     static final int D = H * W;
     static final Shape SAMPLE = Shape.of(1, H, W);
 
-    private Analytic() {
-    }
+    private Analytic() {}
 
     /** E[k, 0, i, j] = cos(0.7 (k+1) i + 0.3 j) for k < K; E[K] = 0. */
     static double pattern(int k, int i, int j) {

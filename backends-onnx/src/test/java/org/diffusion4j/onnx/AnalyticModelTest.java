@@ -22,8 +22,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** The analytic fixtures through ONNX Runtime against their closed forms, computed in double. */
 class AnalyticModelTest {
     private static final Map<String, Object> THREE_CLASSES = Map.of("numClasses", 3);
-    private static final Conditions MIXED = Conditions.of(Condition.label(0), Condition.label(1), Condition.label(2),
-            Condition.none());
+    private static final Conditions MIXED =
+            Conditions.of(Condition.label(0), Condition.label(1), Condition.label(2), Condition.none());
     private static OnnxBackend backend;
 
     @BeforeAll
@@ -54,7 +54,8 @@ class AnalyticModelTest {
         float[] g = got.toFloatArray();
         float[] w = want.toFloatArray();
         for (int i = 0; i < g.length; i++) {
-            assertThat(Math.abs((double) g[i] - w[i])).as("element %d: got %s, want %s", i, g[i], w[i])
+            assertThat(Math.abs((double) g[i] - w[i]))
+                    .as("element %d: got %s, want %s", i, g[i], w[i])
                     .isLessThanOrEqualTo(bound[i]);
         }
     }
@@ -65,7 +66,8 @@ class AnalyticModelTest {
         float[] g = got.toFloatArray();
         float[] w = want.toFloatArray();
         for (int i = 0; i < g.length; i++) {
-            assertThat(Math.abs((double) g[i] - w[i])).as("element %d: got %s, want %s", i, g[i], w[i])
+            assertThat(Math.abs((double) g[i] - w[i]))
+                    .as("element %d: got %s, want %s", i, g[i], w[i])
                     .isLessThanOrEqualTo(tol * Math.max(1, Math.abs(w[i])));
         }
     }
@@ -90,7 +92,10 @@ class AnalyticModelTest {
         // the timestep is cast to the model's declared dtype; integer values are exact in every one, so the
         // variants are two float32 evaluations of the same function (2 × the linear bound), while a timestep
         // off by one would change ε by 0.4/1000 · |x|, hundreds of times more
-        assertClose(p.predict(x, time, MIXED), want, 2 * FixtureBounds.linear(x.abs().max()));
+        assertClose(
+                p.predict(x, time, MIXED),
+                want,
+                2 * FixtureBounds.linear(x.abs().max()));
     }
 
     @Test
@@ -112,7 +117,9 @@ class AnalyticModelTest {
         // the input x is rounded to float16 (unit roundoff 2^-11): |c δx| ≤ 0.5 · 2^-11 |x|; the output once
         // more: 2^-11 |ε|; relative to max(1, |ε|) that is at most 2^-11 (0.5 max|x| + 1), plus the float32
         // arithmetic in between (timestep 640 is exact in float16)
-        assertClose(p.predict(x, time, MIXED), Analytic.LINEAR.predict(x, time, MIXED),
+        assertClose(
+                p.predict(x, time, MIXED),
+                Analytic.LINEAR.predict(x, time, MIXED),
                 ErrorBound.U16 * (0.5 * x.abs().max() + 1) + linearBound(x));
     }
 
@@ -135,7 +142,8 @@ class AnalyticModelTest {
 
     @Test
     void predictionTypeComesFromTheModelSpec() {
-        OnnxNoisePredictor p = backend.loadPredictor(new ModelSpec(Fixtures.onnx("linear"), PredictionType.V, THREE_CLASSES));
+        OnnxNoisePredictor p =
+                backend.loadPredictor(new ModelSpec(Fixtures.onnx("linear"), PredictionType.V, THREE_CLASSES));
         assertThat(p.predictionType()).isEqualTo(PredictionType.V);
         assertThat(p.fixedBatchSize()).isEmpty();
     }
@@ -146,8 +154,10 @@ class AnalyticModelTest {
         assertThat(p.describe()).contains("condition <- 'encoder_hidden_states' (embedding)");
         Tensor x = Analytic.gaussian(3, 4);
         float[][] h = {{0.3f, -1f, 2f, 0.5f, 1f, 0f, -0.25f, 0.75f}, {1f, 1f, 1f, 1f, -1f, -1f, -1f, -1f}};
-        Conditions c = Conditions.of(Condition.embedding(ArrayTensor.of(h[0], Shape.of(2, 4))),
-                Condition.none(), Condition.embedding(ArrayTensor.of(h[1], Shape.of(2, 4))));
+        Conditions c = Conditions.of(
+                Condition.embedding(ArrayTensor.of(h[0], Shape.of(2, 4))),
+                Condition.none(),
+                Condition.embedding(ArrayTensor.of(h[1], Shape.of(2, 4))));
         int t = 700;
         Tensor got = p.predict(x, Analytic.level(t), c);
         // ε = c(t) x + 0.5 (Σ_{l,j} w[l,j] h[l,j]) E[0], w[l,j] = 0.25 (l+1) − 0.1 j; ∅ → h = 0
@@ -163,11 +173,15 @@ class AnalyticModelTest {
         }
         for (int b = 0; b < 3; b++) {
             for (int q = 0; q < Analytic.D; q++) {
-                want[b * Analytic.D + q] = (float) (Analytic.c(t) * xs[b * Analytic.D + q] + 0.5 * s[b] * Analytic.pattern(0, q));
+                want[b * Analytic.D + q] =
+                        (float) (Analytic.c(t) * xs[b * Analytic.D + q] + 0.5 * s[b] * Analytic.pattern(0, q));
             }
         }
         // the linear bound plus the embedding term's 8-term sum: γ_8 · 0.5 Σ|w h| |E[0]| ≤ γ_8 · 0.5 · 4 max|h|
-        assertClose(got, ArrayTensor.of(want, x.shape()), linearBound(x) + ErrorBound.gamma32(8) * 2 * 2 * FixtureBounds.SAFETY);
+        assertClose(
+                got,
+                ArrayTensor.of(want, x.shape()),
+                linearBound(x) + ErrorBound.gamma32(8) * 2 * 2 * FixtureBounds.SAFETY);
     }
 
     @ParameterizedTest(name = "t = {0}")
@@ -178,15 +192,18 @@ class AnalyticModelTest {
         // x_t drawn around the diffused components so that the responsibilities are not all one-hot
         Tensor x = Analytic.gaussian(4, 40 + t).times(Math.sqrt(time.alphaBar() * 0.25 + time.sigmaSquared()));
         Tensor want = Analytic.gmmEps(x, t, MIXED);
-        assertWithin(p.predict(x, time, MIXED), want, FixtureBounds.plusReferenceRounding(
-                FixtureBounds.mixture(FixtureBounds.MixtureOutput.EPSILON, x, MIXED, time), want));
+        assertWithin(
+                p.predict(x, time, MIXED),
+                want,
+                FixtureBounds.plusReferenceRounding(
+                        FixtureBounds.mixture(FixtureBounds.MixtureOutput.EPSILON, x, MIXED, time), want));
     }
 
     @ParameterizedTest(name = "t = {0}")
     @ValueSource(ints = {0, 100, 600, 999})
     void classifierGradientIsExactAndMatchesTheImplicitClassifierOfTheEpsilonModel(int t) {
-        OnnxClassifierGradient g = backend.loadClassifier(new ModelSpec(Fixtures.onnx("gmm_grad"), PredictionType.EPSILON,
-                Map.of()));
+        OnnxClassifierGradient g =
+                backend.loadClassifier(new ModelSpec(Fixtures.onnx("gmm_grad"), PredictionType.EPSILON, Map.of()));
         OnnxNoisePredictor eps = load("gmm_eps", THREE_CLASSES);
         Timestep time = Analytic.level(t);
         Tensor x = Analytic.gaussian(4, 70 + t).times(Math.sqrt(time.alphaBar() * 0.25 + time.sigmaSquared()));
@@ -214,10 +231,13 @@ class AnalyticModelTest {
 
     @Test
     void classifierWithOnlyNullConditionsDoesNotRunTheModel() {
-        OnnxClassifierGradient g = backend.loadClassifier(new ModelSpec(Fixtures.onnx("gmm_grad"), PredictionType.EPSILON,
-                Map.of()));
+        OnnxClassifierGradient g =
+                backend.loadClassifier(new ModelSpec(Fixtures.onnx("gmm_grad"), PredictionType.EPSILON, Map.of()));
         Tensor x = Analytic.gaussian(2, 1);
         g.close(); // a closed model fails when run; all-null labels never reach it
-        assertThat(g.gradLogProb(x, Analytic.level(10), Conditions.unconditional(2)).abs().max()).isZero();
+        assertThat(g.gradLogProb(x, Analytic.level(10), Conditions.unconditional(2))
+                        .abs()
+                        .max())
+                .isZero();
     }
 }

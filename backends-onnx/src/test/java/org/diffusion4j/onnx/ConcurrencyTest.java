@@ -60,15 +60,20 @@ class ConcurrencyTest {
     @Test
     void concurrentSamplingOnOneSessionEqualsSequentialSampling() throws Exception {
         try (OnnxBackend backend = OnnxBackend.open()) {
-            OnnxNoisePredictor unet = backend.loadPredictor(new ModelSpec(Fixtures.onnx("tiny_unet"), PredictionType.EPSILON,
-                    Map.of("numClasses", 3)));
+            OnnxNoisePredictor unet = backend.loadPredictor(
+                    new ModelSpec(Fixtures.onnx("tiny_unet"), PredictionType.EPSILON, Map.of("numClasses", 3)));
             Sampler ddim = Samplers.ddim(12, 0.3);
             List<Callable<Tensor>> jobs = new ArrayList<>();
             for (int i = 0; i < 2 * THREADS; i++) {
                 int seed = 100 + i;
-                SampleRequest r = SampleRequest.builder().predictor(unet).schedule(Schedules.linear(1000))
-                        .guidance(Guidances.cfg(1.5 + 0.25 * i)).conditions(Conditions.labels(i % 3, (i + 1) % 3))
-                        .sampleShape(Analytic.SAMPLE).seed(seed).build();
+                SampleRequest r = SampleRequest.builder()
+                        .predictor(unet)
+                        .schedule(Schedules.linear(1000))
+                        .guidance(Guidances.cfg(1.5 + 0.25 * i))
+                        .conditions(Conditions.labels(i % 3, (i + 1) % 3))
+                        .sampleShape(Analytic.SAMPLE)
+                        .seed(seed)
+                        .build();
                 jobs.add(() -> ddim.sample(r));
             }
             List<float[]> sequential = runAll(jobs, false);
@@ -84,8 +89,8 @@ class ConcurrencyTest {
     @Test
     void concurrentCallsOnAFixedBatchModelEqualSequentialCalls() throws Exception {
         try (OnnxBackend backend = OnnxBackend.open(OnnxConfig.DEFAULT.withIntraOpThreads(1))) {
-            OnnxNoisePredictor p = backend.loadPredictor(new ModelSpec(Fixtures.onnx("tiny_unet_b1"), PredictionType.EPSILON,
-                    Map.of("numClasses", 3)));
+            OnnxNoisePredictor p = backend.loadPredictor(
+                    new ModelSpec(Fixtures.onnx("tiny_unet_b1"), PredictionType.EPSILON, Map.of("numClasses", 3)));
             List<Callable<Tensor>> jobs = new ArrayList<>();
             for (int i = 0; i < 4 * THREADS; i++) {
                 Tensor x = Analytic.gaussian(3, i);

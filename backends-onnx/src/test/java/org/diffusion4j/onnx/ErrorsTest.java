@@ -60,10 +60,12 @@ class ErrorsTest {
     @Test
     void directoryAndEmptyFile() throws IOException {
         assertThatThrownBy(() -> backend.loadPredictor(ModelSpec.of(tmp)))
-                .isInstanceOf(OnnxModelException.class).hasMessageContaining("is a directory");
+                .isInstanceOf(OnnxModelException.class)
+                .hasMessageContaining("is a directory");
         Path empty = Files.createFile(tmp.resolve("empty.onnx"));
         assertThatThrownBy(() -> backend.loadPredictor(ModelSpec.of(empty)))
-                .isInstanceOf(OnnxModelException.class).hasMessageContaining("is empty (0 bytes)");
+                .isInstanceOf(OnnxModelException.class)
+                .hasMessageContaining("is empty (0 bytes)");
     }
 
     @Test
@@ -110,7 +112,8 @@ class ErrorsTest {
         assertThatThrownBy(() -> backend.loadPredictor(spec(Fixtures.onnx("linear"), Map.of("sampleInput", "latent"))))
                 .isInstanceOf(OnnxModelException.class)
                 .hasMessageContaining("model option 'sampleInput' names input 'latent', which the model does not have")
-                .hasMessageContaining("sample: float32[batch, 1, 8, 8], timestep: int64[batch], class_labels: int64[batch]");
+                .hasMessageContaining(
+                        "sample: float32[batch, 1, 8, 8], timestep: int64[batch], class_labels: int64[batch]");
     }
 
     @Test
@@ -129,7 +132,8 @@ class ErrorsTest {
     @Test
     void unmappedExtraInput() {
         // only two of the three inputs mapped: the label input would be left unfed
-        Map<String, Object> o = Map.of("sampleInput", "x", "timestepInput", "t", "output", "eps", "conditionKind", "none");
+        Map<String, Object> o =
+                Map.of("sampleInput", "x", "timestepInput", "t", "output", "eps", "conditionKind", "none");
         assertThatThrownBy(() -> backend.loadPredictor(spec(Fixtures.onnx("linear_custom"), o)))
                 .isInstanceOf(OnnxModelException.class)
                 .hasMessageContaining("has input [y] that the backend would not feed");
@@ -141,13 +145,17 @@ class ErrorsTest {
                 .isInstanceOf(OnnxModelException.class)
                 .hasMessageContaining("unknown ONNX model option [sampleInputs]")
                 .hasMessageContaining("allowed: sampleInput, timestepInput");
-        assertThatThrownBy(() -> backend.loadPredictor(spec(Fixtures.onnx("linear"), Map.of("timestepShape", "vector"))))
-                .hasMessageContaining("model option 'timestepShape': unknown value 'vector'; allowed: auto, batch, scalar, single");
+        assertThatThrownBy(
+                        () -> backend.loadPredictor(spec(Fixtures.onnx("linear"), Map.of("timestepShape", "vector"))))
+                .hasMessageContaining(
+                        "model option 'timestepShape': unknown value 'vector'; allowed: auto, batch, scalar, single");
         assertThatThrownBy(() -> backend.loadPredictor(spec(Fixtures.onnx("linear"), Map.of("numClasses", "three"))))
                 .hasMessageContaining("model option 'numClasses' must be an integer");
-        assertThatThrownBy(() -> backend.loadPredictor(spec(Fixtures.onnx("linear"), Map.of("timestepShape", "scalar"))))
+        assertThatThrownBy(
+                        () -> backend.loadPredictor(spec(Fixtures.onnx("linear"), Map.of("timestepShape", "scalar"))))
                 .hasMessageContaining("timestepShape 'scalar' but input 'timestep' has rank 1");
-        assertThatThrownBy(() -> backend.loadPredictor(spec(Fixtures.onnx("linear"), Map.of("conditionKind", "embedding"))))
+        assertThatThrownBy(() ->
+                        backend.loadPredictor(spec(Fixtures.onnx("linear"), Map.of("conditionKind", "embedding"))))
                 .hasMessageContaining("conditionKind 'embedding' needs a float input of shape [B, L, D]")
                 .hasMessageContaining("class_labels: int64[batch]");
     }
@@ -173,7 +181,8 @@ class ErrorsTest {
         Tensor x = Analytic.gaussian(1, 1);
         Conditions c = Conditions.of(Condition.embedding(ArrayTensor.of(new float[6], Shape.of(3, 2))));
         assertThatThrownBy(() -> p.predict(x, Analytic.level(5), c))
-                .hasMessageContaining("an embedding of shape [3, 2] does not fit input encoder_hidden_states: float32[batch, 2, 4]");
+                .hasMessageContaining(
+                        "an embedding of shape [3, 2] does not fit input encoder_hidden_states: float32[batch, 2, 4]");
         assertThatThrownBy(() -> p.predict(x, Analytic.level(5), Conditions.labels(1)))
                 .hasMessageContaining("takes embeddings");
         assertThatThrownBy(() -> p.predict(x, Analytic.level(5), Conditions.unconditional(1)))
@@ -184,12 +193,16 @@ class ErrorsTest {
     void labelProblems() {
         OnnxNoisePredictor noNull = backend.loadPredictor(ModelSpec.of(Fixtures.onnx("linear")));
         Tensor x = Analytic.gaussian(2, 1);
-        assertThatThrownBy(() -> noNull.predict(x, Analytic.level(5), Conditions.of(Condition.label(0), Condition.none())))
-                .hasMessageContaining("sample 1 has the null condition, but the null class label of linear.onnx is unknown")
+        assertThatThrownBy(
+                        () -> noNull.predict(x, Analytic.level(5), Conditions.of(Condition.label(0), Condition.none())))
+                .hasMessageContaining(
+                        "sample 1 has the null condition, but the null class label of linear.onnx is unknown")
                 .hasMessageContaining("'nullLabel'");
         assertThatThrownBy(() -> linear().predict(x, Analytic.level(5), Conditions.labels(0, 3)))
-                .hasMessageContaining("sample 1 has class label 3 but the model linear.onnx has numClasses 3 (labels 0..2)");
-        Conditions emb = Conditions.of(Condition.label(0), Condition.embedding(ArrayTensor.of(new float[8], Shape.of(2, 4))));
+                .hasMessageContaining(
+                        "sample 1 has class label 3 but the model linear.onnx has numClasses 3 (labels 0..2)");
+        Conditions emb =
+                Conditions.of(Condition.label(0), Condition.embedding(ArrayTensor.of(new float[8], Shape.of(2, 4))));
         assertThatThrownBy(() -> linear().predict(x, Analytic.level(5), emb))
                 .hasMessageContaining("sample 1 is conditioned on an embedding");
     }
@@ -216,8 +229,9 @@ class ErrorsTest {
     void classifierNeedsALabelInput() {
         assertThatThrownBy(() -> backend.loadClassifier(spec(Fixtures.onnx("linear_emb"), Map.of())))
                 .isInstanceOf(OnnxModelException.class)
-                .hasMessageContaining("a classifier for guidance takes the class labels y as an integer input, but input"
-                        + " 'encoder_hidden_states' takes embedding");
+                .hasMessageContaining(
+                        "a classifier for guidance takes the class labels y as an integer input, but input"
+                                + " 'encoder_hidden_states' takes embedding");
     }
 
     @Test
@@ -225,20 +239,29 @@ class ErrorsTest {
         OnnxNoisePredictor p = linear();
         p.close();
         assertThatThrownBy(() -> p.predict(Analytic.gaussian(1, 1), Analytic.level(1), Conditions.labels(0)))
-                .isInstanceOf(IllegalStateException.class).hasMessageContaining("was closed");
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("was closed");
         OnnxBackend b = OnnxBackend.open();
         OnnxNoisePredictor q = b.loadPredictor(spec(Fixtures.onnx("linear"), Map.of("numClasses", 3)));
         b.close();
         assertThatThrownBy(() -> q.predict(Analytic.gaussian(1, 1), Analytic.level(1), Conditions.labels(0)))
-                .isInstanceOf(IllegalStateException.class).hasMessageContaining("was closed");
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("was closed");
         assertThatThrownBy(() -> b.loadPredictor(ModelSpec.of(Fixtures.onnx("linear"))))
-                .isInstanceOf(IllegalStateException.class).hasMessageContaining("backend was closed");
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("backend was closed");
     }
 
     @Test
     void describeNamesTheBinding() {
-        assertThat(linear().describe()).contains("sample <- 'sample'", "timestep <- 'timestep' (int64, batch)",
-                "condition <- 'class_labels' (label)", "output -> 'out_sample' (epsilon)");
-        assertThat(backend.loadPredictor(spec(Fixtures.onnx("linear_b1"), Map.of())).describe()).contains("fixed batch 1");
+        assertThat(linear().describe())
+                .contains(
+                        "sample <- 'sample'",
+                        "timestep <- 'timestep' (int64, batch)",
+                        "condition <- 'class_labels' (label)",
+                        "output -> 'out_sample' (epsilon)");
+        assertThat(backend.loadPredictor(spec(Fixtures.onnx("linear_b1"), Map.of()))
+                        .describe())
+                .contains("fixed batch 1");
     }
 }

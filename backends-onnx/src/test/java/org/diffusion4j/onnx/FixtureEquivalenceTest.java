@@ -47,8 +47,19 @@ class FixtureEquivalenceTest {
                 Arguments.of("linear_fp16", labels),
                 Arguments.of("linear_b1", labels),
                 Arguments.of("linear_b2", labels),
-                Arguments.of("linear_custom", Map.of("sampleInput", "x", "timestepInput", "t", "conditionInput", "y",
-                        "output", "eps", "numClasses", 3)),
+                Arguments.of(
+                        "linear_custom",
+                        Map.of(
+                                "sampleInput",
+                                "x",
+                                "timestepInput",
+                                "t",
+                                "conditionInput",
+                                "y",
+                                "output",
+                                "eps",
+                                "numClasses",
+                                3)),
                 Arguments.of("linear_emb", Map.of()),
                 Arguments.of("gmm_eps", labels),
                 Arguments.of("gmm_grad", labels),
@@ -69,9 +80,13 @@ class FixtureEquivalenceTest {
      */
     private static double[] bound(String name, Tensor x, Timestep time, Conditions c, Tensor want) {
         return switch (name) {
-            case "linear_fp16" -> FixtureBounds.relative(2 * (ErrorBound.U16 + FixtureBounds.linear(x.abs().max())), want);
-            case "linear_emb" -> FixtureBounds.relative(2 * FixtureBounds.linear(Math.max(x.abs().max(), 4 * embeddingMax(c))), want);
-            case "linear_custom" -> FixtureBounds.relative(2 * FixtureBounds.linear(x.abs().max()), want);
+            case "linear_fp16" ->
+                FixtureBounds.relative(
+                        2 * (ErrorBound.U16 + FixtureBounds.linear(x.abs().max())), want);
+            case "linear_emb" ->
+                FixtureBounds.relative(2 * FixtureBounds.linear(Math.max(x.abs().max(), 4 * embeddingMax(c))), want);
+            case "linear_custom" ->
+                FixtureBounds.relative(2 * FixtureBounds.linear(x.abs().max()), want);
             default -> FixtureBounds.twoEvaluations(name, x, time, c, want);
         };
     }
@@ -94,7 +109,11 @@ class FixtureEquivalenceTest {
         Fixtures.Array xa = in[0];
         Fixtures.Array ta = in[1];
         Fixtures.Array ca = in[2];
-        Fixtures.Array want = e.outputs().get(name.equals("linear_custom") ? "eps" : e.outputs().keySet().iterator().next());
+        Fixtures.Array want = e.outputs()
+                .get(
+                        name.equals("linear_custom")
+                                ? "eps"
+                                : e.outputs().keySet().iterator().next());
         ModelSpec spec = new ModelSpec(Fixtures.onnx(name), PredictionType.EPSILON, options);
         boolean classifier = name.equals("gmm_grad");
         OnnxNoisePredictor p = classifier ? null : backend.loadPredictor(spec);
@@ -127,7 +146,8 @@ class FixtureEquivalenceTest {
             double[] bound = bound(name, x, time, c, wantRow);
             for (int i = 0; i < per; i++) {
                 float w = wanted[b * per + i];
-                assertThat(Math.abs((double) got[i] - w)).as("%s sample %d element %d: %s vs %s", name, b, i, got[i], w)
+                assertThat(Math.abs((double) got[i] - w))
+                        .as("%s sample %d element %d: %s vs %s", name, b, i, got[i], w)
                         .isLessThanOrEqualTo(bound[i]);
             }
         }

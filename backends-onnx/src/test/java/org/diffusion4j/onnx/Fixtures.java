@@ -16,8 +16,7 @@ import org.diffusion4j.api.tensor.Shape;
 final class Fixtures {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private Fixtures() {
-    }
+    private Fixtures() {}
 
     /**
      * The fixture folder: system property {@code diffusion4j.fixtures}, else tools/fixtures/out seen from
@@ -25,11 +24,16 @@ final class Fixtures {
      */
     static Path dir() {
         String p = System.getProperty("diffusion4j.fixtures");
-        java.util.List<Path> candidates = p != null ? java.util.List.of(Paths.get(p))
+        java.util.List<Path> candidates = p != null
+                ? java.util.List.of(Paths.get(p))
                 : java.util.List.of(Paths.get("..", "tools", "fixtures", "out"), Paths.get("tools", "fixtures", "out"));
-        return candidates.stream().filter(Files::isDirectory).findFirst().orElseThrow(() -> new IllegalStateException(
-                "fixture folder not found: tried " + candidates.stream().map(c -> c.toAbsolutePath().normalize().toString())
-                        .toList() + "; set -Ddiffusion4j.fixtures=<tools/fixtures/out>"));
+        return candidates.stream()
+                .filter(Files::isDirectory)
+                .findFirst()
+                .orElseThrow(() -> new IllegalStateException("fixture folder not found: tried "
+                        + candidates.stream()
+                                .map(c -> c.toAbsolutePath().normalize().toString())
+                                .toList() + "; set -Ddiffusion4j.fixtures=<tools/fixtures/out>"));
     }
 
     static Path onnx(String name) {
@@ -60,8 +64,7 @@ final class Fixtures {
     }
 
     /** Inputs and TorchScript outputs recorded by make_fixtures.py. */
-    record Expected(Map<String, Array> inputs, Map<String, Array> outputs) {
-    }
+    record Expected(Map<String, Array> inputs, Map<String, Array> outputs) {}
 
     static Expected expected(String name) {
         try {

@@ -44,34 +44,43 @@ class LearnedClassifierGradientTest {
     @Test
     void handWrittenGradientExportMatchesAutograd() throws Exception {
         Fixtures.Expected e = Fixtures.expected("tiny_classifier_grad");
-        JsonNode bounds = new ObjectMapper().readTree(Fixtures.dir().resolve("tiny_classifier.bounds.json").toFile());
+        JsonNode bounds = new ObjectMapper()
+                .readTree(Fixtures.dir().resolve("tiny_classifier.bounds.json").toFile());
         float[] x = e.inputs().get("sample").floats();
         int[] t = e.inputs().get("timestep").ints();
         int[] y = e.inputs().get("class_labels").ints();
         float[] want = e.outputs().get("grad").floats();
-        try (OnnxClassifierGradient g = backend.loadClassifier(new ModelSpec(Fixtures.onnx("tiny_classifier_grad_manual"),
-                PredictionType.EPSILON, Map.of()))) {
+        try (OnnxClassifierGradient g = backend.loadClassifier(
+                new ModelSpec(Fixtures.onnx("tiny_classifier_grad_manual"), PredictionType.EPSILON, Map.of()))) {
             for (int b = 0; b < y.length; b++) {
                 float[] xb = java.util.Arrays.copyOfRange(x, b * 64, b * 64 + 64);
-                float[] got = g.gradLogProb(ArrayTensor.of(xb, Shape.of(1, 1, 8, 8)), Timestep.ofAlphaBar(t[b], 0.5),
-                        Conditions.of(Condition.label(y[b]))).toFloatArray();
+                float[] got = g.gradLogProb(
+                                ArrayTensor.of(xb, Shape.of(1, 1, 8, 8)),
+                                Timestep.ofAlphaBar(t[b], 0.5),
+                                Conditions.of(Condition.label(y[b])))
+                        .toFloatArray();
                 double largest = 0;
                 double largestTol = 0;
                 for (int i = 0; i < 64; i++) {
-                    double tol = SAFETY * 2 * bounds.get("grad_error").get(b).get(i).asDouble();
-                    assertThat((double) got[i]).as("sample %d element %d", b, i)
+                    double tol =
+                            SAFETY * 2 * bounds.get("grad_error").get(b).get(i).asDouble();
+                    assertThat((double) got[i])
+                            .as("sample %d element %d", b, i)
                             .isCloseTo(want[b * 64 + i], org.assertj.core.api.Assertions.within(tol));
                     largest = Math.max(largest, Math.abs(want[b * 64 + i]));
                     largestTol = Math.max(largestTol, tol);
                 }
-                assertThat(largest).as("the bound is below 5 %% of the gradient").isGreaterThan(20 * largestTol);
+                assertThat(largest)
+                        .as("the bound is below 5 %% of the gradient")
+                        .isGreaterThan(20 * largestTol);
             }
         }
     }
 
     @Test
     void theLogitsExportIsRefusedAsAClassifier() {
-        assertThatThrownBy(() -> backend.loadClassifier(new ModelSpec(Fixtures.onnx("tiny_classifier"),
-                PredictionType.EPSILON, Map.of()))).hasMessageContaining("tiny_classifier.onnx");
+        assertThatThrownBy(() -> backend.loadClassifier(
+                        new ModelSpec(Fixtures.onnx("tiny_classifier"), PredictionType.EPSILON, Map.of())))
+                .hasMessageContaining("tiny_classifier.onnx");
     }
 }

@@ -29,12 +29,16 @@ class NativeTempDirectoryTest {
     public static final class RunOnce {
         public static void main(String[] args) {
             try (OnnxBackend backend = OnnxBackend.open();
-                 OnnxNoisePredictor p = backend.loadPredictor(ModelSpec.of(Path.of(args[0])))) {
-                float[] out = p.predict(ArrayTensor.of(new float[64], Shape.of(1, 1, 8, 8)), Timestep.ofAlphaBar(10, 0.5),
-                        Conditions.labels(0)).toFloatArray();
+                    OnnxNoisePredictor p = backend.loadPredictor(ModelSpec.of(Path.of(args[0])))) {
+                float[] out = p.predict(
+                                ArrayTensor.of(new float[64], Shape.of(1, 1, 8, 8)),
+                                Timestep.ofAlphaBar(10, 0.5),
+                                Conditions.labels(0))
+                        .toFloatArray();
                 System.out.println("ran " + out.length);
             }
-            System.out.println("folder " + NativeTempDirectory.loaderDirectory().map(Path::toString).orElse("none"));
+            System.out.println("folder "
+                    + NativeTempDirectory.loaderDirectory().map(Path::toString).orElse("none"));
         }
     }
 
@@ -42,8 +46,13 @@ class NativeTempDirectoryTest {
     void anOnnxRunLeavesNoNativeLibraryFolder(@TempDir Path tmp) throws Exception {
         Path model = Fixtures.onnx("linear").toAbsolutePath();
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        List<String> cmd = new ArrayList<>(List.of(java.toString(), "-cp", System.getProperty("java.class.path"),
-                "-Djava.io.tmpdir=" + tmp, RunOnce.class.getName(), model.toString()));
+        List<String> cmd = new ArrayList<>(List.of(
+                java.toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                "-Djava.io.tmpdir=" + tmp,
+                RunOnce.class.getName(),
+                model.toString()));
         Process child = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String output = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(child.waitFor(120, TimeUnit.SECONDS)).as("child finished").isTrue();
@@ -57,7 +66,8 @@ class NativeTempDirectoryTest {
 
     private static List<Path> leftovers(Path tmp) throws IOException {
         try (Stream<Path> s = Files.list(tmp)) {
-            return s.filter(p -> p.getFileName().toString().startsWith(NativeTempDirectory.PREFIX)).toList();
+            return s.filter(p -> p.getFileName().toString().startsWith(NativeTempDirectory.PREFIX))
+                    .toList();
         }
     }
 }

@@ -27,8 +27,7 @@ import org.diffusion4j.schedules.Schedules;
  * the tiny UNet's signature), {@code batches} (comma-separated batch sizes).
  */
 public final class OnnxBenchmark {
-    private OnnxBenchmark() {
-    }
+    private OnnxBenchmark() {}
 
     public static void main(String[] args) {
         Map<String, String> a = new java.util.HashMap<>();
@@ -42,13 +41,21 @@ public final class OnnxBenchmark {
         int threads = Integer.parseInt(a.getOrDefault("threads", "0"));
         int rounds = Integer.parseInt(a.getOrDefault("rounds", "7"));
         Path model = a.containsKey("model") ? Path.of(a.get("model")) : Fixtures.onnx("tiny_unet");
-        int[] batches = Arrays.stream(a.getOrDefault("batches", "1,2,4,8,16,32,64").split(",")).mapToInt(Integer::parseInt)
+        int[] batches = Arrays.stream(
+                        a.getOrDefault("batches", "1,2,4,8,16,32,64").split(","))
+                .mapToInt(Integer::parseInt)
                 .toArray();
 
         try (OnnxBackend backend = OnnxBackend.open(OnnxConfig.DEFAULT.withIntraOpThreads(threads))) {
-            OnnxNoisePredictor p = backend.loadPredictor(new ModelSpec(model, PredictionType.EPSILON, Map.of("numClasses", 3)));
-            System.out.printf(Locale.ROOT, "onnxruntime %s, %s, intraOpThreads %s, %d cores, java %s%n", backend.runtimeVersion(),
-                    model.getFileName(), threads == 0 ? "default" : threads, Runtime.getRuntime().availableProcessors(),
+            OnnxNoisePredictor p =
+                    backend.loadPredictor(new ModelSpec(model, PredictionType.EPSILON, Map.of("numClasses", 3)));
+            System.out.printf(
+                    Locale.ROOT,
+                    "onnxruntime %s, %s, intraOpThreads %s, %d cores, java %s%n",
+                    backend.runtimeVersion(),
+                    model.getFileName(),
+                    threads == 0 ? "default" : threads,
+                    Runtime.getRuntime().availableProcessors(),
                     System.getProperty("java.version"));
             System.out.println(p.describe());
 

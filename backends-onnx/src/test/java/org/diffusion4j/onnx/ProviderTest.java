@@ -38,8 +38,10 @@ class ProviderTest {
     @Test
     void backendFromJsonConfigLoadsModels() throws Exception {
         PluginRegistry registry = PluginRegistry.load();
-        try (Backend b = registry.backend("onnx", JSON.readTree(
-                "{\"type\": \"onnx\", \"intraOpThreads\": 1, \"optimization\": \"basic\", \"model\": {\"numClasses\": 3}}"))) {
+        try (Backend b = registry.backend(
+                "onnx",
+                JSON.readTree(
+                        "{\"type\": \"onnx\", \"intraOpThreads\": 1, \"optimization\": \"basic\", \"model\": {\"numClasses\": 3}}"))) {
             assertThat(b.id()).isEqualTo("onnx");
             assertThat(b.device()).isEqualTo("cpu");
             assertThat(b.capabilities()).contains(Capability.MODEL_FILES).doesNotContain(Capability.GRADIENTS);
@@ -48,14 +50,33 @@ class ProviderTest {
             var p = b.loadPredictor(ModelSpec.of(Fixtures.onnx("linear")));
             var x = Analytic.gaussian(1, 2);
             var none = org.diffusion4j.api.Conditions.unconditional(1);
-            assertThat(Analytic.maxAbsDiff(p.predict(x, Analytic.level(9), none), Analytic.LINEAR.predict(x, Analytic.level(9),
-                    none))).isLessThanOrEqualTo(org.diffusion4j.testkit.FixtureBounds.linear(x.abs().max()) * Math.max(1,
-                    Analytic.LINEAR.predict(x, Analytic.level(9), none).abs().max()) + 0x1p-24 * 2); // one float32 evaluation + reference rounding
+            assertThat(Analytic.maxAbsDiff(
+                            p.predict(x, Analytic.level(9), none), Analytic.LINEAR.predict(x, Analytic.level(9), none)))
+                    .isLessThanOrEqualTo(org.diffusion4j.testkit.FixtureBounds.linear(
+                                            x.abs().max())
+                                    * Math.max(
+                                            1,
+                                            Analytic.LINEAR
+                                                    .predict(x, Analytic.level(9), none)
+                                                    .abs()
+                                                    .max())
+                            + 0x1p-24 * 2); // one float32 evaluation + reference rounding
             var withoutDefault = ((OnnxBackend) b).loadPredictor(Fixtures.onnx("linear"), Map.of("numClasses", 2));
-            assertThat(Analytic.maxAbsDiff(withoutDefault.predict(x, Analytic.level(9), none), Analytic.LINEAR.predict(x,
-                    Analytic.level(9), org.diffusion4j.api.Conditions.labels(2)))).isLessThanOrEqualTo(
-                    org.diffusion4j.testkit.FixtureBounds.linear(x.abs().max()) * Math.max(1, Analytic.LINEAR.predict(x,
-                    Analytic.level(9), org.diffusion4j.api.Conditions.labels(2)).abs().max()) + 0x1p-24 * 2); // as above
+            assertThat(Analytic.maxAbsDiff(
+                            withoutDefault.predict(x, Analytic.level(9), none),
+                            Analytic.LINEAR.predict(x, Analytic.level(9), org.diffusion4j.api.Conditions.labels(2))))
+                    .isLessThanOrEqualTo(org.diffusion4j.testkit.FixtureBounds.linear(
+                                            x.abs().max())
+                                    * Math.max(
+                                            1,
+                                            Analytic.LINEAR
+                                                    .predict(
+                                                            x,
+                                                            Analytic.level(9),
+                                                            org.diffusion4j.api.Conditions.labels(2))
+                                                    .abs()
+                                                    .max())
+                            + 0x1p-24 * 2); // as above
         }
     }
 
@@ -89,12 +110,15 @@ class ProviderTest {
             Class<?> base = loader.loadClass(org.diffusion4j.api.spi.PluginProvider.class.getName());
             List<String> ids = new ArrayList<>();
             for (Object p : ServiceLoader.load(spi, loader)) {
-                ids.add(base.getMethod("id").invoke(p) + " " + base.getMethod("rank").invoke(p) + " "
-                        + base.getMethod("capabilities").invoke(p) + " " + base.getMethod("description").invoke(p)
+                ids.add(base.getMethod("id").invoke(p) + " "
+                        + base.getMethod("rank").invoke(p) + " "
+                        + base.getMethod("capabilities").invoke(p) + " "
+                        + base.getMethod("description").invoke(p)
                         + " " + base.getMethod("defaultConfig").invoke(p));
             }
             assertThat(ids).anyMatch(s -> s.startsWith("onnx "));
-            assertThat(loader.loaded("org.diffusion4j.onnx.OnnxBackendProvider")).isTrue();
+            assertThat(loader.loaded("org.diffusion4j.onnx.OnnxBackendProvider"))
+                    .isTrue();
             assertThat(loader.loaded("ai.onnxruntime.OnnxRuntime")).isFalse();
             assertThat(loader.loaded("ai.onnxruntime.OrtEnvironment")).isFalse();
             // control: the check does see a class once this loader has loaded it
@@ -125,12 +149,10 @@ class ProviderTest {
             }
 
             @Override
-            public void flush() {
-            }
+            public void flush() {}
 
             @Override
-            public void close() {
-            }
+            public void close() {}
         };
         jul.addHandler(h);
         try (OnnxBackend b = OnnxBackend.open(OnnxConfig.DEFAULT.withDevice("cuda:0"))) {
@@ -139,11 +161,16 @@ class ProviderTest {
             }
             assertThat(b.device()).isEqualTo("cpu");
             assertThat(b.capabilities()).doesNotContain(Capability.GPU);
-            assertThat(records).anySatisfy(r -> assertThat(r.getMessage() + " " + java.util.Arrays.toString(r.getParameters()))
-                    .contains("no CUDA execution provider", "running on the CPU", "cuda:0"));
+            assertThat(records)
+                    .anySatisfy(r -> assertThat(r.getMessage() + " " + java.util.Arrays.toString(r.getParameters()))
+                            .contains("no CUDA execution provider", "running on the CPU", "cuda:0"));
             // models still load and run on the CPU
-            assertThat(b.loadPredictor(new ModelSpec(Fixtures.onnx("linear"), org.diffusion4j.api.PredictionType.EPSILON,
-                    Map.of("numClasses", 3))).describe()).contains("linear.onnx");
+            assertThat(b.loadPredictor(new ModelSpec(
+                                    Fixtures.onnx("linear"),
+                                    org.diffusion4j.api.PredictionType.EPSILON,
+                                    Map.of("numClasses", 3)))
+                            .describe())
+                    .contains("linear.onnx");
         } finally {
             jul.removeHandler(h);
         }
@@ -158,11 +185,15 @@ class ProviderTest {
         var c = org.diffusion4j.api.Conditions.labels(0, 1, 2, 0);
         float[][] out = new float[2][];
         int k = 0;
-        for (String json : new String[]{"{\"intraOpThreads\": 2, \"spinning\": true}", "{\"intraOpThreads\": 2}"}) {
+        for (String json : new String[] {"{\"intraOpThreads\": 2, \"spinning\": true}", "{\"intraOpThreads\": 2}"}) {
             try (Backend b = registry.backend("onnx", JSON.readTree(json))) {
                 assertThat(((OnnxBackend) b).config().spinning()).isEqualTo(k == 0);
-                out[k++] = b.loadPredictor(new ModelSpec(Fixtures.onnx("tiny_unet"), org.diffusion4j.api.PredictionType.EPSILON,
-                        Map.of("numClasses", 3))).predict(x, Analytic.level(9), c).toFloatArray();
+                out[k++] = b.loadPredictor(new ModelSpec(
+                                Fixtures.onnx("tiny_unet"),
+                                org.diffusion4j.api.PredictionType.EPSILON,
+                                Map.of("numClasses", 3)))
+                        .predict(x, Analytic.level(9), c)
+                        .toFloatArray();
             }
         }
         // the same kernels on the same partition of the work: waiting by spinning or sleeping cannot change a bit
@@ -176,8 +207,11 @@ class ProviderTest {
         assertThat(d.intraOpThreads()).isZero();
         // "all" unless the run sets DIFFUSION4J_ONNX_OPTIMIZATION (CI's second kernel selection does)
         String env = System.getenv("DIFFUSION4J_ONNX_OPTIMIZATION");
-        assertThat(d.optimizationLevel()).isEqualTo(env == null || env.isBlank() ? OnnxConfig.OptimizationLevel.ALL
-                : OnnxConfig.OptimizationLevel.parse(env));
+        assertThat(d.optimizationLevel())
+                .isEqualTo(
+                        env == null || env.isBlank()
+                                ? OnnxConfig.OptimizationLevel.ALL
+                                : OnnxConfig.OptimizationLevel.parse(env));
         assertThat(d.cudaDevice()).isEmpty();
         assertThat(d.withDevice("CUDA:2").cudaDevice()).hasValue(2);
         assertThat(d.withDevice("cuda").cudaDevice()).hasValue(0);

@@ -18,9 +18,9 @@ import org.diffusion4j.api.tensor.Shape;
 import org.diffusion4j.api.tensor.Tensor;
 import org.diffusion4j.guidance.ClassifierFreeGuidance;
 import org.diffusion4j.guidance.Guidances;
+import org.diffusion4j.mixture.GaussianMixture;
 import org.diffusion4j.samplers.Samplers;
 import org.diffusion4j.schedules.Schedules;
-import org.diffusion4j.mixture.GaussianMixture;
 import org.diffusion4j.testkit.BoundRecorder;
 import org.diffusion4j.testkit.ErrorBound;
 import org.diffusion4j.testkit.FixtureBounds;
@@ -52,8 +52,13 @@ class SamplingTest {
     }
 
     private static SampleRequest.Builder request(NoisePredictor p, Guidance g, Tensor xT) {
-        return SampleRequest.builder().predictor(p).schedule(LINEAR).guidance(g).conditions(LABELS)
-                .sampleShape(Analytic.SAMPLE).initialState(xT);
+        return SampleRequest.builder()
+                .predictor(p)
+                .schedule(LINEAR)
+                .guidance(g)
+                .conditions(LABELS)
+                .sampleShape(Analytic.SAMPLE)
+                .initialState(xT);
     }
 
     /**
@@ -90,7 +95,8 @@ class SamplingTest {
     private static void assertClose(float[] got, float[] want, double tol) {
         assertThat(got).hasSameSizeAs(want);
         for (int i = 0; i < got.length; i++) {
-            assertThat(Math.abs((double) got[i] - want[i])).as("element %d: got %s, want %s", i, got[i], want[i])
+            assertThat(Math.abs((double) got[i] - want[i]))
+                    .as("element %d: got %s, want %s", i, got[i], want[i])
                     .isLessThanOrEqualTo(tol * Math.max(1, Math.abs(want[i])));
         }
     }
@@ -103,21 +109,32 @@ class SamplingTest {
         BoundRecorder model = new BoundRecorder(load("linear"), "linear");
         Tensor x0 = Samplers.ddim(25).sample(request(model, g, xT).build());
         // one float32 run against the closed form in double: the model's bound once per step, amplified by CFG
-        assertClose(x0.toFloatArray(), ddimClosedForm(xT, 25, gamma),
+        assertClose(
+                x0.toFloatArray(),
+                ddimClosedForm(xT, 25, gamma),
                 model.trajectory(1, FixtureBounds.cfgAmplification(gamma)) + ErrorBound.U32);
     }
 
     @Test
     void stochasticDdimThroughOnnxEqualsThePureJavaModelFromTheSameSeed() {
         Sampler ddim = Samplers.ddim(20, 0.7);
-        SampleRequest viaOnnx = SampleRequest.builder().predictor(load("linear")).schedule(LINEAR)
-                .guidance(Guidances.cfg(2.0)).conditions(LABELS).sampleShape(Analytic.SAMPLE).seed(77).build();
+        SampleRequest viaOnnx = SampleRequest.builder()
+                .predictor(load("linear"))
+                .schedule(LINEAR)
+                .guidance(Guidances.cfg(2.0))
+                .conditions(LABELS)
+                .sampleShape(Analytic.SAMPLE)
+                .seed(77)
+                .build();
         BoundRecorder model = new BoundRecorder(load("linear"), "linear");
         Tensor a = ddim.sample(viaOnnx.toBuilder().predictor(model).build());
         Tensor b = ddim.sample(viaOnnx.toBuilder().predictor(Analytic.LINEAR).build());
         // ONNX Runtime vs the closed form rounded to float32 per call: the model's bound plus u per call
-        assertClose(a.toFloatArray(), b.toFloatArray(),
-                model.trajectory(1, FixtureBounds.cfgAmplification(2.0)) + 20 * ErrorBound.U32 * FixtureBounds.cfgAmplification(2.0));
+        assertClose(
+                a.toFloatArray(),
+                b.toFloatArray(),
+                model.trajectory(1, FixtureBounds.cfgAmplification(2.0))
+                        + 20 * ErrorBound.U32 * FixtureBounds.cfgAmplification(2.0));
         assertThat(a.abs().max()).isGreaterThan(0.1); // a real sample, not a degenerate zero
     }
 
@@ -148,8 +165,9 @@ class SamplingTest {
         Tensor auto = Samplers.ddim(steps).sample(request(counted, cfg, xT).build());
         assertThat(calls.get()).isEqualTo(2 * steps);
         // CONCAT: one call of 2B, which the predictor splits into runs of its fixed batch
-        Tensor concat = Samplers.ddim(steps).sample(request(fixed, cfg.withBatching(ClassifierFreeGuidance.Batching.CONCAT),
-                xT).build());
+        Tensor concat = Samplers.ddim(steps)
+                .sample(request(fixed, cfg.withBatching(ClassifierFreeGuidance.Batching.CONCAT), xT)
+                        .build());
         // the _b1 export is a separate graph (static shapes: ONNX Runtime may pick other kernels), so these are
         // two float32 evaluations per call, amplified by CFG over the steps
         BoundRecorder bounds = new BoundRecorder(dynamic, name);
@@ -172,8 +190,10 @@ class SamplingTest {
         Conditions c = Conditions.labels(y);
         // runs of 2; an odd batch pads its last run with a copy of its last sample and drops it again: two
         // float32 evaluations of the same function, where a misplaced sample would differ by O(1)
-        assertClose(fixed.predict(x, Analytic.level(400), c).toFloatArray(),
-                load("linear").predict(x, Analytic.level(400), c).toFloatArray(), 2 * FixtureBounds.linear(x.abs().max()));
+        assertClose(
+                fixed.predict(x, Analytic.level(400), c).toFloatArray(),
+                load("linear").predict(x, Analytic.level(400), c).toFloatArray(),
+                2 * FixtureBounds.linear(x.abs().max()));
     }
 
     @Test
@@ -185,7 +205,9 @@ class SamplingTest {
             assertThat(x.batchSize()).isEqualTo(2 * LABELS.size()); // cond and uncond in one batch of 2B
             return dynamic.predict(x, t, c);
         };
-        Samplers.ddim(7).sample(request(counted, Guidances.cfg(2.0), Analytic.gaussian(3, 1)).build());
+        Samplers.ddim(7)
+                .sample(request(counted, Guidances.cfg(2.0), Analytic.gaussian(3, 1))
+                        .build());
         assertThat(calls.get()).isEqualTo(7);
     }
 
@@ -197,9 +219,11 @@ class SamplingTest {
                 means[k][p] = Analytic.mu(k, p);
             }
         }
-        GaussianMixture gm = new GaussianMixture(new double[]{1, 1, 1}, means, new double[]{Analytic.S, Analytic.S, Analytic.S});
+        GaussianMixture gm =
+                new GaussianMixture(new double[] {1, 1, 1}, means, new double[] {Analytic.S, Analytic.S, Analytic.S});
         NoisePredictor eps = gm.epsilonPredictor();
-        return (x, t, c) -> eps.predict(x.reshape(Shape.of(x.batchSize(), Analytic.D)), t, c).reshape(x.shape());
+        return (x, t, c) -> eps.predict(x.reshape(Shape.of(x.batchSize(), Analytic.D)), t, c)
+                .reshape(x.shape());
     }
 
     @Test
@@ -208,16 +232,21 @@ class SamplingTest {
         ClassifierFreeGuidance cfg = Guidances.cfg(2.0);
         BoundRecorder model = new BoundRecorder(load("gmm_eps"), "gmm_eps");
         Tensor viaOnnx = Samplers.ddim(30).sample(request(model, cfg, xT).build());
-        Tensor viaJava = Samplers.ddim(30).sample(request(testkitMixture(), cfg, xT).build());
+        Tensor viaJava =
+                Samplers.ddim(30).sample(request(testkitMixture(), cfg, xT).build());
         // one float32 network against the oracle (double, rounded once per call): the mixture bound per step
         // plus the oracle's rounding, amplified by CFG
-        assertClose(viaOnnx.toFloatArray(), viaJava.toFloatArray(),
-                model.trajectory(1, FixtureBounds.cfgAmplification(2.0)) + 30 * ErrorBound.U32 * FixtureBounds.cfgAmplification(2.0));
+        assertClose(
+                viaOnnx.toFloatArray(),
+                viaJava.toFloatArray(),
+                model.trajectory(1, FixtureBounds.cfgAmplification(2.0))
+                        + 30 * ErrorBound.U32 * FixtureBounds.cfgAmplification(2.0));
     }
 
     @Test
     void classifierGuidanceWithTheGradientModelEqualsCfgWithExactScores() {
-        // with exact scores, ε(x, ∅) − s σ ∇log p(y|x) = s ε(x, y) + (1 − s) ε(x, ∅) (docs/math.md: classifier = CFG at γ = s)
+        // with exact scores, ε(x, ∅) − s σ ∇log p(y|x) = s ε(x, y) + (1 − s) ε(x, ∅) (docs/math.md: classifier = CFG at
+        // γ = s)
         OnnxClassifierGradient grad = backend.loadClassifier(ModelSpec.of(Fixtures.onnx("gmm_grad")));
         OnnxNoisePredictor eps = load("gmm_eps");
         Tensor xT = Analytic.gaussian(3, 4242);
@@ -225,12 +254,16 @@ class SamplingTest {
         BoundRecorder.Classifier g = new BoundRecorder.Classifier(grad, FixtureBounds.MixtureOutput.GRADIENT);
         BoundRecorder epsForClassifier = new BoundRecorder(eps, "gmm_eps");
         BoundRecorder epsForCfg = new BoundRecorder(eps, "gmm_eps");
-        Tensor viaClassifier = Samplers.ddim(30).sample(request(epsForClassifier, Guidances.classifier(g, s), xT).build());
-        Tensor viaCfg = Samplers.ddim(30).sample(request(epsForCfg, Guidances.cfg(s), xT).build());
+        Tensor viaClassifier = Samplers.ddim(30)
+                .sample(request(epsForClassifier, Guidances.classifier(g, s), xT)
+                        .build());
+        Tensor viaCfg = Samplers.ddim(30)
+                .sample(request(epsForCfg, Guidances.cfg(s), xT).build());
         // both routes equal the same exact update; each is within its float32 bound of it: the classifier
         // route ε_u + s σ ∇log p (amplification 1 on ε, plus s σ × the gradient's bound), the CFG route
         // with amplification |s| + |1 − s|
-        double tol = epsForClassifier.trajectory(1, 1) + s * g.sigmaWeightedSum()
+        double tol = epsForClassifier.trajectory(1, 1)
+                + s * g.sigmaWeightedSum()
                 + epsForCfg.trajectory(1, FixtureBounds.cfgAmplification(s));
         assertClose(viaClassifier.toFloatArray(), viaCfg.toFloatArray(), tol);
     }
@@ -238,8 +271,14 @@ class SamplingTest {
     @Test
     void ddimPlusCfgOnTheTinyUnetIsReproducibleAndFinite() {
         OnnxNoisePredictor unet = load("tiny_unet");
-        SampleRequest r = SampleRequest.builder().predictor(unet).schedule(LINEAR).guidance(Guidances.cfg(4.0))
-                .conditions(LABELS).sampleShape(Analytic.SAMPLE).seed(5).build();
+        SampleRequest r = SampleRequest.builder()
+                .predictor(unet)
+                .schedule(LINEAR)
+                .guidance(Guidances.cfg(4.0))
+                .conditions(LABELS)
+                .sampleShape(Analytic.SAMPLE)
+                .seed(5)
+                .build();
         Tensor a = Samplers.ddim(15, 0.5).sample(r);
         Tensor b = Samplers.ddim(15, 0.5).sample(r);
         assertThat(a.allFinite()).isTrue();

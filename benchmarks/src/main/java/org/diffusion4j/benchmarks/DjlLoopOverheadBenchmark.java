@@ -45,19 +45,25 @@ public final class DjlLoopOverheadBenchmark {
     private static final int B = 16;
     private static final int STEPS = 50;
 
-    private DjlLoopOverheadBenchmark() {
-    }
+    private DjlLoopOverheadBenchmark() {}
 
     public static void main(String[] args) {
         int repeats = args.length > 0 ? Integer.parseInt(args[0]) : 5;
         int threads = args.length > 1 ? Integer.parseInt(args[1]) : 2;
         DjlRuntime.setThreads(threads);
         UNetConfig net = new UNetConfig(1, 28, 32, List.of(1, 2, 2), 1, List.of(7), 1, 8, 0.0, 10, null, null);
-        try (DjlTensorFactory f = DjlTensorFactory.cpu(); UNetModel m = UNetModel.create(net, Device.cpu(), 1)) {
+        try (DjlTensorFactory f = DjlTensorFactory.cpu();
+                UNetModel m = UNetModel.create(net, Device.cpu(), 1)) {
             NoisePredictor unet = new UNetPredictor(m, f);
             NoisePredictor cheap = (x, t, c) -> x.times(0.5);
-            System.out.printf(Locale.ROOT, "UNet %,d parameters, B = %d (CFG: 2B = %d per call), %d steps, %d threads%n",
-                    m.parameterCount(), B, 2 * B, STEPS, threads);
+            System.out.printf(
+                    Locale.ROOT,
+                    "UNet %,d parameters, B = %d (CFG: 2B = %d per call), %d steps, %d threads%n",
+                    m.parameterCount(),
+                    B,
+                    2 * B,
+                    STEPS,
+                    threads);
             double[] fw = new double[repeats];
             double[] loop = new double[repeats];
             double[] bare = new double[repeats];
@@ -72,9 +78,13 @@ public final class DjlLoopOverheadBenchmark {
             double a = median(fw);
             double b = median(loop);
             double c = median(bare);
-            System.out.printf(Locale.ROOT, "50 forwards %.3f s, DDIM-50 + CFG %.3f s, loop without the model %.4f s%n", a, b, c);
-            System.out.printf(Locale.ROOT, "loop overhead %.1f %% (loop / forwards - 1); the loop's own work %.2f %% of the forwards%n",
-                    100 * (b / a - 1), 100 * c / a);
+            System.out.printf(
+                    Locale.ROOT, "50 forwards %.3f s, DDIM-50 + CFG %.3f s, loop without the model %.4f s%n", a, b, c);
+            System.out.printf(
+                    Locale.ROOT,
+                    "loop overhead %.1f %% (loop / forwards - 1); the loop's own work %.2f %% of the forwards%n",
+                    100 * (b / a - 1),
+                    100 * c / a);
         }
     }
 
@@ -99,8 +109,15 @@ public final class DjlLoopOverheadBenchmark {
     private static double sample(NoisePredictor p, DjlTensorFactory f) {
         int[] labels = new int[B];
         Arrays.setAll(labels, i -> i % 10);
-        SampleRequest r = SampleRequest.builder().predictor(p).schedule(Schedules.linear(1000)).guidance(Guidances.cfg(3))
-                .conditions(Conditions.labels(labels)).sampleShape(1, 28, 28).seed(1).tensors(f).build();
+        SampleRequest r = SampleRequest.builder()
+                .predictor(p)
+                .schedule(Schedules.linear(1000))
+                .guidance(Guidances.cfg(3))
+                .conditions(Conditions.labels(labels))
+                .sampleShape(1, 28, 28)
+                .seed(1)
+                .tensors(f)
+                .build();
         try (TensorScope run = f.openScope()) {
             long t0 = System.nanoTime();
             Tensor x = Samplers.ddim(STEPS).sample(r, StepListener.NONE);

@@ -40,14 +40,16 @@ import org.diffusion4j.schedules.Schedules;
  */
 public final class NativeMemoryBenchmark {
 
-    private NativeMemoryBenchmark() {
-    }
+    private NativeMemoryBenchmark() {}
 
     public static void main(String[] args) throws Exception {
         String what = args.length > 0 ? args[0] : "all";
         int steps = args.length > 1 ? Integer.parseInt(args[1]) : 10_000;
         int every = args.length > 2 ? Integer.parseInt(args[2]) : 1_000;
-        System.out.printf(Locale.ROOT, "%d CPU(s), JVM args %s%n", Runtime.getRuntime().availableProcessors(),
+        System.out.printf(
+                Locale.ROOT,
+                "%d CPU(s), JVM args %s%n",
+                Runtime.getRuntime().availableProcessors(),
                 java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments());
         UNetConfig net = new UNetConfig(1, 16, 8, List.of(1, 2), 1, List.of(8), 2, 4, 0.0, 0, null, null);
         if (what.equals("runs") || what.equals("all")) {
@@ -63,7 +65,8 @@ public final class NativeMemoryBenchmark {
 
     private static void sampling(UNetConfig net, int steps, int every, boolean oneRun) {
         String name = oneRun ? "long" : "runs";
-        try (DjlTensorFactory f = DjlTensorFactory.cpu(); UNetModel m = UNetModel.create(net, Device.cpu(), 1)) {
+        try (DjlTensorFactory f = DjlTensorFactory.cpu();
+                UNetModel m = UNetModel.create(net, Device.cpu(), 1)) {
             long[] calls = new long[1];
             UNetPredictor unet = new UNetPredictor(m, f);
             // the figures are printed by the model (a listener would be a holder of past states: DDIM then keeps
@@ -82,8 +85,14 @@ public final class NativeMemoryBenchmark {
             var schedule = oneRun ? Schedules.linear(Math.max(steps, 1000), 1e-5, 2e-3) : Schedules.linear(1000);
             long t0 = System.nanoTime();
             for (int done = 0; done < steps; done += perRun) {
-                SampleRequest r = SampleRequest.builder().predictor(p).schedule(schedule)
-                        .batchSize(16).sampleShape(1, 16, 16).seed(done).tensors(f).build();
+                SampleRequest r = SampleRequest.builder()
+                        .predictor(p)
+                        .schedule(schedule)
+                        .batchSize(16)
+                        .sampleShape(1, 16, 16)
+                        .seed(done)
+                        .tensors(f)
+                        .build();
                 try (TensorScope run = f.openScope()) {
                     Tensor x = Samplers.ddim(perRun).sample(r, StepListener.NONE);
                     if (!x.allFinite()) {
@@ -97,14 +106,25 @@ public final class NativeMemoryBenchmark {
     }
 
     private static void training(UNetConfig net, int steps, int every) {
-        try (Trainer t = Trainer.create(net, TrainerConfig.builder().batchSize(16).build(), Schedules.linear(1000),
-                Shapes.generate(256, 16, 1), Device.cpu(), 1)) {
+        try (Trainer t = Trainer.create(
+                net,
+                TrainerConfig.builder().batchSize(16).build(),
+                Schedules.linear(1000),
+                Shapes.generate(256, 16, 1),
+                Device.cpu(),
+                1)) {
             System.out.printf(Locale.ROOT, "train %6d: native arrays %d, RSS %d MiB%n", 0, t.managedArrays(), rssMiB());
             long t0 = System.nanoTime();
             t.train(steps, pr -> {
                 if (pr.step() % every == 0) {
-                    System.out.printf(Locale.ROOT, "train %6d: native arrays %d, RSS %d MiB (Java heap %d MiB"
-                            + " committed), loss %.4f%n", pr.step(), t.managedArrays(), rssMiB(), heapMiB(), pr.smoothedLoss());
+                    System.out.printf(
+                            Locale.ROOT,
+                            "train %6d: native arrays %d, RSS %d MiB (Java heap %d MiB" + " committed), loss %.4f%n",
+                            pr.step(),
+                            t.managedArrays(),
+                            rssMiB(),
+                            heapMiB(),
+                            pr.smoothedLoss());
                 }
             });
             System.out.printf(Locale.ROOT, "train: %d steps in %.1f s%n", steps, (System.nanoTime() - t0) / 1e9);
@@ -112,8 +132,15 @@ public final class NativeMemoryBenchmark {
     }
 
     private static void report(String name, long step, DjlTensorFactory f) {
-        System.out.printf(Locale.ROOT, "%s %6d: live tensors %d (%.1f MiB), native arrays %d, RSS %d MiB (Java heap %d MiB"
-                + " committed)%n", name, step, f.liveTensors(), f.liveBytes() / 1048576.0, f.managedArrays(), rssMiB(),
+        System.out.printf(
+                Locale.ROOT,
+                "%s %6d: live tensors %d (%.1f MiB), native arrays %d, RSS %d MiB (Java heap %d MiB" + " committed)%n",
+                name,
+                step,
+                f.liveTensors(),
+                f.liveBytes() / 1048576.0,
+                f.managedArrays(),
+                rssMiB(),
                 heapMiB());
     }
 

@@ -25,12 +25,10 @@ import java.util.Random;
  */
 public final class OrtSettings {
 
-    private OrtSettings() {
-    }
+    private OrtSettings() {}
 
     /** A named way to set up a session. */
-    record Setting(String name, Configurer configure) {
-    }
+    record Setting(String name, Configurer configure) {}
 
     /** Applies a setting to session options. */
     @FunctionalInterface
@@ -84,9 +82,9 @@ public final class OrtSettings {
             y[i] = i % 11;
         }
         Map<String, OnnxTensor> in = Map.of(
-                "sample", OnnxTensor.createTensor(env, FloatBuffer.wrap(x), new long[]{n, 1, 28, 28}),
-                "timestep", OnnxTensor.createTensor(env, LongBuffer.wrap(t), new long[]{n}),
-                "class_labels", OnnxTensor.createTensor(env, LongBuffer.wrap(y), new long[]{n}));
+                "sample", OnnxTensor.createTensor(env, FloatBuffer.wrap(x), new long[] {n, 1, 28, 28}),
+                "timestep", OnnxTensor.createTensor(env, LongBuffer.wrap(t), new long[] {n}),
+                "class_labels", OnnxTensor.createTensor(env, LongBuffer.wrap(y), new long[] {n}));
         List<OrtSession> sessions = new ArrayList<>();
         for (Setting s : settings) {
             OrtSession.SessionOptions so = new OrtSession.SessionOptions();
@@ -107,7 +105,11 @@ public final class OrtSettings {
                 }
             }
         }
-        System.out.printf(Locale.ROOT, "ONNX Runtime %s, %s, forward batch 32, median of %d%n", env.getVersion(), model,
+        System.out.printf(
+                Locale.ROOT,
+                "ONNX Runtime %s, %s, forward batch 32, median of %d%n",
+                env.getVersion(),
+                model,
                 rounds * 5);
         for (int k = 0; k < settings.size(); k++) {
             System.out.printf(Locale.ROOT, "%-32s %.4f s%n", settings.get(k).name(), SideBySide.median(times[k]));

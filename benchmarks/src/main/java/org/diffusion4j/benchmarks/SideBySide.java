@@ -69,8 +69,7 @@ public final class SideBySide {
     static final int STEPS = 50;
     static final double GAMMA = 3.0;
 
-    private SideBySide() {
-    }
+    private SideBySide() {}
 
     /** Runs the benchmark; see the class comment for the options. */
     public static void main(String[] args) throws Exception {
@@ -96,37 +95,47 @@ public final class SideBySide {
         Map<String, Double> py = Map.of();
         if (!skip.contains("python")) {
             System.out.println("python baseline ...");
-            String out = run(List.of(python, script.toString(), "baseline", dir.toString(), "--threads",
-                    Integer.toString(threads)));
-            py = numbers(out.lines().filter(l -> l.startsWith("{")).reduce((a, b) -> b).orElseThrow(
-                    () -> new IllegalStateException("the Python baseline printed no JSON:\n" + out)));
+            String out = run(List.of(
+                    python, script.toString(), "baseline", dir.toString(), "--threads", Integer.toString(threads)));
+            py = numbers(out.lines()
+                    .filter(l -> l.startsWith("{"))
+                    .reduce((a, b) -> b)
+                    .orElseThrow(() -> new IllegalStateException("the Python baseline printed no JSON:\n" + out)));
             versions.put("Python", "torch " + string(out, "torch") + ", Python " + string(out, "python"));
-            rows.add(new Row("Python, torch " + string(out, "torch") + ", TorchScript", py.get("forward_b32_s"),
+            rows.add(new Row(
+                    "Python, torch " + string(out, "torch") + ", TorchScript",
+                    py.get("forward_b32_s"),
                     py.get("ddim50_cfg_b16_s")));
         }
         if (!skip.contains("onnx")) {
             System.out.println("onnx ...");
-            for (boolean spinning : new boolean[]{false, true}) { // the backend's default (sleeping threads) first
+            for (boolean spinning : new boolean[] {false, true}) { // the backend's default (sleeping threads) first
                 OnnxConfig cfg = new OnnxConfig("cpu", threads, 1, "all", null, spinning);
                 try (OnnxBackend onnx = OnnxBackend.open(cfg)) {
                     versions.put("ONNX Runtime", onnx.runtimeVersion());
-                    NoisePredictor p = onnx.loadPredictor(new ModelSpec(onnxFile, PredictionType.EPSILON,
-                            Map.of("numClasses", 10)));
+                    NoisePredictor p = onnx.loadPredictor(
+                            new ModelSpec(onnxFile, PredictionType.EPSILON, Map.of("numClasses", 10)));
                     Callable<Double> bare = onnxBare(onnxFile, threads, spinning);
-                    rows.add(measure("diffusion4j, ONNX Runtime " + onnx.runtimeVersion() + (spinning ? ", spinning threads" : ""),
-                            p, null, bare, rounds));
+                    rows.add(measure(
+                            "diffusion4j, ONNX Runtime " + onnx.runtimeVersion()
+                                    + (spinning ? ", spinning threads" : ""),
+                            p,
+                            null,
+                            bare,
+                            rounds));
                 }
             }
         }
         if (!skip.contains("djl")) {
             System.out.println("djl ...");
             try (DjlBackend djl = new DjlBackend(new DjlConfig("cpu", true, threads, null, null))) {
-                String v = Engine.getDjlVersion() + " / PyTorch " + Engine.getEngine("PyTorch").getVersion();
+                String v = Engine.getDjlVersion() + " / PyTorch "
+                        + Engine.getEngine("PyTorch").getVersion();
                 versions.put("DJL", v);
                 v = "DJL " + v;
                 System.out.println("  " + v);
-                NoisePredictor p = djl.loadPredictor(new ModelSpec(ptFile, PredictionType.EPSILON,
-                        Map.of("numClasses", 10, "sampleShape", List.of(1, 28, 28))));
+                NoisePredictor p = djl.loadPredictor(new ModelSpec(
+                        ptFile, PredictionType.EPSILON, Map.of("numClasses", 10, "sampleShape", List.of(1, 28, 28))));
                 rows.add(measure("diffusion4j, " + v + " TorchScript", p, djl, djlBare(p, djl), rounds));
             }
         }
@@ -135,13 +144,19 @@ public final class SideBySide {
             System.out.println("djl training ...");
             double javaSteps = djlTraining(threads);
             Double pySteps = py.get("train_b64_steps_per_s");
-            training = String.format(Locale.ROOT, "Training, batch 64, steady state: %s; diffusion4j (DJL trainer, Java UNet"
+            training = String.format(
+                    Locale.ROOT,
+                    "Training, batch 64, steady state: %s; diffusion4j (DJL trainer, Java UNet"
                             + " base 32, multipliers [1, 2, 2], one res block per level, attention at 7×7, no dropout)"
                             + " %.2f steps/s (%.0f images/s)%s.",
-                    pySteps == null ? "Python not run" : String.format(Locale.ROOT, "Python %.2f steps/s (%.0f images/s)",
-                            pySteps, 64 * pySteps),
-                    javaSteps, 64 * javaSteps,
-                    pySteps == null ? "" : String.format(Locale.ROOT, ", **%.2f×** Python's images/s", javaSteps / pySteps));
+                    pySteps == null
+                            ? "Python not run"
+                            : String.format(Locale.ROOT, "Python %.2f steps/s (%.0f images/s)", pySteps, 64 * pySteps),
+                    javaSteps,
+                    64 * javaSteps,
+                    pySteps == null
+                            ? ""
+                            : String.format(Locale.ROOT, ", **%.2f×** Python's images/s", javaSteps / pySteps));
         }
 
         String table = table(rows, py.get("ddim50_cfg_b16_s"));
@@ -154,9 +169,15 @@ public final class SideBySide {
     }
 
     /** One backend: warm-up, then per round one DDIM-50 + CFG run and 10 bare forwards; medians. */
-    static Row measure(String name, NoisePredictor p, @Nullable DjlBackend djl, Callable<Double> bare, int rounds) throws Exception {
-        SampleRequest.Builder req = SampleRequest.builder().predictor(p).schedule(Schedules.linear(1000))
-                .guidance(Guidances.cfg(GAMMA)).conditions(Conditions.labels(labels())).sampleShape(1, 28, 28).seed(42);
+    static Row measure(String name, NoisePredictor p, @Nullable DjlBackend djl, Callable<Double> bare, int rounds)
+            throws Exception {
+        SampleRequest.Builder req = SampleRequest.builder()
+                .predictor(p)
+                .schedule(Schedules.linear(1000))
+                .guidance(Guidances.cfg(GAMMA))
+                .conditions(Conditions.labels(labels()))
+                .sampleShape(1, 28, 28)
+                .seed(42);
         if (djl != null) {
             req.tensors(djl.tensors());
         }
@@ -222,9 +243,9 @@ public final class SideBySide {
             y[i] = i % 11;
         }
         Map<String, OnnxTensor> in = Map.of(
-                "sample", OnnxTensor.createTensor(env, FloatBuffer.wrap(x), new long[]{n, 1, 28, 28}),
-                "timestep", OnnxTensor.createTensor(env, LongBuffer.wrap(t), new long[]{n}),
-                "class_labels", OnnxTensor.createTensor(env, LongBuffer.wrap(y), new long[]{n}));
+                "sample", OnnxTensor.createTensor(env, FloatBuffer.wrap(x), new long[] {n, 1, 28, 28}),
+                "timestep", OnnxTensor.createTensor(env, LongBuffer.wrap(t), new long[] {n}),
+                "class_labels", OnnxTensor.createTensor(env, LongBuffer.wrap(y), new long[] {n}));
         return () -> {
             long t0 = System.nanoTime();
             try (OrtSession.Result r = s.run(in)) {
@@ -252,7 +273,8 @@ public final class SideBySide {
             labels[i] = i % 10;
         }
         Conditions c = Conditions.labels(labels);
-        org.diffusion4j.api.Timestep t = Schedules.linear(1000).plan(STEPS).get(STEPS / 2).current();
+        org.diffusion4j.api.Timestep t =
+                Schedules.linear(1000).plan(STEPS).get(STEPS / 2).current();
         return () -> {
             long t0 = System.nanoTime();
             Tensor out = p.predict(xs, t, c);
@@ -267,10 +289,18 @@ public final class SideBySide {
 
     /** DJL trainer, batch 64, on random images: steps per second after 3 warm-up steps. */
     static double djlTraining(int threads) {
-        UNetConfig unet = UNetConfig.defaults().withClasses(10).withSize(32, List.of(1, 2, 2), 1, List.of(7))
+        UNetConfig unet = UNetConfig.defaults()
+                .withClasses(10)
+                .withSize(32, List.of(1, 2, 2), 1, List.of(7))
                 .withDropout(0);
-        TrainerConfig tc = TrainerConfig.builder().batchSize(64).warmupSteps(0).threads(threads).seed(7).build();
-        try (Trainer t = Trainer.create(unet, tc, Schedules.linear(1000), new RandomImages(1024), ai.djl.Device.cpu(), 1)) {
+        TrainerConfig tc = TrainerConfig.builder()
+                .batchSize(64)
+                .warmupSteps(0)
+                .threads(threads)
+                .seed(7)
+                .build();
+        try (Trainer t =
+                Trainer.create(unet, tc, Schedules.linear(1000), new RandomImages(1024), ai.djl.Device.cpu(), 1)) {
             for (int i = 0; i < 3; i++) {
                 t.trainStep();
             }
@@ -337,33 +367,53 @@ public final class SideBySide {
 
     static String table(List<Row> rows, Double pythonLoop) {
         StringBuilder sb = new StringBuilder();
-        sb.append("| run | forward, batch 32 | DDIM-50 + CFG, B = 16 | loop overhead over 50 bare forwards | vs Python |\n");
+        sb.append(
+                "| run | forward, batch 32 | DDIM-50 + CFG, B = 16 | loop overhead over 50 bare forwards | vs Python |\n");
         sb.append("|---|---|---|---|---|\n");
         for (Row r : rows) {
-            sb.append(String.format(Locale.ROOT, "| %s | %.4f s | %.3f s | %.1f %% | %s |%n", r.name(), r.forward(),
-                    r.loop(), 100 * r.overhead(), pythonLoop == null ? "–"
-                            : String.format(Locale.ROOT, "**%.2f**", r.loop() / pythonLoop)));
+            sb.append(String.format(
+                    Locale.ROOT,
+                    "| %s | %.4f s | %.3f s | %.1f %% | %s |%n",
+                    r.name(),
+                    r.forward(),
+                    r.loop(),
+                    100 * r.overhead(),
+                    pythonLoop == null ? "–" : String.format(Locale.ROOT, "**%.2f**", r.loop() / pythonLoop)));
         }
         return sb.toString();
     }
 
-    static String report(String table, String training, Map<String, String> versions, int threads, int rounds,
-                         String[] args) {
+    static String report(
+            String table, String training, Map<String, String> versions, int threads, int rounds, String[] args) {
         StringBuilder sb = new StringBuilder();
-        sb.append(START).append("\n## Side by side: ONNX Runtime, DJL TorchScript and PyTorch on one UNet (issue 12)\n\n");
+        sb.append(START)
+                .append("\n## Side by side: ONNX Runtime, DJL TorchScript and PyTorch on one UNet (issue 12)\n\n");
         sb.append("Command (from the repository root):\n\n```\n");
-        sb.append("tools/bench/side-by-side.sh").append(args.length == 0 ? "" : " " + String.join(" ", args)).append("\n```\n\n");
-        sb.append(String.format(Locale.ROOT, "Machine: %d cores (%s), %s threads for every engine; %s; %s; load average"
+        sb.append("tools/bench/side-by-side.sh")
+                .append(args.length == 0 ? "" : " " + String.join(" ", args))
+                .append("\n```\n\n");
+        sb.append(String.format(
+                Locale.ROOT,
+                "Machine: %d cores (%s), %s threads for every engine; %s; %s; load average"
                         + " before the run %s. Median of %d rounds (each: one sampling run and 10 bare forwards).%n%n",
-                Runtime.getRuntime().availableProcessors(), cpuModel(), threads,
-                String.join(", ", versions.entrySet().stream().map(e -> e.getKey() + " " + e.getValue()).toList()),
-                Instant.now().truncatedTo(ChronoUnit.MINUTES), loadAverage(), rounds));
-        sb.append("Model: `tools/bench/bench_unet.py` (diffusers-`UNet2DModel`-like, 1.06 M parameters, random weights),"
-                + " DDIM-50 (η = 0) with classifier-free guidance γ = 3 as one 2B call, B = 16. The bare forward is the"
-                + " engine alone on inputs made once (ONNX Runtime session; TorchScript module in Python; for DJL the"
-                + " predictor's call on an engine tensor, see SideBySide.djlBare);"
-                + " loop overhead = (loop − 50 bare forwards) / (50 bare forwards): sampler, guidance and tensor"
-                + " traffic.\n\n");
+                Runtime.getRuntime().availableProcessors(),
+                cpuModel(),
+                threads,
+                String.join(
+                        ", ",
+                        versions.entrySet().stream()
+                                .map(e -> e.getKey() + " " + e.getValue())
+                                .toList()),
+                Instant.now().truncatedTo(ChronoUnit.MINUTES),
+                loadAverage(),
+                rounds));
+        sb.append(
+                "Model: `tools/bench/bench_unet.py` (diffusers-`UNet2DModel`-like, 1.06 M parameters, random weights),"
+                        + " DDIM-50 (η = 0) with classifier-free guidance γ = 3 as one 2B call, B = 16. The bare forward is the"
+                        + " engine alone on inputs made once (ONNX Runtime session; TorchScript module in Python; for DJL the"
+                        + " predictor's call on an engine tensor, see SideBySide.djlBare);"
+                        + " loop overhead = (loop − 50 bare forwards) / (50 bare forwards): sampler, guidance and tensor"
+                        + " traffic.\n\n");
         sb.append(table).append('\n');
         if (!training.isEmpty()) {
             sb.append(training).append("\n\n");
@@ -379,19 +429,28 @@ public final class SideBySide {
         int b = old.indexOf(END);
         String text;
         if (a >= 0 && b > a) {
-            text = old.substring(0, a) + section + old.substring(b + END.length()).replaceFirst("^\\n", "");
+            text = old.substring(0, a)
+                    + section
+                    + old.substring(b + END.length()).replaceFirst("^\\n", "");
         } else {
             text = old + (old.endsWith("\n\n") ? "" : old.endsWith("\n") ? "\n" : "\n\n") + section;
         }
         Path tmp = doc.resolveSibling(doc.getFileName() + ".tmp");
         Files.writeString(tmp, text);
-        Files.move(tmp, doc, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        Files.move(
+                tmp,
+                doc,
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
 
     static String cpuModel() {
         try {
-            return Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
-                    .map(l -> l.substring(l.indexOf(':') + 1).trim()).findFirst().orElse("unknown CPU");
+            return Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
+                    .filter(l -> l.startsWith("model name"))
+                    .map(l -> l.substring(l.indexOf(':') + 1).trim())
+                    .findFirst()
+                    .orElse("unknown CPU");
         } catch (IOException | RuntimeException e) {
             return "unknown CPU";
         }
@@ -412,7 +471,10 @@ public final class SideBySide {
     }
 
     static String run(List<String> cmd) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(false).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        Process p = new ProcessBuilder(cmd)
+                .redirectErrorStream(false)
+                .redirectError(ProcessBuilder.Redirect.INHERIT)
+                .start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         int rc = p.waitFor();
         if (rc != 0) {

@@ -21,8 +21,7 @@ public final class ClassAccuracy {
         }
     }
 
-    private ClassAccuracy() {
-    }
+    private ClassAccuracy() {}
 
     /**
      * Classifies {@code images} in batches and compares with {@code labels}.
@@ -33,8 +32,8 @@ public final class ClassAccuracy {
      */
     public static Result of(Classifier classifier, ImageSet images, int[] labels, int batchSize) {
         if (labels.length != images.size()) {
-            throw new IllegalArgumentException(images.description() + ": " + images.size() + " images but " + labels.length
-                    + " labels");
+            throw new IllegalArgumentException(
+                    images.description() + ": " + images.size() + " images but " + labels.length + " labels");
         }
         if (batchSize <= 0) {
             throw new IllegalArgumentException("batchSize " + batchSize + " is not positive");
@@ -45,14 +44,14 @@ public final class ClassAccuracy {
             Shape bs = images.imageShape().withBatch(to - from);
             float[][] logits = classifier.logits(images.batch(from, to), bs);
             if (logits.length != to - from) {
-                throw new IllegalArgumentException("the classifier returned " + logits.length + " rows for a batch of "
-                        + (to - from) + " images");
+                throw new IllegalArgumentException(
+                        "the classifier returned " + logits.length + " rows for a batch of " + (to - from) + " images");
             }
             for (int i = 0; i < logits.length; i++) {
                 int label = labels[from + i];
                 if (label < 0 || label >= logits[i].length) {
-                    throw new IllegalArgumentException("label " + label + " of image " + (from + i) + " is not a class of a "
-                            + "classifier with " + logits[i].length + " logits");
+                    throw new IllegalArgumentException("label " + label + " of image " + (from + i)
+                            + " is not a class of a " + "classifier with " + logits[i].length + " logits");
                 }
                 if (argmax(logits[i], from + i) == label) {
                     correct++;

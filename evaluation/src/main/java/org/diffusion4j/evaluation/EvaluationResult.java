@@ -14,7 +14,8 @@ import java.util.OptionalDouble;
  * @param k              the neighbour rank of precision/recall
  * @param metrics        the computed metrics (accuracy only when a classifier and labels were given)
  */
-public record EvaluationResult(int samples, int referenceSize, String featureModelId, int k, Map<Metric, Double> metrics) {
+public record EvaluationResult(
+        int samples, int referenceSize, String featureModelId, int k, Map<Metric, Double> metrics) {
 
     /** Copies the metrics. */
     public EvaluationResult {

@@ -42,7 +42,8 @@ public final class Evaluator {
     /** The reference statistics (computed, or loaded from the cache, on first use). */
     public synchronized ReferenceStatistics referenceStatistics() {
         if (referenceStatistics == null) {
-            referenceStatistics = cache == null ? ReferenceStatistics.compute(featureModel, reference)
+            referenceStatistics = cache == null
+                    ? ReferenceStatistics.compute(featureModel, reference)
                     : cache.get(featureModel, reference);
         }
         return referenceStatistics;
@@ -72,7 +73,9 @@ public final class Evaluator {
         ReferenceStatistics ref = referenceStatistics();
         Map<Metric, Double> m = new EnumMap<>(Metric.class);
         if (labels != null && c != null) { // c != null whenever labels != null (checked above)
-            m.put(Metric.ACCURACY, ClassAccuracy.of(c, samples, labels, classifierBatchSize).value());
+            m.put(
+                    Metric.ACCURACY,
+                    ClassAccuracy.of(c, samples, labels, classifierBatchSize).value());
         }
         float[][] f = Features.of(featureModel, samples);
         m.put(Metric.FRECHET_DISTANCE, FrechetDistance.between(GaussianStatistics.of(f), ref.statistics()));

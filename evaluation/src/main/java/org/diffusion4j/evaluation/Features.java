@@ -5,8 +5,7 @@ import org.diffusion4j.api.tensor.Shape;
 /** Runs a feature model over an image set in batches. */
 public final class Features {
 
-    private Features() {
-    }
+    private Features() {}
 
     /**
      * The feature vectors of all images, one row per image.
@@ -31,13 +30,14 @@ public final class Features {
                     d = f[i].length;
                 }
                 if (f[i].length != d || d == 0) {
-                    throw new IllegalArgumentException("feature model " + model.id() + " returned " + f[i].length
-                            + " features for image " + (from + i) + " of " + images.description() + ", " + d + " before");
+                    throw new IllegalArgumentException(
+                            "feature model " + model.id() + " returned " + f[i].length + " features for image "
+                                    + (from + i) + " of " + images.description() + ", " + d + " before");
                 }
                 for (int j = 0; j < d; j++) {
                     if (!Float.isFinite(f[i][j])) {
-                        throw new IllegalArgumentException("feature model " + model.id() + ": feature " + j + " of image "
-                                + (from + i) + " of " + images.description() + " is " + f[i][j]);
+                        throw new IllegalArgumentException("feature model " + model.id() + ": feature " + j
+                                + " of image " + (from + i) + " of " + images.description() + " is " + f[i][j]);
                     }
                 }
                 out[from + i] = f[i].clone();

@@ -17,8 +17,7 @@ import org.apache.commons.math3.linear.RealMatrix;
  */
 public final class FrechetDistance {
 
-    private FrechetDistance() {
-    }
+    private FrechetDistance() {}
 
     /**
      * The squared Fréchet distance between the Gaussian fits {@code a} and {@code b}.

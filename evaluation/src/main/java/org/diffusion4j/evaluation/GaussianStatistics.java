@@ -33,8 +33,8 @@ public final class GaussianStatistics {
         double[] mean = new double[d];
         for (int i = 0; i < n; i++) {
             if (features[i].length != d) {
-                throw new IllegalArgumentException("feature vector " + i + " has " + features[i].length
-                        + " values, vector 0 has " + d);
+                throw new IllegalArgumentException(
+                        "feature vector " + i + " has " + features[i].length + " values, vector 0 has " + d);
             }
             for (int j = 0; j < d; j++) {
                 float v = features[i][j];
@@ -78,13 +78,14 @@ public final class GaussianStatistics {
     public static GaussianStatistics of(double[] mean, double[][] covariance, int n) {
         int d = mean.length;
         if (covariance.length != d) {
-            throw new IllegalArgumentException("covariance has " + covariance.length + " rows, the mean " + d + " values");
+            throw new IllegalArgumentException(
+                    "covariance has " + covariance.length + " rows, the mean " + d + " values");
         }
         double[][] cov = new double[d][];
         for (int i = 0; i < d; i++) {
             if (covariance[i].length != d) {
-                throw new IllegalArgumentException("covariance row " + i + " has " + covariance[i].length
-                        + " values, expected " + d);
+                throw new IllegalArgumentException(
+                        "covariance row " + i + " has " + covariance[i].length + " values, expected " + d);
             }
             cov[i] = covariance[i].clone();
         }
@@ -132,7 +133,9 @@ public final class GaussianStatistics {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof GaussianStatistics g && g.n == n && Arrays.equals(g.mean, mean)
+        return o instanceof GaussianStatistics g
+                && g.n == n
+                && Arrays.equals(g.mean, mean)
                 && Arrays.deepEquals(g.covariance, covariance);
     }
 

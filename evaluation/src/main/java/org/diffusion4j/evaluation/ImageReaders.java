@@ -26,8 +26,7 @@ import org.diffusion4j.io.TensorFiles;
 public final class ImageReaders {
     private static final int IDX_UBYTE = 0x08;
 
-    private ImageReaders() {
-    }
+    private ImageReaders() {}
 
     /**
      * Reads an IDX image file ({@code train-images-idx3-ubyte[.gz]}): magic {@code 0x00000803}
@@ -39,14 +38,16 @@ public final class ImageReaders {
             int[] dims = idxHeader(in, file, 3);
             long total = (long) dims[0] * dims[1] * dims[2];
             if (total > Integer.MAX_VALUE - 8) {
-                throw new TensorFileException(file, "IDX dimensions " + java.util.Arrays.toString(dims) + " are too large");
+                throw new TensorFileException(
+                        file, "IDX dimensions " + java.util.Arrays.toString(dims) + " are too large");
             }
             byte[] px = readFully(in, (int) total, file);
             float[] v = new float[px.length];
             for (int i = 0; i < px.length; i++) {
                 v[i] = (px[i] & 0xFF) / 127.5f - 1f;
             }
-            return ImageSet.wrap(v, Shape.of(1, dims[1], dims[2]), file.getFileName().toString());
+            return ImageSet.wrap(
+                    v, Shape.of(1, dims[1], dims[2]), file.getFileName().toString());
         }
     }
 
@@ -86,8 +87,15 @@ public final class ImageReaders {
             throw new TensorFileException(file, "truncated: no IDX header");
         }
         if ((magic >>> 16) != 0 || ((magic >>> 8) & 0xFF) != IDX_UBYTE || (magic & 0xFF) != rank) {
-            throw new TensorFileException(file, String.format(Locale.ROOT, "IDX magic 0x%08x where 0x%08x (unsigned "
-                    + "bytes, %d dimension%s) was expected", magic, (IDX_UBYTE << 8) | rank, rank, rank == 1 ? "" : "s"));
+            throw new TensorFileException(
+                    file,
+                    String.format(
+                            Locale.ROOT,
+                            "IDX magic 0x%08x where 0x%08x (unsigned " + "bytes, %d dimension%s) was expected",
+                            magic,
+                            (IDX_UBYTE << 8) | rank,
+                            rank,
+                            rank == 1 ? "" : "s"));
         }
         int[] dims = new int[rank];
         for (int i = 0; i < rank; i++) {
@@ -106,8 +114,8 @@ public final class ImageReaders {
     private static byte[] readFully(DataInputStream in, int n, Path file) throws IOException {
         byte[] b = in.readNBytes(n);
         if (b.length < n) {
-            throw new TensorFileException(file, "truncated: the IDX header promises " + n + " bytes of data, the file has "
-                    + b.length);
+            throw new TensorFileException(
+                    file, "truncated: the IDX header promises " + n + " bytes of data, the file has " + b.length);
         }
         if (in.read() >= 0) {
             throw new TensorFileException(file, "bytes after the " + n + " bytes of data the IDX header promises");
@@ -128,7 +136,10 @@ public final class ImageReaders {
         }
         List<Path> files;
         try (Stream<Path> s = Files.list(folder)) {
-            files = s.filter(p -> p.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".png")).sorted().toList();
+            files = s.filter(p ->
+                            p.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".png"))
+                    .sorted()
+                    .toList();
         }
         if (files.isEmpty()) {
             throw new TensorFileException(folder, "no .png files in the folder");
@@ -143,8 +154,11 @@ public final class ImageReaders {
             BufferedImage img = i == 0 ? first : readPng(f);
             int ch = channels(img);
             if (ch != c || img.getHeight() != h || img.getWidth() != w) {
-                throw new TensorFileException(f, "image of " + ch + " x " + img.getHeight() + " x " + img.getWidth()
-                        + " (channels x height x width) where " + files.get(0).getFileName() + " is " + c + " x " + h + " x " + w);
+                throw new TensorFileException(
+                        f,
+                        "image of " + ch + " x " + img.getHeight() + " x " + img.getWidth()
+                                + " (channels x height x width) where "
+                                + files.get(0).getFileName() + " is " + c + " x " + h + " x " + w);
             }
             int base = i * c * h * w;
             var raster = img.getRaster();
@@ -186,12 +200,19 @@ public final class ImageReaders {
         NdArray a = TensorFiles.read(file);
         int[] s = a.shape();
         if (s.length == 3) {
-            return ImageSet.wrap(a.toFloatArray(), Shape.of(1, s[1], s[2]), file.getFileName().toString());
+            return ImageSet.wrap(
+                    a.toFloatArray(),
+                    Shape.of(1, s[1], s[2]),
+                    file.getFileName().toString());
         }
         if (s.length == 4) {
-            return ImageSet.wrap(a.toFloatArray(), Shape.of(s[1], s[2], s[3]), file.getFileName().toString());
+            return ImageSet.wrap(
+                    a.toFloatArray(),
+                    Shape.of(s[1], s[2], s[3]),
+                    file.getFileName().toString());
         }
-        throw new TensorFileException(file, "shape " + java.util.Arrays.toString(s) + " is not a set of images "
-                + "[N, C, H, W] or [N, H, W]");
+        throw new TensorFileException(
+                file,
+                "shape " + java.util.Arrays.toString(s) + " is not a set of images " + "[N, C, H, W] or [N, H, W]");
     }
 }

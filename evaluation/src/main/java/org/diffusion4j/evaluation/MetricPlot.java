@@ -29,16 +29,17 @@ final class MetricPlot {
         new Color(0x9467bd), new Color(0x8c564b), new Color(0xe377c2), new Color(0x7f7f7f),
     };
 
-    private MetricPlot() {
-    }
+    private MetricPlot() {}
 
     static BufferedImage render(SweepReport report, Metric metric) {
         Map<String, List<double[]>> series = new LinkedHashMap<>();
         TreeSet<Integer> ns = new TreeSet<>();
         String model = "";
         for (SweepReport.Point p : report.points()) {
-            p.result().get(metric).ifPresent(v -> series.computeIfAbsent(p.series(), s -> new ArrayList<>())
-                    .add(new double[] {p.value(), v}));
+            p.result()
+                    .get(metric)
+                    .ifPresent(v -> series.computeIfAbsent(p.series(), s -> new ArrayList<>())
+                            .add(new double[] {p.value(), v}));
             ns.add(p.result().samples());
             model = p.result().featureModelId();
         }
@@ -183,7 +184,9 @@ final class MetricPlot {
         if (a != 0 && (a < 1e-3 || a >= 1e5)) {
             return String.format(Locale.ROOT, "%.2e", v);
         }
-        String s = new java.math.BigDecimal(String.format(Locale.ROOT, "%.4g", v)).stripTrailingZeros().toPlainString();
+        String s = new java.math.BigDecimal(String.format(Locale.ROOT, "%.4g", v))
+                .stripTrailingZeros()
+                .toPlainString();
         return s.equals("-0") ? "0" : s;
     }
 }

@@ -20,11 +20,9 @@ public final class PrecisionRecall {
      * @param recall    fraction of reference samples inside the generated manifold
      * @param k         the neighbour rank that set the radii
      */
-    public record Result(double precision, double recall, int k) {
-    }
+    public record Result(double precision, double recall, int k) {}
 
-    private PrecisionRecall() {
-    }
+    private PrecisionRecall() {}
 
     /**
      * Precision and recall of {@code generated} against {@code reference} with radii from the k-th
@@ -52,13 +50,13 @@ public final class PrecisionRecall {
 
     private static void check(float[][] set, String name, int k) {
         if (set.length <= k) {
-            throw new IllegalArgumentException(name + " set has " + set.length + " vectors: k = " + k
-                    + " needs more than k");
+            throw new IllegalArgumentException(
+                    name + " set has " + set.length + " vectors: k = " + k + " needs more than k");
         }
         for (int i = 1; i < set.length; i++) {
             if (set[i].length != set[0].length) {
-                throw new IllegalArgumentException(name + " vector " + i + " has " + set[i].length + " values, vector 0 has "
-                        + set[0].length);
+                throw new IllegalArgumentException(
+                        name + " vector " + i + " has " + set[i].length + " values, vector 0 has " + set[0].length);
             }
         }
     }
@@ -74,29 +72,35 @@ public final class PrecisionRecall {
 
     /** For each vector, the squared distance to its k-th nearest other vector of the same set. */
     static double[] kthNeighbourSquared(float[][] set, int k) {
-        return IntStream.range(0, set.length).parallel().mapToDouble(i -> {
-            double[] d = new double[set.length - 1];
-            int at = 0;
-            for (int j = 0; j < set.length; j++) {
-                if (j != i) {
-                    d[at++] = distanceSquared(set[i], set[j]);
-                }
-            }
-            Arrays.sort(d);
-            return d[k - 1];
-        }).toArray();
+        return IntStream.range(0, set.length)
+                .parallel()
+                .mapToDouble(i -> {
+                    double[] d = new double[set.length - 1];
+                    int at = 0;
+                    for (int j = 0; j < set.length; j++) {
+                        if (j != i) {
+                            d[at++] = distanceSquared(set[i], set[j]);
+                        }
+                    }
+                    Arrays.sort(d);
+                    return d[k - 1];
+                })
+                .toArray();
     }
 
     /** The fraction of {@code points} within distance {@code √radii2[j]} of some {@code centres[j]}. */
     static double fractionInside(float[][] points, float[][] centres, double[] radii2) {
-        long inside = IntStream.range(0, points.length).parallel().filter(i -> {
-            for (int j = 0; j < centres.length; j++) {
-                if (distanceSquared(points[i], centres[j]) <= radii2[j]) {
-                    return true;
-                }
-            }
-            return false;
-        }).count();
+        long inside = IntStream.range(0, points.length)
+                .parallel()
+                .filter(i -> {
+                    for (int j = 0; j < centres.length; j++) {
+                        if (distanceSquared(points[i], centres[j]) <= radii2[j]) {
+                            return true;
+                        }
+                    }
+                    return false;
+                })
+                .count();
         return (double) inside / points.length;
     }
 }

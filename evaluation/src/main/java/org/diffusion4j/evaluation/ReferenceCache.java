@@ -90,7 +90,8 @@ public final class ReferenceCache {
         }
         try {
             JsonNode meta = new ObjectMapper().readTree(json.toFile());
-            if (!FORMAT.equals(meta.path("format").asText()) || !modelId.equals(meta.path("featureModel").asText())
+            if (!FORMAT.equals(meta.path("format").asText())
+                    || !modelId.equals(meta.path("featureModel").asText())
                     || meta.path("n").asInt(-1) != n) {
                 return null;
             }
@@ -131,18 +132,24 @@ public final class ReferenceCache {
             System.arraycopy(c[i], 0, cv, i * d, d);
         }
         ObjectMapper om = new ObjectMapper();
-        ObjectNode meta = om.createObjectNode().put("format", FORMAT).put("featureModel", s.featureModelId())
-                .put("n", n).put("dimension", d).put("reference", reference.description())
+        ObjectNode meta = om.createObjectNode()
+                .put("format", FORMAT)
+                .put("featureModel", s.featureModelId())
+                .put("n", n)
+                .put("dimension", d)
+                .put("reference", reference.description())
                 .put("imageShape", reference.imageShape().toString());
         try {
             Npy.write(directory.resolve(key + ".features.npy"), NdArray.ofFloats(fv, n, d));
-            Npy.write(directory.resolve(key + ".mean.npy"), NdArray.ofDoubles(s.statistics().meanView(), d));
+            Npy.write(
+                    directory.resolve(key + ".mean.npy"),
+                    NdArray.ofDoubles(s.statistics().meanView(), d));
             Npy.write(directory.resolve(key + ".cov.npy"), NdArray.ofDoubles(cv, d, d));
             byte[] bytes = om.writerWithDefaultPrettyPrinter().writeValueAsBytes(meta);
             AtomicFiles.write(directory.resolve(key + ".json"), out -> out.write(bytes));
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the reference statistics cache in " + directory + ": "
-                    + e.getMessage(), e);
+            throw new UncheckedIOException(
+                    "cannot write the reference statistics cache in " + directory + ": " + e.getMessage(), e);
         }
     }
 }

@@ -74,8 +74,13 @@ public record SweepReport(String parameter, List<Point> points) {
         ArrayNode arr = root.putArray("points");
         for (Point p : points) {
             EvaluationResult r = p.result();
-            ObjectNode o = arr.addObject().put("series", p.series()).put(parameter, p.value()).put("n", r.samples())
-                    .put("referenceSize", r.referenceSize()).put("featureModel", r.featureModelId()).put("k", r.k());
+            ObjectNode o = arr.addObject()
+                    .put("series", p.series())
+                    .put(parameter, p.value())
+                    .put("n", r.samples())
+                    .put("referenceSize", r.referenceSize())
+                    .put("featureModel", r.featureModelId())
+                    .put("k", r.k());
             r.metrics().forEach((m, v) -> o.put(m.jsonName(), v));
         }
         return root;

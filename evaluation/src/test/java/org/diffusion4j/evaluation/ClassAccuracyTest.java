@@ -81,12 +81,17 @@ class ClassAccuracyTest {
     @Test
     void badInputs() {
         ImageSet set = images(8, new Random(2));
-        assertThatThrownBy(() -> ClassAccuracy.of(NEAREST, set, new int[7], 4)).hasMessageContaining("8 images but 7 labels");
+        assertThatThrownBy(() -> ClassAccuracy.of(NEAREST, set, new int[7], 4))
+                .hasMessageContaining("8 images but 7 labels");
         assertThatThrownBy(() -> ClassAccuracy.of(NEAREST, set, new int[] {0, 1, 2, 3, 4, 0, 0, 0}, 4))
                 .hasMessageContaining("label 4 of image 4 is not a class of a classifier with 4 logits");
         assertThatThrownBy(() -> ClassAccuracy.of((im, s) -> new float[1][K], set, new int[8], 4))
                 .hasMessageContaining("returned 1 rows for a batch of 4");
-        assertThatThrownBy(() -> ClassAccuracy.of((im, s) -> new float[][] {{Float.NaN}}, ImageSet.of(new float[1],
-                Shape.of(1), "x"), new int[1], 4)).hasMessageContaining("logit 0 of image 0 is NaN");
+        assertThatThrownBy(() -> ClassAccuracy.of(
+                        (im, s) -> new float[][] {{Float.NaN}},
+                        ImageSet.of(new float[1], Shape.of(1), "x"),
+                        new int[1],
+                        4))
+                .hasMessageContaining("logit 0 of image 0 is NaN");
     }
 }

@@ -43,7 +43,8 @@ class EvaluatorTest {
         for (int i = 0; i < 200; i++) {
             labels[i] = i % ClassAccuracyTest.K;
         }
-        Evaluator ev = Evaluator.builder(ref, counting("pixels", new AtomicInteger())).classifier(ClassAccuracyTest.NEAREST)
+        Evaluator ev = Evaluator.builder(ref, counting("pixels", new AtomicInteger()))
+                .classifier(ClassAccuracyTest.NEAREST)
                 .build();
         EvaluationResult r = ev.evaluate(ref, labels);
         assertThat(r.get(Metric.ACCURACY)).hasValue(1.0);
@@ -77,7 +78,8 @@ class EvaluatorTest {
         float[] v = ref.toFloatArray();
         v[17] += 1e-3f;
         ImageSet changed = ImageSet.of(v, ref.imageShape(), "changed");
-        assertThat(ReferenceCache.key(counting("m1", seen), changed)).isNotEqualTo(ReferenceCache.key(counting("m1", seen), ref));
+        assertThat(ReferenceCache.key(counting("m1", seen), changed))
+                .isNotEqualTo(ReferenceCache.key(counting("m1", seen), ref));
         cache.get(counting("m1", seen), changed);
         assertThat(seen.get()).isEqualTo(300);
 
@@ -92,7 +94,9 @@ class EvaluatorTest {
         }
 
         // through the evaluator
-        Evaluator ev = Evaluator.builder(ref, counting("m1", seen)).cacheDirectory(dir.resolve("cache")).build();
+        Evaluator ev = Evaluator.builder(ref, counting("m1", seen))
+                .cacheDirectory(dir.resolve("cache"))
+                .build();
         ev.referenceStatistics();
         assertThat(seen.get()).isEqualTo(400);
     }
@@ -100,15 +104,19 @@ class EvaluatorTest {
     @Test
     void badInputs() {
         ImageSet ref = ClassAccuracyTest.images(20, new Random(5));
-        Evaluator ev = Evaluator.builder(ref, counting("m", new AtomicInteger())).build();
+        Evaluator ev =
+                Evaluator.builder(ref, counting("m", new AtomicInteger())).build();
         ImageSet other = ImageSet.of(new float[20 * 9], Shape.of(1, 3, 3), "other");
-        assertThatThrownBy(() -> ev.evaluate(other)).hasMessageContaining("other: images of shape [1, 3, 3]")
+        assertThatThrownBy(() -> ev.evaluate(other))
+                .hasMessageContaining("other: images of shape [1, 3, 3]")
                 .hasMessageContaining("has [1, 2, 2]");
         assertThatThrownBy(() -> ev.evaluate(ref, new int[20])).hasMessageContaining("no classifier");
         assertThatThrownBy(() -> ImageSet.of(new float[7], Shape.of(1, 2, 2), "odd"))
                 .hasMessageContaining("odd: 7 values are not a whole number of images of shape [1, 2, 2]");
         FeatureModel nan = FeatureModel.of("nan", 4, (im, s) -> new float[][] {{0}, {Float.NaN}, {0}, {0}});
-        assertThatThrownBy(() -> Features.of(nan, ref)).hasMessageContaining("feature 0 of image 1").hasMessageContaining("NaN");
+        assertThatThrownBy(() -> Features.of(nan, ref))
+                .hasMessageContaining("feature 0 of image 1")
+                .hasMessageContaining("NaN");
         FeatureModel ragged = FeatureModel.of("ragged", 4, (im, s) -> new float[][] {{0}, {0, 1}, {0}, {0}});
         assertThatThrownBy(() -> Features.of(ragged, ref)).hasMessageContaining("returned 2 features for image 1");
         assertThatThrownBy(() -> Evaluator.builder(ref, nan).k(0)).hasMessageContaining("at least 1");
@@ -119,15 +127,37 @@ class EvaluatorTest {
         SweepReport report = SweepReport.of("guidanceScale");
         double[] gammas = {0, 1, 2, 3, 5, 7.5};
         for (int i = 0; i < gammas.length; i++) {
-            report = report.with("ddim-50", gammas[i], new EvaluationResult(500, 1000, "clf-logits", 3, Map.of(
-                    Metric.ACCURACY, 0.5 + 0.06 * i, Metric.FRECHET_DISTANCE, 10.0 - 6 * i + i * i,
-                    Metric.PRECISION, 0.6, Metric.RECALL, 0.7 - 0.05 * i)));
-            report = report.with("ddpm-100", gammas[i], new EvaluationResult(500, 1000, "clf-logits", 3, Map.of(
-                    Metric.FRECHET_DISTANCE, 12.0 - i)));
+            report = report.with(
+                    "ddim-50",
+                    gammas[i],
+                    new EvaluationResult(
+                            500,
+                            1000,
+                            "clf-logits",
+                            3,
+                            Map.of(
+                                    Metric.ACCURACY,
+                                    0.5 + 0.06 * i,
+                                    Metric.FRECHET_DISTANCE,
+                                    10.0 - 6 * i + i * i,
+                                    Metric.PRECISION,
+                                    0.6,
+                                    Metric.RECALL,
+                                    0.7 - 0.05 * i)));
+            report = report.with(
+                    "ddpm-100",
+                    gammas[i],
+                    new EvaluationResult(500, 1000, "clf-logits", 3, Map.of(Metric.FRECHET_DISTANCE, 12.0 - i)));
         }
         List<Path> files = report.write(dir.resolve("out"), "sweep");
-        assertThat(files).extracting(p -> p.getFileName().toString()).containsExactly("sweep.json",
-                "sweep-accuracy.png", "sweep-frechetDistance.png", "sweep-precision.png", "sweep-recall.png");
+        assertThat(files)
+                .extracting(p -> p.getFileName().toString())
+                .containsExactly(
+                        "sweep.json",
+                        "sweep-accuracy.png",
+                        "sweep-frechetDistance.png",
+                        "sweep-precision.png",
+                        "sweep-recall.png");
 
         JsonNode json = new ObjectMapper().readTree(files.get(0).toFile());
         assertThat(json.get("parameter").asText()).isEqualTo("guidanceScale");

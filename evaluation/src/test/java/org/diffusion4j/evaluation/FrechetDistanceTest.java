@@ -117,13 +117,16 @@ class FrechetDistanceTest {
             double trProd = s1[0][0] * s2[0][0] + s1[0][1] * s2[1][0] + s1[1][0] * s2[0][1] + s1[1][1] * s2[1][1];
             double det1 = s1[0][0] * s1[1][1] - s1[0][1] * s1[1][0];
             double det2 = s2[0][0] * s2[1][1] - s2[0][1] * s2[1][0];
-            double expected = dist2(m1, m2) + trace(s1) + trace(s2) - 2 * Math.sqrt(trProd + 2 * Math.sqrt(det1 * det2));
+            double expected =
+                    dist2(m1, m2) + trace(s1) + trace(s2) - 2 * Math.sqrt(trProd + 2 * Math.sqrt(det1 * det2));
             double got = FrechetDistance.between(GaussianStatistics.of(m1, s1, 10), GaussianStatistics.of(m2, s2, 10));
             // both sides' errors: bound() for the eigendecompositions, and the formula's own roundoff,
             // γ_8 of the magnitude of its terms (at most 2 · 5 · 2 for each trace, 25 for tr Σ₁Σ₂)
-            double magnitude = dist2(m1, m2) + trace(s1) + trace(s2) + 2 * Math.sqrt(trProd + 2 * Math.sqrt(det1 * det2));
-            assertThat(got).as("trial %d", trial).isCloseTo(expected,
-                    within(bound(2, 0.2, 5, magnitude) + ErrorBound.gamma64(8) * magnitude * 25));
+            double magnitude =
+                    dist2(m1, m2) + trace(s1) + trace(s2) + 2 * Math.sqrt(trProd + 2 * Math.sqrt(det1 * det2));
+            assertThat(got)
+                    .as("trial %d", trial)
+                    .isCloseTo(expected, within(bound(2, 0.2, 5, magnitude) + ErrorBound.gamma64(8) * magnitude * 25));
         }
     }
 
@@ -195,11 +198,13 @@ class FrechetDistanceTest {
     void badInputs() {
         GaussianStatistics a = GaussianStatistics.of(new double[] {0, 0}, new double[][] {{1, 0}, {0, 1}}, 5);
         GaussianStatistics b = GaussianStatistics.of(new double[] {0}, new double[][] {{1}}, 5);
-        assertThatThrownBy(() -> FrechetDistance.between(a, b)).hasMessageContaining("feature dimensions differ: 2 and 1");
+        assertThatThrownBy(() -> FrechetDistance.between(a, b))
+                .hasMessageContaining("feature dimensions differ: 2 and 1");
         assertThatThrownBy(() -> GaussianStatistics.of(new double[] {0, 0}, new double[][] {{1, 0.5}, {0, 1}}, 5))
                 .hasMessageContaining("not symmetric at (1, 0)");
         assertThatThrownBy(() -> GaussianStatistics.of(new float[][] {{1}})).hasMessageContaining("at least 2");
-        assertThatThrownBy(() -> GaussianStatistics.of(new float[][] {{1, 2}, {1}})).hasMessageContaining("vector 1 has 1");
+        assertThatThrownBy(() -> GaussianStatistics.of(new float[][] {{1, 2}, {1}}))
+                .hasMessageContaining("vector 1 has 1");
         assertThatThrownBy(() -> GaussianStatistics.of(new float[][] {{1, 2}, {1, Float.NaN}}))
                 .hasMessageContaining("vector 1, component 1 is NaN");
     }

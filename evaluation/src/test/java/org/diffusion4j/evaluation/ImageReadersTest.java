@@ -83,7 +83,8 @@ class ImageReadersTest {
         assertThat(ImageReaders.idxLabels(dir.resolve("labels"))).containsExactly(9, 0, 3, 3, 7);
         // an image file is not a label file
         Files.write(dir.resolve("images"), idx3(2, 2, 2));
-        assertThatThrownBy(() -> ImageReaders.idxLabels(dir.resolve("images"))).isInstanceOf(TensorFileException.class)
+        assertThatThrownBy(() -> ImageReaders.idxLabels(dir.resolve("images")))
+                .isInstanceOf(TensorFileException.class)
                 .hasMessageContaining("IDX magic 0x00000803 where 0x00000801");
     }
 
@@ -128,9 +129,14 @@ class ImageReadersTest {
         float[] v = cs.toFloatArray();
         assertThat(new float[] {v[1], v[8 + 1], v[16 + 1]}).containsExactly(1f, 128 / 127.5f - 1f, -1f);
 
-        ImageIO.write(new BufferedImage(3, 3, BufferedImage.TYPE_BYTE_GRAY), "png", f.resolve("z.png").toFile());
-        assertThatThrownBy(() -> ImageReaders.pngFolder(f)).hasMessageContaining("z.png")
-                .hasMessageContaining("1 x 3 x 3").hasMessageContaining("where s0.png is 1 x 2 x 4");
+        ImageIO.write(
+                new BufferedImage(3, 3, BufferedImage.TYPE_BYTE_GRAY),
+                "png",
+                f.resolve("z.png").toFile());
+        assertThatThrownBy(() -> ImageReaders.pngFolder(f))
+                .hasMessageContaining("z.png")
+                .hasMessageContaining("1 x 3 x 3")
+                .hasMessageContaining("where s0.png is 1 x 2 x 4");
         assertThatThrownBy(() -> ImageReaders.pngFolder(Files.createDirectory(dir.resolve("empty"))))
                 .hasMessageContaining("no .png files");
     }
@@ -148,6 +154,7 @@ class ImageReadersTest {
         Npy.write(dir.resolve("b.npy"), NdArray.ofFloats(v, 2, 1, 3, 4));
         assertThat(ImageReaders.array(dir.resolve("b.npy")).imageShape().dims()).containsExactly(1, 3, 4);
         Npy.write(dir.resolve("c.npy"), NdArray.ofFloats(v, 24));
-        assertThatThrownBy(() -> ImageReaders.array(dir.resolve("c.npy"))).hasMessageContaining("shape [24] is not a set of images");
+        assertThatThrownBy(() -> ImageReaders.array(dir.resolve("c.npy")))
+                .hasMessageContaining("shape [24] is not a set of images");
     }
 }

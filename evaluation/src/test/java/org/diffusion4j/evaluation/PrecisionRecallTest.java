@@ -71,7 +71,8 @@ class PrecisionRecallTest {
     void badInputs() {
         assertThatThrownBy(() -> PrecisionRecall.compute(line(0, 3), line(0, 10), 3))
                 .hasMessageContaining("reference set has 3 vectors: k = 3 needs more than k");
-        assertThatThrownBy(() -> PrecisionRecall.compute(line(0, 10), line(0, 10), 0)).hasMessageContaining("at least 1");
+        assertThatThrownBy(() -> PrecisionRecall.compute(line(0, 10), line(0, 10), 0))
+                .hasMessageContaining("at least 1");
         float[][] twoD = {{0, 0}, {1, 1}, {2, 2}, {3, 3}, {4, 4}};
         assertThatThrownBy(() -> PrecisionRecall.compute(line(0, 10), twoD, 2))
                 .hasMessageContaining("feature dimensions differ: reference 1, generated 2");

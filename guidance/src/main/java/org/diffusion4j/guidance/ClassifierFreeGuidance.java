@@ -1,9 +1,9 @@
 package org.diffusion4j.guidance;
 
-import org.apiguardian.api.API;
 import java.util.List;
 import java.util.Locale;
 import java.util.OptionalInt;
+import org.apiguardian.api.API;
 import org.diffusion4j.api.Conditions;
 import org.diffusion4j.api.Guidance;
 import org.diffusion4j.api.GuidanceContext;
@@ -63,7 +63,8 @@ public final class ClassifierFreeGuidance implements Guidance {
     private final double windowStart;
     private final double windowStop;
 
-    private ClassifierFreeGuidance(double gamma, Batching batching, double rescale, double windowStart, double windowStop) {
+    private ClassifierFreeGuidance(
+            double gamma, Batching batching, double rescale, double windowStart, double windowStop) {
         if (!(gamma >= 0) || !Double.isFinite(gamma)) {
             throw new IllegalArgumentException("CFG guidance scale gamma must be finite and >= 0 (gamma = 1 + w >= 0,"
                     + " i.e. w >= -1), got " + gamma);
@@ -72,7 +73,8 @@ public final class ClassifierFreeGuidance implements Guidance {
             throw new IllegalArgumentException("CFG guidance rescale phi must be in [0, 1], got " + rescale);
         }
         if (!(windowStart >= 0 && windowStart < windowStop && windowStop <= 1)) {
-            throw new IllegalArgumentException("CFG window needs 0 <= start < stop <= 1, got [" + windowStart + ", " + windowStop + ")");
+            throw new IllegalArgumentException(
+                    "CFG window needs 0 <= start < stop <= 1, got [" + windowStart + ", " + windowStop + ")");
         }
         this.gamma = gamma;
         this.batching = batching;

@@ -1,7 +1,7 @@
 package org.diffusion4j.guidance;
 
-import org.apiguardian.api.API;
 import java.util.Locale;
+import org.apiguardian.api.API;
 import org.diffusion4j.api.ClassifierGradient;
 import org.diffusion4j.api.Guidance;
 import org.diffusion4j.api.GuidanceContext;
@@ -29,14 +29,16 @@ public final class ClassifierGuidance implements Guidance {
 
     /** Where the gradient enters. */
     public enum Placement {
-        EPSILON, MEAN_SHIFT;
+        EPSILON,
+        MEAN_SHIFT;
 
         public static Placement parse(String s) {
             return switch (s.trim().toLowerCase(Locale.ROOT).replace('-', '_')) {
                 case "epsilon", "eps" -> EPSILON;
                 case "mean_shift", "mean" -> MEAN_SHIFT;
-                default -> throw new IllegalArgumentException("unknown classifier-guidance placement '" + s
-                        + "'; known: epsilon, mean_shift");
+                default ->
+                    throw new IllegalArgumentException(
+                            "unknown classifier-guidance placement '" + s + "'; known: epsilon, mean_shift");
             };
         }
     }
@@ -88,7 +90,8 @@ public final class ClassifierGuidance implements Guidance {
         }
         Tensor g = gradient.gradLogProb(ctx.x(), ctx.time(), ctx.conditions());
         if (!g.shape().equals(ctx.x().shape())) {
-            throw new IllegalStateException("classifier gradient has shape " + g.shape() + ", expected " + ctx.x().shape());
+            throw new IllegalStateException("classifier gradient has shape " + g.shape() + ", expected "
+                    + ctx.x().shape());
         }
         if (placement == Placement.MEAN_SHIFT) {
             return base.plusMeanShift(g.times(scale));

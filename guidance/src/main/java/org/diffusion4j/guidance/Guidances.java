@@ -7,8 +7,7 @@ import org.diffusion4j.api.Guidance;
 /** Static factories for the built-in guidance. */
 @API(status = API.Status.STABLE, since = "0.1.0")
 public final class Guidances {
-    private Guidances() {
-    }
+    private Guidances() {}
 
     /** No guidance. */
     public static Guidance none() {

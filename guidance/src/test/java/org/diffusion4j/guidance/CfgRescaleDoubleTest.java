@@ -1,6 +1,5 @@
 package org.diffusion4j.guidance;
 
-import org.diffusion4j.testkit.DoubleTensor;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.offset;
 
@@ -11,6 +10,7 @@ import org.diffusion4j.api.Step;
 import org.diffusion4j.api.tensor.Shape;
 import org.diffusion4j.api.tensor.Tensor;
 import org.diffusion4j.schedules.Schedules;
+import org.diffusion4j.testkit.DoubleTensor;
 import org.diffusion4j.testkit.ErrorBound;
 import org.junit.jupiter.api.Test;
 
@@ -52,7 +52,8 @@ class CfgRescaleDoubleTest {
         GuidanceContext ctx = new GuidanceContext(x, step, Conditions.labels(0, 1, 2), p);
         double gamma = 7.5;
         double phi = 0.7;
-        Tensor got = Guidances.cfg(gamma).withRescale(phi).guide(ctx).prediction().value();
+        Tensor got =
+                Guidances.cfg(gamma).withRescale(phi).guide(ctx).prediction().value();
         assertThat(got).isInstanceOf(DoubleTensor.class);
         double[] g = ((DoubleTensor) got).values();
         double tol = ErrorBound.float64(64, 2 * (PER + 3) + 9, 4);

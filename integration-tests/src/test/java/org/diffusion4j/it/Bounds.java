@@ -8,8 +8,7 @@ import org.diffusion4j.testkit.FixtureBounds;
  * (whatever kernels they pick on a CPU) are within twice the bound of each other.
  */
 final class Bounds {
-    private Bounds() {
-    }
+    private Bounds() {}
 
     /** ε of the tiny UNet on two backends, relative to max(1, |ε|): 2 × {@link FixtureBounds#tinyUnet()}. */
     static final double TINY_UNET_TWO_BACKENDS = 2 * FixtureBounds.tinyUnet();

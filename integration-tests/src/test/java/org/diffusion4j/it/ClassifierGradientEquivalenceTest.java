@@ -35,8 +35,13 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class ClassifierGradientEquivalenceTest {
     private static final DiscreteSchedule LINEAR = Schedules.linear(1000);
-    private static final Conditions LABELS = Conditions.of(Condition.label(0), Condition.label(1), Condition.label(2),
-            Condition.none(), Condition.label(0), Condition.label(2));
+    private static final Conditions LABELS = Conditions.of(
+            Condition.label(0),
+            Condition.label(1),
+            Condition.label(2),
+            Condition.none(),
+            Condition.label(0),
+            Condition.label(2));
 
     private static Twins twins;
     private static ClassifierGradient onnxGrad;
@@ -64,8 +69,10 @@ class ClassifierGradientEquivalenceTest {
     }
 
     private static Tensor exact(Tensor x, Timestep level) {
-        return EpsilonEquivalenceTest.mixture().classifierGradient()
-                .gradLogProb(x.reshape(Shape.of(LABELS.size(), 64)), level, LABELS).reshape(x.shape());
+        return EpsilonEquivalenceTest.mixture()
+                .classifierGradient()
+                .gradLogProb(x.reshape(Shape.of(LABELS.size(), 64)), level, LABELS)
+                .reshape(x.shape());
     }
 
     @ParameterizedTest(name = "t={0}")
@@ -87,15 +94,22 @@ class ClassifierGradientEquivalenceTest {
     }
 
     /** The three routes against the exact gradient and against each other, each within its bound. */
-    private static void assertAllAgree(Tensor x, Timestep level, Tensor onnx, Tensor direct, Tensor autograd, String what) {
+    private static void assertAllAgree(
+            Tensor x, Timestep level, Tensor onnx, Tensor direct, Tensor autograd, String what) {
         Tensor exact = exact(x, level);
         double[] export = FixtureBounds.mixture(MixtureOutput.GRADIENT, x, LABELS, level);
         double[] byAutograd = FixtureBounds.mixture(MixtureOutput.GRADIENT_BY_AUTOGRAD, x, LABELS, level);
-        Close.assertWithin(onnx, exact, FixtureBounds.plusReferenceRounding(export, exact), what + ": onnx gmm_grad vs exact");
-        Close.assertWithin(direct, exact, FixtureBounds.plusReferenceRounding(export, exact), what + ": djl gmm_grad.pt vs exact");
-        Close.assertWithin(autograd, exact, FixtureBounds.plusReferenceRounding(byAutograd, exact),
+        Close.assertWithin(
+                onnx, exact, FixtureBounds.plusReferenceRounding(export, exact), what + ": onnx gmm_grad vs exact");
+        Close.assertWithin(
+                direct, exact, FixtureBounds.plusReferenceRounding(export, exact), what + ": djl gmm_grad.pt vs exact");
+        Close.assertWithin(
+                autograd,
+                exact,
+                FixtureBounds.plusReferenceRounding(byAutograd, exact),
                 what + ": djl autograd of gmm_logits.pt vs exact");
-        Close.assertWithin(direct, onnx, FixtureBounds.times(2, export), what + ": djl gmm_grad.pt vs onnx gmm_grad.onnx");
+        Close.assertWithin(
+                direct, onnx, FixtureBounds.times(2, export), what + ": djl gmm_grad.pt vs onnx gmm_grad.onnx");
         double[] mixed = new double[export.length];
         for (int i = 0; i < mixed.length; i++) {
             mixed[i] = export[i] + byAutograd[i];
@@ -136,14 +150,20 @@ class ClassifierGradientEquivalenceTest {
             BoundRecorder.Classifier[] grads = new BoundRecorder.Classifier[2];
             for (int i = 0; i < 2; i++) {
                 boolean onnx = ids[i].equals(Twins.ONNX);
-                grads[i] = new BoundRecorder.Classifier(onnx ? onnxGrad : djlAutograd,
+                grads[i] = new BoundRecorder.Classifier(
+                        onnx ? onnxGrad : djlAutograd,
                         onnx ? MixtureOutput.GRADIENT : MixtureOutput.GRADIENT_BY_AUTOGRAD);
                 BoundRecorder p = new BoundRecorder(twins.predictor(ids[i], "gmm_eps"), "gmm_eps");
                 eps = onnx ? p : eps;
-                out[i] = Samplers.ddim(20, eta).sample(SampleRequest.builder()
-                        .predictor(p).schedule(LINEAR)
-                        .guidance(Guidances.classifier(grads[i], scale)).conditions(LABELS).sampleShape(Fixtures.SAMPLE)
-                        .seed(7).build());
+                out[i] = Samplers.ddim(20, eta)
+                        .sample(SampleRequest.builder()
+                                .predictor(p)
+                                .schedule(LINEAR)
+                                .guidance(Guidances.classifier(grads[i], scale))
+                                .conditions(LABELS)
+                                .sampleShape(Fixtures.SAMPLE)
+                                .seed(7)
+                                .build());
             }
             double tol = eps.trajectory(2, 1) + scale * (grads[0].sigmaWeightedSum() + grads[1].sigmaWeightedSum());
             Close.assertClose(out[1], out[0], tol, "classifier-guided ddim(20, " + eta + "): djl vs onnx");

@@ -10,8 +10,7 @@ import org.diffusion4j.api.tensor.Tensor;
 /** Element-wise comparison of two tensors and seeded test inputs. */
 final class Close {
 
-    private Close() {
-    }
+    private Close() {}
 
     /**
      * The largest |a − b| / max(1, |b|) over all elements: an absolute error for values of size up
@@ -48,7 +47,8 @@ final class Close {
                 }
             }
         }
-        assertThat(worstD).as("%s: worst element %d of %s is %s vs %s", what, worst, want.shape(), g[worst], w[worst])
+        assertThat(worstD)
+                .as("%s: worst element %d of %s is %s vs %s", what, worst, want.shape(), g[worst], w[worst])
                 .isLessThanOrEqualTo(tol);
     }
 
@@ -75,8 +75,11 @@ final class Close {
                 }
             }
         }
-        assertThat(worstRatio).as("%s: element %d of %s is %s vs %s, bound %s", what, worst, want.shape(), g[worst],
-                w[worst], bound[worst]).isLessThanOrEqualTo(1.0);
+        assertThat(worstRatio)
+                .as(
+                        "%s: element %d of %s is %s vs %s, bound %s",
+                        what, worst, want.shape(), g[worst], w[worst], bound[worst])
+                .isLessThanOrEqualTo(1.0);
     }
 
     /** A tensor of independent N(0, scale²) draws of the given shape, from {@code seed}. */

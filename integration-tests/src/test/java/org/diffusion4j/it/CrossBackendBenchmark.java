@@ -11,8 +11,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.diffusion4j.api.Conditions;
-import org.diffusion4j.api.Guided;
 import org.diffusion4j.api.GuidanceContext;
+import org.diffusion4j.api.Guided;
 import org.diffusion4j.api.NoisePredictor;
 import org.diffusion4j.api.Step;
 import org.diffusion4j.api.tensor.Tensor;
@@ -52,8 +52,7 @@ import org.diffusion4j.schedules.Schedules;
  */
 public final class CrossBackendBenchmark {
 
-    private CrossBackendBenchmark() {
-    }
+    private CrossBackendBenchmark() {}
 
     public static void main(String[] args) {
         Map<String, String> a = new HashMap<>();
@@ -64,8 +63,8 @@ public final class CrossBackendBenchmark {
                 }
                 int eq = part.indexOf('=');
                 if (eq < 0) {
-                    throw new IllegalArgumentException("arguments are key=value (rounds, threads, batches, model, cfg), got '"
-                            + part + "'");
+                    throw new IllegalArgumentException(
+                            "arguments are key=value (rounds, threads, batches, model, cfg), got '" + part + "'");
                 }
                 a.put(part.substring(0, eq), part.substring(eq + 1));
             }
@@ -74,8 +73,10 @@ public final class CrossBackendBenchmark {
         int threads = Integer.parseInt(a.getOrDefault("threads", "1"));
         String model = a.getOrDefault("model", "tiny_unet");
         boolean cfg = Boolean.parseBoolean(a.getOrDefault("cfg", "true"));
-        int[] batches = Arrays.stream(a.getOrDefault("batches", "1,4,16,64").split(",")).map(String::trim)
-                .mapToInt(Integer::parseInt).toArray();
+        int[] batches = Arrays.stream(a.getOrDefault("batches", "1,4,16,64").split(","))
+                .map(String::trim)
+                .mapToInt(Integer::parseInt)
+                .toArray();
         if (rounds < 1 || threads < 0 || batches.length == 0) {
             throw new IllegalArgumentException("need rounds >= 1, threads >= 0 and at least one batch size");
         }
@@ -84,17 +85,26 @@ public final class CrossBackendBenchmark {
             NoisePredictor onnx = twins.predictor(Twins.ONNX, model);
             NoisePredictor djl = twins.predictor(Twins.DJL, model);
             TensorFactory nd = twins.djl().tensors();
-            System.out.printf(Locale.ROOT, "model %s; onnxruntime %s; PyTorch %s via DJL; threads per runtime: %s; %d cores; "
-                            + "java %s; load average at start: %s%n", model,
-                    twins.onnx() instanceof OnnxBackend ob ? ob.runtimeVersion() : "?", DjlRuntime.engine().getVersion(),
-                    threads == 0 ? "default" : threads, Runtime.getRuntime().availableProcessors(),
-                    System.getProperty("java.version"), loadAverage());
-            System.out.printf(Locale.ROOT, "rounds %d (median reported, spread = min-max over rounds), one warm-up round%n%n",
+            System.out.printf(
+                    Locale.ROOT,
+                    "model %s; onnxruntime %s; PyTorch %s via DJL; threads per runtime: %s; %d cores; "
+                            + "java %s; load average at start: %s%n",
+                    model,
+                    twins.onnx() instanceof OnnxBackend ob ? ob.runtimeVersion() : "?",
+                    DjlRuntime.engine().getVersion(),
+                    threads == 0 ? "default" : threads,
+                    Runtime.getRuntime().availableProcessors(),
+                    System.getProperty("java.version"),
+                    loadAverage());
+            System.out.printf(
+                    Locale.ROOT,
+                    "rounds %d (median reported, spread = min-max over rounds), one warm-up round%n%n",
                     rounds);
 
             Step step = Schedules.linear(1000).plan(50).get(25);
             System.out.println("forward time per call, ms (median [min-max]); ratio = djl/onnx per round, median");
-            System.out.println("| B | onnx | djl (Java tensors) | djl-nd (DJL tensors) | djl/onnx | djl-nd/onnx | max abs diff of eps |");
+            System.out.println(
+                    "| B | onnx | djl (Java tensors) | djl-nd (DJL tensors) | djl/onnx | djl-nd/onnx | max abs diff of eps |");
             System.out.println("|---|---|---|---|---|---|---|");
             for (int b : batches) {
                 Tensor x = Close.gaussian(Fixtures.SAMPLE.withBatch(b), b, 1.0);
@@ -106,15 +116,24 @@ public final class CrossBackendBenchmark {
                 v.put("djl-nd", () -> release(djl.predict(xNd, step.current(), c)));
                 double[][] t = measure(v, rounds, Math.max(10, 500 / b));
                 double diff = maxAbsDiff(onnx.predict(x, step.current(), c), djl.predict(x, step.current(), c));
-                System.out.printf(Locale.ROOT, "| %d | %s | %s | %s | %.2f | %.2f | %.1e |%n", b, cell(t[0]), cell(t[1]), cell(t[2]),
-                        medianRatio(t[1], t[0]), medianRatio(t[2], t[0]), diff);
+                System.out.printf(
+                        Locale.ROOT,
+                        "| %d | %s | %s | %s | %.2f | %.2f | %.1e |%n",
+                        b,
+                        cell(t[0]),
+                        cell(t[1]),
+                        cell(t[2]),
+                        medianRatio(t[1], t[0]),
+                        medianRatio(t[2], t[0]),
+                        diff);
             }
 
             if (cfg) {
                 ClassifierFreeGuidance one = Guidances.cfg(3).withBatching(Batching.CONCAT);
                 ClassifierFreeGuidance two = Guidances.cfg(3).withBatching(Batching.SEQUENTIAL);
                 System.out.println();
-                System.out.println("one CFG step, ms (median [min-max]): one call of 2B vs two calls of B; ratio = two/one per round, median");
+                System.out.println(
+                        "one CFG step, ms (median [min-max]): one call of 2B vs two calls of B; ratio = two/one per round, median");
                 System.out.println("| B | backend | one 2B call | two B calls | two/one |");
                 System.out.println("|---|---|---|---|---|");
                 for (int b : batches) {
@@ -131,7 +150,13 @@ public final class CrossBackendBenchmark {
                     double[][] t = measure(v, rounds, Math.max(10, 250 / b));
                     int i = 0;
                     for (String backend : ctx.keySet()) {
-                        System.out.printf(Locale.ROOT, "| %d | %s | %s | %s | %.2f |%n", b, backend, cell(t[i]), cell(t[i + 1]),
+                        System.out.printf(
+                                Locale.ROOT,
+                                "| %d | %s | %s | %s | %.2f |%n",
+                                b,
+                                backend,
+                                cell(t[i]),
+                                cell(t[i + 1]),
                                 medianRatio(t[i + 1], t[i]));
                         i += 2;
                     }
@@ -192,7 +217,11 @@ public final class CrossBackendBenchmark {
     }
 
     private static String cell(double[] t) {
-        return String.format(Locale.ROOT, "%.3f [%.3f-%.3f]", median(t), Arrays.stream(t).min().orElseThrow(),
+        return String.format(
+                Locale.ROOT,
+                "%.3f [%.3f-%.3f]",
+                median(t),
+                Arrays.stream(t).min().orElseThrow(),
                 Arrays.stream(t).max().orElseThrow());
     }
 

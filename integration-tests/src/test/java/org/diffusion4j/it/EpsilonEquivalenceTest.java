@@ -13,10 +13,10 @@ import org.diffusion4j.api.Timestep;
 import org.diffusion4j.api.tensor.ArrayTensor;
 import org.diffusion4j.api.tensor.Shape;
 import org.diffusion4j.api.tensor.Tensor;
+import org.diffusion4j.mixture.GaussianMixture;
 import org.diffusion4j.schedules.DiscreteSchedule;
 import org.diffusion4j.schedules.Schedules;
 import org.diffusion4j.testkit.FixtureBounds;
-import org.diffusion4j.mixture.GaussianMixture;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -36,8 +36,14 @@ import org.junit.jupiter.params.provider.ValueSource;
 class EpsilonEquivalenceTest {
     private static final DiscreteSchedule LINEAR = Schedules.linear(1000);
     /** Labels 0, 1, 2 and the null condition ∅ (sent as label 3) in one batch. */
-    private static final Conditions MIXED = Conditions.of(Condition.label(0), Condition.label(1), Condition.label(2),
-            Condition.none(), Condition.label(2), Condition.none());
+    private static final Conditions MIXED = Conditions.of(
+            Condition.label(0),
+            Condition.label(1),
+            Condition.label(2),
+            Condition.none(),
+            Condition.label(2),
+            Condition.none());
+
     private static final int[] TIMES = {0, 1, 17, 250, 500, 999};
 
     private static Twins twins;
@@ -84,14 +90,18 @@ class EpsilonEquivalenceTest {
         int per = Fixtures.SAMPLE.intSize();
         // one timestep per call in the SDK: replay each recorded sample as a batch of one
         for (int b = 0; b < xs.shape().get(0); b++) {
-            Tensor x = ArrayTensor.of(Arrays.copyOfRange(xs.floats(), b * per, (b + 1) * per), Fixtures.SAMPLE.withBatch(1));
+            Tensor x = ArrayTensor.of(
+                    Arrays.copyOfRange(xs.floats(), b * per, (b + 1) * per), Fixtures.SAMPLE.withBatch(1));
             int y = (int) ys.data()[b];
             Conditions c = Conditions.of(y == Fixtures.NUM_CLASSES ? Condition.none() : Condition.label(y));
             Timestep t = LINEAR.level((int) ts.data()[b]);
             Tensor expected = ArrayTensor.of(Arrays.copyOfRange(want, b * per, (b + 1) * per), x.shape());
             for (String backend : new String[] {Twins.ONNX, Twins.DJL}) {
-                Close.assertWithin(model(backend, name).predict(x, t, c), expected,
-                        FixtureBounds.twoEvaluations(name, x, t, c, expected), name + " on " + backend + ", recorded sample " + b);
+                Close.assertWithin(
+                        model(backend, name).predict(x, t, c),
+                        expected,
+                        FixtureBounds.twoEvaluations(name, x, t, c, expected),
+                        name + " on " + backend + ", recorded sample " + b);
             }
         }
     }
@@ -103,7 +113,11 @@ class EpsilonEquivalenceTest {
         Timestep level = LINEAR.level(t);
         Tensor onnx = model(Twins.ONNX, name).predict(x, level, MIXED);
         Tensor djl = model(Twins.DJL, name).predict(x, level, MIXED);
-        Close.assertWithin(djl, onnx, FixtureBounds.twoEvaluations(name, x, level, MIXED, onnx), name + " at t=" + t + ": djl vs onnx");
+        Close.assertWithin(
+                djl,
+                onnx,
+                FixtureBounds.twoEvaluations(name, x, level, MIXED, onnx),
+                name + " at t=" + t + ": djl vs onnx");
         assertThat(onnx.allFinite()).as("finite ε").isTrue();
     }
 
@@ -142,7 +156,9 @@ class EpsilonEquivalenceTest {
             Tensor x = Close.gaussian(Fixtures.SAMPLE.withBatch(batch), 31L * batch + t, 1.5);
             for (Conditions c : new Conditions[] {labels, nulls}) {
                 Tensor onnx = model(Twins.ONNX, "tiny_unet").predict(x, LINEAR.level(t), c);
-                Close.assertWithin(model(Twins.DJL, "tiny_unet").predict(x, LINEAR.level(t), c), onnx,
+                Close.assertWithin(
+                        model(Twins.DJL, "tiny_unet").predict(x, LINEAR.level(t), c),
+                        onnx,
                         FixtureBounds.twoEvaluations("tiny_unet", x, LINEAR.level(t), c, onnx),
                         "tiny_unet batch " + batch + " t=" + t + " " + c.get(0));
             }
@@ -170,7 +186,10 @@ class EpsilonEquivalenceTest {
             double[] bound = FixtureBounds.plusReferenceRounding(
                     FixtureBounds.relative(FixtureBounds.linear(x.abs().max()), expected), expected);
             for (String backend : new String[] {Twins.ONNX, Twins.DJL}) {
-                Close.assertWithin(model(backend, "linear").predict(x, LINEAR.level(t), MIXED), expected, bound,
+                Close.assertWithin(
+                        model(backend, "linear").predict(x, LINEAR.level(t), MIXED),
+                        expected,
+                        bound,
                         "linear on " + backend + " at t=" + t);
             }
         }
@@ -192,7 +211,10 @@ class EpsilonEquivalenceTest {
             double[] bound = FixtureBounds.plusReferenceRounding(
                     FixtureBounds.mixture(FixtureBounds.MixtureOutput.EPSILON, x, MIXED, level), want);
             for (String backend : new String[] {Twins.ONNX, Twins.DJL}) {
-                Close.assertWithin(model(backend, "gmm_eps").predict(x, level, MIXED), want, bound,
+                Close.assertWithin(
+                        model(backend, "gmm_eps").predict(x, level, MIXED),
+                        want,
+                        bound,
                         "gmm_eps on " + backend + " vs exact ε* at t=" + t);
             }
         }

@@ -24,8 +24,7 @@ final class Fixtures {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private Fixtures() {
-    }
+    private Fixtures() {}
 
     /**
      * The fixture folder: the system property {@code diffusion4j.fixtures} (set by this module's pom),
@@ -33,15 +32,18 @@ final class Fixtures {
      */
     static Path dir() {
         String p = System.getProperty("diffusion4j.fixtures");
-        List<Path> candidates = p != null ? List.of(Path.of(p))
+        List<Path> candidates = p != null
+                ? List.of(Path.of(p))
                 : List.of(Path.of("..", "tools", "fixtures", "out"), Path.of("tools", "fixtures", "out"));
         for (Path c : candidates) {
             if (Files.isDirectory(c)) {
                 return c;
             }
         }
-        throw new IllegalStateException("fixture folder not found; tried " + candidates.stream()
-                .map(c -> c.toAbsolutePath().normalize().toString()).toList()
+        throw new IllegalStateException("fixture folder not found; tried "
+                + candidates.stream()
+                        .map(c -> c.toAbsolutePath().normalize().toString())
+                        .toList()
                 + "; set -Ddiffusion4j.fixtures=<repository>/tools/fixtures/out");
     }
 
@@ -55,7 +57,8 @@ final class Fixtures {
 
     private static Path existing(Path p) {
         if (!Files.isRegularFile(p)) {
-            throw new IllegalStateException("fixture " + p.toAbsolutePath() + " is missing; run tools/fixtures/make_fixtures.py");
+            throw new IllegalStateException(
+                    "fixture " + p.toAbsolutePath() + " is missing; run tools/fixtures/make_fixtures.py");
         }
         return p;
     }

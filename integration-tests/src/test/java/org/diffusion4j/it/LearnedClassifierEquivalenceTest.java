@@ -46,14 +46,16 @@ class LearnedClassifierEquivalenceTest {
     @Test
     void djlAutogradAndTheOnnxGradientExportAgree() throws Exception {
         Fixtures.Recorded r = Fixtures.recorded("tiny_classifier_grad");
-        JsonNode bounds = new ObjectMapper().readTree(Fixtures.dir().resolve("tiny_classifier.bounds.json").toFile());
+        JsonNode bounds = new ObjectMapper()
+                .readTree(Fixtures.dir().resolve("tiny_classifier.bounds.json").toFile());
         float[] x = r.input("sample").floats();
         float[] t = r.input("timestep").floats();
         float[] y = r.input("class_labels").floats();
-        ClassifierGradient djl = twins.djl().loadClassifier(new ModelSpec(Fixtures.pt("tiny_classifier"),
-                PredictionType.EPSILON, Map.of()));
-        ClassifierGradient onnx = twins.onnx().loadClassifier(new ModelSpec(Fixtures.onnx("tiny_classifier_grad_manual"),
-                PredictionType.EPSILON, Map.of()));
+        ClassifierGradient djl = twins.djl()
+                .loadClassifier(new ModelSpec(Fixtures.pt("tiny_classifier"), PredictionType.EPSILON, Map.of()));
+        ClassifierGradient onnx = twins.onnx()
+                .loadClassifier(
+                        new ModelSpec(Fixtures.onnx("tiny_classifier_grad_manual"), PredictionType.EPSILON, Map.of()));
         for (int b = 0; b < y.length; b++) {
             ArrayTensor xb = ArrayTensor.of(Arrays.copyOfRange(x, b * 64, b * 64 + 64), Shape.of(1, 1, 8, 8));
             Timestep tb = Timestep.ofAlphaBar(t[b], 0.5);
@@ -64,14 +66,23 @@ class LearnedClassifierEquivalenceTest {
             double largestTol = 0;
             for (int i = 0; i < 64; i++) {
                 double tol = SAFETY * 2 * bounds.get("grad_error").get(b).get(i).asDouble();
-                assertThat((double) a[i]).as("sample %d element %d: djl autograd vs onnx export", b, i)
+                assertThat((double) a[i])
+                        .as("sample %d element %d: djl autograd vs onnx export", b, i)
                         .isCloseTo(o[i], org.assertj.core.api.Assertions.within(tol));
                 largest = Math.max(largest, Math.abs(o[i]));
                 largestTol = Math.max(largestTol, tol);
             }
-            assertThat(largest).as("not vacuous: the bound is below 5 %% of the gradient").isGreaterThan(20 * largestTol);
-            assertThat(djl.gradLogProb(xb, tb, Conditions.unconditional(1)).abs().max()).isZero();
-            assertThat(onnx.gradLogProb(xb, tb, Conditions.unconditional(1)).abs().max()).isZero();
+            assertThat(largest)
+                    .as("not vacuous: the bound is below 5 %% of the gradient")
+                    .isGreaterThan(20 * largestTol);
+            assertThat(djl.gradLogProb(xb, tb, Conditions.unconditional(1))
+                            .abs()
+                            .max())
+                    .isZero();
+            assertThat(onnx.gradLogProb(xb, tb, Conditions.unconditional(1))
+                            .abs()
+                            .max())
+                    .isZero();
         }
     }
 }

@@ -49,13 +49,14 @@ class SamplingEquivalenceTest {
      * The bound of a DDIM-20 + CFG(3) run of the UNet, one call per step (AUTO batching: cond and
      * uncond in one call): 20 · (5 · 2 · 2.4e-4 + γ_3) ≈ 4.8e-2 relative.
      */
-    private static final double TOL = FixtureBounds.trajectory(Bounds.TINY_UNET_TWO_BACKENDS, 20,
-            FixtureBounds.cfgAmplification(GAMMA));
+    private static final double TOL =
+            FixtureBounds.trajectory(Bounds.TINY_UNET_TWO_BACKENDS, 20, FixtureBounds.cfgAmplification(GAMMA));
+
     private static final DiscreteSchedule LINEAR = Schedules.linear(1000);
     private static final long SEED = 42;
     /** Every class and the null condition once each, plus one repeat. */
-    private static final Conditions LABELS = Conditions.of(Condition.label(0), Condition.label(1), Condition.label(2),
-            Condition.none(), Condition.label(1));
+    private static final Conditions LABELS = Conditions.of(
+            Condition.label(0), Condition.label(1), Condition.label(2), Condition.none(), Condition.label(1));
 
     private static Twins twins;
     private static final Map<String, NoisePredictor> LOADED = new HashMap<>();
@@ -83,8 +84,13 @@ class SamplingEquivalenceTest {
     }
 
     private static SampleRequest.Builder request(NoisePredictor p, Guidance g, Conditions c) {
-        return SampleRequest.builder().predictor(p).schedule(LINEAR).guidance(g).conditions(c)
-                .sampleShape(Fixtures.SAMPLE).seed(SEED);
+        return SampleRequest.builder()
+                .predictor(p)
+                .schedule(LINEAR)
+                .guidance(g)
+                .conditions(c)
+                .sampleShape(Fixtures.SAMPLE)
+                .seed(SEED);
     }
 
     static Stream<Arguments> cases() {
@@ -118,7 +124,10 @@ class SamplingEquivalenceTest {
         Tensor onnx = sample(recorded, ddim, cfg, LABELS);
         Tensor djl = sample(model(Twins.DJL, name), ddim, cfg, LABELS);
         assertThat(onnx.allFinite()).isTrue();
-        Close.assertClose(djl, onnx, recorded.trajectory(2, FixtureBounds.cfgAmplification(GAMMA)),
+        Close.assertClose(
+                djl,
+                onnx,
+                recorded.trajectory(2, FixtureBounds.cfgAmplification(GAMMA)),
                 name + " ddim(20, " + eta + ") cfg(3, " + batching + ") clip " + clip + ": djl vs onnx");
     }
 
@@ -133,8 +142,10 @@ class SamplingEquivalenceTest {
         Tensor base = sample(p, Samplers.ddim(20, 0), Guidances.cfg(GAMMA), LABELS);
         Tensor stochastic = sample(p, Samplers.ddim(20, 0.5), Guidances.cfg(GAMMA), LABELS);
         Tensor unguided = sample(p, Samplers.ddim(20, 0), Guidances.none(), LABELS);
-        assertThat(Close.maxScaledDiff(stochastic.toFloatArray(), base.toFloatArray())).isGreaterThan(5 * TOL);
-        assertThat(Close.maxScaledDiff(unguided.toFloatArray(), base.toFloatArray())).isGreaterThan(5 * TOL);
+        assertThat(Close.maxScaledDiff(stochastic.toFloatArray(), base.toFloatArray()))
+                .isGreaterThan(5 * TOL);
+        assertThat(Close.maxScaledDiff(unguided.toFloatArray(), base.toFloatArray()))
+                .isGreaterThan(5 * TOL);
     }
 
     /** With the DJL predictor, sampling can also keep x_t in DJL tensors (NDArrays); same samples. */
@@ -144,7 +155,9 @@ class SamplingEquivalenceTest {
         for (double eta : new double[] {0, 0.5}) {
             Sampler ddim = Samplers.ddim(20, eta);
             Tensor onnx = sample(model(Twins.ONNX, "tiny_unet"), ddim, Guidances.cfg(GAMMA), LABELS);
-            Tensor djl = ddim.sample(request(model(Twins.DJL, "tiny_unet"), Guidances.cfg(GAMMA), LABELS).tensors(nd).build());
+            Tensor djl = ddim.sample(request(model(Twins.DJL, "tiny_unet"), Guidances.cfg(GAMMA), LABELS)
+                    .tensors(nd)
+                    .build());
             assertThat(djl.factory()).isSameAs(nd);
             Close.assertClose(djl, onnx, TOL, "tiny_unet ddim(20, " + eta + ") cfg(3), djl tensors vs onnx");
         }
@@ -161,7 +174,8 @@ class SamplingEquivalenceTest {
         NoisePredictor djl = model(Twins.DJL, "tiny_unet_b1", Map.of("fixedBatchSize", 1));
         assertThat(onnx.fixedBatchSize()).hasValue(1);
         assertThat(djl.fixedBatchSize()).hasValue(1);
-        Tensor dynamic = sample(model(Twins.ONNX, "tiny_unet"), Samplers.ddim(20, 0.5), Guidances.cfg(GAMMA), Conditions.labels(2));
+        Tensor dynamic = sample(
+                model(Twins.ONNX, "tiny_unet"), Samplers.ddim(20, 0.5), Guidances.cfg(GAMMA), Conditions.labels(2));
         for (double eta : new double[] {0, 0.5}) {
             Sampler ddim = Samplers.ddim(20, eta);
             Counting co = new Counting(onnx);

@@ -92,7 +92,8 @@ final class Twins implements AutoCloseable {
             options.put("sampleShape", List.of(1, 8, 8));
         }
         options.putAll(extra);
-        return new ModelSpec(id.equals(ONNX) ? Fixtures.onnx(name) : Fixtures.pt(name), PredictionType.EPSILON, options);
+        return new ModelSpec(
+                id.equals(ONNX) ? Fixtures.onnx(name) : Fixtures.pt(name), PredictionType.EPSILON, options);
     }
 
     private static JsonNode json(String s) {

@@ -42,13 +42,21 @@ class UnconditionalModelTest {
 
     private static NoisePredictor load(String backend) {
         Map<String, Object> options = backend.equals(Twins.DJL) ? Map.of("sampleShape", List.of(1, 8, 8)) : Map.of();
-        return twins.backend(backend).loadPredictor(new ModelSpec(backend.equals(Twins.ONNX)
-                ? Fixtures.onnx("linear_uncond") : Fixtures.pt("linear_uncond"), PredictionType.EPSILON, options));
+        return twins.backend(backend)
+                .loadPredictor(new ModelSpec(
+                        backend.equals(Twins.ONNX) ? Fixtures.onnx("linear_uncond") : Fixtures.pt("linear_uncond"),
+                        PredictionType.EPSILON,
+                        options));
     }
 
     private static SampleRequest.Builder request(NoisePredictor p, Guidance g, Conditions c) {
-        return SampleRequest.builder().predictor(p).schedule(Schedules.linear(1000)).guidance(g).conditions(c)
-                .sampleShape(Fixtures.SAMPLE).seed(7);
+        return SampleRequest.builder()
+                .predictor(p)
+                .schedule(Schedules.linear(1000))
+                .guidance(g)
+                .conditions(c)
+                .sampleShape(Fixtures.SAMPLE)
+                .seed(7);
     }
 
     @ParameterizedTest(name = "{0}")
@@ -56,20 +64,27 @@ class UnconditionalModelTest {
     void labelsAndCfgAreRefusedNamingTheInputs(String backend) {
         NoisePredictor p = load(backend);
         String file = "linear_uncond." + (backend.equals(Twins.ONNX) ? "onnx" : "pt");
-        assertThatThrownBy(() -> Samplers.ddim(5, 0).sample(request(p, Guidances.cfg(3), Conditions.labels(0, 2)).build()))
+        assertThatThrownBy(() -> Samplers.ddim(5, 0)
+                        .sample(request(p, Guidances.cfg(3), Conditions.labels(0, 2))
+                                .build()))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining(file).hasMessageContaining("no condition input")
-                .hasMessageContaining("sample").hasMessageContaining("timestep");
-        assertThatThrownBy(() -> Samplers.ddim(5, 0).sample(request(p, Guidance.NONE, Conditions.labels(1)).build()))
+                .hasMessageContaining(file)
+                .hasMessageContaining("no condition input")
+                .hasMessageContaining("sample")
+                .hasMessageContaining("timestep");
+        assertThatThrownBy(() -> Samplers.ddim(5, 0)
+                        .sample(request(p, Guidance.NONE, Conditions.labels(1)).build()))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining(file).hasMessageContaining("no condition input");
+                .hasMessageContaining(file)
+                .hasMessageContaining("no condition input");
     }
 
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {Twins.ONNX, Twins.DJL})
     void unconditionalSamplingStillRuns(String backend) {
         NoisePredictor p = load(backend);
-        Tensor x = Samplers.ddim(5, 0).sample(request(p, Guidance.NONE, Conditions.unconditional(2)).build());
+        Tensor x = Samplers.ddim(5, 0)
+                .sample(request(p, Guidance.NONE, Conditions.unconditional(2)).build());
         assertThat(x.shape().get(0)).isEqualTo(2);
         assertThat(Double.isFinite(x.abs().max())).isTrue();
     }

@@ -59,11 +59,13 @@ public final class NdArray {
         long n = 1;
         for (int i = 0; i < shape.length; i++) {
             if (shape[i] < 0) {
-                throw new IllegalArgumentException("shape " + Arrays.toString(shape) + ": dimension " + i + " is negative");
+                throw new IllegalArgumentException(
+                        "shape " + Arrays.toString(shape) + ": dimension " + i + " is negative");
             }
             n *= shape[i];
             if (n > Integer.MAX_VALUE - 8) {
-                throw new IllegalArgumentException("shape " + Arrays.toString(shape) + " has more than 2^31 - 9 elements");
+                throw new IllegalArgumentException(
+                        "shape " + Arrays.toString(shape) + " has more than 2^31 - 9 elements");
             }
         }
         return (int) n;
@@ -73,8 +75,8 @@ public final class NdArray {
         Objects.requireNonNull(shape, "shape");
         int n = sizeOf(shape);
         if (n != length) {
-            throw new IllegalArgumentException(length + " values do not fill shape " + Arrays.toString(shape)
-                    + " (" + n + " elements)");
+            throw new IllegalArgumentException(
+                    length + " values do not fill shape " + Arrays.toString(shape) + " (" + n + " elements)");
         }
     }
 
@@ -170,8 +172,11 @@ public final class NdArray {
     /** Equal dtype, shape and bit patterns of every value. */
     @Override
     public boolean equals(Object o) {
-        return o instanceof NdArray a && a.dtype == dtype && Arrays.equals(a.shape, shape)
-                && Arrays.equals(a.floats, floats) && Arrays.equals(a.doubles, doubles);
+        return o instanceof NdArray a
+                && a.dtype == dtype
+                && Arrays.equals(a.shape, shape)
+                && Arrays.equals(a.floats, floats)
+                && Arrays.equals(a.doubles, doubles);
     }
 
     @Override

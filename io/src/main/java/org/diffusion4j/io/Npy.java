@@ -30,8 +30,7 @@ public final class Npy {
     private static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
     private static final int ALIGN = 64;
 
-    private Npy() {
-    }
+    private Npy() {}
 
     /** Reads an {@code .npy} file. */
     public static NdArray read(Path file) throws IOException {
@@ -46,8 +45,10 @@ public final class Npy {
     public static NdArray read(Path file, int... expectedShape) throws IOException {
         NdArray a = read(file);
         if (!a.hasShape(expectedShape)) {
-            throw new TensorFileException(file, "shape " + Arrays.toString(a.shape()) + " where "
-                    + Arrays.toString(expectedShape) + " was expected");
+            throw new TensorFileException(
+                    file,
+                    "shape " + Arrays.toString(a.shape()) + " where " + Arrays.toString(expectedShape)
+                            + " was expected");
         }
         return a;
     }
@@ -72,45 +73,56 @@ public final class Npy {
             headerLen = b.getInt(8) & 0xFFFFFFFFL;
             headerStart = 12;
         } else {
-            throw new TensorFileException(source, "unsupported .npy format version " + major + "." + minor
-                    + " (supported: 1.0, 2.0, 3.0)");
+            throw new TensorFileException(
+                    source, "unsupported .npy format version " + major + "." + minor + " (supported: 1.0, 2.0, 3.0)");
         }
         if (headerStart + headerLen > bytes.length) {
-            throw new TensorFileException(source, "truncated: the header needs " + headerLen + " bytes, the file has "
-                    + (bytes.length - headerStart) + " after the preamble");
+            throw new TensorFileException(
+                    source,
+                    "truncated: the header needs " + headerLen + " bytes, the file has " + (bytes.length - headerStart)
+                            + " after the preamble");
         }
-        String header = new String(bytes, headerStart, (int) headerLen,
-                major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
+        String header = new String(
+                bytes, headerStart, (int) headerLen, major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
         Map<String, Object> dict = HeaderParser.parse(header, source);
         Object descr = dict.get("descr");
         Object fortran = dict.get("fortran_order");
         Object shapeObj = dict.get("shape");
         if (!(descr instanceof String) || !(fortran instanceof Boolean) || !(shapeObj instanceof int[])) {
-            throw new TensorFileException(source, "the header " + header.strip()
-                    + " lacks 'descr' (a string), 'fortran_order' (True/False) or 'shape' (a tuple of integers)");
+            throw new TensorFileException(
+                    source,
+                    "the header " + header.strip()
+                            + " lacks 'descr' (a string), 'fortran_order' (True/False) or 'shape' (a tuple of integers)");
         }
         DType dtype = dtypeOf((String) descr, source);
         if ((Boolean) fortran) {
-            throw new TensorFileException(source, "Fortran order (column-major) is not supported: save a C-order array "
-                    + "(numpy.ascontiguousarray(a)) or its transpose");
+            throw new TensorFileException(
+                    source,
+                    "Fortran order (column-major) is not supported: save a C-order array "
+                            + "(numpy.ascontiguousarray(a)) or its transpose");
         }
         int[] shape = (int[]) shapeObj;
         int n;
         try {
             n = NdArray.sizeOf(shape);
         } catch (IllegalArgumentException e) {
-            throw new TensorFileException(source, Objects.requireNonNullElse(e.getMessage(), "invalid shape " + Arrays.toString(shape)));
+            throw new TensorFileException(
+                    source, Objects.requireNonNullElse(e.getMessage(), "invalid shape " + Arrays.toString(shape)));
         }
         long dataStart = headerStart + headerLen;
         long expected = (long) n * dtype.byteSize();
         long actual = bytes.length - dataStart;
         if (actual < expected) {
-            throw new TensorFileException(source, "truncated: shape " + Arrays.toString(shape) + " of " + descr + " needs "
-                    + expected + " data bytes, the file has " + actual);
+            throw new TensorFileException(
+                    source,
+                    "truncated: shape " + Arrays.toString(shape) + " of " + descr + " needs " + expected
+                            + " data bytes, the file has " + actual);
         }
         if (actual > expected) {
-            throw new TensorFileException(source, (actual - expected) + " bytes after the data of shape "
-                    + Arrays.toString(shape) + " of " + descr + " (" + expected + " bytes): not a single .npy array");
+            throw new TensorFileException(
+                    source,
+                    (actual - expected) + " bytes after the data of shape " + Arrays.toString(shape) + " of " + descr
+                            + " (" + expected + " bytes): not a single .npy array");
         }
         b.position((int) dataStart);
         if (dtype == DType.F32) {
@@ -130,11 +142,14 @@ public final class Npy {
             }
         }
         if (descr.equals(">f4") || descr.equals(">f8")) {
-            throw new TensorFileException(source, "big-endian dtype '" + descr + "' is not supported: only '<f4' "
-                    + "(float32) and '<f8' (float64), little-endian (numpy: a.astype('<f4'))");
+            throw new TensorFileException(
+                    source,
+                    "big-endian dtype '" + descr + "' is not supported: only '<f4' "
+                            + "(float32) and '<f8' (float64), little-endian (numpy: a.astype('<f4'))");
         }
-        throw new TensorFileException(source, "dtype '" + descr + "' is not supported: only '<f4' (float32) and '<f8' "
-                + "(float64), little-endian");
+        throw new TensorFileException(
+                source,
+                "dtype '" + descr + "' is not supported: only '<f4' (float32) and '<f8' " + "(float64), little-endian");
     }
 
     /** Writes {@code array} as an {@code .npy} file, atomically (temporary file and move). */
@@ -145,7 +160,8 @@ public final class Npy {
 
     /** The bytes of {@code array} as an {@code .npy} file. */
     public static byte[] toBytes(NdArray array) {
-        StringBuilder sb = new StringBuilder("{'descr': '").append(array.dtype().npyDescr())
+        StringBuilder sb = new StringBuilder("{'descr': '")
+                .append(array.dtype().npyDescr())
                 .append("', 'fortran_order': False, 'shape': (");
         int[] shape = array.shape();
         for (int d : shape) {
@@ -169,7 +185,8 @@ public final class Npy {
         sb.append(" ".repeat(total - unpadded)).append('\n');
         byte[] header = sb.toString().getBytes(StandardCharsets.ISO_8859_1);
         int n = array.size();
-        ByteBuffer b = ByteBuffer.allocate(preamble + header.length + n * array.dtype().byteSize())
+        ByteBuffer b = ByteBuffer.allocate(
+                        preamble + header.length + n * array.dtype().byteSize())
                 .order(ByteOrder.LITTLE_ENDIAN);
         b.put(MAGIC).put((byte) version).put((byte) 0);
         if (version == 1) {
@@ -229,8 +246,8 @@ public final class Npy {
         }
 
         private TensorFileException error(String what) {
-            return new TensorFileException(source, "malformed .npy header (" + what + " at character " + i + "): "
-                    + s.strip());
+            return new TensorFileException(
+                    source, "malformed .npy header (" + what + " at character " + i + "): " + s.strip());
         }
 
         private void skipSpace() {

@@ -14,8 +14,7 @@ import java.util.Objects;
  */
 public final class RawFloat32 {
 
-    private RawFloat32() {
-    }
+    private RawFloat32() {}
 
     /**
      * Reads a raw float32 file of the given shape.
@@ -27,13 +26,18 @@ public final class RawFloat32 {
         try {
             n = NdArray.sizeOf(shape);
         } catch (IllegalArgumentException e) {
-            throw new TensorFileException(file, Objects.requireNonNullElse(e.getMessage(), "invalid shape " + Arrays.toString(shape)));
+            throw new TensorFileException(
+                    file, Objects.requireNonNullElse(e.getMessage(), "invalid shape " + Arrays.toString(shape)));
         }
         byte[] bytes = Npy.readBytes(file);
         if (bytes.length != 4L * n) {
-            throw new TensorFileException(file, bytes.length + " bytes, but shape " + Arrays.toString(shape)
-                    + " of little-endian float32 needs " + 4L * n + (bytes.length % 4 != 0 ? " (not a whole number of "
-                            + "float32 values)" : " (" + bytes.length / 4 + " values in the file)"));
+            throw new TensorFileException(
+                    file,
+                    bytes.length + " bytes, but shape " + Arrays.toString(shape)
+                            + " of little-endian float32 needs " + 4L * n
+                            + (bytes.length % 4 != 0
+                                    ? " (not a whole number of " + "float32 values)"
+                                    : " (" + bytes.length / 4 + " values in the file)"));
         }
         float[] data = new float[n];
         ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(data);

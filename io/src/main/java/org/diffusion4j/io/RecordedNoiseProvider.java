@@ -43,8 +43,9 @@ public final class RecordedNoiseProvider implements NoiseSourceProvider<Recorded
      */
     @Override
     public RecordedNoiseConfig defaultConfig() {
-        throw new PluginConfigException("file", "the recorded noise source needs a file: "
-                + "{\"type\": \"recorded\", \"file\": \"noise.npy\"}");
+        throw new PluginConfigException(
+                "file",
+                "the recorded noise source needs a file: " + "{\"type\": \"recorded\", \"file\": \"noise.npy\"}");
     }
 
     @Override
@@ -73,6 +74,8 @@ public final class RecordedNoiseProvider implements NoiseSourceProvider<Recorded
         if (f.isAbsolute()) {
             return f;
         }
-        return context.resource(BASE_DIRECTORY, Path.class).map(d -> d.resolve(f)).orElse(f);
+        return context.resource(BASE_DIRECTORY, Path.class)
+                .map(d -> d.resolve(f))
+                .orElse(f);
     }
 }

@@ -34,8 +34,7 @@ public final class Safetensors {
     /** The reference implementation's limit on the header length (100 MB). */
     private static final long MAX_HEADER = 100_000_000L;
 
-    private Safetensors() {
-    }
+    private Safetensors() {}
 
     /**
      * The contents of a safetensors file.
@@ -83,8 +82,8 @@ public final class Safetensors {
         if (p.entries.size() != 1) {
             List<String> names = new ArrayList<>();
             p.entries.forEach(e -> names.add(e.name));
-            throw new TensorFileException(file, "holds " + p.entries.size() + " tensors " + names
-                    + ": name the one to read");
+            throw new TensorFileException(
+                    file, "holds " + p.entries.size() + " tensors " + names + ": name the one to read");
         }
         return p.entries.get(0).load(bytes, p.dataStart, file.toString());
     }
@@ -138,7 +137,8 @@ public final class Safetensors {
         int padded = (json.length + 7) / 8 * 8;
         long total = 8L + padded + offset;
         if (total > Integer.MAX_VALUE - 8) {
-            throw new IllegalArgumentException("safetensors file of " + total + " bytes: larger than 2 GiB is not supported");
+            throw new IllegalArgumentException(
+                    "safetensors file of " + total + " bytes: larger than 2 GiB is not supported");
         }
         ByteBuffer b = ByteBuffer.allocate((int) total).order(ByteOrder.LITTLE_ENDIAN);
         b.putLong(padded).put(json);
@@ -160,8 +160,8 @@ public final class Safetensors {
                 }
             }
             if (t == null) {
-                throw new TensorFileException(source, "tensor '" + name + "' has dtype " + dtype
-                        + ": only F32 and F64 are supported");
+                throw new TensorFileException(
+                        source, "tensor '" + name + "' has dtype " + dtype + ": only F32 and F64 are supported");
             }
             int n;
             try {
@@ -170,9 +170,11 @@ public final class Safetensors {
                 throw new TensorFileException(source, "tensor '" + name + "': " + e.getMessage());
             }
             if (end - begin != (long) n * t.byteSize()) {
-                throw new TensorFileException(source, "tensor '" + name + "': data_offsets [" + begin + ", " + end
-                        + "] hold " + (end - begin) + " bytes, shape " + Arrays.toString(shape) + " of " + dtype
-                        + " needs " + (long) n * t.byteSize());
+                throw new TensorFileException(
+                        source,
+                        "tensor '" + name + "': data_offsets [" + begin + ", " + end
+                                + "] hold " + (end - begin) + " bytes, shape " + Arrays.toString(shape) + " of " + dtype
+                                + " needs " + (long) n * t.byteSize());
             }
             ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
             b.position((int) (dataStart + begin));
@@ -187,22 +189,27 @@ public final class Safetensors {
         }
     }
 
-    private record Parsed(List<Entry> entries, Map<String, String> metadata, long dataStart) {
-    }
+    private record Parsed(List<Entry> entries, Map<String, String> metadata, long dataStart) {}
 
     private static Parsed parse(byte[] bytes, String source) throws TensorFileException {
         if (bytes.length < 8) {
-            throw new TensorFileException(source, "truncated: " + bytes.length + " bytes, a safetensors file starts "
-                    + "with an 8-byte header length");
+            throw new TensorFileException(
+                    source,
+                    "truncated: " + bytes.length + " bytes, a safetensors file starts "
+                            + "with an 8-byte header length");
         }
         long n = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).getLong(0);
         if (n < 2 || n > MAX_HEADER) {
-            throw new TensorFileException(source, "header length " + Long.toUnsignedString(n)
-                    + " is not a plausible safetensors header (not a safetensors file?)");
+            throw new TensorFileException(
+                    source,
+                    "header length " + Long.toUnsignedString(n)
+                            + " is not a plausible safetensors header (not a safetensors file?)");
         }
         if (8 + n > bytes.length) {
-            throw new TensorFileException(source, "truncated: the header needs " + n + " bytes, the file has "
-                    + (bytes.length - 8) + " after the length");
+            throw new TensorFileException(
+                    source,
+                    "truncated: the header needs " + n + " bytes, the file has " + (bytes.length - 8)
+                            + " after the length");
         }
         JsonNode header;
         try {
@@ -217,7 +224,7 @@ public final class Safetensors {
         long bufferLen = bytes.length - dataStart;
         Map<String, String> metadata = new LinkedHashMap<>();
         List<Entry> entries = new ArrayList<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = header.fields(); it.hasNext();) {
+        for (Iterator<Map.Entry<String, JsonNode>> it = header.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> f = it.next();
             String name = f.getKey();
             JsonNode v = f.getValue();
@@ -225,7 +232,7 @@ public final class Safetensors {
                 if (!v.isObject()) {
                     throw new TensorFileException(source, "__metadata__ is not an object of strings");
                 }
-                for (Iterator<Map.Entry<String, JsonNode>> m = v.fields(); m.hasNext();) {
+                for (Iterator<Map.Entry<String, JsonNode>> m = v.fields(); m.hasNext(); ) {
                     Map.Entry<String, JsonNode> kv = m.next();
                     if (!kv.getValue().isTextual()) {
                         throw new TensorFileException(source, "__metadata__." + kv.getKey() + " is not a string");
@@ -235,10 +242,15 @@ public final class Safetensors {
                 continue;
             }
             String where = "tensor '" + name + "'";
-            if (!v.isObject() || !v.path("dtype").isTextual() || !v.path("shape").isArray()
-                    || !v.path("data_offsets").isArray() || v.path("data_offsets").size() != 2) {
-                throw new TensorFileException(source, where + " needs \"dtype\" (a string), \"shape\" (an array) "
-                        + "and \"data_offsets\" (two integers)");
+            if (!v.isObject()
+                    || !v.path("dtype").isTextual()
+                    || !v.path("shape").isArray()
+                    || !v.path("data_offsets").isArray()
+                    || v.path("data_offsets").size() != 2) {
+                throw new TensorFileException(
+                        source,
+                        where + " needs \"dtype\" (a string), \"shape\" (an array) "
+                                + "and \"data_offsets\" (two integers)");
             }
             int[] shape = new int[v.get("shape").size()];
             for (int i = 0; i < shape.length; i++) {
@@ -250,11 +262,16 @@ public final class Safetensors {
             }
             JsonNode b = v.get("data_offsets").get(0);
             JsonNode e = v.get("data_offsets").get(1);
-            if (!b.isIntegralNumber() || !e.isIntegralNumber() || b.asLong() < 0 || e.asLong() < b.asLong()
+            if (!b.isIntegralNumber()
+                    || !e.isIntegralNumber()
+                    || b.asLong() < 0
+                    || e.asLong() < b.asLong()
                     || e.asLong() > bufferLen) {
-                throw new TensorFileException(source, where + ": data_offsets [" + b + ", " + e + "] are not a range "
-                        + "inside the " + bufferLen + "-byte buffer" + (e.isIntegralNumber() && e.asLong() > bufferLen
-                                ? " (truncated file?)" : ""));
+                throw new TensorFileException(
+                        source,
+                        where + ": data_offsets [" + b + ", " + e + "] are not a range "
+                                + "inside the " + bufferLen + "-byte buffer"
+                                + (e.isIntegralNumber() && e.asLong() > bufferLen ? " (truncated file?)" : ""));
             }
             entries.add(new Entry(name, v.get("dtype").asText(), shape, b.asLong(), e.asLong()));
         }
@@ -264,14 +281,16 @@ public final class Safetensors {
         long at = 0;
         for (Entry e : sorted) {
             if (e.begin != at) {
-                throw new TensorFileException(source, "tensor '" + e.name + "' starts at byte " + e.begin + " of the "
-                        + "buffer where " + at + " was expected (" + (e.begin < at ? "overlap" : "a hole") + ")");
+                throw new TensorFileException(
+                        source,
+                        "tensor '" + e.name + "' starts at byte " + e.begin + " of the " + "buffer where " + at
+                                + " was expected (" + (e.begin < at ? "overlap" : "a hole") + ")");
             }
             at = e.end;
         }
         if (at != bufferLen) {
-            throw new TensorFileException(source, "the tensors cover " + at + " bytes of a " + bufferLen
-                    + "-byte buffer (trailing bytes)");
+            throw new TensorFileException(
+                    source, "the tensors cover " + at + " bytes of a " + bufferLen + "-byte buffer (trailing bytes)");
         }
         return new Parsed(entries, metadata, dataStart);
     }

@@ -23,7 +23,9 @@ public final class TensorFiles {
 
         /** The format a file name implies: {@code .npy}, {@code .safetensors}, else raw float32. */
         public static Format of(Path file) {
-            String name = file.getFileName() == null ? "" : file.getFileName().toString().toLowerCase(Locale.ROOT);
+            String name = file.getFileName() == null
+                    ? ""
+                    : file.getFileName().toString().toLowerCase(Locale.ROOT);
             if (name.endsWith(".npy")) {
                 return NPY;
             }
@@ -34,8 +36,7 @@ public final class TensorFiles {
         }
     }
 
-    private TensorFiles() {
-    }
+    private TensorFiles() {}
 
     /**
      * Reads a {@code .npy} file or a safetensors file holding one tensor.
@@ -46,8 +47,9 @@ public final class TensorFiles {
         return switch (Format.of(file)) {
             case NPY -> Npy.read(file);
             case SAFETENSORS -> Safetensors.readSingle(file);
-            case RAW_F32 -> throw new TensorFileException(file, "not .npy or .safetensors: a raw float32 file needs "
-                    + "its shape");
+            case RAW_F32 ->
+                throw new TensorFileException(
+                        file, "not .npy or .safetensors: a raw float32 file needs " + "its shape");
         };
     }
 
@@ -59,8 +61,8 @@ public final class TensorFiles {
     public static NdArray read(Path file, int... shape) throws IOException {
         NdArray a = Format.of(file) == Format.RAW_F32 ? RawFloat32.read(file, shape) : read(file);
         if (!a.hasShape(shape)) {
-            throw new TensorFileException(file, "shape " + Arrays.toString(a.shape()) + " where "
-                    + Arrays.toString(shape) + " was expected");
+            throw new TensorFileException(
+                    file, "shape " + Arrays.toString(a.shape()) + " where " + Arrays.toString(shape) + " was expected");
         }
         return a;
     }

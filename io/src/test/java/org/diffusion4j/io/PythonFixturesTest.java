@@ -41,7 +41,8 @@ class PythonFixturesTest {
         assertThat(a.size()).isEqualTo(e.get("bits").size());
         for (int i = 0; i < a.size(); i++) {
             long want = Long.parseUnsignedLong(e.get("bits").get(i).asText(), 16);
-            long got = a.dtype() == DType.F32 ? Float.floatToRawIntBits(a.toFloatArray()[i]) & 0xFFFFFFFFL
+            long got = a.dtype() == DType.F32
+                    ? Float.floatToRawIntBits(a.toFloatArray()[i]) & 0xFFFFFFFFL
                     : Double.doubleToRawLongBits(a.toDoubleArray()[i]);
             assertThat(got).as("value %d", i).isEqualTo(want);
         }
@@ -65,8 +66,12 @@ class PythonFixturesTest {
 
     @Test
     void rawFloat32WithItsShape() throws IOException {
-        assertMatches(RawFloat32.read(fixture("randn_f32_2x3x4.f32"), 2, 3, 4), expected().get("randn_f32_2x3x4"));
-        assertMatches(TensorFiles.read(fixture("randn_f32_2x3x4.f32"), 2, 3, 4), expected().get("randn_f32_2x3x4"));
+        assertMatches(
+                RawFloat32.read(fixture("randn_f32_2x3x4.f32"), 2, 3, 4),
+                expected().get("randn_f32_2x3x4"));
+        assertMatches(
+                TensorFiles.read(fixture("randn_f32_2x3x4.f32"), 2, 3, 4),
+                expected().get("randn_f32_2x3x4"));
     }
 
     @Test
@@ -85,22 +90,30 @@ class PythonFixturesTest {
     void aSupportedTensorNextToAnUnsupportedOne() throws IOException {
         Path p = fixture("half.safetensors");
         assertMatches(Safetensors.read(p, "x"), expected().get("special_f32_6"));
-        assertThatThrownBy(() -> Safetensors.read(p, "h")).isInstanceOf(TensorFileException.class)
-                .hasMessageContaining("half.safetensors").hasMessageContaining("'h' has dtype F16");
+        assertThatThrownBy(() -> Safetensors.read(p, "h"))
+                .isInstanceOf(TensorFileException.class)
+                .hasMessageContaining("half.safetensors")
+                .hasMessageContaining("'h' has dtype F16");
         assertThatThrownBy(() -> Safetensors.readAll(p)).hasMessageContaining("F16");
-        assertThatThrownBy(() -> Safetensors.read(p, "nope")).hasMessageContaining("no tensor named 'nope'")
-                .hasMessageContaining("h").hasMessageContaining("x");
+        assertThatThrownBy(() -> Safetensors.read(p, "nope"))
+                .hasMessageContaining("no tensor named 'nope'")
+                .hasMessageContaining("h")
+                .hasMessageContaining("x");
         assertThatThrownBy(() -> TensorFiles.read(fixture("three.safetensors")))
                 .hasMessageContaining("holds 3 tensors");
     }
 
     @Test
     void filesNumpyWritesThatAreRefused() {
-        assertThatThrownBy(() -> Npy.read(fixture("bad_fortran.npy"))).isInstanceOf(TensorFileException.class)
-                .hasMessageContaining("bad_fortran.npy").hasMessageContaining("Fortran order");
+        assertThatThrownBy(() -> Npy.read(fixture("bad_fortran.npy")))
+                .isInstanceOf(TensorFileException.class)
+                .hasMessageContaining("bad_fortran.npy")
+                .hasMessageContaining("Fortran order");
         assertThatThrownBy(() -> Npy.read(fixture("bad_bigendian.npy"))).hasMessageContaining("big-endian dtype '>f4'");
-        assertThatThrownBy(() -> Npy.read(fixture("bad_int64.npy"))).hasMessageContaining("dtype '<i8' is not supported");
-        assertThatThrownBy(() -> Npy.read(fixture("bad_float16.npy"))).hasMessageContaining("dtype '<f2' is not supported");
+        assertThatThrownBy(() -> Npy.read(fixture("bad_int64.npy")))
+                .hasMessageContaining("dtype '<i8' is not supported");
+        assertThatThrownBy(() -> Npy.read(fixture("bad_float16.npy")))
+                .hasMessageContaining("dtype '<f2' is not supported");
     }
 
     @Test

@@ -15,9 +15,9 @@ import org.diffusion4j.api.noise.NoiseSource;
 import org.diffusion4j.api.noise.NoiseStream;
 import org.diffusion4j.api.noise.SdkNoise;
 import org.diffusion4j.api.tensor.Shape;
+import org.diffusion4j.mixture.GaussianMixture;
 import org.diffusion4j.samplers.Samplers;
 import org.diffusion4j.schedules.Schedules;
-import org.diffusion4j.mixture.GaussianMixture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -76,8 +76,14 @@ class RecordedNoiseSamplerTest {
     }
 
     private static SampleRequest request(NoiseSource noise) {
-        return SampleRequest.builder().predictor(MIX.epsilonPredictor()).schedule(Schedules.linear(1000))
-                .conditions(Conditions.unconditional(4)).sampleShape(2).seed(7).noise(noise).build();
+        return SampleRequest.builder()
+                .predictor(MIX.epsilonPredictor())
+                .schedule(Schedules.linear(1000))
+                .conditions(Conditions.unconditional(4))
+                .sampleShape(2)
+                .seed(7)
+                .noise(noise)
+                .build();
     }
 
     @Test
@@ -85,7 +91,9 @@ class RecordedNoiseSamplerTest {
         for (Sampler s : List.of(Samplers.ddpm(20), Samplers.eulerAncestral(12))) {
             Recorder rec = new Recorder();
             float[] original = s.sample(request(rec)).toFloatArray();
-            assertThat(rec.draws.size()).as("%s draws x_T and per-step noise", s).isGreaterThan(2);
+            assertThat(rec.draws.size())
+                    .as("%s draws x_T and per-step noise", s)
+                    .isGreaterThan(2);
             Path file = dir.resolve("noise.npy");
             float[] all = rec.all();
             Npy.write(file, NdArray.ofFloats(all, all.length / 8, 4, 2));
@@ -96,7 +104,8 @@ class RecordedNoiseSamplerTest {
             float[] shorter = Arrays.copyOf(all, all.length - 8);
             int lastDraw = rec.draws.size() - 1;
             assertThatThrownBy(() -> s.sample(request(RecordedNoise.of(shorter, "short.npy"))))
-                    .isInstanceOf(RecordedNoiseExhaustedException.class).hasMessageContaining("short.npy: needed 8 more values at draw " + lastDraw);
+                    .isInstanceOf(RecordedNoiseExhaustedException.class)
+                    .hasMessageContaining("short.npy: needed 8 more values at draw " + lastDraw);
         }
     }
 }

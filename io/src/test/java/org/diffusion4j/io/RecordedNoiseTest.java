@@ -48,7 +48,8 @@ class RecordedNoiseTest {
         s.next(Shape.of(2));
         s.next(Shape.of(2));
         assertThat(s.remaining()).isEqualTo(2);
-        assertThatThrownBy(() -> s.next(Shape.of(3))).isInstanceOf(RecordedNoiseExhaustedException.class)
+        assertThatThrownBy(() -> s.next(Shape.of(3)))
+                .isInstanceOf(RecordedNoiseExhaustedException.class)
                 .hasMessageContaining("noise.npy: needed 4 more values at draw 2")
                 .hasMessageContaining("used 8 of the 10 recorded values");
         // the failed draw consumed nothing
@@ -58,29 +59,40 @@ class RecordedNoiseTest {
     @Test
     void throughTheRegistryWithAFileRelativeToTheBaseDirectory() throws IOException {
         float[] v = ramp(12);
-        Npy.write(dir.resolve("z.npy"), NdArray.ofDoubles(Arrays.stream(toDoubles(v)).toArray(), 3, 4));
+        Npy.write(
+                dir.resolve("z.npy"),
+                NdArray.ofDoubles(Arrays.stream(toDoubles(v)).toArray(), 3, 4));
         PluginRegistry reg = PluginRegistry.load();
         assertThat(reg.ids(PluginKind.NOISE)).contains(RecordedNoise.ID);
         RecordedNoiseProvider p = (RecordedNoiseProvider) reg.provider(PluginKind.NOISE, "recorded");
         PluginContext ctx = new PluginContext(reg, Map.of(RecordedNoiseProvider.BASE_DIRECTORY, dir));
-        RecordedNoiseConfig cfg = reg.bindConfig(p, new com.fasterxml.jackson.databind.ObjectMapper()
-                .readTree("{\"type\": \"recorded\", \"file\": \"z.npy\"}"));
+        RecordedNoiseConfig cfg = reg.bindConfig(
+                p,
+                new com.fasterxml.jackson.databind.ObjectMapper()
+                        .readTree("{\"type\": \"recorded\", \"file\": \"z.npy\"}"));
         p.check(cfg, ctx);
         NoiseSource src = p.create(cfg, ctx);
         assertThat(src.open(0, 3).next(Shape.of(4))).containsExactly(v);
 
         assertThatThrownBy(() -> p.check(RecordedNoiseConfig.of("missing.npy"), ctx))
-                .isInstanceOf(PluginConfigException.class).hasMessageContaining("missing.npy does not exist");
-        assertThatThrownBy(p::defaultConfig).isInstanceOf(PluginConfigException.class).hasMessageContaining("needs a file");
-        assertThatThrownBy(() -> new RecordedNoiseConfig("z.npy", "x")).hasMessageContaining("only a .safetensors file");
+                .isInstanceOf(PluginConfigException.class)
+                .hasMessageContaining("missing.npy does not exist");
+        assertThatThrownBy(p::defaultConfig)
+                .isInstanceOf(PluginConfigException.class)
+                .hasMessageContaining("needs a file");
+        assertThatThrownBy(() -> new RecordedNoiseConfig("z.npy", "x"))
+                .hasMessageContaining("only a .safetensors file");
     }
 
     @Test
     void aNamedTensorOfASafetensorsFile() throws IOException {
-        Safetensors.write(dir.resolve("n.safetensors"), Map.of("a", NdArray.ofFloats(ramp(2), 2),
-                "b", NdArray.ofFloats(new float[] {5, 6, 7}, 3)), Map.of());
+        Safetensors.write(
+                dir.resolve("n.safetensors"),
+                Map.of("a", NdArray.ofFloats(ramp(2), 2), "b", NdArray.ofFloats(new float[] {5, 6, 7}, 3)),
+                Map.of());
         RecordedNoiseProvider p = new RecordedNoiseProvider();
-        NoiseSource src = p.create(new RecordedNoiseConfig(dir.resolve("n.safetensors").toString(), "b"),
+        NoiseSource src = p.create(
+                new RecordedNoiseConfig(dir.resolve("n.safetensors").toString(), "b"),
                 PluginContext.of(PluginRegistry.load()));
         assertThat(src.open(0, 1).next(Shape.of(3))).containsExactly(5, 6, 7);
     }

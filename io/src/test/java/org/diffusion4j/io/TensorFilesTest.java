@@ -40,8 +40,13 @@ class TensorFilesTest {
 
     private static List<NdArray> samples() {
         Random r = new Random(11);
-        return List.of(randomF32(r, 2, 3, 4), randomF64(r, 7), randomF32(r), randomF32(r, 0, 5),
-                randomF64(r, 1, 1, 28, 28), randomF32(r, 3, 1));
+        return List.of(
+                randomF32(r, 2, 3, 4),
+                randomF64(r, 7),
+                randomF32(r),
+                randomF32(r, 0, 5),
+                randomF64(r, 1, 1, 28, 28),
+                randomF32(r, 3, 1));
     }
 
     @Test
@@ -93,80 +98,111 @@ class TensorFilesTest {
         // float64 is rounded to float32 in a raw file
         NdArray d = NdArray.ofDoubles(new double[] {0.1, 1e300}, 2);
         RawFloat32.write(dir.resolve("d.f32"), d);
-        assertThat(RawFloat32.read(dir.resolve("d.f32"), 2).toFloatArray()).containsExactly(0.1f, Float.POSITIVE_INFINITY);
+        assertThat(RawFloat32.read(dir.resolve("d.f32"), 2).toFloatArray())
+                .containsExactly(0.1f, Float.POSITIVE_INFINITY);
     }
 
     @Test
     void shapeMismatchNamesBothShapes() throws IOException {
         Path p = dir.resolve("x.npy");
         Npy.write(p, NdArray.ofFloats(new float[6], 2, 3));
-        assertThatThrownBy(() -> TensorFiles.read(p, 3, 2)).isInstanceOf(TensorFileException.class)
-                .hasMessageContaining("x.npy").hasMessageContaining("shape [2, 3] where [3, 2] was expected");
+        assertThatThrownBy(() -> TensorFiles.read(p, 3, 2))
+                .isInstanceOf(TensorFileException.class)
+                .hasMessageContaining("x.npy")
+                .hasMessageContaining("shape [2, 3] where [3, 2] was expected");
         Path raw = dir.resolve("x.f32");
         RawFloat32.write(raw, NdArray.ofFloats(new float[6], 6));
-        assertThatThrownBy(() -> RawFloat32.read(raw, 7)).hasMessageContaining("24 bytes, but shape [7]")
-                .hasMessageContaining("needs 28").hasMessageContaining("6 values in the file");
+        assertThatThrownBy(() -> RawFloat32.read(raw, 7))
+                .hasMessageContaining("24 bytes, but shape [7]")
+                .hasMessageContaining("needs 28")
+                .hasMessageContaining("6 values in the file");
     }
 
     @Test
     void truncatedAndOverlongNpy() throws IOException {
         byte[] good = Npy.toBytes(NdArray.ofFloats(new float[] {1, 2, 3}, 3));
         assertThatThrownBy(() -> Npy.parse(Arrays.copyOf(good, good.length - 1), "t.npy"))
-                .hasMessageContaining("t.npy: truncated").hasMessageContaining("needs 12 data bytes, the file has 11");
+                .hasMessageContaining("t.npy: truncated")
+                .hasMessageContaining("needs 12 data bytes, the file has 11");
         assertThatThrownBy(() -> Npy.parse(Arrays.copyOf(good, good.length + 4), "t.npy"))
                 .hasMessageContaining("4 bytes after the data");
         assertThatThrownBy(() -> Npy.parse(Arrays.copyOf(good, 40), "t.npy")).hasMessageContaining("truncated");
         assertThatThrownBy(() -> Npy.parse("hello world".getBytes(StandardCharsets.US_ASCII), "t.npy"))
                 .hasMessageContaining("not a NumPy .npy file");
-        assertThatThrownBy(() -> Npy.read(dir.resolve("absent.npy"))).isInstanceOf(TensorFileException.class)
+        assertThatThrownBy(() -> Npy.read(dir.resolve("absent.npy")))
+                .isInstanceOf(TensorFileException.class)
                 .hasMessageContaining("absent.npy: no such file");
     }
 
     @Test
     void malformedNpyHeaders() {
         for (String[] c : new String[][] {
-                {"{'descr': '<f4', 'shape': (2,), }", "lacks"},
-                {"{'descr': '<f4', 'fortran_order': False, 'shape': (2, x), }", "non-negative integer dimension"},
-                {"{'descr': [('a', '<f4')], 'fortran_order': False, 'shape': (2,), }", "structured dtype"},
-                {"{'descr': '<f4', 'fortran_order': False, 'shape': (2,), 'shape': (2,)}", "given twice"},
-                {"{'descr': '<f4', 'fortran_order': False, 'shape': (99999999999,), }", "too large"},
-                {"{'descr': '<f4', 'fortran_order': False, 'shape': (65536, 65536), }", "more than 2^31"},
+            {"{'descr': '<f4', 'shape': (2,), }", "lacks"},
+            {"{'descr': '<f4', 'fortran_order': False, 'shape': (2, x), }", "non-negative integer dimension"},
+            {"{'descr': [('a', '<f4')], 'fortran_order': False, 'shape': (2,), }", "structured dtype"},
+            {"{'descr': '<f4', 'fortran_order': False, 'shape': (2,), 'shape': (2,)}", "given twice"},
+            {"{'descr': '<f4', 'fortran_order': False, 'shape': (99999999999,), }", "too large"},
+            {"{'descr': '<f4', 'fortran_order': False, 'shape': (65536, 65536), }", "more than 2^31"},
         }) {
             byte[] h = (c[0] + "\n").getBytes(StandardCharsets.ISO_8859_1);
             ByteBuffer b = ByteBuffer.allocate(10 + h.length + 8).order(ByteOrder.LITTLE_ENDIAN);
-            b.put(new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0}).putShort((short) h.length).put(h);
-            assertThatThrownBy(() -> Npy.parse(b.array(), "h.npy")).as(c[0]).isInstanceOf(TensorFileException.class)
+            b.put(new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0})
+                    .putShort((short) h.length)
+                    .put(h);
+            assertThatThrownBy(() -> Npy.parse(b.array(), "h.npy"))
+                    .as(c[0])
+                    .isInstanceOf(TensorFileException.class)
                     .hasMessageContaining(c[1]);
         }
     }
 
     private static byte[] safetensors(String json, int dataBytes) {
         byte[] h = json.getBytes(StandardCharsets.UTF_8);
-        return ByteBuffer.allocate(8 + h.length + dataBytes).order(ByteOrder.LITTLE_ENDIAN).putLong(h.length).put(h).array();
+        return ByteBuffer.allocate(8 + h.length + dataBytes)
+                .order(ByteOrder.LITTLE_ENDIAN)
+                .putLong(h.length)
+                .put(h)
+                .array();
     }
 
     @Test
     void badSafetensorsFiles() throws IOException {
         Object[][] cases = {
-                {safetensors("{\"a\": {\"dtype\": \"F32\", \"shape\": [2], \"data_offsets\": [0, 8]}}", 4), "truncated file?"},
-                {safetensors("{\"a\": {\"dtype\": \"F32\", \"shape\": [3], \"data_offsets\": [0, 8]}}", 8), "needs 12"},
-                {safetensors("{\"a\": {\"dtype\": \"F32\", \"shape\": [2], \"data_offsets\": [0, 8]},"
-                        + "\"b\": {\"dtype\": \"F32\", \"shape\": [1], \"data_offsets\": [4, 8]}}", 8), "overlap"},
-                {safetensors("{\"a\": {\"dtype\": \"F32\", \"shape\": [1], \"data_offsets\": [4, 8]}}", 8), "a hole"},
-                {safetensors("{\"a\": {\"dtype\": \"F32\", \"shape\": [1], \"data_offsets\": [0, 4]}}", 8), "trailing bytes"},
-                {safetensors("{\"a\": {\"dtype\": \"F32\", \"shape\": [-1], \"data_offsets\": [0, 4]}}", 4), "not a dimension"},
-                {safetensors("{\"a\": {\"dtype\": \"F32\"}}", 0), "needs \"dtype\""},
-                {safetensors("{\"a\": ", 0), "not valid JSON"},
-                {new byte[] {1, 2, 3}, "truncated"},
-                {ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN).putLong(-5).array(), "not a plausible"},
+            {
+                safetensors("{\"a\": {\"dtype\": \"F32\", \"shape\": [2], \"data_offsets\": [0, 8]}}", 4),
+                "truncated file?"
+            },
+            {safetensors("{\"a\": {\"dtype\": \"F32\", \"shape\": [3], \"data_offsets\": [0, 8]}}", 8), "needs 12"},
+            {
+                safetensors(
+                        "{\"a\": {\"dtype\": \"F32\", \"shape\": [2], \"data_offsets\": [0, 8]},"
+                                + "\"b\": {\"dtype\": \"F32\", \"shape\": [1], \"data_offsets\": [4, 8]}}",
+                        8),
+                "overlap"
+            },
+            {safetensors("{\"a\": {\"dtype\": \"F32\", \"shape\": [1], \"data_offsets\": [4, 8]}}", 8), "a hole"},
+            {safetensors("{\"a\": {\"dtype\": \"F32\", \"shape\": [1], \"data_offsets\": [0, 4]}}", 8), "trailing bytes"
+            },
+            {
+                safetensors("{\"a\": {\"dtype\": \"F32\", \"shape\": [-1], \"data_offsets\": [0, 4]}}", 4),
+                "not a dimension"
+            },
+            {safetensors("{\"a\": {\"dtype\": \"F32\"}}", 0), "needs \"dtype\""},
+            {safetensors("{\"a\": ", 0), "not valid JSON"},
+            {new byte[] {1, 2, 3}, "truncated"},
+            {ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN).putLong(-5).array(), "not a plausible"},
         };
         for (Object[] c : cases) {
             Path p = dir.resolve("bad.safetensors");
             Files.write(p, (byte[]) c[0]);
-            assertThatThrownBy(() -> Safetensors.readAll(p)).as((String) c[1]).isInstanceOf(TensorFileException.class)
-                    .hasMessageContaining("bad.safetensors").hasMessageContaining((String) c[1]);
+            assertThatThrownBy(() -> Safetensors.readAll(p))
+                    .as((String) c[1])
+                    .isInstanceOf(TensorFileException.class)
+                    .hasMessageContaining("bad.safetensors")
+                    .hasMessageContaining((String) c[1]);
         }
-        assertThatThrownBy(() -> Safetensors.toBytes(Map.of("__metadata__", NdArray.ofFloats(new float[1], 1)), Map.of()))
+        assertThatThrownBy(() ->
+                        Safetensors.toBytes(Map.of("__metadata__", NdArray.ofFloats(new float[1], 1)), Map.of()))
                 .hasMessageContaining("not allowed");
     }
 
@@ -176,9 +212,10 @@ class TensorFilesTest {
         NdArray before = NdArray.ofFloats(new float[] {1, 2}, 2);
         Npy.write(p, before);
         assertThatThrownBy(() -> AtomicFiles.write(p, out -> {
-            out.write(new byte[1000]);
-            throw new IOException("disk full");
-        })).hasMessage("disk full");
+                    out.write(new byte[1000]);
+                    throw new IOException("disk full");
+                }))
+                .hasMessage("disk full");
         assertThat(Npy.read(p)).isEqualTo(before);
         try (Stream<Path> files = Files.list(dir)) {
             assertThat(files.map(f -> f.getFileName().toString())).containsExactly("keep.npy");
@@ -187,7 +224,8 @@ class TensorFilesTest {
 
     @Test
     void ndArrayChecksItsSizeAndCopies() {
-        assertThatThrownBy(() -> NdArray.ofFloats(new float[5], 2, 3)).hasMessageContaining("5 values do not fill shape [2, 3]");
+        assertThatThrownBy(() -> NdArray.ofFloats(new float[5], 2, 3))
+                .hasMessageContaining("5 values do not fill shape [2, 3]");
         float[] v = {1, 2};
         NdArray a = NdArray.ofFloats(v, 2);
         v[0] = 9;

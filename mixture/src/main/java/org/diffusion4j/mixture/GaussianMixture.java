@@ -42,8 +42,8 @@ public final class GaussianMixture {
     public GaussianMixture(double[] weights, double[][] means, double[] stds) {
         int k = weights.length;
         if (k == 0 || means.length != k || stds.length != k) {
-            throw new IllegalArgumentException("need as many means and stds as weights (" + k + "), got " + means.length
-                    + " and " + stds.length);
+            throw new IllegalArgumentException(
+                    "need as many means and stds as weights (" + k + "), got " + means.length + " and " + stds.length);
         }
         double total = 0;
         for (double w : weights) {
@@ -60,7 +60,8 @@ public final class GaussianMixture {
         this.means = new double[k][];
         for (int i = 0; i < k; i++) {
             if (means[i].length != dim) {
-                throw new IllegalArgumentException("mean " + i + " has dimension " + means[i].length + ", mean 0 has " + dim);
+                throw new IllegalArgumentException(
+                        "mean " + i + " has dimension " + means[i].length + ", mean 0 has " + dim);
             }
             if (!(stds[i] >= 0)) {
                 throw new IllegalArgumentException("std " + i + " must be >= 0, got " + stds[i]);
@@ -138,7 +139,8 @@ public final class GaussianMixture {
             double dp = means[k][p] - m[p];
             double dq = means[k][q] - m[q];
             double s2 = stds[k] * stds[k];
-            e4 += weights[k] * (p == q ? dp * dp * dp * dp + 6 * dp * dp * s2 + 3 * s2 * s2 : (dp * dp + s2) * (dq * dq + s2));
+            e4 += weights[k]
+                    * (p == q ? dp * dp * dp * dp + 6 * dp * dp * s2 + 3 * s2 * s2 : (dp * dp + s2) * (dq * dq + s2));
         }
         double c = dataCovariance()[p][q];
         return Math.sqrt((e4 - c * c) / n);
@@ -249,8 +251,8 @@ public final class GaussianMixture {
 
     private Tensor map(Tensor x, Conditions c, PointFn fn) {
         if (x.shape().rank() != 2 || x.shape().get(1) != dim) {
-            throw new IllegalArgumentException("the mixture is " + dim + "-dimensional: expected shape [B, " + dim + "], got "
-                    + x.shape());
+            throw new IllegalArgumentException(
+                    "the mixture is " + dim + "-dimensional: expected shape [B, " + dim + "], got " + x.shape());
         }
         int n = x.batchSize();
         if (c.size() != n) {
@@ -275,7 +277,8 @@ public final class GaussianMixture {
     private int label(Condition c) {
         if (c instanceof Condition.Label l) {
             if (l.value() >= weights.length) {
-                throw new IllegalArgumentException("label " + l.value() + " but the mixture has " + weights.length + " components");
+                throw new IllegalArgumentException(
+                        "label " + l.value() + " but the mixture has " + weights.length + " components");
             }
             return l.value();
         }
@@ -308,31 +311,35 @@ public final class GaussianMixture {
         if (type == PredictionType.EPSILON) {
             return epsilonPredictor();
         }
-        return NoisePredictor.of(type, (x, t, c) -> map(x, c, (p, k, o) -> {
-            double alpha = t.alpha();
-            double sigma = t.sigma();
-            double[] x0 = new double[dim];
-            double @Nullable [] r = k >= 0 ? null : posterior(p, t); // null: the component k is known
-            for (int comp = 0; comp < weights.length; comp++) {
-                double w = r == null ? (comp == k ? 1 : 0) : r[comp];
-                if (w == 0) {
-                    continue;
-                }
-                double v = alpha * alpha * stds[comp] * stds[comp] + t.sigmaSquared();
-                for (int j = 0; j < dim; j++) {
-                    x0[j] += w * (means[comp][j] + alpha * stds[comp] * stds[comp] / v * (p[j] - alpha * means[comp][j]));
-                }
-            }
-            if (type == PredictionType.SAMPLE) {
-                System.arraycopy(x0, 0, o, 0, dim);
-                return;
-            }
-            score(p, t, k, o);
-            for (int j = 0; j < dim; j++) {
-                double eps = -sigma * o[j];
-                o[j] = alpha * eps - sigma * x0[j]; // v = α ε − σ x0
-            }
-        }));
+        return NoisePredictor.of(
+                type,
+                (x, t, c) -> map(x, c, (p, k, o) -> {
+                    double alpha = t.alpha();
+                    double sigma = t.sigma();
+                    double[] x0 = new double[dim];
+                    double @Nullable [] r = k >= 0 ? null : posterior(p, t); // null: the component k is known
+                    for (int comp = 0; comp < weights.length; comp++) {
+                        double w = r == null ? (comp == k ? 1 : 0) : r[comp];
+                        if (w == 0) {
+                            continue;
+                        }
+                        double v = alpha * alpha * stds[comp] * stds[comp] + t.sigmaSquared();
+                        for (int j = 0; j < dim; j++) {
+                            x0[j] += w
+                                    * (means[comp][j]
+                                            + alpha * stds[comp] * stds[comp] / v * (p[j] - alpha * means[comp][j]));
+                        }
+                    }
+                    if (type == PredictionType.SAMPLE) {
+                        System.arraycopy(x0, 0, o, 0, dim);
+                        return;
+                    }
+                    score(p, t, k, o);
+                    for (int j = 0; j < dim; j++) {
+                        double eps = -sigma * o[j];
+                        o[j] = alpha * eps - sigma * x0[j]; // v = α ε − σ x0
+                    }
+                }));
     }
 
     /** The exact ∇ log p(k | x_t) (zero for the null condition). */
@@ -397,8 +404,9 @@ public final class GaussianMixture {
 
     /** A well-separated 2-D mixture of three components, handy for tests and demos. */
     public static GaussianMixture threeBlobs2d() {
-        return new GaussianMixture(new double[] {0.5, 0.3, 0.2},
-                new double[][] {{-2, 0}, {2, 1}, {0.5, -2.5}}, new double[] {0.5, 0.4, 0.3});
+        return new GaussianMixture(
+                new double[] {0.5, 0.3, 0.2}, new double[][] {{-2, 0}, {2, 1}, {0.5, -2.5}}, new double[] {0.5, 0.4, 0.3
+                });
     }
 
     /** Summary statistics of a [n, d] batch: mean and covariance. */
@@ -432,8 +440,7 @@ public final class GaussianMixture {
     }
 
     /** Mean and covariance of a batch. */
-    public record Moments(double[] mean, double[][] covariance) {
-    }
+    public record Moments(double[] mean, double[][] covariance) {}
 
     /** The rows of a [n, d] tensor as double arrays. */
     public static List<double[]> rows(Tensor x) {

@@ -12,9 +12,9 @@ import org.diffusion4j.api.noise.SdkNoise;
 import org.diffusion4j.api.tensor.ArrayTensor;
 import org.diffusion4j.api.tensor.Shape;
 import org.diffusion4j.api.tensor.Tensor;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.api.Test;
 
 /**
  * The oracle's closed forms against numerical differentiation of its own log-densities: ε* = −σ ∇ log p_t
@@ -42,9 +42,12 @@ class GaussianMixtureDerivativesTest {
 
     /** Mixtures: the stock 2-D one and a 3-D one with unequal widths and an overlapping pair. */
     static List<GaussianMixture> mixtures() {
-        return List.of(GaussianMixture.threeBlobs2d(),
-                new GaussianMixture(new double[] {0.2, 0.5, 0.3},
-                        new double[][] {{1, 0, -1}, {1.5, 0.25, -0.5}, {-2, 2, 0}}, new double[] {0.25, 0.8, 0.5}));
+        return List.of(
+                GaussianMixture.threeBlobs2d(),
+                new GaussianMixture(
+                        new double[] {0.2, 0.5, 0.3},
+                        new double[][] {{1, 0, -1}, {1.5, 0.25, -0.5}, {-2, 2, 0}},
+                        new double[] {0.25, 0.8, 0.5}));
     }
 
     private static final double[] ALPHA_BARS = {0.9999, 0.9, 0.5, 0.05};
@@ -82,8 +85,11 @@ class GaussianMixtureDerivativesTest {
                 double d = Math.abs(x[i] - t.alpha() * m.mean(k)[i]) + (i == j ? H : 0);
                 q += d * d;
             }
-            bigM = Math.max(bigM, Math.abs(Math.log(m.weight(k))) + q / (2 * vk)
-                    + m.dim() / 2.0 * Math.abs(Math.log(2 * Math.PI * vk)));
+            bigM = Math.max(
+                    bigM,
+                    Math.abs(Math.log(m.weight(k)))
+                            + q / (2 * vk)
+                            + m.dim() / 2.0 * Math.abs(Math.log(2 * Math.PI * vk)));
         }
         double truncation = H * H / 6 * (3 * a * b + 8 * a * a * a);
         double epsF = (m.dim() + m.components() + 8) * U * (1 + bigM);
@@ -137,7 +143,11 @@ class GaussianMixtureDerivativesTest {
                         Scalar logP = k < 0 ? p -> m.logDensity(p, t) : p -> m.logDensity(p, t, k);
                         double numeric = -t.sigma() * centralDifference(logP, xs[i], j);
                         double bound = centralDifferenceBound(m, xs[i], j, t);
-                        check(eps[i * d + j], numeric, bound, t.sigma(),
+                        check(
+                                eps[i * d + j],
+                                numeric,
+                                bound,
+                                t.sigma(),
                                 "ε*(x_" + i + ", ᾱ=" + alphaBar + ", k=" + k + ")[" + j + "]");
                         worstRelativeTolerance = Math.max(worstRelativeTolerance, bound * t.sigma());
                     }
@@ -165,16 +175,24 @@ class GaussianMixtureDerivativesTest {
             Tensor x = ArrayTensor.wrap(flat, Shape.of(n, d));
             for (int k = 0; k < m.components(); k++) {
                 int label = k;
-                float[] g = evaluate(m.classifierGradient().gradLogProb(x, t, Conditions.repeat(Condition.label(k), n)));
+                float[] g =
+                        evaluate(m.classifierGradient().gradLogProb(x, t, Conditions.repeat(Condition.label(k), n)));
                 for (int i = 0; i < n; i++) {
                     // log r_k: its error adds the normalisation's γ_{K+4} to ε_f, relative to |log r_k| ≥ 0
                     double logR = Math.log(m.posterior(xs[i], t)[label]);
-                    assertThat(logR).as("the point keeps a representable posterior").isGreaterThan(-600);
+                    assertThat(logR)
+                            .as("the point keeps a representable posterior")
+                            .isGreaterThan(-600);
                     for (int j = 0; j < d; j++) {
                         double numeric = centralDifference(p -> Math.log(m.posterior(p, t)[label]), xs[i], j);
                         double bound = centralDifferenceBound(m, xs[i], j, t)
                                 + (m.components() + 4) * U * (1 + Math.abs(logR)) / H;
-                        check(g[i * d + j], numeric, bound, 1, "∇log p(" + k + "|x_" + i + ", ᾱ=" + alphaBar + ")[" + j + "]");
+                        check(
+                                g[i * d + j],
+                                numeric,
+                                bound,
+                                1,
+                                "∇log p(" + k + "|x_" + i + ", ᾱ=" + alphaBar + ")[" + j + "]");
                     }
                 }
             }
@@ -191,8 +209,8 @@ class GaussianMixtureDerivativesTest {
         // 1-D mixture: trapezoid rule on [−L, L] with step δ. Truncation of the composite rule ≤ (2L) δ²/12 ·
         // max|p''| ≤ 2L δ²/12 · max_k 1/(√(2π) v_k^{3/2}) (a Gaussian's |p''| ≤ p(μ)/v); the tails beyond
         // L = 12 (≥ 8 standard deviations of every component here) weigh < 1e-14; summation ≤ n u.
-        GaussianMixture m = new GaussianMixture(new double[] {1, 2, 1}, new double[][] {{-1}, {0.5}, {2}},
-                new double[] {0.3, 0.6, 0.4});
+        GaussianMixture m = new GaussianMixture(
+                new double[] {1, 2, 1}, new double[][] {{-1}, {0.5}, {2}}, new double[] {0.3, 0.6, 0.4});
         for (double alphaBar : ALPHA_BARS) {
             Timestep t = Timestep.ofAlphaBar(0, alphaBar);
             double l = 12;
@@ -208,7 +226,8 @@ class GaussianMixtureDerivativesTest {
                 sum += w * Math.exp(m.logDensity(new double[] {-l + i * delta}, t));
             }
             double integral = sum * delta;
-            double tol = 2 * l * delta * delta / 12 / (Math.sqrt(2 * Math.PI) * Math.pow(minV, 1.5)) + 1e-14
+            double tol = 2 * l * delta * delta / 12 / (Math.sqrt(2 * Math.PI) * Math.pow(minV, 1.5))
+                    + 1e-14
                     + (steps + 16) * U * integral;
             assertThat(integral).as("ᾱ=%s", alphaBar).isCloseTo(1, offset(tol));
             // Bayes: p(k | x) = π_k p(x | k) / p(x), each side from a different method
@@ -228,9 +247,12 @@ class GaussianMixtureDerivativesTest {
     void aPointOfTheWrongDimensionOrAMissingComponentIsRejected() {
         GaussianMixture m = GaussianMixture.threeBlobs2d();
         Timestep t = Timestep.ofAlphaBar(0, 0.5);
-        assertThatThrownBy(() -> m.logDensity(new double[3], t)).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("2-dimensional").hasMessageContaining("3");
-        assertThatThrownBy(() -> m.logDensity(new double[2], t, 3)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> m.logDensity(new double[3], t))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("2-dimensional")
+                .hasMessageContaining("3");
+        assertThatThrownBy(() -> m.logDensity(new double[2], t, 3))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("component 3 of a mixture of 3");
     }
 }

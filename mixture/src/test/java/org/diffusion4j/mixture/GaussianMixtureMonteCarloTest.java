@@ -27,8 +27,10 @@ import org.junit.jupiter.params.provider.ValueSource;
 class GaussianMixtureMonteCarloTest {
     private static final int N = 40_000;
     private static final double Z = 5;
-    private static final GaussianMixture MIX = new GaussianMixture(new double[] {0.2, 0.5, 0.3},
-            new double[][] {{1, 0, -1}, {1.5, 0.25, -0.5}, {-2, 2, 0}}, new double[] {0.25, 0.8, 0.5});
+    private static final GaussianMixture MIX = new GaussianMixture(
+            new double[] {0.2, 0.5, 0.3},
+            new double[][] {{1, 0, -1}, {1.5, 0.25, -0.5}, {-2, 2, 0}},
+            new double[] {0.25, 0.8, 0.5});
 
     /** Sample mean of the terms and its tolerance: Z standard errors plus the float32 storage bound. */
     private static void assertMean(double[] terms, double expected, String what) {
@@ -123,7 +125,10 @@ class GaussianMixtureMonteCarloTest {
                     stein[i] = cp * eps[i * d + q];
                 }
                 // Cov[x_t] = α² Cov[x0] + σ² I
-                assertMean(cov, t.alphaBar() * c[p][q] + (p == q ? t.sigmaSquared() : 0), "Cov[x_t][" + p + "][" + q + "]");
+                assertMean(
+                        cov,
+                        t.alphaBar() * c[p][q] + (p == q ? t.sigmaSquared() : 0),
+                        "Cov[x_t][" + p + "][" + q + "]");
                 assertMean(stein, p == q ? t.sigma() : 0, "E[(x_t − αm) ε*ᵀ][" + p + "][" + q + "]");
             }
         }

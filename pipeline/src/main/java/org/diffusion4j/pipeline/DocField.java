@@ -29,13 +29,29 @@ import org.jspecify.annotations.Nullable;
  * @param isGeneric   true when the parser reads and checks it from this description alone and the document
  *                    keeps its value as given ({@link SampleSpec#value}): a field that needs no code of its own
  */
-record DocField(String name, Type type, boolean isRequired, @Nullable Long min, @Nullable Long max, @Nullable JsonNode defaultValue,
-        String defaultText, String description, @Nullable PluginKind<?> plugin, List<String> choices, ObjectNode schemaExtra,
-        boolean inSample, boolean isGeneric) {
+record DocField(
+        String name,
+        Type type,
+        boolean isRequired,
+        @Nullable Long min,
+        @Nullable Long max,
+        @Nullable JsonNode defaultValue,
+        String defaultText,
+        String description,
+        @Nullable PluginKind<?> plugin,
+        List<String> choices,
+        ObjectNode schemaExtra,
+        boolean inSample,
+        boolean isGeneric) {
 
     /** The JSON types of fields. */
     enum Type {
-        STRING("string"), INTEGER("integer"), NUMBER("number"), BOOLEAN("boolean"), ARRAY("array"), OBJECT("object"),
+        STRING("string"),
+        INTEGER("integer"),
+        NUMBER("number"),
+        BOOLEAN("boolean"),
+        ARRAY("array"),
+        OBJECT("object"),
         PLUGIN("object");
 
         final String json;
@@ -52,7 +68,8 @@ record DocField(String name, Type type, boolean isRequired, @Nullable Long min, 
     }
 
     static DocField of(String name, Type type, String description) {
-        return new DocField(name, type, false, null, null, null, "none", description, null, List.of(), Json.object(), false, false);
+        return new DocField(
+                name, type, false, null, null, null, "none", description, null, List.of(), Json.object(), false, false);
     }
 
     static DocField string(String name, String description) {
@@ -68,12 +85,32 @@ record DocField(String name, Type type, boolean isRequired, @Nullable Long min, 
     }
 
     static DocField plugin(String name, PluginKind<?> kind, String description) {
-        return new DocField(name, Type.PLUGIN, false, null, null, null, "none", description, kind, List.of(), Json.object(), false,
+        return new DocField(
+                name,
+                Type.PLUGIN,
+                false,
+                null,
+                null,
+                null,
+                "none",
+                description,
+                kind,
+                List.of(),
+                Json.object(),
+                false,
                 false);
     }
 
-    private DocField copy(boolean req, @Nullable Long lo, @Nullable Long hi, @Nullable JsonNode dv, String dt, List<String> ch,
-            ObjectNode extra, boolean sample, boolean gen) {
+    private DocField copy(
+            boolean req,
+            @Nullable Long lo,
+            @Nullable Long hi,
+            @Nullable JsonNode dv,
+            String dt,
+            List<String> ch,
+            ObjectNode extra,
+            boolean sample,
+            boolean gen) {
         return new DocField(name, type, req, lo, hi, dv, dt, description, plugin, ch, extra, sample, gen);
     }
 
@@ -87,7 +124,16 @@ record DocField(String name, Type type, boolean isRequired, @Nullable Long min, 
 
     /** A default written in the schema and, as {@code text}, in the docs. */
     DocField byDefault(@Nullable Object value, String text) {
-        return copy(isRequired, min, max, value == null ? null : Json.tree(value), text, choices, schemaExtra, inSample, isGeneric);
+        return copy(
+                isRequired,
+                min,
+                max,
+                value == null ? null : Json.tree(value),
+                text,
+                choices,
+                schemaExtra,
+                inSample,
+                isGeneric);
     }
 
     /** A default told in words only ({@code "all at once"}). */
@@ -118,7 +164,8 @@ record DocField(String name, Type type, boolean isRequired, @Nullable Long min, 
      */
     DocField generic() {
         if (type == Type.PLUGIN || type == Type.OBJECT || type == Type.ARRAY) {
-            throw new IllegalStateException(name + ": only string, integer, number and boolean fields are read generically");
+            throw new IllegalStateException(
+                    name + ": only string, integer, number and boolean fields are read generically");
         }
         return copy(isRequired, min, max, defaultValue, defaultText, choices, schemaExtra, inSample, true);
     }

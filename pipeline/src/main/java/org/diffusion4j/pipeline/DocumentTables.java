@@ -13,8 +13,7 @@ import java.util.stream.Collectors;
  * {@code <!-- /fields:NAME -->}; {@link #update} rewrites them, and a test fails when the page differs.
  */
 final class DocumentTables {
-    private DocumentTables() {
-    }
+    private DocumentTables() {}
 
     /** The generated blocks by name, in page order. */
     static Map<String, String> blocks() {
@@ -25,8 +24,13 @@ final class DocumentTables {
         m.put("sampling-initial-state", table(Documents.INITIAL_STATE_FIELDS));
         m.put("training", table(Documents.TRAINING));
         m.put("training-output", table(Documents.TRAIN_OUTPUT_FIELDS));
-        m.put("training-sample", "The fields the `sample` object may set: "
-                + Documents.TRAINING_SAMPLE_FIELDS.stream().map(f -> "`" + f.name() + "`").collect(Collectors.joining(", ")) + ".\n");
+        m.put(
+                "training-sample",
+                "The fields the `sample` object may set: "
+                        + Documents.TRAINING_SAMPLE_FIELDS.stream()
+                                .map(f -> "`" + f.name() + "`")
+                                .collect(Collectors.joining(", "))
+                        + ".\n");
         return m;
     }
 
@@ -34,8 +38,14 @@ final class DocumentTables {
     static String table(List<DocField> fields) {
         StringBuilder sb = new StringBuilder("| field | meaning | default |\n|---|---|---|\n");
         for (DocField f : fields) {
-            sb.append("| `").append(f.name()).append("` | ").append(f.description()).append(range(f)).append(" | ")
-                    .append(f.defaultText()).append(" |\n");
+            sb.append("| `")
+                    .append(f.name())
+                    .append("` | ")
+                    .append(f.description())
+                    .append(range(f))
+                    .append(" | ")
+                    .append(f.defaultText())
+                    .append(" |\n");
         }
         return sb.toString();
     }
@@ -50,11 +60,16 @@ final class DocumentTables {
             }
             boolean lo = f.min() != Long.MIN_VALUE;
             boolean hi = f.max() != Long.MAX_VALUE;
-            return lo && hi ? "; " + f.min() + ".." + f.max() : lo ? "; ≥ " + f.min() : hi ? "; ≤ " + f.max() : "; any 64-bit integer";
+            return lo && hi
+                    ? "; " + f.min() + ".." + f.max()
+                    : lo ? "; ≥ " + f.min() : hi ? "; ≤ " + f.max() : "; any 64-bit integer";
         }
         if (f.type() == DocField.Type.ARRAY) {
-            return f.min().equals(f.max()) ? "; " + f.min() + " entries"
-                    : f.max() >= Integer.MAX_VALUE ? (f.min() == 1 ? "; not empty" : "; at least " + f.min() + " entries") : "; " + f.min() + " to " + f.max() + " entries";
+            return f.min().equals(f.max())
+                    ? "; " + f.min() + " entries"
+                    : f.max() >= Integer.MAX_VALUE
+                            ? (f.min() == 1 ? "; not empty" : "; at least " + f.min() + " entries")
+                            : "; " + f.min() + " to " + f.max() + " entries";
         }
         return "";
     }
@@ -63,8 +78,10 @@ final class DocumentTables {
     static String update(String page) {
         String out = page;
         for (Map.Entry<String, String> e : blocks().entrySet()) {
-            Pattern p = Pattern.compile("(<!-- fields:" + Pattern.quote(e.getKey()) + " -->\n)(.*?)(<!-- /fields:"
-                    + Pattern.quote(e.getKey()) + " -->)", Pattern.DOTALL);
+            Pattern p = Pattern.compile(
+                    "(<!-- fields:" + Pattern.quote(e.getKey()) + " -->\n)(.*?)(<!-- /fields:"
+                            + Pattern.quote(e.getKey()) + " -->)",
+                    Pattern.DOTALL);
             Matcher m = p.matcher(out);
             if (!m.find()) {
                 throw new IllegalArgumentException("the page has no block <!-- fields:" + e.getKey() + " -->");

@@ -62,7 +62,8 @@ final class Fields {
 
     /** The integer field {@code f}, in its declared range. */
     Optional<Long> integer(DocField f) {
-        return integer(f.name(), f.min() == null ? Long.MIN_VALUE : f.min(), f.max() == null ? Long.MAX_VALUE : f.max());
+        return integer(
+                f.name(), f.min() == null ? Long.MIN_VALUE : f.min(), f.max() == null ? Long.MAX_VALUE : f.max());
     }
 
     /**
@@ -75,15 +76,18 @@ final class Fields {
             case STRING -> {
                 Optional<String> s = string(n);
                 if (s.isPresent() && !f.choices().isEmpty() && !f.choices().contains(s.get())) {
-                    problems.add(at(n), "expected one of " + String.join(", ", f.choices()) + ", got '" + s.get() + "'"
-                            + org.diffusion4j.api.spi.PluginRegistry.didYouMean(s.get(), f.choices()));
+                    problems.add(
+                            at(n),
+                            "expected one of " + String.join(", ", f.choices()) + ", got '" + s.get() + "'"
+                                    + org.diffusion4j.api.spi.PluginRegistry.didYouMean(s.get(), f.choices()));
                     yield Optional.empty();
                 }
                 yield s.map(v -> (JsonNode) com.fasterxml.jackson.databind.node.TextNode.valueOf(v));
             }
             case INTEGER -> integer(f).map(v -> (JsonNode) com.fasterxml.jackson.databind.node.LongNode.valueOf(v));
-            case NUMBER -> number(n, -Double.MAX_VALUE, Double.MAX_VALUE)
-                    .map(v -> (JsonNode) com.fasterxml.jackson.databind.node.DoubleNode.valueOf(v));
+            case NUMBER ->
+                number(n, -Double.MAX_VALUE, Double.MAX_VALUE)
+                        .map(v -> (JsonNode) com.fasterxml.jackson.databind.node.DoubleNode.valueOf(v));
             case BOOLEAN -> bool(n).map(v -> (JsonNode) com.fasterxml.jackson.databind.node.BooleanNode.valueOf(v));
             default -> throw new IllegalStateException(n + " is not read generically");
         };
@@ -94,8 +98,10 @@ final class Fields {
         for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
             String f = it.next();
             if (!allowed.contains(f)) {
-                problems.add(at(f), "unknown field '" + f + "'" + org.diffusion4j.api.spi.PluginRegistry.didYouMean(f, allowed) + "; allowed fields: "
-                        + String.join(", ", new LinkedHashSet<>(allowed)));
+                problems.add(
+                        at(f),
+                        "unknown field '" + f + "'" + org.diffusion4j.api.spi.PluginRegistry.didYouMean(f, allowed)
+                                + "; allowed fields: " + String.join(", ", new LinkedHashSet<>(allowed)));
             }
         }
     }
@@ -153,7 +159,8 @@ final class Fields {
             problems.add(where, "must be in [" + min + ", " + max + "], got " + Json.describe(n));
             return Optional.empty();
         }
-        if (!n.isIntegralNumber() && !(n.isNumber() && n.decimalValue().stripTrailingZeros().scale() <= 0)) {
+        if (!n.isIntegralNumber()
+                && !(n.isNumber() && n.decimalValue().stripTrailingZeros().scale() <= 0)) {
             problems.add(where, "expected an integer in [" + min + ", " + max + "], got " + Json.describe(n));
             return Optional.empty();
         }
@@ -195,8 +202,10 @@ final class Fields {
             return Optional.empty();
         }
         if (!v.get().isArray() || v.get().size() < minLength || v.get().size() > maxLength) {
-            problems.add(at(field), "expected an array of " + minLength + (maxLength > minLength ? " to " + maxLength : "")
-                    + " integers, got " + Json.describe(v.get()));
+            problems.add(
+                    at(field),
+                    "expected an array of " + minLength + (maxLength > minLength ? " to " + maxLength : "")
+                            + " integers, got " + Json.describe(v.get()));
             return Optional.empty();
         }
         int[] out = new int[v.get().size()];

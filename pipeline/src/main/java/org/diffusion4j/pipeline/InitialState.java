@@ -76,17 +76,25 @@ public record InitialState(String file, @Nullable String tensor, int[] shape) {
                 a = TensorFiles.read(p);
             }
         } catch (IOException | RuntimeException e) {
-            throw new PipelineConfigException(source, "/initialState/file", "cannot read the initial state '" + file + "' ("
-                    + p + "): " + e.getMessage());
+            throw new PipelineConfigException(
+                    source,
+                    "/initialState/file",
+                    "cannot read the initial state '" + file + "' (" + p + "): " + e.getMessage());
         }
         if (shape.length > 0 && !a.hasShape(shape)) {
-            throw new PipelineConfigException(source, "/initialState/shape", "the initial state '" + file + "' has shape "
-                    + Arrays.toString(a.shape()) + " but /initialState/shape says " + Arrays.toString(shape));
+            throw new PipelineConfigException(
+                    source,
+                    "/initialState/shape",
+                    "the initial state '" + file + "' has shape " + Arrays.toString(a.shape())
+                            + " but /initialState/shape says " + Arrays.toString(shape));
         }
         if (!a.hasShape(expected)) {
-            throw new PipelineConfigException(source, "/initialState", "the initial state '" + file + "' has shape "
-                    + Arrays.toString(a.shape()) + " but the run's batch has shape " + Arrays.toString(expected)
-                    + " (samples, ...sampleShape)");
+            throw new PipelineConfigException(
+                    source,
+                    "/initialState",
+                    "the initial state '" + file + "' has shape "
+                            + Arrays.toString(a.shape()) + " but the run's batch has shape " + Arrays.toString(expected)
+                            + " (samples, ...sampleShape)");
         }
         return a.toFloatArray();
     }
@@ -108,7 +116,9 @@ public record InitialState(String file, @Nullable String tensor, int[] shape) {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof InitialState s && s.file.equals(file) && java.util.Objects.equals(s.tensor, tensor)
+        return o instanceof InitialState s
+                && s.file.equals(file)
+                && java.util.Objects.equals(s.tensor, tensor)
                 && Arrays.equals(s.shape, shape);
     }
 

@@ -31,8 +31,7 @@ public final class Json {
             .serializationInclusion(JsonInclude.Include.NON_NULL)
             .build();
 
-    private Json() {
-    }
+    private Json() {}
 
     /**
      * Parses a document.
@@ -63,8 +62,9 @@ public final class Json {
     /** Numbers whose text overflows a double (1e999 reads as infinity): a problem each, at its pointer. */
     private static void nonFinite(JsonNode n, String at, List<ConfigProblem> out) {
         if (n.isFloatingPointNumber() && !n.isBigDecimal() && !Double.isFinite(n.doubleValue())) {
-            out.add(new ConfigProblem(at, "number out of range: it overflows a 64-bit floating-point number"
-                    + " (largest about 1.8e308)"));
+            out.add(new ConfigProblem(
+                    at,
+                    "number out of range: it overflows a 64-bit floating-point number" + " (largest about 1.8e308)"));
         } else if (n.isObject()) {
             n.fields().forEachRemaining(e -> nonFinite(e.getValue(), at + segment(e.getKey()), out));
         } else if (n.isArray()) {
@@ -155,5 +155,4 @@ public final class Json {
     static String segment(String field) {
         return "/" + field.replace("~", "~0").replace("/", "~1");
     }
-
 }

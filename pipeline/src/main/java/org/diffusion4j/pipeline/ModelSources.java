@@ -61,8 +61,13 @@ public final class ModelSources {
     public String describe() {
         StringBuilder sb = new StringBuilder("model sources:\n");
         for (ModelSourceProvider<?> p : providers()) {
-            sb.append(String.format(Locale.ROOT, "  %-16s %-10s %s%s%n", p.id(), p.version(),
-                    p.location().map(Object::toString).orElse("?"), p.aliases().isEmpty() ? "" : "  aliases " + p.aliases()));
+            sb.append(String.format(
+                    Locale.ROOT,
+                    "  %-16s %-10s %s%s%n",
+                    p.id(),
+                    p.version(),
+                    p.location().map(Object::toString).orElse("?"),
+                    p.aliases().isEmpty() ? "" : "  aliases " + p.aliases()));
         }
         return sb.toString();
     }

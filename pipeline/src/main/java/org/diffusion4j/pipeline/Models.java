@@ -8,8 +8,7 @@ import org.diffusion4j.pipeline.spi.ModelSourceProvider;
 
 /** Typed calls on a bound model source (its provider and configuration bound together by {@link PluginBinder}). */
 final class Models {
-    private Models() {
-    }
+    private Models() {}
 
     /** The source's cheap checks; then the number of classes its configuration tells. */
     @SuppressWarnings("unchecked")

@@ -27,14 +27,16 @@ public record OutputSpec(String dir, String name, double valueLow, double valueH
             throw new IllegalArgumentException("output dir must not be blank");
         }
         if (!name.matches(NAME_PATTERN)) {
-            throw new IllegalArgumentException("output name must be letters, digits, '.', '_' or '-', got '" + name + "'");
+            throw new IllegalArgumentException(
+                    "output name must be letters, digits, '.', '_' or '-', got '" + name + "'");
         }
         if (!(valueLow < valueHigh)) {
-            throw new IllegalArgumentException("output valueRange needs low < high, got [" + valueLow + ", " + valueHigh + "]");
+            throw new IllegalArgumentException(
+                    "output valueRange needs low < high, got [" + valueLow + ", " + valueHigh + "]");
         }
         if (upscale < 1 || upscale > MAX_UPSCALE || padding < 0 || padding > MAX_PADDING) {
-            throw new IllegalArgumentException("output upscale must be in [1, " + MAX_UPSCALE + "] and padding in [0, " + MAX_PADDING
-                    + "]");
+            throw new IllegalArgumentException(
+                    "output upscale must be in [1, " + MAX_UPSCALE + "] and padding in [0, " + MAX_PADDING + "]");
         }
     }
 

@@ -4,14 +4,13 @@ package org.diffusion4j.pipeline;
 public interface PipelineListener {
 
     /** A listener that does nothing. */
-    PipelineListener NONE = p -> { };
+    PipelineListener NONE = p -> {};
 
     /** Called after every sampler step. */
     void onProgress(Progress progress);
 
     /** Called when a variant (one sweep value) starts. */
-    default void onVariant(int index, int count, String label) {
-    }
+    default void onVariant(int index, int count, String label) {}
 
     /** Polled after every step; true cancels the run with {@link org.diffusion4j.api.SamplingCancelledException}. */
     default boolean cancelled() {

@@ -20,18 +20,28 @@ import org.diffusion4j.pipeline.spi.TrainerProvider;
  * @param memoryLimit   bytes a run may use for its grids (see {@code docs/pipeline.md}, "Size of a run");
  *                      0: three quarters of the JVM's maximum heap
  */
-public record PipelineOptions(PluginRegistry registry, ModelSources modelSources, Path baseDirectory,
-        Map<String, Object> resources, String source, long memoryLimit) {
+public record PipelineOptions(
+        PluginRegistry registry,
+        ModelSources modelSources,
+        Path baseDirectory,
+        Map<String, Object> resources,
+        String source,
+        long memoryLimit) {
 
     public PipelineOptions {
         resources = Map.copyOf(resources);
         if (memoryLimit < 0) {
-            throw new IllegalArgumentException("memoryLimit must be >= 0 (0: 3/4 of the maximum heap), got " + memoryLimit);
+            throw new IllegalArgumentException(
+                    "memoryLimit must be >= 0 (0: 3/4 of the maximum heap), got " + memoryLimit);
         }
     }
 
     /** Options with the default memory limit. */
-    public PipelineOptions(PluginRegistry registry, ModelSources modelSources, Path baseDirectory, Map<String, Object> resources,
+    public PipelineOptions(
+            PluginRegistry registry,
+            ModelSources modelSources,
+            Path baseDirectory,
+            Map<String, Object> resources,
             String source) {
         this(registry, modelSources, baseDirectory, resources, source, 0);
     }
@@ -46,7 +56,8 @@ public record PipelineOptions(PluginRegistry registry, ModelSources modelSources
      * working directory, no resources.
      */
     public static PipelineOptions defaults() {
-        PluginRegistry r = PluginRegistry.load(PluginRegistry.defaultLoader(), List.of(ModelSourceProvider.KIND, TrainerProvider.KIND));
+        PluginRegistry r = PluginRegistry.load(
+                PluginRegistry.defaultLoader(), List.of(ModelSourceProvider.KIND, TrainerProvider.KIND));
         return new PipelineOptions(r, ModelSources.of(r), Path.of(""), Map.of(), "configuration");
     }
 

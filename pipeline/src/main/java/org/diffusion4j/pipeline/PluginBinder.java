@@ -65,7 +65,9 @@ final class PluginBinder {
         Optional<? extends PluginDescriptor<?>> p = registry.find(kind, type.asText());
         if (p.isEmpty()) {
             // a DiffusionArgumentException's message is never null (its constructor prefixes the code)
-            problems.add(path + "/type", Objects.requireNonNull(registry.unknown(kind, type.asText()).getMessage()));
+            problems.add(
+                    path + "/type",
+                    Objects.requireNonNull(registry.unknown(kind, type.asText()).getMessage()));
             return Optional.empty();
         }
         return bindTo(p.get(), o, path);
@@ -98,8 +100,11 @@ final class PluginBinder {
             Object config = registry.bind(provider, o);
             return Optional.of(new Bound(provider, config, o, path));
         } catch (PluginConfigException e) {
-            String at = e.path().isEmpty() && e.getCause() != null && !(e.getCause() instanceof UnrecognizedPropertyException)
-                    ? attribute(path, fields(o, provider.configType()), e.getMessage()) : path + e.path();
+            String at = e.path().isEmpty()
+                            && e.getCause() != null
+                            && !(e.getCause() instanceof UnrecognizedPropertyException)
+                    ? attribute(path, fields(o, provider.configType()), e.getMessage())
+                    : path + e.path();
             problems.add(at, configMessage(provider, e, o));
             return Optional.empty();
         }
@@ -116,8 +121,10 @@ final class PluginBinder {
         } catch (PluginConfigException e) {
             problems.add(b.path() + e.path(), stripCode(e.getMessage(), e.path()));
         } catch (IllegalArgumentException e) {
-            problems.add(attribute(b.path(), fields(b.json(), b.provider().configType()), e.getMessage()), e.getMessage()
-                    + " (in " + b.provider().kind().label() + " '" + b.provider().id() + "')");
+            problems.add(
+                    attribute(b.path(), fields(b.json(), b.provider().configType()), e.getMessage()),
+                    e.getMessage() + " (in " + b.provider().kind().label() + " '"
+                            + b.provider().id() + "')");
         }
         return false;
     }
@@ -168,10 +175,14 @@ final class PluginBinder {
         } catch (PipelineConfigException e) {
             problems.addAll(e.problems());
         } catch (IllegalArgumentException e) {
-            problems.add(attribute(b.path(), fields(b.json(), b.provider().configType()), e.getMessage()), e.getMessage()
-                    + " (in " + b.provider().kind().label() + " '" + b.provider().id() + "')");
+            problems.add(
+                    attribute(b.path(), fields(b.json(), b.provider().configType()), e.getMessage()),
+                    e.getMessage() + " (in " + b.provider().kind().label() + " '"
+                            + b.provider().id() + "')");
         } catch (RuntimeException e) {
-            problems.add(b.path(), b.provider().kind().label() + " '" + b.provider().id() + "' could not be created: " + describe(e));
+            problems.add(
+                    b.path(),
+                    b.provider().kind().label() + " '" + b.provider().id() + "' could not be created: " + describe(e));
         }
         return Optional.empty();
     }
@@ -182,7 +193,8 @@ final class PluginBinder {
     }
 
     /** Binds and creates in one go. */
-    Optional<Object> resolve(PluginKind<? extends PluginProvider<?, ?>> kind, JsonNode n, String path, PluginContext context) {
+    Optional<Object> resolve(
+            PluginKind<? extends PluginProvider<?, ?>> kind, JsonNode n, String path, PluginContext context) {
         Optional<Bound> b = bind(kind, n, path);
         if (b.isEmpty()) {
             return Optional.empty();
@@ -213,12 +225,17 @@ final class PluginBinder {
         String in = " (in " + provider.kind().label() + " '" + provider.id() + "')";
         Throwable cause = e.getCause();
         if (cause instanceof UnrecognizedPropertyException u) {
-            List<String> known = u.getKnownPropertyIds() == null ? List.of()
-                    : u.getKnownPropertyIds().stream().map(String::valueOf).sorted().collect(Collectors.toList());
+            List<String> known = u.getKnownPropertyIds() == null
+                    ? List.of()
+                    : u.getKnownPropertyIds().stream()
+                            .map(String::valueOf)
+                            .sorted()
+                            .collect(Collectors.toList());
             List<String> allowed = new ArrayList<>(List.of("type"));
             allowed.addAll(known);
             return "unknown field '" + u.getPropertyName() + "'" + PluginRegistry.didYouMean(u.getPropertyName(), known)
-                    + "; allowed fields of " + provider.kind().label() + " '" + provider.id() + "': " + String.join(", ", allowed);
+                    + "; allowed fields of " + provider.kind().label() + " '" + provider.id() + "': "
+                    + String.join(", ", allowed);
         }
         if (cause instanceof MismatchedInputException m && m.getTargetType() != null) {
             JsonNode value = json.at(e.path());
@@ -236,7 +253,12 @@ final class PluginBinder {
     }
 
     static String typeName(Class<?> t) {
-        if (t == Integer.class || t == int.class || t == Long.class || t == long.class || t == Short.class || t == short.class) {
+        if (t == Integer.class
+                || t == int.class
+                || t == Long.class
+                || t == long.class
+                || t == Short.class
+                || t == short.class) {
             return "an integer";
         }
         if (t == Double.class || t == double.class || t == Float.class || t == float.class) {
@@ -282,7 +304,8 @@ final class PluginBinder {
 
     /** {@link #attribute(String, ObjectNode, String)} among the given field names (earlier ones win ties). */
     static String attribute(String path, List<String> fields, @Nullable String message) {
-        String[] words = (message == null ? "" : message).toLowerCase(Locale.ROOT).split("[^a-z0-9]+");
+        String[] words =
+                (message == null ? "" : message).toLowerCase(Locale.ROOT).split("[^a-z0-9]+");
         String best = null;
         int bestPos = Integer.MAX_VALUE;
         for (String f : fields) {

@@ -36,7 +36,8 @@ public final class PluginSpec {
     public static PluginSpec of(String type, Object config) {
         JsonNode n = config instanceof JsonNode j ? j : Json.tree(config);
         if (!(n instanceof ObjectNode o)) {
-            throw new IllegalArgumentException("the configuration of plugin '" + type + "' must be a JSON object, got " + n);
+            throw new IllegalArgumentException(
+                    "the configuration of plugin '" + type + "' must be a JSON object, got " + n);
         }
         return new PluginSpec(type, o);
     }

@@ -92,7 +92,8 @@ final class RunSize {
         String what = "a grid of " + rows + " label row(s) × " + cols + " samples of shape " + Arrays.toString(shape);
         String hint = "; use fewer labels or samplesPerLabel, or split the run into several documents";
         if (floats() > MAX_ARRAY) {
-            return Optional.of(what + " has " + floats() + " values, more than a Java array holds (" + MAX_ARRAY + ")" + hint);
+            return Optional.of(
+                    what + " has " + floats() + " values, more than a Java array holds (" + MAX_ARRAY + ")" + hint);
         }
         if (imagePixels() > MAX_ARRAY) {
             return Optional.of(what + " draws a picture of " + imagePixels() + " pixels, more than a Java image holds ("
@@ -100,17 +101,27 @@ final class RunSize {
         }
         long need = add(peakBytes(), multiply(gridBytes(), Math.max(0, grids - 1)));
         if (need > limit) {
-            StringBuilder sb = new StringBuilder(what).append(" needs about ").append(bytes(need)).append(" of memory (samples ")
+            StringBuilder sb = new StringBuilder(what)
+                    .append(" needs about ")
+                    .append(bytes(need))
+                    .append(" of memory (samples ")
                     .append(bytes(gridBytes()));
             if (grids > 1) {
                 sb.append(" per grid, ").append(grids).append(" grids held");
             }
-            sb.append(", sampler working set ").append(bytes(workingBytes())).append(" for batches of ").append(chunk);
+            sb.append(", sampler working set ")
+                    .append(bytes(workingBytes()))
+                    .append(" for batches of ")
+                    .append(chunk);
             if (imagePixels() > 0) {
                 sb.append(", picture ").append(bytes(multiply(imagePixels(), 4)));
             }
-            sb.append("), more than the ").append(bytes(limit)).append(" this run may use (")
-                    .append(o.memoryLimit() > 0 ? "the pipeline options' memory limit" : limitSource()).append(")").append(hint);
+            sb.append("), more than the ")
+                    .append(bytes(limit))
+                    .append(" this run may use (")
+                    .append(o.memoryLimit() > 0 ? "the pipeline options' memory limit" : limitSource())
+                    .append(")")
+                    .append(hint);
             if (chunk == samples() && samples() > 1) {
                 sb.append(", or set batchSize to sample the grid in smaller batches");
             }

@@ -20,8 +20,14 @@ import org.jspecify.annotations.Nullable;
  * @param columns        samples per row
  * @param time           sampling wall time
  */
-public record SampleSet(String label, Optional<JsonNode> sweepValue, ObjectNode resolvedConfig, Tensor samples,
-        List<@Nullable Integer> labels, int columns, Duration time) {
+public record SampleSet(
+        String label,
+        Optional<JsonNode> sweepValue,
+        ObjectNode resolvedConfig,
+        Tensor samples,
+        List<@Nullable Integer> labels,
+        int columns,
+        Duration time) {
 
     public int rows() {
         return labels.size();

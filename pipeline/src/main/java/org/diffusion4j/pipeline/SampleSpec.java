@@ -130,9 +130,12 @@ public final class SampleSpec {
         labelList(f, "labels", "row").ifPresent(l -> b.labels = l);
         if (f.has("sampleLabels")) {
             if (f.has("labels") || f.has("samplesPerLabel")) {
-                p.add(f.at("sampleLabels"), "give either sampleLabels (one sample per entry) or labels × samplesPerLabel (a"
-                        + " grid), not both; remove " + (f.has("labels") ? "/labels" : "") + (f.has("labels")
-                        && f.has("samplesPerLabel") ? " and " : "") + (f.has("samplesPerLabel") ? "/samplesPerLabel" : ""));
+                p.add(
+                        f.at("sampleLabels"),
+                        "give either sampleLabels (one sample per entry) or labels × samplesPerLabel (a"
+                                + " grid), not both; remove " + (f.has("labels") ? "/labels" : "")
+                                + (f.has("labels") && f.has("samplesPerLabel") ? " and " : "")
+                                + (f.has("samplesPerLabel") ? "/samplesPerLabel" : ""));
             }
             labelList(f, "sampleLabels", "sample").ifPresent(l -> {
                 b.labels = l;
@@ -142,8 +145,10 @@ public final class SampleSpec {
         f.integer(Documents.SAMPLES_PER_LABEL).ifPresent(v -> b.samplesPerLabel = v.intValue());
         f.integer(Documents.BATCH_SIZE).ifPresent(v -> b.batchSize = v.intValue());
         f.integer(Documents.SEED).ifPresent(v -> b.seed = v);
-        f.object("initialState", "a tensor file {\"file\": \"x_T.npy\"}").ifPresent(s -> b.initialState = initialState(s));
-        f.object("sweep", "a sweep {\"parameter\": \"/guidance/guidanceScale\", \"values\": [...]}").ifPresent(s -> b.sweep = sweep(s, p));
+        f.object("initialState", "a tensor file {\"file\": \"x_T.npy\"}")
+                .ifPresent(s -> b.initialState = initialState(s));
+        f.object("sweep", "a sweep {\"parameter\": \"/guidance/guidanceScale\", \"values\": [...]}")
+                .ifPresent(s -> b.sweep = sweep(s, p));
         f.object("output", "the output settings").ifPresent(o -> b.output = output(o, p, b.values));
         readGeneric(f, Documents.SAMPLING, "", b.values);
         if (b.model == null || b.schedule == null) {
@@ -160,8 +165,11 @@ public final class SampleSpec {
         }
         JsonNode n = v.get();
         if (!n.isArray() || n.isEmpty()) {
-            f.problems().add(f.at(field), "expected a non-empty array of class labels (integers >= 0, or null for the"
-                    + " unconditional " + what + "), got " + Json.describe(n));
+            f.problems()
+                    .add(
+                            f.at(field),
+                            "expected a non-empty array of class labels (integers >= 0, or null for the"
+                                    + " unconditional " + what + "), got " + Json.describe(n));
             return Optional.empty();
         }
         List<@Nullable Integer> l = new ArrayList<>();
@@ -170,7 +178,9 @@ public final class SampleSpec {
             if (e.isNull()) {
                 l.add(null);
             } else {
-                l.add(f.integerValue(e, f.at(field) + "/" + i, 0, Integer.MAX_VALUE).map(Long::intValue).orElse(0));
+                l.add(f.integerValue(e, f.at(field) + "/" + i, 0, Integer.MAX_VALUE)
+                        .map(Long::intValue)
+                        .orElse(0));
             }
         }
         return Optional.of(l);
@@ -181,18 +191,27 @@ public final class SampleSpec {
         Optional<String> file = s.nonBlank("file");
         s.require("file", "the tensor file of x_T, relative to the document's folder, such as \"x_T.npy\"");
         Optional<String> tensor = s.nonBlank("tensor");
-        Optional<int[]> shape = s.intArray("shape", 1, Documents.INITIAL_SHAPE.max().intValue(), 1, Integer.MAX_VALUE);
+        Optional<int[]> shape =
+                s.intArray("shape", 1, Documents.INITIAL_SHAPE.max().intValue(), 1, Integer.MAX_VALUE);
         if (file.isEmpty()) {
             return null;
         }
         InitialState st = new InitialState(file.get(), tensor.orElse(null), shape.orElse(new int[0]));
         if (tensor.isPresent() && st.format() != org.diffusion4j.io.TensorFiles.Format.SAFETENSORS) {
-            s.problems().add(s.at("tensor"), "a tensor name is for a .safetensors file; '" + file.get() + "' is "
-                    + (st.format() == org.diffusion4j.io.TensorFiles.Format.NPY ? "a .npy file (one array)" : "read as raw float32"));
+            s.problems()
+                    .add(
+                            s.at("tensor"),
+                            "a tensor name is for a .safetensors file; '" + file.get() + "' is "
+                                    + (st.format() == org.diffusion4j.io.TensorFiles.Format.NPY
+                                            ? "a .npy file (one array)"
+                                            : "read as raw float32"));
         }
         if (st.format() == org.diffusion4j.io.TensorFiles.Format.RAW_F32 && shape.isEmpty() && !s.has("shape")) {
-            s.problems().add(s.at("shape"), "'" + file.get() + "' is neither .npy nor .safetensors, so it is read as raw"
-                    + " little-endian float32 and needs its shape, such as [16, 1, 28, 28]");
+            s.problems()
+                    .add(
+                            s.at("shape"),
+                            "'" + file.get() + "' is neither .npy nor .safetensors, so it is read as raw"
+                                    + " little-endian float32 and needs its shape, such as [16, 1, 28, 28]");
         }
         return st;
     }
@@ -200,14 +219,16 @@ public final class SampleSpec {
     private static @Nullable PluginSpec plugin(Fields f, String field, boolean required, Catalog catalog) {
         if (!f.has(field)) {
             if (required) {
-                f.require(field, field.equals("model")
-                        ? "for example {\"type\": \"file\", \"file\": \"unet.onnx\", \"sampleShape\": [1, 28, 28]}"
-                        : "for example {\"type\": \"linear\", \"numTrainTimesteps\": 1000}");
+                f.require(
+                        field,
+                        field.equals("model")
+                                ? "for example {\"type\": \"file\", \"file\": \"unet.onnx\", \"sampleShape\": [1, 28, 28]}"
+                                : "for example {\"type\": \"linear\", \"numTrainTimesteps\": 1000}");
             }
             return null;
         }
-        Optional<ObjectNode> o = PluginBinder.typedObject(f.get(field).orElseThrow(), f.at(field), field, catalog.known(field),
-                f.problems());
+        Optional<ObjectNode> o = PluginBinder.typedObject(
+                f.get(field).orElseThrow(), f.at(field), field, catalog.known(field), f.problems());
         if (o.isEmpty()) {
             return null;
         }
@@ -229,9 +250,16 @@ public final class SampleSpec {
             return null;
         }
         String ptr = param.get();
-        if (!ptr.equals("/seed") && Documents.SWEEPABLE.stream().noneMatch(pre -> ptr.startsWith(pre) && ptr.length() > pre.length())) {
-            p.add(s.at("parameter"), "cannot sweep '" + ptr + "'; a sweep parameter is /seed or a field under "
-                    + String.join(", ", Documents.SWEEPABLE.stream().map(x -> x + "...").toList()));
+        if (!ptr.equals("/seed")
+                && Documents.SWEEPABLE.stream().noneMatch(pre -> ptr.startsWith(pre) && ptr.length() > pre.length())) {
+            p.add(
+                    s.at("parameter"),
+                    "cannot sweep '" + ptr + "'; a sweep parameter is /seed or a field under "
+                            + String.join(
+                                    ", ",
+                                    Documents.SWEEPABLE.stream()
+                                            .map(x -> x + "...")
+                                            .toList()));
             return null;
         }
         if (!s.require("values", "an array of values, one run per value")) {
@@ -278,10 +306,15 @@ public final class SampleSpec {
         Optional<JsonNode> vr = o.get("valueRange");
         if (vr.isPresent()) {
             JsonNode r = vr.get();
-            if (!r.isArray() || r.size() != 2 || !r.get(0).isNumber() || !r.get(1).isNumber()
+            if (!r.isArray()
+                    || r.size() != 2
+                    || !r.get(0).isNumber()
+                    || !r.get(1).isNumber()
                     || !(r.get(0).doubleValue() < r.get(1).doubleValue())) {
-                p.add(o.at("valueRange"), "expected [low, high] with low < high (the values shown black and white), got "
-                        + Json.describe(r));
+                p.add(
+                        o.at("valueRange"),
+                        "expected [low, high] with low < high (the values shown black and white), got "
+                                + Json.describe(r));
             } else {
                 lo = r.get(0).doubleValue();
                 hi = r.get(1).doubleValue();
@@ -445,8 +478,10 @@ public final class SampleSpec {
      * pointer ({@code /myField}, {@code /output/myField}): as given, else its declared default, else empty.
      */
     public Optional<JsonNode> value(String pointer) {
-        DocField f = Documents.field(pointer).filter(DocField::isGeneric).orElseThrow(() -> new IllegalArgumentException(
-                "no field read from its description alone at " + pointer + "; a field with its own accessor is read with it"));
+        DocField f = Documents.field(pointer)
+                .filter(DocField::isGeneric)
+                .orElseThrow(() -> new IllegalArgumentException("no field read from its description alone at " + pointer
+                        + "; a field with its own accessor is read with it"));
         JsonNode v = values.get(pointer);
         return v != null ? Optional.of(v.deepCopy()) : f.defaultJson();
     }
@@ -474,7 +509,8 @@ public final class SampleSpec {
     /** Fluent builder of a sampling document; {@link #build()} checks it as parsing would. */
     public static final class Builder {
         static final List<@Nullable Integer> DEFAULT_LABELS = Collections.singletonList(null);
-        static final int DEFAULT_SAMPLES = Documents.SAMPLES_PER_LABEL.declaredDefault().intValue();
+        static final int DEFAULT_SAMPLES =
+                Documents.SAMPLES_PER_LABEL.declaredDefault().intValue();
 
         private @Nullable String description;
         private @Nullable PluginSpec backend;
@@ -494,8 +530,7 @@ public final class SampleSpec {
         private @Nullable OutputSpec output;
         private Map<String, JsonNode> values = new LinkedHashMap<>();
 
-        private Builder() {
-        }
+        private Builder() {}
 
         public Builder description(String d) {
             this.description = d;
@@ -633,7 +668,9 @@ public final class SampleSpec {
             if (model == null || schedule == null) {
                 Problems p = new Problems();
                 if (model == null) {
-                    p.add("/model", "missing required field 'model'; call model(...), modelFile(...) or use a resource predictor");
+                    p.add(
+                            "/model",
+                            "missing required field 'model'; call model(...), modelFile(...) or use a resource predictor");
                 }
                 if (schedule == null) {
                     p.add("/schedule", "missing required field 'schedule'; call schedule(...)");

@@ -62,12 +62,24 @@ public final class SamplingPipeline {
     private final List<Variant> variants;
 
     /** One run of a (swept) document, resolved by {@link SamplingResolver#resolveVariant}. */
-    record Variant(String label, Optional<JsonNode> value, ObjectNode resolvedDoc, Schedule schedule, Sampler sampler,
-            PluginBinder.Bound guidance, NoiseSource noise, long seed, Map<String, String> versions) {
-    }
+    record Variant(
+            String label,
+            Optional<JsonNode> value,
+            ObjectNode resolvedDoc,
+            Schedule schedule,
+            Sampler sampler,
+            PluginBinder.Bound guidance,
+            NoiseSource noise,
+            long seed,
+            Map<String, String> versions) {}
 
-    SamplingPipeline(SampleSpec spec, PipelineOptions options, PluginBinder.Bound model,
-            PluginProvider<?, ?> backendProvider, ObjectNode backendJson, List<Variant> variants) {
+    SamplingPipeline(
+            SampleSpec spec,
+            PipelineOptions options,
+            PluginBinder.Bound model,
+            PluginProvider<?, ?> backendProvider,
+            ObjectNode backendJson,
+            List<Variant> variants) {
         this.spec = spec;
         this.options = options;
         this.model = model;
@@ -181,27 +193,35 @@ public final class SamplingPipeline {
 
     private Backend startBackend() {
         try {
-            return (Backend) options.registry().create(PluginKind.BACKEND, backendProvider.id(), backendJson,
-                    context(options.resources()));
+            return (Backend) options.registry()
+                    .create(PluginKind.BACKEND, backendProvider.id(), backendJson, context(options.resources()));
         } catch (org.diffusion4j.api.spi.PluginConfigException e) {
-            throw new PipelineConfigException(options.source(), "/backend" + e.path(), PluginBinder.stripCode(e.getMessage(), e.path())
-                    + " (in backend '" + backendProvider.id() + "')");
+            throw new PipelineConfigException(
+                    options.source(),
+                    "/backend" + e.path(),
+                    PluginBinder.stripCode(e.getMessage(), e.path()) + " (in backend '" + backendProvider.id() + "')");
         } catch (IllegalArgumentException e) {
             String msg = PluginBinder.describe(e);
-            throw new PipelineConfigException(options.source(), PluginBinder.attribute("/backend",
-                    PluginBinder.fields(backendJson, backendProvider.configType()), msg), msg + " (in backend '" + backendProvider.id() + "')");
+            throw new PipelineConfigException(
+                    options.source(),
+                    PluginBinder.attribute(
+                            "/backend", PluginBinder.fields(backendJson, backendProvider.configType()), msg),
+                    msg + " (in backend '" + backendProvider.id() + "')");
         }
     }
 
     /** The document's model, loaded on {@code backend}. */
     private LoadedModel loadModel(Backend backend) {
-        return Models.load(model, new ModelContext(options.registry(), options.baseDirectory(), options.resources(),
-                Optional.of(backend)));
+        return Models.load(
+                model,
+                new ModelContext(
+                        options.registry(), options.baseDirectory(), options.resources(), Optional.of(backend)));
     }
 
     private Shape sampleShape(LoadedModel m) {
-        return m.sampleShape().orElseThrow(() -> new IllegalStateException("model source '" + model.provider().id()
-                + "' did not say the sample shape"));
+        return m.sampleShape()
+                .orElseThrow(() -> new IllegalStateException(
+                        "model source '" + model.provider().id() + "' did not say the sample shape"));
     }
 
     private SamplingResult run(PipelineListener listener, @Nullable BiConsumer<SampleSet, SamplingResult> sink) {
@@ -216,8 +236,13 @@ public final class SamplingPipeline {
             }
             Optional<String> tooLarge = new RunSize(spec, dims).problem(options, sink == null ? variants.size() : 1);
             if (tooLarge.isPresent()) {
-                throw new PipelineConfigException(options.source(), SamplingResolver.sizePath(spec.toJson()), tooLarge.get()
-                        + (sink == null && variants.size() > 1 ? "; or stream the grids with sample(listener, sink)" : ""));
+                throw new PipelineConfigException(
+                        options.source(),
+                        SamplingResolver.sizePath(spec.toJson()),
+                        tooLarge.get()
+                                + (sink == null && variants.size() > 1
+                                        ? "; or stream the grids with sample(listener, sink)"
+                                        : ""));
             }
             Map<String, Object> res = new HashMap<>(options.resources());
             m.classifier().ifPresent(c -> res.putIfAbsent("classifier", c));
@@ -231,13 +256,23 @@ public final class SamplingPipeline {
             versions.put("backend:" + backendProvider.id(), backendProvider.version());
             versions.put("model:" + model.provider().id(), model.provider().version());
             float @Nullable [] initial = initialState(shape);
-            SamplingResult header = new SamplingResult(List.of(), backend.id(), backendProvider.version(), backend.device(),
-                    m.provenance(), versions, load);
+            SamplingResult header = new SamplingResult(
+                    List.of(),
+                    backend.id(),
+                    backendProvider.version(),
+                    backend.device(),
+                    m.provenance(),
+                    versions,
+                    load);
             for (int vi = 0; vi < variants.size(); vi++) {
                 Variant v = variants.get(vi);
                 listener.onVariant(vi, variants.size(), v.label());
-                Guidance g = (Guidance) options.registry().create(PluginKind.GUIDANCE, v.guidance().provider().id(),
-                        v.guidance().json(), ctx);
+                Guidance g = (Guidance) options.registry()
+                        .create(
+                                PluginKind.GUIDANCE,
+                                v.guidance().provider().id(),
+                                v.guidance().json(),
+                                ctx);
                 SampleSet set = run(v, vi, g, m, shape, backend, listener, initial);
                 if (sink == null) {
                     sets.add(set);
@@ -245,7 +280,8 @@ public final class SamplingPipeline {
                     sink.accept(set, header);
                 }
             }
-            return new SamplingResult(sets, backend.id(), backendProvider.version(), backend.device(), m.provenance(), versions, load);
+            return new SamplingResult(
+                    sets, backend.id(), backendProvider.version(), backend.device(), m.provenance(), versions, load);
         } finally {
             backend.close();
         }
@@ -267,8 +303,15 @@ public final class SamplingPipeline {
         return dims;
     }
 
-    private SampleSet run(Variant v, int vi, Guidance guidance, LoadedModel m, Shape shape, Backend backend,
-            PipelineListener listener, float @Nullable [] initial) {
+    private SampleSet run(
+            Variant v,
+            int vi,
+            Guidance guidance,
+            LoadedModel m,
+            Shape shape,
+            Backend backend,
+            PipelineListener listener,
+            float @Nullable [] initial) {
         long t0 = System.nanoTime();
         List<@Nullable Integer> labels = spec.labels();
         int cols = spec.samplesPerLabel();
@@ -310,25 +353,47 @@ public final class SamplingPipeline {
             filled += part.length;
         }
         if (filled != host.length) {
-            throw new IllegalStateException("sampler '" + v.resolvedDoc().at("/sampler/type").asText() + "' returned " + filled
-                    + " values for " + n + " samples of shape " + shape);
+            throw new IllegalStateException(
+                    "sampler '" + v.resolvedDoc().at("/sampler/type").asText() + "' returned " + filled + " values for "
+                            + n + " samples of shape " + shape);
         }
         Tensor all = org.diffusion4j.api.tensor.ArrayTensor.wrap(host, Shape.of(dims));
-        return new SampleSet(v.label(), v.value(), v.resolvedDoc().deepCopy(), all, labels, cols,
+        return new SampleSet(
+                v.label(),
+                v.value(),
+                v.resolvedDoc().deepCopy(),
+                all,
+                labels,
+                cols,
                 Duration.ofNanos(System.nanoTime() - t0));
     }
 
     /** One batch: the samples of these conditions and per-sample noise seeds, to host memory. */
-    private static float[] sampleBatch(Variant v, Guidance guidance, LoadedModel m, Shape shape, Backend backend,
-            List<Condition> conds, long[] seeds, @Nullable Tensor initialState, StepListener sl) {
-        SampleRequest.Builder rb = SampleRequest.builder().predictor(m.predictor()).schedule(v.schedule()).guidance(guidance)
-                .conditions(Conditions.of(conds)).sampleShape(shape).sampleSeeds(seeds).noise(v.noise())
+    private static float[] sampleBatch(
+            Variant v,
+            Guidance guidance,
+            LoadedModel m,
+            Shape shape,
+            Backend backend,
+            List<Condition> conds,
+            long[] seeds,
+            @Nullable Tensor initialState,
+            StepListener sl) {
+        SampleRequest.Builder rb = SampleRequest.builder()
+                .predictor(m.predictor())
+                .schedule(v.schedule())
+                .guidance(guidance)
+                .conditions(Conditions.of(conds))
+                .sampleShape(shape)
+                .sampleSeeds(seeds)
+                .noise(v.noise())
                 .tensors(backend.tensors());
         if (initialState != null) {
             rb.initialState(initialState);
         }
         SampleRequest request = rb.build();
-        try (org.diffusion4j.api.tensor.TensorScope run = backend.tensors().openScope()) { // frees the batch's device tensors
+        try (org.diffusion4j.api.tensor.TensorScope run =
+                backend.tensors().openScope()) { // frees the batch's device tensors
             return v.sampler().sample(request, sl).toFloatArray();
         }
     }
@@ -343,7 +408,9 @@ public final class SamplingPipeline {
     public Session open() {
         if (spec.perSample() || spec.initialState().isPresent()) {
             // a session samples the (label, seed) pairs its caller computes from the grid; neither field is a grid's
-            throw new PipelineConfigException(options.source(), spec.perSample() ? "/sampleLabels" : "/initialState",
+            throw new PipelineConfigException(
+                    options.source(),
+                    spec.perSample() ? "/sampleLabels" : "/initialState",
                     "a session (open(), the distributed run) samples grids of labels × samplesPerLabel from the run seed;"
                             + " it takes neither sampleLabels nor initialState: run the document with sample()");
         }
@@ -356,8 +423,12 @@ public final class SamplingPipeline {
             PluginContext ctx = context(res);
             List<Guidance> guidances = new ArrayList<>();
             for (Variant v : variants) {
-                guidances.add((Guidance) options.registry().create(PluginKind.GUIDANCE, v.guidance().provider().id(),
-                        v.guidance().json(), ctx));
+                guidances.add((Guidance) options.registry()
+                        .create(
+                                PluginKind.GUIDANCE,
+                                v.guidance().provider().id(),
+                                v.guidance().json(),
+                                ctx));
             }
             return new Session(backend, m, shape, guidances);
         } catch (RuntimeException e) {
@@ -415,8 +486,16 @@ public final class SamplingPipeline {
             for (Integer l : labels) {
                 conds.add(l == null ? Condition.none() : Condition.label(l));
             }
-            return sampleBatch(variants.get(variant), guidances.get(variant), model, shape, backend, conds, seeds.clone(), null,
-                    e -> { });
+            return sampleBatch(
+                    variants.get(variant),
+                    guidances.get(variant),
+                    model,
+                    shape,
+                    backend,
+                    conds,
+                    seeds.clone(),
+                    null,
+                    e -> {});
         }
 
         @Override

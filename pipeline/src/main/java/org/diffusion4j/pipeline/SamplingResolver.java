@@ -41,20 +41,16 @@ import org.jspecify.annotations.Nullable;
  * reported at once. Starts no backend and loads no model.
  */
 final class SamplingResolver {
-    private SamplingResolver() {
-    }
+    private SamplingResolver() {}
 
     /** One variant's document (the sweep value set in it) and the swept value. */
-    record VariantDoc(ObjectNode doc, Optional<JsonNode> value) {
-    }
+    record VariantDoc(ObjectNode doc, Optional<JsonNode> value) {}
 
     /** A bound model source with what its configuration tells before loading. */
-    record ModelFacts(PluginBinder.Bound bound, OptionalInt numClasses, boolean providesClassifier) {
-    }
+    record ModelFacts(PluginBinder.Bound bound, OptionalInt numClasses, boolean providesClassifier) {}
 
     /** The backend a run starts: its provider and canonical JSON object. */
-    record BackendChoice(BackendProvider<?> provider, ObjectNode json) {
-    }
+    record BackendChoice(BackendProvider<?> provider, ObjectNode json) {}
 
     static @Nullable SamplingPipeline resolve(JsonNode doc, PipelineOptions o, Problems p) {
         SampleSpec spec = parse(doc, o, p);
@@ -79,7 +75,8 @@ final class SamplingResolver {
         boolean classifier = model.map(ModelFacts::providesClassifier).orElse(false);
         List<SamplingPipeline.Variant> variants = new ArrayList<>();
         for (VariantDoc d : docs) {
-            resolveVariant(spec, d, docs.size(), model, backend, classifier, o, p).ifPresent(variants::add);
+            resolveVariant(spec, d, docs.size(), model, backend, classifier, o, p)
+                    .ifPresent(variants::add);
         }
         if (!variants.isEmpty()) {
             checkFixedNoiseSeeds(spec, doc, variants.get(0).resolvedDoc().path("noise"), p);
@@ -87,7 +84,13 @@ final class SamplingResolver {
         if (!p.isEmpty() || model.isEmpty() || backend.isEmpty()) {
             return null;
         }
-        return new SamplingPipeline(spec, o, model.get().bound(), backend.get().provider(), backend.get().json(), variants);
+        return new SamplingPipeline(
+                spec,
+                o,
+                model.get().bound(),
+                backend.get().provider(),
+                backend.get().json(),
+                variants);
     }
 
     /** Step 1: the document's own structure, with the available plugin ids in messages. */
@@ -98,7 +101,8 @@ final class SamplingResolver {
             if (kind == null) {
                 return "";
             }
-            PluginRegistry r = kind == ModelSourceProvider.KIND ? o.modelSources().registry() : reg;
+            PluginRegistry r =
+                    kind == ModelSourceProvider.KIND ? o.modelSources().registry() : reg;
             return "; available " + kind.label() + "s: " + String.join(", ", r.ids(kind));
         };
         return SampleSpec.parse(doc, p, catalog);
@@ -119,7 +123,9 @@ final class SamplingResolver {
         Sweep s = spec.sweep().get();
         JsonPointer ptr = JsonPointer.compile(s.parameter());
         if (!base.at(ptr.head()).isObject()) {
-            p.add("/sweep/parameter", "the document has no object at " + ptr.head() + " to set '" + s.shortName() + "' in");
+            p.add(
+                    "/sweep/parameter",
+                    "the document has no object at " + ptr.head() + " to set '" + s.shortName() + "' in");
             return null;
         }
         for (JsonNode value : s.values()) {
@@ -132,8 +138,8 @@ final class SamplingResolver {
 
     /** Step 3: a diffusers schedule also says the sampler settings and the prediction type. */
     static Optional<DiffusersImport> diffusersImport(JsonNode schedule, PipelineOptions o) {
-        Optional<Object> s = new PluginBinder(o.registry(), new Problems()).resolve(PluginKind.SCHEDULE, schedule, "/schedule",
-                SamplingPipeline.context(o, o.resources()));
+        Optional<Object> s = new PluginBinder(o.registry(), new Problems())
+                .resolve(PluginKind.SCHEDULE, schedule, "/schedule", SamplingPipeline.context(o, o.resources()));
         return s.filter(DiffusersSchedule.class::isInstance).map(x -> ((DiffusersSchedule) x).imported());
     }
 
@@ -141,7 +147,8 @@ final class SamplingResolver {
      * Step 4: the model object with the imported prediction type, when the document's model object does
      * not say one and its source has a {@code predictionType} setting; else {@code model} itself.
      */
-    static ObjectNode withImportedPrediction(ObjectNode model, Optional<DiffusersImport> imported, ModelSources sources) {
+    static ObjectNode withImportedPrediction(
+            ObjectNode model, Optional<DiffusersImport> imported, ModelSources sources) {
         if (imported.isEmpty() || model.has("predictionType")) {
             return model;
         }
@@ -163,8 +170,10 @@ final class SamplingResolver {
         }
         ModelContext ctx = new ModelContext(o.registry(), o.baseDirectory(), o.resources(), Optional.empty());
         ModelFacts[] facts = new ModelFacts[1];
-        boolean ok = b.check(bound.get(), () -> facts[0] = new ModelFacts(bound.get(), Models.check(bound.get(), ctx),
-                Models.providesClassifier(bound.get())));
+        boolean ok = b.check(
+                bound.get(),
+                () -> facts[0] = new ModelFacts(
+                        bound.get(), Models.check(bound.get(), ctx), Models.providesClassifier(bound.get())));
         return ok ? Optional.of(facts[0]) : Optional.empty();
     }
 
@@ -172,7 +181,8 @@ final class SamplingResolver {
      * Step 6: the backend: the document's (with its {@code device}), else the one the model prefers, else
      * the registry's default; bound and checked without starting it.
      */
-    static Optional<BackendChoice> chooseBackend(SampleSpec spec, Optional<ModelFacts> model, PipelineOptions o, Problems p) {
+    static Optional<BackendChoice> chooseBackend(
+            SampleSpec spec, Optional<ModelFacts> model, PipelineOptions o, Problems p) {
         PluginRegistry reg = o.registry();
         ObjectNode json;
         if (spec.backend().isPresent()) {
@@ -183,9 +193,11 @@ final class SamplingResolver {
             if (preferred.isPresent()) {
                 chosen = reg.find(PluginKind.BACKEND, preferred.get()).orElse(null);
                 if (chosen == null) {
-                    p.add("/model", "this model needs backend '" + preferred.get() + "', which is not on the class path"
-                            + "; available backends: " + String.join(", ", reg.ids(PluginKind.BACKEND))
-                            + " (add its jar, or name a backend in /backend)");
+                    p.add(
+                            "/model",
+                            "this model needs backend '" + preferred.get() + "', which is not on the class path"
+                                    + "; available backends: " + String.join(", ", reg.ids(PluginKind.BACKEND))
+                                    + " (add its jar, or name a backend in /backend)");
                 }
             } else {
                 try {
@@ -214,7 +226,9 @@ final class SamplingResolver {
         }
         // a problem with a device that the document gave at /device is reported there
         for (ConfigProblem cp : bp.list()) {
-            p.add(spec.device().isPresent() && cp.path().equals("/backend/device") ? "/device" : cp.path(), cp.message());
+            p.add(
+                    spec.device().isPresent() && cp.path().equals("/backend/device") ? "/device" : cp.path(),
+                    cp.message());
         }
         return bound.map(x -> new BackendChoice((BackendProvider<?>) x.provider(), x.canonicalJson()));
     }
@@ -224,7 +238,8 @@ final class SamplingResolver {
      * against the run's batch shape, when the model object tells the sample shape.
      */
     static void checkInitialState(SampleSpec spec, ModelFacts model, PipelineOptions o, Problems p) {
-        if (spec.initialState().isEmpty() || p.list().stream().anyMatch(cp -> cp.path().startsWith("/initialState"))) {
+        if (spec.initialState().isEmpty()
+                || p.list().stream().anyMatch(cp -> cp.path().startsWith("/initialState"))) {
             return; // the object's own problems are reported already
         }
         Optional<int[]> sample = Models.sampleShape(model.bound());
@@ -232,7 +247,9 @@ final class SamplingResolver {
             return;
         }
         try {
-            spec.initialState().get().read(o.baseDirectory(), SamplingPipeline.batchDims(spec, Shape.of(sample.get())), o.source());
+            spec.initialState()
+                    .get()
+                    .read(o.baseDirectory(), SamplingPipeline.batchDims(spec, Shape.of(sample.get())), o.source());
         } catch (PipelineConfigException e) {
             e.problems().forEach(cp -> p.add(cp.path(), cp.message()));
         }
@@ -253,20 +270,29 @@ final class SamplingResolver {
             return;
         }
         long n = (long) spec.labels().size() * spec.samplesPerLabel();
-        String which = seed ? "/noise/seed seeds one generator for the whole batch" : "/noise/sampleSeeds seed one generator per"
-                + " sample";
-        if (doc.has("seed") || spec.sweep().map(sw -> sw.parameter().equals("/seed")).orElse(false)) {
-            p.add(doc.has("seed") ? "/seed" : "/sweep/parameter", which + " and replaces the run seed, which would be"
-                    + " ignored; remove " + (doc.has("seed") ? "/seed" : "the sweep of /seed (sweep /noise/seed instead)"));
+        String which = seed
+                ? "/noise/seed seeds one generator for the whole batch"
+                : "/noise/sampleSeeds seed one generator per" + " sample";
+        if (doc.has("seed")
+                || spec.sweep().map(sw -> sw.parameter().equals("/seed")).orElse(false)) {
+            p.add(
+                    doc.has("seed") ? "/seed" : "/sweep/parameter",
+                    which + " and replaces the run seed, which would be" + " ignored; remove "
+                            + (doc.has("seed") ? "/seed" : "the sweep of /seed (sweep /noise/seed instead)"));
         }
         if (spec.batchSize().isPresent() && spec.batchSize().getAsInt() < n) {
-            p.add("/batchSize", which + ", so the run's " + n + " samples must be one sampler call, but batchSize "
-                    + spec.batchSize().getAsInt() + " splits them (every batch would restart the generator); remove batchSize"
-                    + " or make it at least " + n);
+            p.add(
+                    "/batchSize",
+                    which + ", so the run's " + n + " samples must be one sampler call, but batchSize "
+                            + spec.batchSize().getAsInt()
+                            + " splits them (every batch would restart the generator); remove batchSize"
+                            + " or make it at least " + n);
         }
         if (listed && sampleSeeds.size() != n) {
-            p.add("/noise/sampleSeeds", sampleSeeds.size() + " sample seeds but the run has " + n + " samples ("
-                    + spec.labelsField() + (spec.perSample() ? "" : " × samplesPerLabel") + "); give one seed per sample");
+            p.add(
+                    "/noise/sampleSeeds",
+                    sampleSeeds.size() + " sample seeds but the run has " + n + " samples (" + spec.labelsField()
+                            + (spec.perSample() ? "" : " × samplesPerLabel") + "); give one seed per sample");
         }
     }
 
@@ -279,15 +305,18 @@ final class SamplingResolver {
         for (int i = 0; i < spec.labels().size(); i++) {
             Integer l = spec.labels().get(i);
             if (l != null && l >= k) {
-                p.add("/" + spec.labelsField() + "/" + i, "label " + l + " but the model has " + k + " classes; allowed labels: 0.." + (k - 1)
-                        + " or null (unconditional)");
+                p.add(
+                        "/" + spec.labelsField() + "/" + i,
+                        "label " + l + " but the model has " + k + " classes; allowed labels: 0.." + (k - 1)
+                                + " or null (unconditional)");
             }
         }
     }
 
     /** Step 8: the size of one grid, when the model object tells the sample shape. */
     static void checkRunSize(SampleSpec spec, ModelFacts model, PipelineOptions o, JsonNode doc, Problems p) {
-        Models.sampleShape(model.bound()).flatMap(shape -> new RunSize(spec, shape).problem(o, 1))
+        Models.sampleShape(model.bound())
+                .flatMap(shape -> new RunSize(spec, shape).problem(o, 1))
                 .ifPresent(m -> p.add(sizePath(doc), m));
     }
 
@@ -305,8 +334,15 @@ final class SamplingResolver {
      * schedule; the variant's complete document with canonical plugin names. A problem found in one variant
      * of a sweep names the swept value; one found before is not repeated.
      */
-    static Optional<SamplingPipeline.Variant> resolveVariant(SampleSpec spec, VariantDoc vd, int count, Optional<ModelFacts> model,
-            Optional<BackendChoice> backend, boolean providesClassifier, PipelineOptions o, Problems p) {
+    static Optional<SamplingPipeline.Variant> resolveVariant(
+            SampleSpec spec,
+            VariantDoc vd,
+            int count,
+            Optional<ModelFacts> model,
+            Optional<BackendChoice> backend,
+            boolean providesClassifier,
+            PipelineOptions o,
+            Problems p) {
         PluginRegistry reg = o.registry();
         ObjectNode d = vd.doc();
         PluginContext ctx = SamplingPipeline.context(o, o.resources());
@@ -325,21 +361,35 @@ final class SamplingResolver {
         ObjectNode samplerDoc = samplerJson != null ? samplerJson : Documents.defaultPlugin("sampler");
         Optional<PluginBinder.Bound> sampler = vb.bind(PluginKind.SAMPLER, samplerDoc, "/sampler");
         Optional<Object> samplerObj = sampler.flatMap(b -> vb.create(b, ctx));
-        ObjectNode guidanceJson = d.has("guidance") ? (ObjectNode) d.get("guidance") : Documents.defaultPlugin("guidance");
+        ObjectNode guidanceJson =
+                d.has("guidance") ? (ObjectNode) d.get("guidance") : Documents.defaultPlugin("guidance");
         Optional<PluginBinder.Bound> guidance = vb.bind(PluginKind.GUIDANCE, guidanceJson, "/guidance");
-        Optional<Object> guidanceObj = guidance.flatMap(b -> vb.resolve(PluginKind.GUIDANCE, guidanceJson, "/guidance", guidanceCtx));
+        Optional<Object> guidanceObj =
+                guidance.flatMap(b -> vb.resolve(PluginKind.GUIDANCE, guidanceJson, "/guidance", guidanceCtx));
         ObjectNode noiseJson = d.has("noise") ? (ObjectNode) d.get("noise") : Documents.defaultPlugin("noise");
         Optional<PluginBinder.Bound> noise = vb.bind(PluginKind.NOISE, noiseJson, "/noise");
         Optional<Object> noiseObj = noise.flatMap(b -> vb.create(b, ctx));
         if (sampler.isPresent() && guidance.isPresent() && guidanceObj.isPresent() && samplerObj.isPresent()) {
-            checkMeanShift((Guidance) guidanceObj.get(), guidance.get().provider(), sampler.get().provider(), vp);
+            checkMeanShift(
+                    (Guidance) guidanceObj.get(),
+                    guidance.get().provider(),
+                    sampler.get().provider(),
+                    vp);
         }
         if (vp.isEmpty() && schedule.isPresent() && samplerObj.isPresent() && noiseObj.isPresent()) {
-            dryRun((Schedule) schedule.get(), (Sampler) samplerObj.get(), sampler.get(), (ObjectNode) d.get("schedule"), vp);
+            dryRun(
+                    (Schedule) schedule.get(),
+                    (Sampler) samplerObj.get(),
+                    sampler.get(),
+                    (ObjectNode) d.get("schedule"),
+                    vp);
         }
-        String suffix = vd.value().map(v -> " (with " + spec.sweep().orElseThrow().parameter() + " = " + v + ")").orElse("");
+        String suffix = vd.value()
+                .map(v -> " (with " + spec.sweep().orElseThrow().parameter() + " = " + v + ")")
+                .orElse("");
         for (ConfigProblem cp : vp.list()) {
-            boolean dup = p.list().stream().anyMatch(q -> q.path().equals(cp.path()) && q.message().startsWith(cp.message()));
+            boolean dup = p.list().stream()
+                    .anyMatch(q -> q.path().equals(cp.path()) && q.message().startsWith(cp.message()));
             if (!dup) {
                 p.add(cp.path(), cp.message() + (count > 1 && !commonToAll(cp) ? suffix : ""));
             }
@@ -358,21 +408,39 @@ final class SamplingResolver {
         model.ifPresent(m -> resolved.set("model", m.bound().canonicalJson()));
         String scheduleId = resolved.get("schedule").get("type").asText();
         Map<String, String> versions = new LinkedHashMap<>();
-        versions.put("schedule:" + scheduleId, reg.provider(PluginKind.SCHEDULE, scheduleId).version());
+        versions.put(
+                "schedule:" + scheduleId,
+                reg.provider(PluginKind.SCHEDULE, scheduleId).version());
         for (PluginBinder.Bound b : List.of(sampler.get(), guidance.get(), noise.get())) {
-            versions.put(b.provider().kind().label() + ":" + b.provider().id(), b.provider().version());
+            versions.put(
+                    b.provider().kind().label() + ":" + b.provider().id(),
+                    b.provider().version());
         }
-        String label = vd.value().map(v -> spec.sweep().orElseThrow().shortName() + "=" + v.asText()).orElse("run");
-        return Optional.of(new SamplingPipeline.Variant(label, vd.value(), resolved, (Schedule) schedule.get(),
-                (Sampler) samplerObj.get(), guidance.get(), (NoiseSource) noiseObj.get(), resolved.path("seed").asLong(0), versions));
+        String label = vd.value()
+                .map(v -> spec.sweep().orElseThrow().shortName() + "=" + v.asText())
+                .orElse("run");
+        return Optional.of(new SamplingPipeline.Variant(
+                label,
+                vd.value(),
+                resolved,
+                (Schedule) schedule.get(),
+                (Sampler) samplerObj.get(),
+                guidance.get(),
+                (NoiseSource) noiseObj.get(),
+                resolved.path("seed").asLong(0),
+                versions));
     }
 
     /** A guidance that shifts the DDPM posterior mean needs a sampler with the MEAN_SHIFT capability. */
-    static void checkMeanShift(Guidance guidance, PluginDescriptor<?> guidanceProvider, PluginDescriptor<?> sampler, Problems p) {
+    static void checkMeanShift(
+            Guidance guidance, PluginDescriptor<?> guidanceProvider, PluginDescriptor<?> sampler, Problems p) {
         if (guidance.usesMeanShift() && !sampler.capabilities().contains(Capability.MEAN_SHIFT)) {
-            p.add("/guidance", "guidance '" + guidanceProvider.id() + "' shifts the DDPM posterior mean, which sampler '"
-                    + sampler.id() + "' cannot apply; use placement \"epsilon\" or a sampler with the MEAN_SHIFT"
-                    + " capability (ddpm)");
+            p.add(
+                    "/guidance",
+                    "guidance '" + guidanceProvider.id() + "' shifts the DDPM posterior mean, which sampler '"
+                            + sampler.id()
+                            + "' cannot apply; use placement \"epsilon\" or a sampler with the MEAN_SHIFT"
+                            + " capability (ddpm)");
         }
     }
 
@@ -381,10 +449,17 @@ final class SamplingResolver {
      * checks before it starts (its steps against the schedule's training steps, the timesteps a spacing
      * and offset give) fails here, before any model is loaded.
      */
-    static void dryRun(Schedule schedule, Sampler sampler, PluginBinder.Bound samplerBound, ObjectNode scheduleJson, Problems vp) {
-        SampleRequest r = SampleRequest.builder().predictor((x, t, c) -> x.times(0)).schedule(schedule).guidance(Guidance.NONE)
-                .conditions(Conditions.of(Condition.none())).sampleShape(Shape.of(1)).sampleSeeds(1L)
-                .tensors(ArrayTensor.FACTORY).build();
+    static void dryRun(
+            Schedule schedule, Sampler sampler, PluginBinder.Bound samplerBound, ObjectNode scheduleJson, Problems vp) {
+        SampleRequest r = SampleRequest.builder()
+                .predictor((x, t, c) -> x.times(0))
+                .schedule(schedule)
+                .guidance(Guidance.NONE)
+                .conditions(Conditions.of(Condition.none()))
+                .sampleShape(Shape.of(1))
+                .sampleSeeds(1L)
+                .tensors(ArrayTensor.FACTORY)
+                .build();
         try {
             sampler.sample(r, org.diffusion4j.api.StepEvent::cancel);
         } catch (java.util.concurrent.CancellationException e) {
@@ -398,8 +473,10 @@ final class SamplingResolver {
                     at = "/sampler";
                 }
             }
-            vp.add(at, msg + " (sampler '" + samplerBound.provider().id() + "' on schedule '" + scheduleJson.path("type").asText()
-                    + "'; change the sampler's steps or the schedule)");
+            vp.add(
+                    at,
+                    msg + " (sampler '" + samplerBound.provider().id() + "' on schedule '"
+                            + scheduleJson.path("type").asText() + "'; change the sampler's steps or the schedule)");
         } catch (RuntimeException e) {
             // not a configuration problem the sampler could tell; the run reports it
         }
@@ -420,11 +497,14 @@ final class SamplingResolver {
      * document's fields win; its processing fields ({@code clipSample}, {@code thresholding}) replace the
      * imported processing as a whole, and so do its σ spacing fields the imported spacing.
      */
-    static @Nullable ObjectNode mergeImportedSampler(@Nullable ObjectNode given, ObjectNode imported, PluginRegistry reg) {
+    static @Nullable ObjectNode mergeImportedSampler(
+            @Nullable ObjectNode given, ObjectNode imported, PluginRegistry reg) {
         if (given == null) {
             return imported;
         }
-        String gt = reg.find(PluginKind.SAMPLER, given.path("type").asText()).map(PluginDescriptor::id).orElse("");
+        String gt = reg.find(PluginKind.SAMPLER, given.path("type").asText())
+                .map(PluginDescriptor::id)
+                .orElse("");
         if (!gt.equals(imported.get("type").asText())) {
             return given;
         }
@@ -432,7 +512,8 @@ final class SamplingResolver {
         Set<String> processingKeys = Set.of("clipSample", "thresholding", "dynamicThresholdingRatio", "sampleMaxValue");
         boolean userProcessing = given.has("clipSample") || given.has("thresholding");
         // the σ spacing fields go together: a document that sets one of them sets the spacing, not the import
-        Set<String> spacingKeys = Set.of("spacing", "karras", "rho", "stepsOffset", "roundModelTime", "truncateModelTime");
+        Set<String> spacingKeys =
+                Set.of("spacing", "karras", "rho", "stepsOffset", "roundModelTime", "truncateModelTime");
         boolean userSpacing = spacingKeys.stream().anyMatch(given::has);
         imported.fields().forEachRemaining(e -> {
             boolean processing = processingKeys.contains(e.getKey());
@@ -450,7 +531,8 @@ final class SamplingResolver {
             p.add("/device", "the device is given twice, here and in /backend/device; keep one");
             return null;
         }
-        Optional<BackendProvider<?>> bp = reg.find(PluginKind.BACKEND, backend.path("type").asText());
+        Optional<BackendProvider<?>> bp =
+                reg.find(PluginKind.BACKEND, backend.path("type").asText());
         if (bp.isEmpty()) {
             return backend;
         }
@@ -458,8 +540,10 @@ final class SamplingResolver {
             if (device.equalsIgnoreCase("cpu")) {
                 return backend;
             }
-            p.add("/device", "backend '" + bp.get().id() + "' has no device setting and runs on the cpu only; got '" + device
-                    + "' (use a backend with devices, such as djl)");
+            p.add(
+                    "/device",
+                    "backend '" + bp.get().id() + "' has no device setting and runs on the cpu only; got '" + device
+                            + "' (use a backend with devices, such as djl)");
             return null;
         }
         ObjectNode b = backend.deepCopy();

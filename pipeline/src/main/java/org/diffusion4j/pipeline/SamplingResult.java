@@ -15,8 +15,14 @@ import java.util.Map;
  * @param versions        plugin id → version of every plugin the run used
  * @param loadTime        time to start the backend and load the model
  */
-public record SamplingResult(List<SampleSet> sets, String backend, String backendVersion, String device,
-        Map<String, String> provenance, Map<String, String> versions, Duration loadTime) {
+public record SamplingResult(
+        List<SampleSet> sets,
+        String backend,
+        String backendVersion,
+        String device,
+        Map<String, String> provenance,
+        Map<String, String> versions,
+        Duration loadTime) {
 
     public SamplingResult {
         sets = List.copyOf(sets);

@@ -9,8 +9,8 @@ import java.lang.reflect.Type;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.diffusion4j.api.spi.PluginKind;
 import org.diffusion4j.api.spi.PluginDescriptor;
+import org.diffusion4j.api.spi.PluginKind;
 import org.diffusion4j.api.spi.PluginProvider;
 import org.diffusion4j.api.spi.PluginRegistry;
 import org.diffusion4j.pipeline.spi.ModelSourceProvider;
@@ -25,25 +25,30 @@ import org.diffusion4j.pipeline.spi.TrainerProvider;
  * plugins; the command line's {@code schema} command writes one for whatever is on its class path.
  */
 public final class SchemaGenerator {
-    private SchemaGenerator() {
-    }
+    private SchemaGenerator() {}
 
     /** The schema of sampling documents. */
     public static ObjectNode sampleSchema(PluginRegistry registry, ModelSources models) {
-        ObjectNode s = header("sample-run", "diffusion4j sampling run",
+        ObjectNode s = header(
+                "sample-run",
+                "diffusion4j sampling run",
                 "One sampling run: model, schedule, sampler, guidance, labels, seed, output. See docs/pipeline.md.");
         s.setAll(objectSchema(Documents.SAMPLING));
         ObjectNode defs = s.putObject("$defs");
         for (PluginKind<?> k : PluginKind.values()) {
             defs.set(defName(k), pluginDef(k.label(), entries(registry, k)));
         }
-        defs.set(defName(ModelSourceProvider.KIND), pluginDef("model", entries(models.registry(), ModelSourceProvider.KIND)));
+        defs.set(
+                defName(ModelSourceProvider.KIND),
+                pluginDef("model", entries(models.registry(), ModelSourceProvider.KIND)));
         return s;
     }
 
     /** The schema of training documents; {@code registry} has the trainers ({@link TrainerProvider#KIND}). */
     public static ObjectNode trainSchema(PluginRegistry registry, ModelSources models) {
-        ObjectNode s = header("train-run", "diffusion4j training run",
+        ObjectNode s = header(
+                "train-run",
+                "diffusion4j training run",
                 "One training run: trainer, schedule, steps, seed, output, and the sampling document made for the trained model."
                         + " See docs/pipeline.md.");
         s.setAll(objectSchema(Documents.TRAINING));
@@ -119,8 +124,7 @@ public final class SchemaGenerator {
         return Json.object();
     }
 
-    private record Entry(String id, List<String> aliases, String description, Class<?> config, ObjectNode defaults) {
-    }
+    private record Entry(String id, List<String> aliases, String description, Class<?> config, ObjectNode defaults) {}
 
     private static ObjectNode pluginDef(String label, List<Entry> entries) {
         ObjectNode d = Json.object();
@@ -155,7 +159,8 @@ public final class SchemaGenerator {
             }
         }
         ObjectNode other = one.addObject();
-        other.put("type", "object").put("description", "a " + label + " plugin this schema was written without (third-party)");
+        other.put("type", "object")
+                .put("description", "a " + label + " plugin this schema was written without (third-party)");
         other.putArray("required").add("type");
         ObjectNode t = other.putObject("properties").putObject("type");
         t.put("type", "string");
@@ -168,7 +173,9 @@ public final class SchemaGenerator {
         if (label.equals("guidance") && name.equals("inner")) {
             return o.put("$ref", "#/$defs/guidance");
         }
-        Class<?> c = t instanceof Class<?> k ? k : t instanceof ParameterizedType pt ? (Class<?>) pt.getRawType() : Object.class;
+        Class<?> c = t instanceof Class<?> k
+                ? k
+                : t instanceof ParameterizedType pt ? (Class<?>) pt.getRawType() : Object.class;
         if (c == Integer.class || c == int.class || c == Long.class || c == long.class) {
             return o.put("type", "integer");
         }

@@ -38,8 +38,16 @@ public final class TrainingPipeline {
     private final long checkpointEvery;
     private final ObjectNode sample;
 
-    private TrainingPipeline(ObjectNode doc, TrainerProvider<?> provider, Object config, Schedule schedule, long steps, long seed,
-            String outputDir, long checkpointEvery, ObjectNode sample) {
+    private TrainingPipeline(
+            ObjectNode doc,
+            TrainerProvider<?> provider,
+            Object config,
+            Schedule schedule,
+            long steps,
+            long seed,
+            String outputDir,
+            long checkpointEvery,
+            ObjectNode sample) {
         this.doc = doc;
         this.provider = provider;
         this.config = config;
@@ -105,7 +113,9 @@ public final class TrainingPipeline {
             every = out.get().integer(Documents.CHECKPOINT_EVERY).orElse(every);
         }
         ObjectNode sample = Json.object();
-        Optional<Fields> so = f.object("sample", "fields of the generated sampling document, for example {\"sampler\": {\"type\": \"ddim\", \"steps\": 25}}");
+        Optional<Fields> so = f.object(
+                "sample",
+                "fields of the generated sampling document, for example {\"sampler\": {\"type\": \"ddim\", \"steps\": 25}}");
         if (so.isPresent()) {
             so.get().allow(Documents.TRAINING_SAMPLE_FIELDS);
             sample = so.get().node().deepCopy();
@@ -113,17 +123,29 @@ public final class TrainingPipeline {
         Object schedule = null;
         if (f.require("schedule", "for example {\"type\": \"linear\", \"numTrainTimesteps\": 1000}")) {
             PluginBinder b = new PluginBinder(o.registry(), p);
-            schedule = b.resolve(PluginKind.SCHEDULE, f.get("schedule").orElseThrow(), "/schedule",
-                    new org.diffusion4j.api.spi.PluginContext(o.registry(),
-                            java.util.Map.of(org.diffusion4j.pipeline.diffusers.DiffusersScheduleProvider.BASE_DIRECTORY, o.baseDirectory())))
+            schedule = b.resolve(
+                            PluginKind.SCHEDULE,
+                            f.get("schedule").orElseThrow(),
+                            "/schedule",
+                            new org.diffusion4j.api.spi.PluginContext(
+                                    o.registry(),
+                                    java.util.Map.of(
+                                            org.diffusion4j.pipeline.diffusers.DiffusersScheduleProvider.BASE_DIRECTORY,
+                                            o.baseDirectory())))
                     .orElse(null);
         }
         TrainerProvider<?> provider = null;
         Object config = null;
         if (f.require("trainer", "available trainers: " + String.join(", ", trainers.ids()))) {
             PluginBinder tb = new PluginBinder(trainers.registry(), p);
-            Optional<PluginBinder.Bound> bound = tb.bind(TrainerProvider.KIND, f.get("trainer").orElseThrow(), "/trainer");
-            if (bound.isPresent() && tb.check(bound.get(), () -> check((TrainerProvider<?>) bound.get().provider(), bound.get().config()))) {
+            Optional<PluginBinder.Bound> bound =
+                    tb.bind(TrainerProvider.KIND, f.get("trainer").orElseThrow(), "/trainer");
+            if (bound.isPresent()
+                    && tb.check(
+                            bound.get(),
+                            () -> check(
+                                    (TrainerProvider<?>) bound.get().provider(),
+                                    bound.get().config()))) {
                 provider = (TrainerProvider<?>) bound.get().provider();
                 config = bound.get().config();
             }
@@ -134,8 +156,8 @@ public final class TrainingPipeline {
         if (!p.isEmpty() || provider == null || config == null || schedule == null) {
             return null;
         }
-        return new TrainingPipeline(((ObjectNode) doc).deepCopy(), provider, config, (Schedule) schedule, steps, seed, dir, every,
-                sample);
+        return new TrainingPipeline(
+                ((ObjectNode) doc).deepCopy(), provider, config, (Schedule) schedule, steps, seed, dir, every, sample);
     }
 
     /** The resource name of the stand-in model that {@link #checkSampleSection} validates the sample section with. */
@@ -148,11 +170,16 @@ public final class TrainingPipeline {
      * reported under {@code /sample}; problems of the generated defaults (the DDIM sampler of 50 steps on
      * a schedule with fewer training steps, for example) at {@code /sample} saying what to set.
      */
-    private static void checkSampleSection(ObjectNode doc, ObjectNode sample, long seed, PipelineOptions o, Problems p) {
+    private static void checkSampleSection(
+            ObjectNode doc, ObjectNode sample, long seed, PipelineOptions o, Problems p) {
         ObjectNode s = Json.object();
         s.put("version", SampleSpec.VERSION);
-        s.putObject("model").put("type", "resource").put("name", STAND_IN).put("classifier", STAND_IN + "/classifier")
-                .putArray("sampleShape").add(1);
+        s.putObject("model")
+                .put("type", "resource")
+                .put("name", STAND_IN)
+                .put("classifier", STAND_IN + "/classifier")
+                .putArray("sampleShape")
+                .add(1);
         s.set("schedule", doc.get("schedule").deepCopy());
         s.putObject("sampler").put("type", "ddim").put("steps", 50);
         // as for a class-conditional model (the generated document's sweep, a default only then, is left out)
@@ -161,16 +188,21 @@ public final class TrainingPipeline {
         s.put("seed", seed);
         sample.fields().forEachRemaining(e -> s.set(e.getKey(), e.getValue().deepCopy()));
         PipelineOptions so = o.withResource(STAND_IN, (org.diffusion4j.api.NoisePredictor) (x, t, c) -> x.times(0))
-                .withResource(STAND_IN + "/classifier", (org.diffusion4j.api.ClassifierGradient) (x, t, c) -> x.times(0));
+                .withResource(
+                        STAND_IN + "/classifier", (org.diffusion4j.api.ClassifierGradient) (x, t, c) -> x.times(0));
         for (ConfigProblem cp : SamplingPipeline.check(s, so)) {
             String first = cp.path().isEmpty() ? "" : cp.path().substring(1).split("/", 2)[0];
             if (sample.has(first)) {
                 p.add("/sample" + cp.path(), cp.message());
             } else if (first.equals("schedule")) {
-                p.add(cp.path(), cp.message() + " (with the sampler of the generated sampling document; set /sample/sampler)");
+                p.add(
+                        cp.path(),
+                        cp.message() + " (with the sampler of the generated sampling document; set /sample/sampler)");
             } else if (!first.equals("model")) {
-                p.add("/sample", "the generated sampling document has a problem at " + cp.path() + ": " + cp.message()
-                        + "; set that field in /sample");
+                p.add(
+                        "/sample",
+                        "the generated sampling document has a problem at " + cp.path() + ": " + cp.message()
+                                + "; set that field in /sample");
             }
         }
     }
@@ -214,7 +246,8 @@ public final class TrainingPipeline {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create " + dir + ": " + e.getMessage(), e);
         }
-        return create(provider, config).train(new TrainerProvider.TrainRequest(schedule, steps, seed, dir, checkpointEvery), listener);
+        return create(provider, config)
+                .train(new TrainerProvider.TrainRequest(schedule, steps, seed, dir, checkpointEvery), listener);
     }
 
     /**
@@ -237,7 +270,10 @@ public final class TrainingPipeline {
         if (numClasses > 0 && names.isArray() && names.size() == numClasses) {
             d.append("; rows (labels): ");
             for (int k = 0; k < numClasses; k++) {
-                d.append(k == 0 ? "" : ", ").append(k).append(' ').append(names.get(k).asText());
+                d.append(k == 0 ? "" : ", ")
+                        .append(k)
+                        .append(' ')
+                        .append(names.get(k).asText());
             }
         }
         s.put("description", d.toString());
@@ -251,10 +287,20 @@ public final class TrainingPipeline {
             for (int k = 0; k < numClasses; k++) {
                 labels.add(k);
             }
-            s.put("samplesPerLabel", Documents.SAMPLES_PER_LABEL.declaredDefault().intValue());
-            s.putObject("sweep").put("parameter", "/guidance/guidanceScale").putArray("values").add(0.0).add(1.0).add(3.0).add(5.0);
+            s.put(
+                    "samplesPerLabel",
+                    Documents.SAMPLES_PER_LABEL.declaredDefault().intValue());
+            s.putObject("sweep")
+                    .put("parameter", "/guidance/guidanceScale")
+                    .putArray("values")
+                    .add(0.0)
+                    .add(1.0)
+                    .add(3.0)
+                    .add(5.0);
         } else {
-            s.put("samplesPerLabel", Documents.SAMPLES_PER_LABEL.declaredDefault().intValue());
+            s.put(
+                    "samplesPerLabel",
+                    Documents.SAMPLES_PER_LABEL.declaredDefault().intValue());
         }
         s.put("seed", seed);
         sample.fields().forEachRemaining(e -> s.set(e.getKey(), e.getValue().deepCopy()));
@@ -264,7 +310,9 @@ public final class TrainingPipeline {
     /** The number of classes the model object's source reports, 0 when unknown or unbindable. */
     static int numClasses(ObjectNode model) {
         Problems p = new Problems();
-        return new PluginBinder(ModelSources.load().registry(), p).bind(org.diffusion4j.pipeline.spi.ModelSourceProvider.KIND, model,
-                "/model").map(b -> Models.numClasses(b).orElse(0)).orElse(0);
+        return new PluginBinder(ModelSources.load().registry(), p)
+                .bind(org.diffusion4j.pipeline.spi.ModelSourceProvider.KIND, model, "/model")
+                .map(b -> Models.numClasses(b).orElse(0))
+                .orElse(0);
     }
 }

@@ -72,7 +72,10 @@ class DiffusersImportTest {
     private static Schedule scheduleOf(SamplingPipeline p, Path dir) {
         ObjectNode s = (ObjectNode) p.resolvedConfigs().get(0).get("schedule");
         PluginRegistry reg = PluginRegistry.load();
-        return (Schedule) reg.create(org.diffusion4j.api.spi.PluginKind.SCHEDULE, s.get("type").asText(), s,
+        return (Schedule) reg.create(
+                org.diffusion4j.api.spi.PluginKind.SCHEDULE,
+                s.get("type").asText(),
+                s,
                 new org.diffusion4j.api.spi.PluginContext(reg, java.util.Map.of("diffusion4j.baseDirectory", dir)));
     }
 
@@ -87,8 +90,10 @@ class DiffusersImportTest {
         assertThat(imp.schedule()).isEqualTo(Json.parse("""
                 {"type": "linear", "betaStart": 0.0002, "betaEnd": 0.03, "numTrainTimesteps": 500, "timestepSpacing": "trailing",
                  "stepsOffset": 0, "setAlphaToOne": true, "rescaleBetasZeroSnr": true}""", "t"));
-        assertThat(imp.sampler()).isEqualTo(Json.parse(
-                "{\"type\": \"ddpm\", \"clipSample\": 2.5, \"variance\": \"beta\", \"lastStepNoise\": \"diffusers\"}", "t"));
+        assertThat(imp.sampler())
+                .isEqualTo(Json.parse(
+                        "{\"type\": \"ddpm\", \"clipSample\": 2.5, \"variance\": \"beta\", \"lastStepNoise\": \"diffusers\"}",
+                        "t"));
         assertThat(imp.predictionType()).isEqualTo("v_prediction");
         assertThat(imp.unsupported()).isEmpty();
     }
@@ -103,8 +108,8 @@ class DiffusersImportTest {
         assertThat(imp.sampler().get("clipSample").asDouble()).isEqualTo(1.0); // DDIMScheduler clips by default
         // and DDIMScheduler.step keeps the raw ε (use_clipped_model_output=False)
         assertThat(imp.sampler().get("useClippedModelOutput").asBoolean()).isFalse();
-        DiffusersImport th = DiffusersSchedulerConfig.read(Json.parse(
-                "{\"thresholding\": true, \"clip_sample\": true, \"sample_max_value\": 2}", "t"));
+        DiffusersImport th = DiffusersSchedulerConfig.read(
+                Json.parse("{\"thresholding\": true, \"clip_sample\": true, \"sample_max_value\": 2}", "t"));
         assertThat(th.sampler().has("clipSample")).isFalse(); // thresholding takes precedence, as in diffusers
         assertThat(th.sampler().get("sampleMaxValue").asDouble()).isEqualTo(2.0);
     }
@@ -116,12 +121,16 @@ class DiffusersImportTest {
         String run = """
                 {"model": {"type": "gaussian-mixture"}, "schedule": {"type": "diffusers", "file": "s.json"%s}}""";
         Files.writeString(dir.resolve("run.json"), run.formatted(""));
-        List<ConfigProblem> ps = SamplingPipeline.check(Json.read(dir.resolve("run.json")),
-                PipelineOptions.defaults().withBaseDirectory(dir));
+        List<ConfigProblem> ps = SamplingPipeline.check(
+                Json.read(dir.resolve("run.json")), PipelineOptions.defaults().withBaseDirectory(dir));
         assertThat(ps).extracting(ConfigProblem::path).containsExactly("/schedule/file");
-        assertThat(ps.get(0).message()).contains("variance_type 'fixed_large_log'", "use_karras_sigmas = true", "ignoreUnsupported");
+        assertThat(ps.get(0).message())
+                .contains("variance_type 'fixed_large_log'", "use_karras_sigmas = true", "ignoreUnsupported");
         Files.writeString(dir.resolve("run.json"), run.formatted(", \"ignoreUnsupported\": true"));
-        assertThat(SamplingPipeline.check(Json.read(dir.resolve("run.json")), PipelineOptions.defaults().withBaseDirectory(dir))).isEmpty();
+        assertThat(SamplingPipeline.check(
+                        Json.read(dir.resolve("run.json")),
+                        PipelineOptions.defaults().withBaseDirectory(dir)))
+                .isEmpty();
     }
 
     @Test
@@ -131,12 +140,18 @@ class DiffusersImportTest {
                  "schedule": {"type": "diffusers", "config": {"prediction_type": "v_prediction", "clip_sample": false}},
                  "sampler": {"type": "ddim", "steps": 8}, "samplesPerLabel": 3}""";
         SamplingPipeline p = SamplingPipeline.fromJson(Json.parse(imported, "t"), PipelineOptions.defaults());
-        assertThat(p.resolvedConfigs().get(0).at("/model/predictionType").asText()).isEqualTo("v_prediction");
+        assertThat(p.resolvedConfigs().get(0).at("/model/predictionType").asText())
+                .isEqualTo("v_prediction");
         String explicit = """
                 {"model": {"type": "gaussian-mixture", "predictionType": "v_prediction"},
                  "schedule": {"type": "linear"}, "sampler": {"type": "ddim", "steps": 8}, "samplesPerLabel": 3}""";
-        assertThat(p.sample().sets().get(0).samples().toFloatArray()).containsExactly(
-                SamplingPipeline.fromJson(Json.parse(explicit, "t"), PipelineOptions.defaults()).sample().sets().get(0).samples().toFloatArray());
+        assertThat(p.sample().sets().get(0).samples().toFloatArray())
+                .containsExactly(SamplingPipeline.fromJson(Json.parse(explicit, "t"), PipelineOptions.defaults())
+                        .sample()
+                        .sets()
+                        .get(0)
+                        .samples()
+                        .toFloatArray());
     }
 
     // ------------------------------------------------ diffusers #12633
@@ -148,7 +163,9 @@ class DiffusersImportTest {
 
     @Test
     void trailingSpacingDiffersFromDiffusersRuleAndCompatibleModeReproducesIt() {
-        DiscreteSchedule s = Schedules.linear(1000).toBuilder().spacing(TimestepSpacing.TRAILING).build();
+        DiscreteSchedule s = Schedules.linear(1000).toBuilder()
+                .spacing(TimestepSpacing.TRAILING)
+                .build();
         StepPlan own = s.plan(3);
         StepPlan compat = new DiffusersCompatibleSchedule(s).plan(3);
         // trailing T = 1000, n = 3: round(arange(1000, 0, -333.3)) − 1 = 999, 666, 332
@@ -159,20 +176,27 @@ class DiffusersImportTest {
         // diffusers: 666 − 333 = 333, a level the trajectory never evaluates
         assertThat(compat.get(0).previous().discreteTime()).isEqualTo(diffusersPrev(999, 1000, 3));
         assertThat(compat.get(1).previous().discreteTime()).isEqualTo(333);
-        assertThat(compat.get(2).previous()).isEqualTo(Timestep.clean()); // 332 − 333 < 0: final alpha (set_alpha_to_one)
-        assertThat(compat.get(1).previous().alphaBar()).isNotEqualTo(own.get(1).previous().alphaBar());
+        assertThat(compat.get(2).previous())
+                .isEqualTo(Timestep.clean()); // 332 − 333 < 0: final alpha (set_alpha_to_one)
+        assertThat(compat.get(1).previous().alphaBar())
+                .isNotEqualTo(own.get(1).previous().alphaBar());
     }
 
     @Test
     void leadingSpacingIsIdenticalUnderBothRules() {
         for (int offset : new int[] {0, 1}) {
-            DiscreteSchedule s = Schedules.scaledLinear(1000).toBuilder().stepsOffset(offset).setAlphaToOne(false).build();
+            DiscreteSchedule s = Schedules.scaledLinear(1000).toBuilder()
+                    .stepsOffset(offset)
+                    .setAlphaToOne(false)
+                    .build();
             for (int n : new int[] {3, 7, 50}) {
                 StepPlan own = s.plan(n);
                 StepPlan compat = new DiffusersCompatibleSchedule(s).plan(n);
                 for (int i = 0; i < n; i++) {
                     assertThat(compat.get(i).current()).isEqualTo(own.get(i).current());
-                    assertThat(compat.get(i).previous()).as("offset %d, n %d, step %d", offset, n, i).isEqualTo(own.get(i).previous());
+                    assertThat(compat.get(i).previous())
+                            .as("offset %d, n %d, step %d", offset, n, i)
+                            .isEqualTo(own.get(i).previous());
                 }
             }
         }
@@ -180,7 +204,9 @@ class DiffusersImportTest {
 
     @Test
     void compatibleDdimStepIsDiffusersUpdateToTheLevelTMinusRatio() {
-        DiscreteSchedule s = Schedules.linear(1000).toBuilder().spacing(TimestepSpacing.TRAILING).build();
+        DiscreteSchedule s = Schedules.linear(1000).toBuilder()
+                .spacing(TimestepSpacing.TRAILING)
+                .build();
         Step step = new DiffusersCompatibleSchedule(s).plan(3).get(1); // 666 → 333
         Tensor x = ArrayTensor.of(new float[] {0.3f, -1.2f}, Shape.of(1, 2));
         Tensor eps = ArrayTensor.of(new float[] {0.5f, 0.25f}, Shape.of(1, 2));
@@ -195,7 +221,10 @@ class DiffusersImportTest {
             double expected = Math.sqrt(abPrev) * x0 + Math.sqrt(1 - abPrev) * eps.get(0, j);
             // two float32 linears: x̂0 to γ_3 of (|x| + σ|ε|)/α, seen with weight α_prev, then the update to γ_3
             // of α_prev |x̂0| + σ_prev |ε|; the double reference is exact by comparison. ×2 safety
-            double bound = Math.sqrt(abPrev) * g3 * (Math.abs(x.get(0, j)) + Math.sqrt(1 - abT) * Math.abs(eps.get(0, j))) / Math.sqrt(abT)
+            double bound = Math.sqrt(abPrev)
+                            * g3
+                            * (Math.abs(x.get(0, j)) + Math.sqrt(1 - abT) * Math.abs(eps.get(0, j)))
+                            / Math.sqrt(abT)
                     + g3 * (Math.sqrt(abPrev) * Math.abs(x0) + Math.sqrt(1 - abPrev) * Math.abs(eps.get(0, j)));
             assertThat((double) out.get(0, j)).isCloseTo(expected, within(2 * bound));
         }
@@ -208,10 +237,18 @@ class DiffusersImportTest {
                  "schedule": {"type": "diffusers", "diffusersCompatible": %s,
                               "config": {"_class_name": "DDIMScheduler", "timestep_spacing": "trailing", "clip_sample": false}},
                  "sampler": {"type": "ddim", "steps": 3}, "samplesPerLabel": 4, "seed": 2}""";
-        float[] own = SamplingPipeline.fromJson(Json.parse(json.formatted("false"), "t"), PipelineOptions.defaults()).sample().sets()
-                .get(0).samples().toFloatArray();
-        float[] compat = SamplingPipeline.fromJson(Json.parse(json.formatted("true"), "t"), PipelineOptions.defaults()).sample().sets()
-                .get(0).samples().toFloatArray();
+        float[] own = SamplingPipeline.fromJson(Json.parse(json.formatted("false"), "t"), PipelineOptions.defaults())
+                .sample()
+                .sets()
+                .get(0)
+                .samples()
+                .toFloatArray();
+        float[] compat = SamplingPipeline.fromJson(Json.parse(json.formatted("true"), "t"), PipelineOptions.defaults())
+                .sample()
+                .sets()
+                .get(0)
+                .samples()
+                .toFloatArray();
         assertThat(compat).isNotEqualTo(own);
     }
 }

@@ -32,25 +32,38 @@ class DiffusersLearnedVarianceTest {
 
     @Test
     void learnedRangeFollowsDdpmSchedulerStepToTheLastTimestep() {
-        String cfg = "{\"_class_name\": \"DDPMScheduler\", \"variance_type\": \"learned_range\", \"clip_sample\": false,"
-                + " \"steps_offset\": 1}";
+        String cfg =
+                "{\"_class_name\": \"DDPMScheduler\", \"variance_type\": \"learned_range\", \"clip_sample\": false,"
+                        + " \"steps_offset\": 1}";
         DiffusersImport imp = DiffusersSchedulerConfig.read(Json.parse(cfg, "t"));
-        assertThat(imp.sampler()).isEqualTo(Json.parse(
-                "{\"type\": \"ddpm\", \"variance\": \"learned_range\", \"lastStepNoise\": \"diffusers\"}", "t"));
+        assertThat(imp.sampler())
+                .isEqualTo(Json.parse(
+                        "{\"type\": \"ddpm\", \"variance\": \"learned_range\", \"lastStepNoise\": \"diffusers\"}",
+                        "t"));
         assertThat(String.join("\n", imp.notes())).contains("variance_type learned_range: the model must return twice");
         int n = 4;
         DiffusersSchedulerClassesTest.Imported im = DiffusersSchedulerClassesTest.load(cfg, n);
 
         NoisePredictor p = NoisePredictor.of(PredictionType.EPSILON, (x, t, c) -> {
             float[] in = x.toFloatArray();
-            return ArrayTensor.of(new float[] {(float) DiffusersSchedulerClassesTest.eps(in[0], t.modelTime()),
-                    (float) v(t.modelTime())}, Shape.of(1, 2));
+            return ArrayTensor.of(
+                    new float[] {
+                        (float) DiffusersSchedulerClassesTest.eps(in[0], t.modelTime()), (float) v(t.modelTime())
+                    },
+                    Shape.of(1, 2));
         });
-        SampleRequest r = SampleRequest.builder().predictor(p).schedule(im.schedule()).conditions(Conditions.unconditional(1))
-                .sampleShape(1).seed(5).initialState(ArrayTensor.of(new float[] {(float) DiffusersSchedulerClassesTest.Z},
-                        Shape.of(1, 1))).build();
+        SampleRequest r = SampleRequest.builder()
+                .predictor(p)
+                .schedule(im.schedule())
+                .conditions(Conditions.unconditional(1))
+                .sampleShape(1)
+                .seed(5)
+                .initialState(ArrayTensor.of(new float[] {(float) DiffusersSchedulerClassesTest.Z}, Shape.of(1, 1)))
+                .build();
         List<Double> states = new ArrayList<>();
-        double out = im.sampler().sample(r, e -> states.add((double) e.state().toFloatArray()[0])).toFloatArray()[0];
+        double out = im.sampler()
+                .sample(r, e -> states.add((double) e.state().toFloatArray()[0]))
+                .toFloatArray()[0];
 
         // by hand: leading timesteps 751, 501, 251, 1; prev = t − 250, ᾱ_prev = 1 below 0
         double[] ab = DiffusersSchedulerClassesTest.alphaBar(false, 1e-4, 0.02, 1000);
@@ -74,7 +87,9 @@ class DiffusersLearnedVarianceTest {
         double tol = DiffusersSchedulerClassesTest.tolSteps(n);
         assertThat(states).hasSize(n);
         assertThat(states.get(0)).as("first step, t = 751").isCloseTo(expect.get(0), within(tol));
-        assertThat(out).as("last step, t = 1 onto alpha_bar = 1 (beta-tilde clamped)").isCloseTo(expect.get(n - 1), within(tol));
+        assertThat(out)
+                .as("last step, t = 1 onto alpha_bar = 1 (beta-tilde clamped)")
+                .isCloseTo(expect.get(n - 1), within(tol));
     }
 
     @Test
@@ -84,8 +99,8 @@ class DiffusersLearnedVarianceTest {
         assertThat(learned.unsupported()).isEmpty();
         assertThat(learned.sampler().get("variance").asText()).isEqualTo("learned");
         DiffusersSchedulerClassesTest.REG.sampler("ddpm", learned.sampler());
-        DiffusersImport log = DiffusersSchedulerConfig.read(Json.parse(
-                "{\"_class_name\": \"DDPMScheduler\", \"variance_type\": \"fixed_large_log\"}", "t"));
+        DiffusersImport log = DiffusersSchedulerConfig.read(
+                Json.parse("{\"_class_name\": \"DDPMScheduler\", \"variance_type\": \"fixed_large_log\"}", "t"));
         assertThat(log.unsupported()).singleElement().asString().startsWith("/variance_type 'fixed_large_log'");
     }
 }

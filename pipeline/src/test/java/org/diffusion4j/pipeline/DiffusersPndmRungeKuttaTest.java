@@ -30,10 +30,12 @@ class DiffusersPndmRungeKuttaTest {
     @ParameterizedTest(name = "n = {0}, steps_offset = {1}, set_alpha_to_one = {2}")
     @CsvSource({"10, 1, false", "8, 1, false", "4, 0, true", "25, 1, false"})
     void defaultPndmFollowsDiffusersStepPrkThenStepPlms(int n, int offset, boolean alphaToOne) {
-        String cfg = "{\"_class_name\": \"PNDMScheduler\", " + DiffusersSchedulerClassesTest.SD + ", \"steps_offset\": " + offset
-                + ", \"set_alpha_to_one\": " + alphaToOne + "}";
+        String cfg = "{\"_class_name\": \"PNDMScheduler\", " + DiffusersSchedulerClassesTest.SD + ", \"steps_offset\": "
+                + offset + ", \"set_alpha_to_one\": " + alphaToOne + "}";
         DiffusersImport imp = DiffusersSchedulerConfig.read(Json.parse(cfg, "t"));
-        assertThat(imp.sampler()).isEqualTo(Json.parse("{\"type\": \"pndm\", \"warmUp\": \"runge_kutta\", \"spacing\": \"schedule\"}", "t"));
+        assertThat(imp.sampler())
+                .isEqualTo(Json.parse(
+                        "{\"type\": \"pndm\", \"warmUp\": \"runge_kutta\", \"spacing\": \"schedule\"}", "t"));
         DiffusersSchedulerClassesTest.Imported im = DiffusersSchedulerClassesTest.load(cfg, n);
 
         // ---- set_timesteps, leading spacing, skip_prk_steps = False
@@ -99,7 +101,8 @@ class DiffusersPndmRungeKuttaTest {
                 }
                 ets.add(mo);
                 int k = ets.size();
-                double comb = (55 * ets.get(k - 1) - 59 * ets.get(k - 2) + 37 * ets.get(k - 3) - 9 * ets.get(k - 4)) / 24;
+                double comb =
+                        (55 * ets.get(k - 1) - 59 * ets.get(k - 2) + 37 * ets.get(k - 3) - 9 * ets.get(k - 4)) / 24;
                 x = prevSample(ab, finalAb, x, t, prev, comb);
             }
             afterCall.add(x);
@@ -111,19 +114,30 @@ class DiffusersPndmRungeKuttaTest {
         NoisePredictor p = NoisePredictor.of(PredictionType.EPSILON, (xs, t, c) -> {
             asked.add(t.modelTime());
             float[] v = xs.toFloatArray();
-            return ArrayTensor.of(new float[] {(float) DiffusersSchedulerClassesTest.eps(v[0], t.modelTime())}, xs.shape());
+            return ArrayTensor.of(
+                    new float[] {(float) DiffusersSchedulerClassesTest.eps(v[0], t.modelTime())}, xs.shape());
         });
-        SampleRequest r = SampleRequest.builder().predictor(p).schedule(im.schedule()).conditions(Conditions.unconditional(1))
-                .sampleShape(1).initialState(ArrayTensor.of(new float[] {(float) DiffusersSchedulerClassesTest.Z}, Shape.of(1, 1)))
+        SampleRequest r = SampleRequest.builder()
+                .predictor(p)
+                .schedule(im.schedule())
+                .conditions(Conditions.unconditional(1))
+                .sampleShape(1)
+                .initialState(ArrayTensor.of(new float[] {(float) DiffusersSchedulerClassesTest.Z}, Shape.of(1, 1)))
                 .build();
         List<Double> states = new ArrayList<>();
-        double out = im.sampler().sample(r, e -> states.add((double) e.state().toFloatArray()[0])).toFloatArray()[0];
+        double out = im.sampler()
+                .sample(r, e -> states.add((double) e.state().toFloatArray()[0]))
+                .toFloatArray()[0];
         assertThat(asked.stream().map(Double::intValue).toList()).isEqualTo(timesteps);
         assertThat(states).hasSize(n);
         double tol = DiffusersSchedulerClassesTest.tolSteps(n + 9);
         assertThat(states.get(0)).as("first step = diffusers' 4th call").isCloseTo(afterCall.get(3), within(tol));
-        assertThat(states.get(2)).as("end of the warm-up = diffusers' 12th call").isCloseTo(afterCall.get(11), within(tol));
-        assertThat(out).as("last step, onto final_alpha_cumprod").isCloseTo(afterCall.get(afterCall.size() - 1), within(tol));
+        assertThat(states.get(2))
+                .as("end of the warm-up = diffusers' 12th call")
+                .isCloseTo(afterCall.get(11), within(tol));
+        assertThat(out)
+                .as("last step, onto final_alpha_cumprod")
+                .isCloseTo(afterCall.get(afterCall.size() - 1), within(tol));
     }
 
     /** {@code _get_prev_sample}: PNDM eq. 9. */

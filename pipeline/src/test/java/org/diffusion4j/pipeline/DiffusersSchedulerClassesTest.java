@@ -61,7 +61,8 @@ class DiffusersSchedulerClassesTest {
         double[] ab = new double[T];
         double p = 1;
         for (int i = 0; i < T; i++) {
-            double beta = scaled ? Math.pow(Math.sqrt(b0) + i * (Math.sqrt(b1) - Math.sqrt(b0)) / (T - 1), 2)
+            double beta = scaled
+                    ? Math.pow(Math.sqrt(b0) + i * (Math.sqrt(b1) - Math.sqrt(b0)) / (T - 1), 2)
                     : b0 + i * (b1 - b0) / (T - 1);
             p *= 1 - beta;
             ab[i] = p;
@@ -98,7 +99,10 @@ class DiffusersSchedulerClassesTest {
         ObjectNode s = imp.schedule();
         ObjectNode m = imp.sampler();
         m.put("steps", steps);
-        return new Imported(imp, REG.schedule(s.get("type").asText(), s), REG.sampler(m.get("type").asText(), m));
+        return new Imported(
+                imp,
+                REG.schedule(s.get("type").asText(), s),
+                REG.sampler(m.get("type").asText(), m));
     }
 
     /** Runs from x_T = Z (variance-preserving, as the SDK draws it); returns the VP states after each step, then the result. */
@@ -107,10 +111,17 @@ class DiffusersSchedulerClassesTest {
             float[] v = x.toFloatArray();
             return ArrayTensor.of(new float[] {(float) eps(v[0], t.modelTime())}, x.shape());
         });
-        SampleRequest r = SampleRequest.builder().predictor(p).schedule(im.schedule()).conditions(Conditions.unconditional(1))
-                .sampleShape(1).initialState(ArrayTensor.of(new float[] {(float) Z}, Shape.of(1, 1))).build();
+        SampleRequest r = SampleRequest.builder()
+                .predictor(p)
+                .schedule(im.schedule())
+                .conditions(Conditions.unconditional(1))
+                .sampleShape(1)
+                .initialState(ArrayTensor.of(new float[] {(float) Z}, Shape.of(1, 1)))
+                .build();
         List<Double> states = new ArrayList<>();
-        float out = im.sampler().sample(r, e -> states.add((double) e.state().toFloatArray()[0])).toFloatArray()[0];
+        float out = im.sampler()
+                .sample(r, e -> states.add((double) e.state().toFloatArray()[0]))
+                .toFloatArray()[0];
         states.add((double) out);
         return states;
     }
@@ -129,10 +140,13 @@ class DiffusersSchedulerClassesTest {
     @Test
     void eulerLeadingWithOffsetFollowsDiffusersToTheLastStep() {
         int n = 10;
-        Imported im = load("{\"_class_name\": \"EulerDiscreteScheduler\", " + SD
-                + ", \"timestep_spacing\": \"leading\", \"steps_offset\": 1, \"prediction_type\": \"epsilon\"}", n);
+        Imported im = load(
+                "{\"_class_name\": \"EulerDiscreteScheduler\", " + SD
+                        + ", \"timestep_spacing\": \"leading\", \"steps_offset\": 1, \"prediction_type\": \"epsilon\"}",
+                n);
         assertThat(im.imp().sampler().get("type").asText()).isEqualTo("euler");
-        assertThat(((SigmaSampler) im.sampler()).spacing()).isEqualTo(SigmaSpacing.of(SigmaSpacing.Kind.LEADING).withStepsOffset(1));
+        assertThat(((SigmaSampler) im.sampler()).spacing())
+                .isEqualTo(SigmaSpacing.of(SigmaSpacing.Kind.LEADING).withStepsOffset(1));
         // set_timesteps: (arange(n)·(T // n)).round()[::-1] + steps_offset = 901, 801, …, 1; σ from the table, then 0
         double[] table = sigmas(alphaBar(true, 0.00085, 0.012, 1000));
         double[] ts = new double[n];
@@ -153,7 +167,9 @@ class DiffusersSchedulerClassesTest {
             double e = eps(x / Math.sqrt(sig[i] * sig[i] + 1), ts[i]);
             x = x + (sig[i + 1] - sig[i]) * e;
             if (i == 0) {
-                assertThat(got.get(0)).as("first step").isCloseTo(x / Math.sqrt(sig[1] * sig[1] + 1), within(tolSteps(1)));
+                assertThat(got.get(0))
+                        .as("first step")
+                        .isCloseTo(x / Math.sqrt(sig[1] * sig[1] + 1), within(tolSteps(1)));
             }
         }
         assertThat(got.get(n)).as("last step (sigma 0: x0)").isCloseTo(x, within(tolSteps(n)));
@@ -162,7 +178,8 @@ class DiffusersSchedulerClassesTest {
     @Test
     void eulerAncestralDefaultIsLinspaceWithEtaOne() {
         Imported im = load("{\"_class_name\": \"EulerAncestralDiscreteScheduler\"}", 4);
-        assertThat(im.imp().sampler()).isEqualTo(Json.parse("{\"type\": \"euler_a\", \"eta\": 1.0, \"spacing\": \"linspace\"}", "t"));
+        assertThat(im.imp().sampler())
+                .isEqualTo(Json.parse("{\"type\": \"euler_a\", \"eta\": 1.0, \"spacing\": \"linspace\"}", "t"));
         // linspace(0, 999, 4)[::-1] = 999, 666, 333, 0
         assertThat(im.trajectory().modelTimes()).containsExactly(999, 666, 333, 0);
         double[] table = sigmas(alphaBar(false, 1e-4, 0.02, 1000));
@@ -175,7 +192,8 @@ class DiffusersSchedulerClassesTest {
     void heunDefaultsFractionalTimestepAndSecondOrderSteps() {
         int n = 3;
         Imported im = load("{\"_class_name\": \"HeunDiscreteScheduler\"}", n);
-        assertThat(im.imp().schedule().get("betaStart").asDouble()).isEqualTo(0.00085); // HeunDiscreteScheduler's defaults
+        assertThat(im.imp().schedule().get("betaStart").asDouble())
+                .isEqualTo(0.00085); // HeunDiscreteScheduler's defaults
         assertThat(im.imp().schedule().get("betaEnd").asDouble()).isEqualTo(0.012);
         assertThat(im.imp().sampler().get("type").asText()).isEqualTo("heun");
         // linspace(0, 999, 3)[::-1] = 999, 499.5, 0; σ(499.5) interpolated linearly in the table (np.interp)
@@ -184,7 +202,8 @@ class DiffusersSchedulerClassesTest {
         double[] sig = {table[999], interp(499.5, table), table[0], 0};
         assertThat(im.trajectory().modelTimes()).containsExactly(999, 499.5, 0);
         assertSigmas(im.trajectory(), sig);
-        // HeunDiscreteScheduler.step: first order x̂ = x + dt·ε(x, σ); second order x' = x + dt·(ε(x, σ) + ε(x̂, σ'))/2;
+        // HeunDiscreteScheduler.step: first order x̂ = x + dt·ε(x, σ); second order x' = x + dt·(ε(x, σ) + ε(x̂,
+        // σ'))/2;
         // the step onto σ = 0 is first order only (2n − 1 model calls)
         double x = Z * Math.sqrt(sig[0] * sig[0] + 1);
         List<Double> got = run(im);
@@ -199,7 +218,9 @@ class DiffusersSchedulerClassesTest {
                 x = x + dt * (d1 + d2) / 2;
             }
             if (i == 0) {
-                assertThat(got.get(0)).as("first step").isCloseTo(x / Math.sqrt(sig[1] * sig[1] + 1), within(tolSteps(2)));
+                assertThat(got.get(0))
+                        .as("first step")
+                        .isCloseTo(x / Math.sqrt(sig[1] * sig[1] + 1), within(tolSteps(2)));
             }
         }
         assertThat(got.get(got.size() - 1)).as("last step").isCloseTo(x, within(tolSteps(2 * n)));
@@ -211,8 +232,10 @@ class DiffusersSchedulerClassesTest {
     void dpmSolverMultistepDefaultLinspaceRoundsHalfToEvenAndMatchesTheUpdate() {
         int n = 6;
         Imported im = load("{\"_class_name\": \"DPMSolverMultistepScheduler\", \"_diffusers_version\": \"0.30.0\"}", n);
-        assertThat(im.imp().sampler()).isEqualTo(Json.parse("{\"type\": \"dpmpp_2m\", \"spacing\": \"multistep_linspace\"}", "t"));
-        // linspace(0, 999, n + 1).round()[::-1][:-1]: j·166.5 → 999, 832 (832.5, half to even), 666, 500 (499.5), 333, 166 (166.5)
+        assertThat(im.imp().sampler())
+                .isEqualTo(Json.parse("{\"type\": \"dpmpp_2m\", \"spacing\": \"multistep_linspace\"}", "t"));
+        // linspace(0, 999, n + 1).round()[::-1][:-1]: j·166.5 → 999, 832 (832.5, half to even), 666, 500 (499.5), 333,
+        // 166 (166.5)
         double[] ts = {999, 832, 666, 500, 333, 166};
         double[] table = sigmas(alphaBar(false, 1e-4, 0.02, 1000));
         double[] sig = new double[n + 1];
@@ -258,10 +281,13 @@ class DiffusersSchedulerClassesTest {
 
     @Test
     void dpmSolverKarrasRoundsTimestepsAndSdeVariantMapsToDpmpp2mSde() {
-        Imported im = load("{\"_class_name\": \"DPMSolverMultistepScheduler\", \"use_karras_sigmas\": true, " + SD
-                + ", \"timestep_spacing\": \"leading\", \"steps_offset\": 1, \"lower_order_final\": true,"
-                + " \"final_sigmas_type\": \"zero\", \"solver_order\": 2}", 8);
-        assertThat(((SigmaSampler) im.sampler()).spacing()).isEqualTo(SigmaSpacing.karras().rounded());
+        Imported im = load(
+                "{\"_class_name\": \"DPMSolverMultistepScheduler\", \"use_karras_sigmas\": true, " + SD
+                        + ", \"timestep_spacing\": \"leading\", \"steps_offset\": 1, \"lower_order_final\": true,"
+                        + " \"final_sigmas_type\": \"zero\", \"solver_order\": 2}",
+                8);
+        assertThat(((SigmaSampler) im.sampler()).spacing())
+                .isEqualTo(SigmaSpacing.karras().rounded());
         // Karras between the table's ends σ(0), σ(999) whatever the spacing; timesteps = round(_sigma_to_t(σ))
         double[] table = sigmas(alphaBar(true, 0.00085, 0.012, 1000));
         SigmaTrajectory tr = im.trajectory();
@@ -273,14 +299,18 @@ class DiffusersSchedulerClassesTest {
             assertThat(tr.modelTimes()[i]).isEqualTo(Math.rint(tr.modelTimes()[i]));
         }
         DiffusersImport sde = DiffusersSchedulerConfig.read(Json.parse(
-                "{\"_class_name\": \"DPMSolverMultistepScheduler\", \"algorithm_type\": \"sde-dpmsolver++\", \"timestep_spacing\": \"trailing\"}", "t"));
+                "{\"_class_name\": \"DPMSolverMultistepScheduler\", \"algorithm_type\": \"sde-dpmsolver++\", \"timestep_spacing\": \"trailing\"}",
+                "t"));
         assertThat(sde.unsupported()).isEmpty();
-        assertThat(sde.sampler()).isEqualTo(Json.parse("{\"type\": \"dpmpp_2m_sde\", \"eta\": 1.0, \"spacing\": \"trailing\"}", "t"));
+        assertThat(sde.sampler())
+                .isEqualTo(Json.parse("{\"type\": \"dpmpp_2m_sde\", \"eta\": 1.0, \"spacing\": \"trailing\"}", "t"));
     }
 
     @Test
     void multistepLeadingDividesByStepsPlusOne() {
-        Imported im = load("{\"_class_name\": \"UniPCMultistepScheduler\", \"timestep_spacing\": \"leading\", \"steps_offset\": 1}", 4);
+        Imported im = load(
+                "{\"_class_name\": \"UniPCMultistepScheduler\", \"timestep_spacing\": \"leading\", \"steps_offset\": 1}",
+                4);
         // (arange(n + 1)·(1000 // 5))[::-1][:-1] + 1 = 801, 601, 401, 201
         assertThat(im.trajectory().modelTimes()).containsExactly(801, 601, 401, 201);
     }
@@ -311,7 +341,8 @@ class DiffusersSchedulerClassesTest {
     void lmsWarmsUpToOrderFourAndTakesItsFullStepOntoZero() {
         int n = 4;
         Imported im = load("{\"_class_name\": \"LMSDiscreteScheduler\"}", n);
-        assertThat(im.imp().sampler()).isEqualTo(Json.parse("{\"type\": \"lms\", \"order\": 4, \"spacing\": \"linspace\"}", "t"));
+        assertThat(im.imp().sampler())
+                .isEqualTo(Json.parse("{\"type\": \"lms\", \"order\": 4, \"spacing\": \"linspace\"}", "t"));
         double[] table = sigmas(alphaBar(false, 1e-4, 0.02, 1000));
         double[] ts = {999, 666, 333, 0};
         double[] sig = {table[999], table[666], table[333], table[0], 0};
@@ -328,7 +359,9 @@ class DiffusersSchedulerClassesTest {
                 x += lmsCoefficient(sig, i, k, j) * d[i - j];
             }
             if (i == 0) {
-                assertThat(got.get(0)).as("first step (Euler)").isCloseTo(x / Math.sqrt(sig[1] * sig[1] + 1), within(tolSteps(1)));
+                assertThat(got.get(0))
+                        .as("first step (Euler)")
+                        .isCloseTo(x / Math.sqrt(sig[1] * sig[1] + 1), within(tolSteps(1)));
             }
         }
         assertThat(got.get(n)).as("last step, order 4 onto sigma 0").isCloseTo(x, within(tolSteps(n)));
@@ -339,8 +372,10 @@ class DiffusersSchedulerClassesTest {
     @Test
     void pndmSkipPrkStepsFollowsDiffusersPlmsToTheFinalAlphaCumprod() {
         int n = 10;
-        Imported im = load("{\"_class_name\": \"PNDMScheduler\", " + SD + ", \"skip_prk_steps\": true, \"steps_offset\": 1,"
-                + " \"set_alpha_to_one\": false, \"timestep_spacing\": \"leading\"}", n);
+        Imported im = load(
+                "{\"_class_name\": \"PNDMScheduler\", " + SD + ", \"skip_prk_steps\": true, \"steps_offset\": 1,"
+                        + " \"set_alpha_to_one\": false, \"timestep_spacing\": \"leading\"}",
+                n);
         assertThat(im.imp().sampler()).isEqualTo(Json.parse("{\"type\": \"pndm\", \"spacing\": \"schedule\"}", "t"));
         assertThat(im.imp().schedule().get("setAlphaToOne").asBoolean()).isFalse();
         double[] ab = alphaBar(true, 0.00085, 0.012, 1000);
@@ -395,16 +430,21 @@ class DiffusersSchedulerClassesTest {
             counter++;
         }
         List<Double> got = run(im);
-        assertThat(got.get(got.size() - 1)).as("last step, onto alpha_cumprod[0]").isCloseTo(sample, within(tolSteps(n + 1)));
+        assertThat(got.get(got.size() - 1))
+                .as("last step, onto alpha_cumprod[0]")
+                .isCloseTo(sample, within(tolSteps(n + 1)));
     }
 
     // ---------------------------------------------------------------- UniPC
 
     @Test
     void uniPcSingleStepReturnsTheDataPrediction() {
-        Imported im = load("{\"_class_name\": \"UniPCMultistepScheduler\", \"solver_type\": \"bh2\", \"predict_x0\": true,"
-                + " \"disable_corrector\": [], \"solver_p\": null}", 1);
-        assertThat(im.imp().sampler()).isEqualTo(Json.parse("{\"type\": \"unipc\", \"spacing\": \"multistep_linspace\"}", "t"));
+        Imported im = load(
+                "{\"_class_name\": \"UniPCMultistepScheduler\", \"solver_type\": \"bh2\", \"predict_x0\": true,"
+                        + " \"disable_corrector\": [], \"solver_p\": null}",
+                1);
+        assertThat(im.imp().sampler())
+                .isEqualTo(Json.parse("{\"type\": \"unipc\", \"spacing\": \"multistep_linspace\"}", "t"));
         // linspace(0, 999, 2).round()[::-1][:-1] = 999; one step onto σ = 0 (order 1): x0 = (x − σ_t·ε)/α
         double[] table = sigmas(alphaBar(false, 1e-4, 0.02, 1000));
         assertThat(im.trajectory().modelTimes()).containsExactly(999);
@@ -418,15 +458,20 @@ class DiffusersSchedulerClassesTest {
     @Test
     void ddpmAndDdimMapVarianceClippingAndLastStepNoiseExactly() {
         DiffusersImport log = DiffusersSchedulerConfig.read(Json.parse(
-                "{\"_class_name\": \"DDPMScheduler\", \"variance_type\": \"fixed_small_log\", \"clip_sample\": false}", "t"));
+                "{\"_class_name\": \"DDPMScheduler\", \"variance_type\": \"fixed_small_log\", \"clip_sample\": false}",
+                "t"));
         assertThat(log.unsupported()).isEmpty();
-        assertThat(log.sampler()).isEqualTo(Json.parse(
-                "{\"type\": \"ddpm\", \"variance\": \"posterior\", \"lastStepNoise\": \"diffusers\"}", "t"));
+        assertThat(log.sampler())
+                .isEqualTo(Json.parse(
+                        "{\"type\": \"ddpm\", \"variance\": \"posterior\", \"lastStepNoise\": \"diffusers\"}", "t"));
         DiffusersImport clipped = DiffusersSchedulerConfig.read(Json.parse(
-                "{\"_class_name\": \"DDIMScheduler\", \"clip_sample_range\": 1.5, \"use_clipped_model_output\": true}", "t"));
-        assertThat(clipped.sampler()).isEqualTo(Json.parse(
-                "{\"type\": \"ddim\", \"clipSample\": 1.5, \"useClippedModelOutput\": true}", "t"));
-        DiffusersImport noClip = DiffusersSchedulerConfig.read(Json.parse("{\"_class_name\": \"DDIMScheduler\", \"clip_sample\": false}", "t"));
+                "{\"_class_name\": \"DDIMScheduler\", \"clip_sample_range\": 1.5, \"use_clipped_model_output\": true}",
+                "t"));
+        assertThat(clipped.sampler())
+                .isEqualTo(
+                        Json.parse("{\"type\": \"ddim\", \"clipSample\": 1.5, \"useClippedModelOutput\": true}", "t"));
+        DiffusersImport noClip = DiffusersSchedulerConfig.read(
+                Json.parse("{\"_class_name\": \"DDIMScheduler\", \"clip_sample\": false}", "t"));
         assertThat(noClip.sampler()).isEqualTo(Json.parse("{\"type\": \"ddim\"}", "t"));
         // the imported samplers are accepted by the registry as they are
         REG.sampler("ddpm", log.sampler());
@@ -441,19 +486,33 @@ class DiffusersSchedulerClassesTest {
                  "use_exponential_sigmas": true, "variance_type": "learned_range", "lambda_min_clipped": -5.1,
                  "rescale_betas_zero_snr": true, "clip_sample": true, "use_beta_sigmas": true, "use_dynamic_shifting": true}""", "t"));
         assertThat(imp.unsupported()).hasSize(10); // solver_order 3 and thresholding are reproduced
-        assertThat(String.join("\n", imp.unsupported())).contains("/algorithm_type 'dpmsolver'",
-                "/final_sigmas_type \"sigma_min\"", "/use_lu_lambdas true: together with use_exponential_sigmas", "/solver_type \"heun\"",
-                "/use_beta_sigmas true", "/variance_type \"learned_range\"", "/lambda_min_clipped -5.1",
-                "/rescale_betas_zero_snr true", "/clip_sample = true", "/use_dynamic_shifting true");
+        assertThat(String.join("\n", imp.unsupported()))
+                .contains(
+                        "/algorithm_type 'dpmsolver'",
+                        "/final_sigmas_type \"sigma_min\"",
+                        "/use_lu_lambdas true: together with use_exponential_sigmas",
+                        "/solver_type \"heun\"",
+                        "/use_beta_sigmas true",
+                        "/variance_type \"learned_range\"",
+                        "/lambda_min_clipped -5.1",
+                        "/rescale_betas_zero_snr true",
+                        "/clip_sample = true",
+                        "/use_dynamic_shifting true");
         DiffusersImport pndm = DiffusersSchedulerConfig.read(Json.parse(
-                "{\"_class_name\": \"PNDMScheduler\", \"timestep_spacing\": \"trailing\", \"use_karras_sigmas\": true}", "t"));
-        assertThat(String.join("\n", pndm.unsupported())).contains("/timestep_spacing 'trailing'", "/use_karras_sigmas = true");
+                "{\"_class_name\": \"PNDMScheduler\", \"timestep_spacing\": \"trailing\", \"use_karras_sigmas\": true}",
+                "t"));
+        assertThat(String.join("\n", pndm.unsupported()))
+                .contains("/timestep_spacing 'trailing'", "/use_karras_sigmas = true");
         assertThat(pndm.unsupported()).hasSize(2);
         DiffusersImport euler = DiffusersSchedulerConfig.read(Json.parse(
                 "{\"_class_name\": \"EulerDiscreteScheduler\", \"use_karras_sigmas\": true, \"timestep_spacing\": \"leading\","
-                        + " \"interpolation_type\": \"log_linear\", \"sigma_min\": 0.1}", "t"));
-        assertThat(String.join("\n", euler.unsupported())).contains("/use_karras_sigmas true with timestep_spacing 'leading'",
-                "/interpolation_type \"log_linear\"", "/sigma_min 0.1");
+                        + " \"interpolation_type\": \"log_linear\", \"sigma_min\": 0.1}",
+                "t"));
+        assertThat(String.join("\n", euler.unsupported()))
+                .contains(
+                        "/use_karras_sigmas true with timestep_spacing 'leading'",
+                        "/interpolation_type \"log_linear\"",
+                        "/sigma_min 0.1");
         assertThat(euler.unsupported()).hasSize(3);
     }
 
@@ -491,7 +550,8 @@ class DiffusersSchedulerClassesTest {
                  "variance_type": null, "timestep_spacing": "linspace", "steps_offset": 0, "rescale_betas_zero_snr": false,
                  "use_dynamic_shifting": false, "time_shift_type": "exponential"}""", "t"));
         assertThat(dpm.unsupported()).isEmpty();
-        assertThat(dpm.sampler()).isEqualTo(Json.parse("{\"type\": \"dpmpp_2m\", \"spacing\": \"multistep_linspace\"}", "t"));
+        assertThat(dpm.sampler())
+                .isEqualTo(Json.parse("{\"type\": \"dpmpp_2m\", \"spacing\": \"multistep_linspace\"}", "t"));
         DiffusersImport unipc = DiffusersSchedulerConfig.read(Json.parse("""
                 {"_class_name": "UniPCMultistepScheduler", "num_train_timesteps": 1000, "beta_start": 0.00085, "beta_end": 0.012,
                  "beta_schedule": "scaled_linear", "trained_betas": null, "solver_order": 2, "prediction_type": "v_prediction",
@@ -502,7 +562,8 @@ class DiffusersSchedulerClassesTest {
                  "rescale_betas_zero_snr": false, "use_dynamic_shifting": false, "time_shift_type": "exponential",
                  "sigma_min": null, "sigma_max": null, "shift_terminal": null}""", "t"));
         assertThat(unipc.unsupported()).isEmpty();
-        assertThat(unipc.sampler()).isEqualTo(Json.parse("{\"type\": \"unipc\", \"spacing\": \"karras\", \"roundModelTime\": true}", "t"));
+        assertThat(unipc.sampler())
+                .isEqualTo(Json.parse("{\"type\": \"unipc\", \"spacing\": \"karras\", \"roundModelTime\": true}", "t"));
         assertThat(unipc.predictionType()).isEqualTo("v_prediction");
         DiffusersImport euler = DiffusersSchedulerConfig.read(Json.parse("""
                 {"_class_name": "EulerDiscreteScheduler", "num_train_timesteps": 1000, "beta_start": 0.0001, "beta_end": 0.02,
@@ -512,15 +573,18 @@ class DiffusersSchedulerClassesTest {
                  "rescale_betas_zero_snr": false, "final_sigmas_type": "zero"}""", "t"));
         assertThat(euler.unsupported()).isEmpty();
         assertThat(euler.sampler()).isEqualTo(Json.parse("{\"type\": \"euler\", \"spacing\": \"exponential\"}", "t"));
-        // DPMSolverMultistep does not round Karras timesteps with squaredcos_cap_v2 betas; its int64 cast truncates them
+        // DPMSolverMultistep does not round Karras timesteps with squaredcos_cap_v2 betas; its int64 cast truncates
+        // them
         DiffusersImport cos = DiffusersSchedulerConfig.read(Json.parse("""
                 {"_class_name": "DPMSolverMultistepScheduler", "beta_schedule": "squaredcos_cap_v2", "use_karras_sigmas": true}""", "t"));
-        assertThat(cos.sampler()).isEqualTo(Json.parse(
-                "{\"type\": \"dpmpp_2m\", \"spacing\": \"karras\", \"truncateModelTime\": true}", "t"));
+        assertThat(cos.sampler())
+                .isEqualTo(Json.parse(
+                        "{\"type\": \"dpmpp_2m\", \"spacing\": \"karras\", \"truncateModelTime\": true}", "t"));
     }
 
     @Test
-    void pythonsMinusInfinityForLambdaMinClippedIsItsDefault(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    void pythonsMinusInfinityForLambdaMinClippedIsItsDefault(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
         java.nio.file.Files.writeString(dir.resolve("scheduler_config.json"), """
                 {"_class_name": "DPMSolverMultistepScheduler", "lambda_min_clipped": -Infinity, "use_karras_sigmas": true}""");
         String doc = """
@@ -550,8 +614,10 @@ class DiffusersSchedulerClassesTest {
         assertThat(im.trajectory().modelTimes()).containsExactly(ts);
         double[] table = sigmas(alphaBar(false, 1e-4, 0.02, 1000));
         double[] sig = {table[999], table[749], table[500], table[250], 0};
-        // step(): corrector (multistep_uni_c_bh_update, order = the previous predictor's) on the new sample with the new
-        // model output, then the predictor (multistep_uni_p_bh_update) of order min(2, n − i, i + 1) from the corrected one
+        // step(): corrector (multistep_uni_c_bh_update, order = the previous predictor's) on the new sample with the
+        // new
+        // model output, then the predictor (multistep_uni_p_bh_update) of order min(2, n − i, i + 1) from the corrected
+        // one
         double x = Z;
         double last = Double.NaN;
         List<Double> m = new ArrayList<>();
@@ -614,7 +680,9 @@ class DiffusersSchedulerClassesTest {
                               "steps_offset": 1}},
                  "sampler": {"type": "euler", "steps": 12, "karras": true}, "samplesPerLabel": 2}""";
         ObjectNode sampler = (ObjectNode) SamplingPipeline.fromJson(Json.parse(doc, "t"), PipelineOptions.defaults())
-                .resolvedConfigs().get(0).get("sampler");
+                .resolvedConfigs()
+                .get(0)
+                .get("sampler");
         assertThat(sampler.get("karras").asBoolean()).isTrue();
         assertThat(sampler.has("stepsOffset")).isFalse();
         assertThat(sampler.path("spacing").asText("")).isNotEqualTo("leading");

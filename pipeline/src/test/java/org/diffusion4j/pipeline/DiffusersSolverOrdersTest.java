@@ -43,8 +43,9 @@ class DiffusersSolverOrdersTest {
     void dpmSolverThirdOrderFollowsDiffusersStepOrders() {
         int n = 5;
         Imported im = load("{\"_class_name\": \"DPMSolverMultistepScheduler\", \"solver_order\": 3}", n);
-        assertThat(im.imp().sampler()).isEqualTo(Json.parse(
-                "{\"type\": \"dpmpp_2m\", \"spacing\": \"multistep_linspace\", \"solverOrder\": 3}", "t"));
+        assertThat(im.imp().sampler())
+                .isEqualTo(Json.parse(
+                        "{\"type\": \"dpmpp_2m\", \"spacing\": \"multistep_linspace\", \"solverOrder\": 3}", "t"));
         double[] sig = levels(TS5);
         // step(): orders 1, 2, 3 (warm-up), 2 (lower_order_second: n < 15), 1 (lower_order_final)
         int[] orders = {1, 2, 3, 2, 1};
@@ -93,9 +94,13 @@ class DiffusersSolverOrdersTest {
     @Test
     void uniPcBh1WithADisabledCorrectorFollowsDiffusersStep() {
         int n = 5;
-        Imported im = load("{\"_class_name\": \"UniPCMultistepScheduler\", \"solver_type\": \"bh1\", \"disable_corrector\": [1]}", n);
-        assertThat(im.imp().sampler()).isEqualTo(Json.parse(
-                "{\"type\": \"unipc\", \"spacing\": \"multistep_linspace\", \"solverType\": \"bh1\", \"disableCorrector\": [1]}", "t"));
+        Imported im = load(
+                "{\"_class_name\": \"UniPCMultistepScheduler\", \"solver_type\": \"bh1\", \"disable_corrector\": [1]}",
+                n);
+        assertThat(im.imp().sampler())
+                .isEqualTo(Json.parse(
+                        "{\"type\": \"unipc\", \"spacing\": \"multistep_linspace\", \"solverType\": \"bh1\", \"disableCorrector\": [1]}",
+                        "t"));
         double[] sig = levels(TS5);
         double[] lam = new double[n + 1];
         double[] al = new double[n + 1];
@@ -159,11 +164,12 @@ class DiffusersSolverOrdersTest {
 
     @Test
     void luLambdasAreTheExponentialSpacingRoundedAndOtherValuesAreListed() {
-        DiffusersImport lu = DiffusersSchedulerConfig.read(Json.parse(
-                "{\"_class_name\": \"DPMSolverMultistepScheduler\", \"use_lu_lambdas\": true}", "t"));
+        DiffusersImport lu = DiffusersSchedulerConfig.read(
+                Json.parse("{\"_class_name\": \"DPMSolverMultistepScheduler\", \"use_lu_lambdas\": true}", "t"));
         assertThat(lu.unsupported()).isEmpty();
-        assertThat(lu.sampler()).isEqualTo(Json.parse(
-                "{\"type\": \"dpmpp_2m\", \"spacing\": \"exponential\", \"roundModelTime\": true}", "t"));
+        assertThat(lu.sampler())
+                .isEqualTo(Json.parse(
+                        "{\"type\": \"dpmpp_2m\", \"spacing\": \"exponential\", \"roundModelTime\": true}", "t"));
         // _convert_to_lu: λ linear between the table's ends, σ = exp(−λ): log σ uniform, timesteps rounded
         Imported im = load("{\"_class_name\": \"DPMSolverMultistepScheduler\", \"use_lu_lambdas\": true}", 4);
         double[] table = sigmas(alphaBar(false, 1e-4, 0.02, 1000));
@@ -174,27 +180,35 @@ class DiffusersSolverOrdersTest {
         }
         assertThat(im.trajectory().modelTimes()[0]).isEqualTo(999);
         assertThat(im.trajectory().modelTimes()[3]).isEqualTo(0);
-        assertThat(((org.diffusion4j.samplers.SigmaSampler) im.sampler()).spacing()).isEqualTo(SigmaSpacing.exponential().rounded());
+        assertThat(((org.diffusion4j.samplers.SigmaSampler) im.sampler()).spacing())
+                .isEqualTo(SigmaSpacing.exponential().rounded());
 
         DiffusersImport bad = DiffusersSchedulerConfig.read(Json.parse("""
                 {"_class_name": "UniPCMultistepScheduler", "solver_order": 4, "solver_type": "bh3", "disable_corrector": [1, -2]}""", "t"));
         assertThat(bad.unsupported()).hasSize(3);
-        assertThat(String.join("\n", bad.unsupported())).contains("/solver_order 4", "/solver_type 'bh3'", "/disable_corrector/1 -2");
+        assertThat(String.join("\n", bad.unsupported()))
+                .contains("/solver_order 4", "/solver_type 'bh3'", "/disable_corrector/1 -2");
         DiffusersImport sde = DiffusersSchedulerConfig.read(Json.parse(
-                "{\"_class_name\": \"DPMSolverMultistepScheduler\", \"algorithm_type\": \"sde-dpmsolver++\", \"solver_order\": 3}", "t"));
-        assertThat(sde.unsupported()).singleElement().asString().startsWith("/solver_order 3: with algorithm_type sde-dpmsolver++");
+                "{\"_class_name\": \"DPMSolverMultistepScheduler\", \"algorithm_type\": \"sde-dpmsolver++\", \"solver_order\": 3}",
+                "t"));
+        assertThat(sde.unsupported())
+                .singleElement()
+                .asString()
+                .startsWith("/solver_order 3: with algorithm_type sde-dpmsolver++");
     }
 
     @Test
     void betaSigmasAreMappedWithDiffusersTimestepCasts() {
-        DiffusersImport dpm = DiffusersSchedulerConfig.read(Json.parse(
-                "{\"_class_name\": \"DPMSolverMultistepScheduler\", \"use_beta_sigmas\": true}", "t"));
+        DiffusersImport dpm = DiffusersSchedulerConfig.read(
+                Json.parse("{\"_class_name\": \"DPMSolverMultistepScheduler\", \"use_beta_sigmas\": true}", "t"));
         assertThat(dpm.unsupported()).isEmpty();
-        assertThat(dpm.sampler()).isEqualTo(Json.parse(
-                "{\"type\": \"dpmpp_2m\", \"spacing\": \"beta\", \"truncateModelTime\": true}", "t"));
+        assertThat(dpm.sampler())
+                .isEqualTo(Json.parse(
+                        "{\"type\": \"dpmpp_2m\", \"spacing\": \"beta\", \"truncateModelTime\": true}", "t"));
         Imported im = load("{\"_class_name\": \"UniPCMultistepScheduler\", \"use_beta_sigmas\": true}", 5);
-        assertThat(im.imp().sampler()).isEqualTo(Json.parse(
-                "{\"type\": \"unipc\", \"spacing\": \"beta\", \"truncateModelTime\": true}", "t"));
+        assertThat(im.imp().sampler())
+                .isEqualTo(
+                        Json.parse("{\"type\": \"unipc\", \"spacing\": \"beta\", \"truncateModelTime\": true}", "t"));
         // _convert_to_beta between the table's ends; Beta(0.6, 0.6) is symmetric: the middle of 5 levels is the mean
         double[] table = sigmas(alphaBar(false, 1e-4, 0.02, 1000));
         double[] s = im.trajectory().sigmas();
@@ -206,22 +220,29 @@ class DiffusersSolverOrdersTest {
             assertThat(t).isEqualTo(Math.rint(t)); // the int64 cast: integer timesteps
         }
         // Euler keeps fractional (float) timesteps; with leading spacing the ends are not the table's: listed
-        DiffusersImport euler = DiffusersSchedulerConfig.read(Json.parse(
-                "{\"_class_name\": \"EulerDiscreteScheduler\", \"use_beta_sigmas\": true}", "t"));
+        DiffusersImport euler = DiffusersSchedulerConfig.read(
+                Json.parse("{\"_class_name\": \"EulerDiscreteScheduler\", \"use_beta_sigmas\": true}", "t"));
         assertThat(euler.sampler()).isEqualTo(Json.parse("{\"type\": \"euler\", \"spacing\": \"beta\"}", "t"));
         DiffusersImport two = DiffusersSchedulerConfig.read(Json.parse("""
                 {"_class_name": "EulerDiscreteScheduler", "use_beta_sigmas": true, "use_karras_sigmas": true}""", "t"));
-        assertThat(two.unsupported()).singleElement().asString().startsWith("/use_beta_sigmas true: together with use_karras_sigmas");
+        assertThat(two.unsupported())
+                .singleElement()
+                .asString()
+                .startsWith("/use_beta_sigmas true: together with use_karras_sigmas");
         DiffusersImport lead = DiffusersSchedulerConfig.read(Json.parse(
-                "{\"_class_name\": \"HeunDiscreteScheduler\", \"use_beta_sigmas\": true, \"timestep_spacing\": \"leading\"}", "t"));
-        assertThat(lead.unsupported()).singleElement().asString().startsWith("/use_beta_sigmas true with timestep_spacing 'leading'");
+                "{\"_class_name\": \"HeunDiscreteScheduler\", \"use_beta_sigmas\": true, \"timestep_spacing\": \"leading\"}",
+                "t"));
+        assertThat(lead.unsupported())
+                .singleElement()
+                .asString()
+                .startsWith("/use_beta_sigmas true with timestep_spacing 'leading'");
     }
 
     @Test
     void thresholdingIsMappedOnTheMultistepSolvers() {
         for (String cls : new String[] {"DPMSolverMultistepScheduler", "UniPCMultistepScheduler"}) {
-            DiffusersImport imp = DiffusersSchedulerConfig.read(Json.parse("{\"_class_name\": \"" + cls + "\", \"thresholding\": true,"
-                    + " \"sample_max_value\": 1.5}", "t"));
+            DiffusersImport imp = DiffusersSchedulerConfig.read(Json.parse(
+                    "{\"_class_name\": \"" + cls + "\", \"thresholding\": true," + " \"sample_max_value\": 1.5}", "t"));
             assertThat(imp.unsupported()).isEmpty();
             assertThat(imp.sampler().get("thresholding").asBoolean()).isTrue();
             assertThat(imp.sampler().get("dynamicThresholdingRatio").asDouble()).isEqualTo(0.995); // diffusers' default

@@ -22,15 +22,19 @@ class DocumentTablesTest {
         if (Boolean.getBoolean("d4j.writeDocs")) {
             Files.writeString(PAGE, updated);
         }
-        assertThat(page).as("the field tables of docs/pipeline.md are stale; regenerate (see class comment)").isEqualTo(updated);
+        assertThat(page)
+                .as("the field tables of docs/pipeline.md are stale; regenerate (see class comment)")
+                .isEqualTo(updated);
     }
 
     @Test
     void aTableHasOneRowPerFieldWithItsRangeAndDefault() {
         String t = DocumentTables.table(Documents.SAMPLING);
         assertThat(t.lines().count()).isEqualTo(2 + Documents.SAMPLING.size());
-        assertThat(t).contains("| `samplesPerLabel` | grid columns; 1.." + Documents.SAMPLES_PER_LABEL.max() + " | 8 |")
-                .contains("| `model` | ").contains(" | required |");
+        assertThat(t)
+                .contains("| `samplesPerLabel` | grid columns; 1.." + Documents.SAMPLES_PER_LABEL.max() + " | 8 |")
+                .contains("| `model` | ")
+                .contains(" | required |");
     }
 
     @Test
@@ -44,7 +48,13 @@ class DocumentTablesTest {
     private static String blocksPage(String body) {
         StringBuilder sb = new StringBuilder("# page\n");
         for (String name : DocumentTables.blocks().keySet()) {
-            sb.append("<!-- fields:").append(name).append(" -->\n").append(body).append("\n<!-- /fields:").append(name).append(" -->\n");
+            sb.append("<!-- fields:")
+                    .append(name)
+                    .append(" -->\n")
+                    .append(body)
+                    .append("\n<!-- /fields:")
+                    .append(name)
+                    .append(" -->\n");
         }
         return sb.toString();
     }

@@ -41,10 +41,14 @@ class FuzzFindingsTest {
         ObjectNode doc = (ObjectNode) Json.parse(MIXTURE.formatted("3"), "run.json");
         doc.put("samplesPerLabel", Double.POSITIVE_INFINITY);
         assertThatThrownBy(() -> SamplingPipeline.fromJson(doc, PipelineOptions.defaults()))
-                .isInstanceOfSatisfying(PipelineConfigException.class, x -> assertThat(x.problems())
-                        .singleElement().satisfies(p -> assertThat(p.path()).isEqualTo("/samplesPerLabel")));
+                .isInstanceOfSatisfying(
+                        PipelineConfigException.class,
+                        x -> assertThat(x.problems())
+                                .singleElement()
+                                .satisfies(p -> assertThat(p.path()).isEqualTo("/samplesPerLabel")));
         // the largest finite doubles are still numbers
-        assertThat(Json.parse("{\"x\": 1.7976931348623157e308}", "x").get("x").doubleValue()).isEqualTo(Double.MAX_VALUE);
+        assertThat(Json.parse("{\"x\": 1.7976931348623157e308}", "x").get("x").doubleValue())
+                .isEqualTo(Double.MAX_VALUE);
     }
 
     /**
@@ -56,8 +60,8 @@ class FuzzFindingsTest {
         String nativeDoc = """
                 {"model": {"type": "gaussian-mixture"}, "schedule": {"type": "scaled_linear", "numTrainTimesteps": 2147483647},
                  "labels": [0], "samplesPerLabel": 1}""";
-        PipelineConfigException e = rejected(() -> SamplingPipeline.fromJson(Json.parse(nativeDoc, "run.json"),
-                PipelineOptions.defaults()));
+        PipelineConfigException e = rejected(
+                () -> SamplingPipeline.fromJson(Json.parse(nativeDoc, "run.json"), PipelineOptions.defaults()));
         assertThat(e.problems()).singleElement().satisfies(p -> {
             assertThat(p.path()).isEqualTo("/schedule/numTrainTimesteps");
             assertThat(p.message()).contains("[1, 1000000]").contains("2147483647");
@@ -65,12 +69,15 @@ class FuzzFindingsTest {
         String diffusers = """
                 {"model": {"type": "gaussian-mixture"}, "labels": [0], "samplesPerLabel": 1,
                  "schedule": {"type": "diffusers", "config": {"beta_schedule": "scaled_linear", "num_train_timesteps": 2147483647}}}""";
-        PipelineConfigException d = rejected(() -> SamplingPipeline.fromJson(Json.parse(diffusers, "run.json"),
-                PipelineOptions.defaults()));
-        assertThat(d.problems()).isNotEmpty().allSatisfy(p -> assertThat(p.path()).startsWith("/schedule"))
+        PipelineConfigException d = rejected(
+                () -> SamplingPipeline.fromJson(Json.parse(diffusers, "run.json"), PipelineOptions.defaults()));
+        assertThat(d.problems())
+                .isNotEmpty()
+                .allSatisfy(p -> assertThat(p.path()).startsWith("/schedule"))
                 .anySatisfy(p -> assertThat(p.message()).contains("numTrainTimesteps must be in [1, 1000000]"));
         // the limit itself is accepted
         String limit = nativeDoc.replace("2147483647", "1000000");
-        assertThat(SamplingPipeline.check(Json.parse(limit, "run.json"), PipelineOptions.defaults())).isEmpty();
+        assertThat(SamplingPipeline.check(Json.parse(limit, "run.json"), PipelineOptions.defaults()))
+                .isEmpty();
     }
 }

@@ -3,7 +3,6 @@ package org.diffusion4j.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -12,7 +11,6 @@ import org.diffusion4j.api.Conditions;
 import org.diffusion4j.api.SampleRequest;
 import org.diffusion4j.api.tensor.ArrayTensor;
 import org.diffusion4j.api.tensor.Shape;
-import org.diffusion4j.api.tensor.Tensor;
 import org.diffusion4j.guidance.Guidances;
 import org.diffusion4j.io.NdArray;
 import org.diffusion4j.io.Npy;
@@ -54,8 +52,13 @@ class ReproductionFieldsTest {
     }
 
     private static float[] direct(SampleRequest.Builder b) {
-        return Samplers.ddim(10).sample(b.predictor(MIX.epsilonPredictor()).schedule(Schedules.linear(1000))
-                .guidance(Guidances.cfg(2)).sampleShape(2).build()).toFloatArray();
+        return Samplers.ddim(10)
+                .sample(b.predictor(MIX.epsilonPredictor())
+                        .schedule(Schedules.linear(1000))
+                        .guidance(Guidances.cfg(2))
+                        .sampleShape(2)
+                        .build())
+                .toFloatArray();
     }
 
     private static float[] xT(int n) {
@@ -66,9 +69,9 @@ class ReproductionFieldsTest {
     void initialStateFromNpyIsTheSamplersStart() throws Exception {
         Npy.write(dir.resolve("x_T.npy"), NdArray.ofFloats(xT(4), 4, 2));
         float[] got = pipeline("""
-                "labels": [0, 2], "samplesPerLabel": 2, "initialState": {"file": "x_T.npy"}}""").sample().sets().get(0)
-                .samples().toFloatArray();
-        float[] want = direct(SampleRequest.builder().conditions(Conditions.labels(0, 0, 2, 2))
+                "labels": [0, 2], "samplesPerLabel": 2, "initialState": {"file": "x_T.npy"}}""").sample().sets().get(0).samples().toFloatArray();
+        float[] want = direct(SampleRequest.builder()
+                .conditions(Conditions.labels(0, 0, 2, 2))
                 .initialState(ArrayTensor.wrap(xT(4), Shape.of(4, 2))));
         assertThat(got).containsExactly(want);
     }
@@ -76,27 +79,38 @@ class ReproductionFieldsTest {
     @Test
     void initialStateIsSplitAcrossBatches() throws Exception {
         Npy.write(dir.resolve("x_T.npy"), NdArray.ofFloats(xT(4), 4, 2));
-        float[] whole = pipeline("\"labels\": [0, 2], \"samplesPerLabel\": 2, \"initialState\": {\"file\": \"x_T.npy\"}}")
-                .sample().sets().get(0).samples().toFloatArray();
+        float[] whole = pipeline(
+                        "\"labels\": [0, 2], \"samplesPerLabel\": 2, \"initialState\": {\"file\": \"x_T.npy\"}}")
+                .sample()
+                .sets()
+                .get(0)
+                .samples()
+                .toFloatArray();
         float[] split = pipeline("\"labels\": [0, 2], \"samplesPerLabel\": 2, \"batchSize\": 3,"
-                + " \"initialState\": {\"file\": \"x_T.npy\"}}").sample().sets().get(0).samples().toFloatArray();
+                        + " \"initialState\": {\"file\": \"x_T.npy\"}}")
+                .sample()
+                .sets()
+                .get(0)
+                .samples()
+                .toFloatArray();
         // the exact-score model computes each sample alone, so the batches change no bit
         assertThat(split).containsExactly(whole);
     }
 
     @Test
     void initialStateFromSafetensorsAndRawFloat32() throws Exception {
-        Safetensors.write(dir.resolve("x.safetensors"), Map.of("latents", NdArray.ofFloats(xT(3), 3, 2),
-                "other", NdArray.ofFloats(new float[6], 3, 2)), Map.of());
+        Safetensors.write(
+                dir.resolve("x.safetensors"),
+                Map.of("latents", NdArray.ofFloats(xT(3), 3, 2), "other", NdArray.ofFloats(new float[6], 3, 2)),
+                Map.of());
         RawFloat32.write(dir.resolve("x.bin"), NdArray.ofFloats(xT(3), 3, 2));
-        float[] want = direct(SampleRequest.builder().conditions(Conditions.labels(1, 1, 1))
+        float[] want = direct(SampleRequest.builder()
+                .conditions(Conditions.labels(1, 1, 1))
                 .initialState(ArrayTensor.wrap(xT(3), Shape.of(3, 2))));
         float[] st = pipeline("""
-                "labels": [1], "samplesPerLabel": 3, "initialState": {"file": "x.safetensors", "tensor": "latents"}}""")
-                .sample().sets().get(0).samples().toFloatArray();
+                "labels": [1], "samplesPerLabel": 3, "initialState": {"file": "x.safetensors", "tensor": "latents"}}""").sample().sets().get(0).samples().toFloatArray();
         float[] raw = pipeline("""
-                "labels": [1], "samplesPerLabel": 3, "initialState": {"file": "x.bin", "shape": [3, 2]}}""")
-                .sample().sets().get(0).samples().toFloatArray();
+                "labels": [1], "samplesPerLabel": 3, "initialState": {"file": "x.bin", "shape": [3, 2]}}""").sample().sets().get(0).samples().toFloatArray();
         assertThat(st).containsExactly(want);
         assertThat(raw).containsExactly(want);
     }
@@ -104,17 +118,21 @@ class ReproductionFieldsTest {
     @Test
     void initialStateOfTheWrongShapeNamesTheFileThePathAndBothShapes() throws Exception {
         Npy.write(dir.resolve("x_T.npy"), NdArray.ofFloats(xT(3), 3, 2));
-        List<ConfigProblem> p = check("\"labels\": [0, 2], \"samplesPerLabel\": 2, \"initialState\": {\"file\": \"x_T.npy\"}}");
+        List<ConfigProblem> p =
+                check("\"labels\": [0, 2], \"samplesPerLabel\": 2, \"initialState\": {\"file\": \"x_T.npy\"}}");
         assertThat(p).singleElement().satisfies(c -> {
             assertThat(c.path()).isEqualTo("/initialState");
             assertThat(c.message()).contains("x_T.npy").contains("[3, 2]").contains("[4, 2]");
         });
-        assertThat(check("\"initialState\": {\"file\": \"missing.npy\"}}")).singleElement()
+        assertThat(check("\"initialState\": {\"file\": \"missing.npy\"}}"))
+                .singleElement()
                 .satisfies(c -> assertThat(c.path()).isEqualTo("/initialState/file"));
-        assertThat(check("\"initialState\": {\"file\": \"x.bin\"}}")).singleElement().satisfies(c -> {
-            assertThat(c.path()).isEqualTo("/initialState/shape");
-            assertThat(c.message()).contains("raw");
-        });
+        assertThat(check("\"initialState\": {\"file\": \"x.bin\"}}"))
+                .singleElement()
+                .satisfies(c -> {
+                    assertThat(c.path()).isEqualTo("/initialState/shape");
+                    assertThat(c.message()).contains("raw");
+                });
         assertThat(check("\"initialState\": {\"file\": \"x_T.npy\", \"tensor\": \"a\"}}"))
                 .anySatisfy(c -> assertThat(c.path()).isEqualTo("/initialState/tensor"));
         assertThat(check("\"initialState\": {\"fil\": \"x_T.npy\"}}"))
@@ -129,12 +147,24 @@ class ReproductionFieldsTest {
         String rest = """
                 "sampler": {"type": "ddim", "steps": 10, "eta": 1}, "labels": [0, 2], "samplesPerLabel": 2,
                  "noise": {"type": "torch-cpu", "seed": 42%s}}""";
-        float[] want = Samplers.ddim(10, 1).sample(SampleRequest.builder().predictor(MIX.epsilonPredictor())
-                .schedule(Schedules.linear(1000)).guidance(Guidances.cfg(2)).sampleShape(2)
-                .conditions(Conditions.labels(0, 0, 2, 2)).seed(42).noise(TorchNoise.avx2()).build()).toFloatArray();
+        float[] want = Samplers.ddim(10, 1)
+                .sample(SampleRequest.builder()
+                        .predictor(MIX.epsilonPredictor())
+                        .schedule(Schedules.linear(1000))
+                        .guidance(Guidances.cfg(2))
+                        .sampleShape(2)
+                        .conditions(Conditions.labels(0, 0, 2, 2))
+                        .seed(42)
+                        .noise(TorchNoise.avx2())
+                        .build())
+                .toFloatArray();
         for (String mode : new String[] {"", ", \"generator\": \"batch\""}) {
             String doc = HEAD.replace("\"sampler\": {\"type\": \"ddim\", \"steps\": 10},", "") + rest.formatted(mode);
-            float[] got = SamplingPipeline.fromJson(Json.parse(doc, "test"), options()).sample().sets().get(0).samples()
+            float[] got = SamplingPipeline.fromJson(Json.parse(doc, "test"), options())
+                    .sample()
+                    .sets()
+                    .get(0)
+                    .samples()
                     .toFloatArray();
             assertThat(got).containsExactly(want);
         }
@@ -142,17 +172,21 @@ class ReproductionFieldsTest {
 
     @Test
     void torchSeedWithABatchSizeThatSplitsTheRunIsReported() {
-        assertThat(check("\"samplesPerLabel\": 4, \"batchSize\": 2, \"noise\": {\"type\": \"torch-cpu\", \"seed\": 1}}"))
-                .singleElement().satisfies(c -> {
+        assertThat(check(
+                        "\"samplesPerLabel\": 4, \"batchSize\": 2, \"noise\": {\"type\": \"torch-cpu\", \"seed\": 1}}"))
+                .singleElement()
+                .satisfies(c -> {
                     assertThat(c.path()).isEqualTo("/batchSize");
                     assertThat(c.message()).contains("one generator").contains("4 samples");
                 });
         assertThat(check("\"samplesPerLabel\": 4, \"noise\": {\"type\": \"torch-cpu\", \"sampleSeeds\": [1, 2, 3]}}"))
-                .singleElement().satisfies(c -> {
+                .singleElement()
+                .satisfies(c -> {
                     assertThat(c.path()).isEqualTo("/noise/sampleSeeds");
                     assertThat(c.message()).contains("3 sample seeds").contains("4 samples");
                 });
-        assertThat(check("\"seed\": 3, \"noise\": {\"type\": \"torch-cpu\", \"seed\": 1}}")).singleElement()
+        assertThat(check("\"seed\": 3, \"noise\": {\"type\": \"torch-cpu\", \"seed\": 1}}"))
+                .singleElement()
                 .satisfies(c -> {
                     assertThat(c.path()).isEqualTo("/seed");
                     assertThat(c.message()).contains("ignored");
@@ -163,14 +197,19 @@ class ReproductionFieldsTest {
 
     @Test
     void sampleLabelsGiveEverySampleItsOwnNoise() {
-        SampleSet s = pipeline("\"sampleLabels\": [0, 0, null, 2], \"seed\": 5}").sample().sets().get(0);
+        SampleSet s = pipeline("\"sampleLabels\": [0, 0, null, 2], \"seed\": 5}")
+                .sample()
+                .sets()
+                .get(0);
         long[] seeds = new long[4];
         for (int i = 0; i < 4; i++) {
             seeds[i] = SamplingPipeline.sampleSeed(5, i);
         }
-        float[] want = direct(SampleRequest.builder().conditions(Conditions.of(List.of(
-                org.diffusion4j.api.Condition.label(0), org.diffusion4j.api.Condition.label(0),
-                org.diffusion4j.api.Condition.none(), org.diffusion4j.api.Condition.label(2)))).sampleSeeds(seeds));
+        float[] want = direct(SampleRequest.builder()
+                .conditions(Conditions.of(List.of(
+                        org.diffusion4j.api.Condition.label(0), org.diffusion4j.api.Condition.label(0),
+                        org.diffusion4j.api.Condition.none(), org.diffusion4j.api.Condition.label(2))))
+                .sampleSeeds(seeds));
         assertThat(s.samples().toFloatArray()).containsExactly(want);
         assertThat(s.rows()).isEqualTo(4);
         assertThat(s.columns()).isEqualTo(1);
@@ -186,10 +225,13 @@ class ReproductionFieldsTest {
     @Test
     void aSessionRefusesDocumentsThatAreNotGrids() throws Exception {
         assertThatThrownBy(() -> pipeline("\"sampleLabels\": [0, 1]}").open())
-                .isInstanceOf(PipelineConfigException.class).hasMessageContaining("/sampleLabels");
+                .isInstanceOf(PipelineConfigException.class)
+                .hasMessageContaining("/sampleLabels");
         Npy.write(dir.resolve("x_T.npy"), NdArray.ofFloats(xT(8), 8, 2));
-        assertThatThrownBy(() -> pipeline("\"initialState\": {\"file\": \"x_T.npy\"}}").open())
-                .isInstanceOf(PipelineConfigException.class).hasMessageContaining("/initialState");
+        assertThatThrownBy(() ->
+                        pipeline("\"initialState\": {\"file\": \"x_T.npy\"}}").open())
+                .isInstanceOf(PipelineConfigException.class)
+                .hasMessageContaining("/initialState");
     }
 
     @Test
@@ -199,8 +241,10 @@ class ReproductionFieldsTest {
                     assertThat(c.path()).isEqualTo("/sampleLabels");
                     assertThat(c.message()).contains("/labels and /samplesPerLabel");
                 });
-        assertThat(check("\"sampleLabels\": [0, 7]}")).anySatisfy(c -> assertThat(c.path()).isEqualTo("/sampleLabels/1"));
-        assertThat(check("\"sampleLabels\": []}")).anySatisfy(c -> assertThat(c.path()).isEqualTo("/sampleLabels"));
+        assertThat(check("\"sampleLabels\": [0, 7]}"))
+                .anySatisfy(c -> assertThat(c.path()).isEqualTo("/sampleLabels/1"));
+        assertThat(check("\"sampleLabels\": []}"))
+                .anySatisfy(c -> assertThat(c.path()).isEqualTo("/sampleLabels"));
     }
 
     @Test
@@ -219,15 +263,25 @@ class ReproductionFieldsTest {
     void hoSalimansWIsGammaMinusOneAndBareWIsItsDeprecatedAlias() {
         // Ho & Salimans (arXiv 2207.12598, eq. 6): (1 + w) ε_c − w ε_u, so w = 1 is γ = 2, the HEAD's guidanceScale
         String base = HEAD.replace("\"guidanceScale\": 2", "%s");
-        float[] gamma = SamplingPipeline.fromJson(Json.parse(HEAD + "\"seed\": 3}", "t"), options()).sample().sets().get(0)
-                .samples().toFloatArray();
+        float[] gamma = SamplingPipeline.fromJson(Json.parse(HEAD + "\"seed\": 3}", "t"), options())
+                .sample()
+                .sets()
+                .get(0)
+                .samples()
+                .toFloatArray();
         for (String field : new String[] {"\"hoSalimansW\": 1", "\"w\": 1"}) {
-            float[] w = SamplingPipeline.fromJson(Json.parse(base.formatted(field) + "\"seed\": 3}", "t"), options()).sample()
-                    .sets().get(0).samples().toFloatArray();
+            float[] w = SamplingPipeline.fromJson(Json.parse(base.formatted(field) + "\"seed\": 3}", "t"), options())
+                    .sample()
+                    .sets()
+                    .get(0)
+                    .samples()
+                    .toFloatArray();
             assertThat(w).as(field).containsExactly(gamma);
         }
-        assertThat(SamplingPipeline.check(Json.parse(base.formatted("\"hoSalimansW\": 1, \"guidanceScale\": 2") + "\"seed\": 3}",
-                "t"), options())).anySatisfy(c -> {
+        assertThat(SamplingPipeline.check(
+                        Json.parse(base.formatted("\"hoSalimansW\": 1, \"guidanceScale\": 2") + "\"seed\": 3}", "t"),
+                        options()))
+                .anySatisfy(c -> {
                     assertThat(c.path()).startsWith("/guidance");
                     assertThat(c.message()).contains("only one of");
                 });
@@ -236,11 +290,21 @@ class ReproductionFieldsTest {
     @Test
     void builderSetsTheNewFields() throws Exception {
         Npy.write(dir.resolve("x_T.npy"), NdArray.ofFloats(xT(2), 2, 2));
-        SampleSpec s = SampleSpec.builder().model(PluginSpec.of("gaussian-mixture")).schedule("linear")
-                .sampleLabels(List.of(0, 1)).initialState(InitialState.of("x_T.npy")).build();
+        SampleSpec s = SampleSpec.builder()
+                .model(PluginSpec.of("gaussian-mixture"))
+                .schedule("linear")
+                .sampleLabels(List.of(0, 1))
+                .initialState(InitialState.of("x_T.npy"))
+                .build();
         assertThat(s.toJson().at("/initialState/file").asText()).isEqualTo("x_T.npy");
         assertThat(s.perSample()).isTrue();
-        assertThat(SamplingPipeline.of(s, options()).sample().sets().get(0).samples().shape().dims()).containsExactly(2, 2);
+        assertThat(SamplingPipeline.of(s, options())
+                        .sample()
+                        .sets()
+                        .get(0)
+                        .samples()
+                        .shape()
+                        .dims())
+                .containsExactly(2, 2);
     }
-
 }

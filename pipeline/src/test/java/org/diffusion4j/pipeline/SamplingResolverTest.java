@@ -16,7 +16,8 @@ import org.junit.jupiter.api.io.TempDir;
 /** Each step of resolving a sampling document, on its own. */
 class SamplingResolverTest {
     static final PipelineOptions OPTIONS = PipelineOptions.defaults();
-    static final String BASE = "{\"model\": {\"type\": \"gaussian-mixture\"}, \"schedule\": {\"type\": \"linear\", \"numTrainTimesteps\": 100}";
+    static final String BASE =
+            "{\"model\": {\"type\": \"gaussian-mixture\"}, \"schedule\": {\"type\": \"linear\", \"numTrainTimesteps\": 100}";
 
     static SampleSpec spec(String rest) {
         return SampleSpec.fromJson(Json.parse(BASE + rest + "}", "t"), "t");
@@ -29,7 +30,9 @@ class SamplingResolverTest {
     @Test
     void parseListsTheAvailablePluginsOfAFieldsKind() {
         Problems p = new Problems();
-        assertThat(SamplingResolver.parse(Json.parse("{\"model\": 3, \"schedule\": {\"type\": \"linear\"}}", "t"), OPTIONS, p)).isNull();
+        assertThat(SamplingResolver.parse(
+                        Json.parse("{\"model\": 3, \"schedule\": {\"type\": \"linear\"}}", "t"), OPTIONS, p))
+                .isNull();
         assertThat(p.list()).singleElement().satisfies(cp -> {
             assertThat(cp.path()).isEqualTo("/model");
             assertThat(cp.message()).contains("available model sources: ").contains("gaussian-mixture");
@@ -44,32 +47,46 @@ class SamplingResolverTest {
             assertThat(d.value()).isEmpty();
             assertThat(d.doc().has("sweep")).isFalse();
         });
-        List<SamplingResolver.VariantDoc> docs = SamplingResolver.variantDocuments(spec(", \"guidance\": {\"type\": \"cfg\"},"
-                + " \"sweep\": {\"parameter\": \"/guidance/guidanceScale\", \"values\": [1, 3]}"), p);
-        assertThat(docs).extracting(d -> d.doc().at("/guidance/guidanceScale").asInt()).containsExactly(1, 3);
+        List<SamplingResolver.VariantDoc> docs = SamplingResolver.variantDocuments(
+                spec(", \"guidance\": {\"type\": \"cfg\"},"
+                        + " \"sweep\": {\"parameter\": \"/guidance/guidanceScale\", \"values\": [1, 3]}"),
+                p);
+        assertThat(docs)
+                .extracting(d -> d.doc().at("/guidance/guidanceScale").asInt())
+                .containsExactly(1, 3);
         assertThat(docs).extracting(d -> d.value().orElseThrow().asInt()).containsExactly(1, 3);
         assertThat(docs).allSatisfy(d -> assertThat(d.doc().has("sweep")).isFalse());
         assertThat(p.isEmpty()).isTrue();
         // a pointer into an object the document does not have
-        assertThat(SamplingResolver.variantDocuments(spec(", \"sweep\": {\"parameter\": \"/noise/x\", \"values\": [1]}"), p)).isNull();
+        assertThat(SamplingResolver.variantDocuments(
+                        spec(", \"sweep\": {\"parameter\": \"/noise/x\", \"values\": [1]}"), p))
+                .isNull();
         assertThat(paths(p)).containsExactly("/sweep/parameter");
     }
 
     @Test
     void aDiffusersImportGivesAModelWithoutPredictionTypeTheImportedOne(@TempDir Path dir) throws Exception {
-        Files.writeString(dir.resolve("scheduler_config.json"), "{\"_class_name\": \"DDIMScheduler\", \"prediction_type\": \"v_prediction\"}");
+        Files.writeString(
+                dir.resolve("scheduler_config.json"),
+                "{\"_class_name\": \"DDIMScheduler\", \"prediction_type\": \"v_prediction\"}");
         PipelineOptions o = OPTIONS.withBaseDirectory(dir);
         Optional<DiffusersImport> imported = SamplingResolver.diffusersImport(
                 Json.parse("{\"type\": \"diffusers\", \"file\": \"scheduler_config.json\"}", "t"), o);
         assertThat(imported).isPresent();
-        assertThat(SamplingResolver.diffusersImport(Json.parse("{\"type\": \"linear\"}", "t"), o)).isEmpty();
+        assertThat(SamplingResolver.diffusersImport(Json.parse("{\"type\": \"linear\"}", "t"), o))
+                .isEmpty();
         ObjectNode model = (ObjectNode) Json.parse("{\"type\": \"gaussian-mixture\"}", "t");
         ObjectNode m = SamplingResolver.withImportedPrediction(model, imported, o.modelSources());
         assertThat(m.get("predictionType").asText()).isEqualTo(imported.get().predictionType());
-        assertThat(model.has("predictionType")).as("the given object is not changed").isFalse();
-        ObjectNode own = (ObjectNode) Json.parse("{\"type\": \"gaussian-mixture\", \"predictionType\": \"epsilon\"}", "t");
-        assertThat(SamplingResolver.withImportedPrediction(own, imported, o.modelSources())).isSameAs(own);
-        assertThat(SamplingResolver.withImportedPrediction(model, Optional.empty(), o.modelSources())).isSameAs(model);
+        assertThat(model.has("predictionType"))
+                .as("the given object is not changed")
+                .isFalse();
+        ObjectNode own =
+                (ObjectNode) Json.parse("{\"type\": \"gaussian-mixture\", \"predictionType\": \"epsilon\"}", "t");
+        assertThat(SamplingResolver.withImportedPrediction(own, imported, o.modelSources()))
+                .isSameAs(own);
+        assertThat(SamplingResolver.withImportedPrediction(model, Optional.empty(), o.modelSources()))
+                .isSameAs(model);
     }
 
     @Test
@@ -82,17 +99,24 @@ class SamplingResolverTest {
             assertThat(f.numClasses()).isPresent();
             assertThat(f.providesClassifier()).isTrue();
         });
-        assertThat(SamplingResolver.bindModel((ObjectNode) Json.parse("{\"type\": \"gaussian-mixtur\"}", "t"), OPTIONS, p)).isEmpty();
+        assertThat(SamplingResolver.bindModel(
+                        (ObjectNode) Json.parse("{\"type\": \"gaussian-mixtur\"}", "t"), OPTIONS, p))
+                .isEmpty();
         assertThat(p.list()).singleElement().satisfies(cp -> {
             assertThat(cp.path()).isEqualTo("/model/type");
-            assertThat(cp.message()).contains("D4J-PLUGIN-UNKNOWN", "no model source named 'gaussian-mixtur'",
-                    "did you mean 'gaussian-mixture'");
+            assertThat(cp.message())
+                    .contains(
+                            "D4J-PLUGIN-UNKNOWN",
+                            "no model source named 'gaussian-mixtur'",
+                            "did you mean 'gaussian-mixture'");
         });
         Problems q = new Problems();
-        SamplingResolver.bindModel((ObjectNode) Json.parse("{\"type\": \"gaussian-mixture\", \"presett\": 1}", "t"), OPTIONS, q);
+        SamplingResolver.bindModel(
+                (ObjectNode) Json.parse("{\"type\": \"gaussian-mixture\", \"presett\": 1}", "t"), OPTIONS, q);
         assertThat(q.list()).singleElement().satisfies(cp -> {
             assertThat(cp.path()).isEqualTo("/model/presett");
-            assertThat(cp.message()).contains("did you mean 'preset'", "allowed fields of model source 'gaussian-mixture': type, ");
+            assertThat(cp.message())
+                    .contains("did you mean 'preset'", "allowed fields of model source 'gaussian-mixture': type, ");
         });
     }
 
@@ -102,12 +126,18 @@ class SamplingResolverTest {
         Optional<SamplingResolver.ModelFacts> m = SamplingResolver.bindModel(
                 (ObjectNode) Json.parse("{\"type\": \"gaussian-mixture\"}", "t"), OPTIONS, p);
         Optional<SamplingResolver.BackendChoice> b = SamplingResolver.chooseBackend(spec(""), m, OPTIONS, p);
-        assertThat(b).get().satisfies(c -> assertThat(c.json().get("type").asText()).isEqualTo("java"));
-        assertThat(SamplingResolver.chooseBackend(spec(", \"device\": \"gpu\""), m, OPTIONS, p)).isEmpty();
+        assertThat(b)
+                .get()
+                .satisfies(c -> assertThat(c.json().get("type").asText()).isEqualTo("java"));
+        assertThat(SamplingResolver.chooseBackend(spec(", \"device\": \"gpu\""), m, OPTIONS, p))
+                .isEmpty();
         assertThat(paths(p)).containsExactly("/device");
         Problems q = new Problems();
-        assertThat(SamplingResolver.chooseBackend(spec(", \"backend\": {\"type\": \"jav\"}"), m, OPTIONS, q)).isEmpty();
-        assertThat(q.list()).singleElement().satisfies(cp -> assertThat(cp.message()).contains("did you mean 'java'"));
+        assertThat(SamplingResolver.chooseBackend(spec(", \"backend\": {\"type\": \"jav\"}"), m, OPTIONS, q))
+                .isEmpty();
+        assertThat(q.list())
+                .singleElement()
+                .satisfies(cp -> assertThat(cp.message()).contains("did you mean 'java'"));
     }
 
     @Test
@@ -125,7 +155,8 @@ class SamplingResolverTest {
         Problems p = new Problems();
         Optional<SamplingResolver.ModelFacts> m = SamplingResolver.bindModel(
                 (ObjectNode) Json.parse("{\"type\": \"resource\", \"name\": \"x\", \"sampleShape\": [3, 64, 64]}", "t"),
-                OPTIONS.withResource("x", (org.diffusion4j.api.NoisePredictor) (x, t, c) -> x), p);
+                OPTIONS.withResource("x", (org.diffusion4j.api.NoisePredictor) (x, t, c) -> x),
+                p);
         assertThat(p.isEmpty()).isTrue();
         // one grid of 4096 samples of 3·64·64 float32 values is 201 MB before the sampler's working set: over 1 MB
         PipelineOptions small = OPTIONS.withMemoryLimit(1 << 20);
@@ -133,7 +164,8 @@ class SamplingResolverTest {
         SamplingResolver.checkRunSize(SampleSpec.fromJson(doc, "t"), m.orElseThrow(), small, doc, p);
         assertThat(paths(p)).containsExactly("/samplesPerLabel");
         Problems q = new Problems();
-        SamplingResolver.checkRunSize(spec(", \"samplesPerLabel\": 1"), m.orElseThrow(), OPTIONS, Json.parse("{}", "t"), q);
+        SamplingResolver.checkRunSize(
+                spec(", \"samplesPerLabel\": 1"), m.orElseThrow(), OPTIONS, Json.parse("{}", "t"), q);
         assertThat(q.isEmpty()).isTrue();
     }
 
@@ -142,8 +174,8 @@ class SamplingResolverTest {
         Problems p = new Problems();
         SampleSpec s = spec(", \"sampler\": {\"type\": \"DDIM\", \"steps\": 10}");
         SamplingResolver.VariantDoc d = SamplingResolver.variantDocuments(s, p).get(0);
-        Optional<SamplingPipeline.Variant> v = SamplingResolver.resolveVariant(s, d, 1, Optional.empty(), Optional.empty(), false,
-                OPTIONS, p);
+        Optional<SamplingPipeline.Variant> v =
+                SamplingResolver.resolveVariant(s, d, 1, Optional.empty(), Optional.empty(), false, OPTIONS, p);
         assertThat(p.isEmpty()).isTrue();
         assertThat(v).get().satisfies(x -> {
             assertThat(x.resolvedDoc().at("/sampler/type").asText()).isEqualTo("ddim");
@@ -154,8 +186,16 @@ class SamplingResolverTest {
         });
         // 500 DDIM steps on a schedule of 100 training steps: refused by the dry run, at the sampler's steps
         SampleSpec tooMany = spec(", \"sampler\": {\"type\": \"ddim\", \"steps\": 500}");
-        assertThat(SamplingResolver.resolveVariant(tooMany, SamplingResolver.variantDocuments(tooMany, p).get(0), 1,
-                Optional.empty(), Optional.empty(), false, OPTIONS, p)).isEmpty();
+        assertThat(SamplingResolver.resolveVariant(
+                        tooMany,
+                        SamplingResolver.variantDocuments(tooMany, p).get(0),
+                        1,
+                        Optional.empty(),
+                        Optional.empty(),
+                        false,
+                        OPTIONS,
+                        p))
+                .isEmpty();
         assertThat(paths(p)).containsExactly("/sampler/steps");
     }
 
@@ -165,24 +205,36 @@ class SamplingResolverTest {
         SampleSpec s = spec(", \"guidance\": {\"type\": \"classifier\", \"placement\": \"mean_shift\"}");
         Optional<SamplingResolver.ModelFacts> m = SamplingResolver.bindModel(
                 (ObjectNode) Json.parse("{\"type\": \"gaussian-mixture\"}", "t"), OPTIONS, p);
-        assertThat(SamplingResolver.resolveVariant(s, SamplingResolver.variantDocuments(s, p).get(0), 1, m, Optional.empty(), true,
-                OPTIONS, p)).isEmpty();
+        assertThat(SamplingResolver.resolveVariant(
+                        s, SamplingResolver.variantDocuments(s, p).get(0), 1, m, Optional.empty(), true, OPTIONS, p))
+                .isEmpty();
         assertThat(p.list()).singleElement().satisfies(cp -> {
             assertThat(cp.path()).isEqualTo("/guidance");
             assertThat(cp.message()).contains("cannot apply", "ddim");
         });
-        SampleSpec ddpm = spec(", \"sampler\": {\"type\": \"ddpm\"}, \"guidance\": {\"type\": \"classifier\", \"placement\": \"mean_shift\"}");
+        SampleSpec ddpm = spec(
+                ", \"sampler\": {\"type\": \"ddpm\"}, \"guidance\": {\"type\": \"classifier\", \"placement\": \"mean_shift\"}");
         Problems q = new Problems();
-        assertThat(SamplingResolver.resolveVariant(ddpm, SamplingResolver.variantDocuments(ddpm, q).get(0), 1, m, Optional.empty(),
-                true, OPTIONS, q)).isPresent();
+        assertThat(SamplingResolver.resolveVariant(
+                        ddpm,
+                        SamplingResolver.variantDocuments(ddpm, q).get(0),
+                        1,
+                        m,
+                        Optional.empty(),
+                        true,
+                        OPTIONS,
+                        q))
+                .isPresent();
         assertThat(q.isEmpty()).isTrue();
     }
 
     @Test
     void anImportedSamplerMergesUnderTheDocumentsOwnFields() {
         var reg = OPTIONS.registry();
-        ObjectNode imported = (ObjectNode) Json.parse("{\"type\": \"ddim\", \"steps\": 50, \"clipSample\": 1.0, \"thresholding\": false,"
-                + " \"stepsOffset\": 1}", "t");
+        ObjectNode imported = (ObjectNode) Json.parse(
+                "{\"type\": \"ddim\", \"steps\": 50, \"clipSample\": 1.0, \"thresholding\": false,"
+                        + " \"stepsOffset\": 1}",
+                "t");
         assertThat(SamplingResolver.mergeImportedSampler(null, imported, reg)).isSameAs(imported);
         ObjectNode other = (ObjectNode) Json.parse("{\"type\": \"ddpm\"}", "t");
         assertThat(SamplingResolver.mergeImportedSampler(other, imported, reg)).isSameAs(other);
@@ -190,7 +242,9 @@ class SamplingResolverTest {
         ObjectNode merged = SamplingResolver.mergeImportedSampler(given, imported, reg);
         assertThat(merged.get("steps").asInt()).isEqualTo(20);
         assertThat(merged.get("thresholding").asBoolean()).isTrue();
-        assertThat(merged.has("clipSample")).as("the document's processing replaces the imported processing").isFalse();
+        assertThat(merged.has("clipSample"))
+                .as("the document's processing replaces the imported processing")
+                .isFalse();
         assertThat(merged.get("stepsOffset").asInt()).isEqualTo(1);
     }
 }

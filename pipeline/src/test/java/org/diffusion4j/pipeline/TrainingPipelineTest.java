@@ -35,8 +35,10 @@ class TrainingPipelineTest {
 
     @Test
     void theSampleObjectReplacesFieldsOfTheGeneratedDocument(@TempDir Path dir) {
-        TrainingPipeline t = TrainingPipeline.fromJson(doc(", \"sample\": {\"sampler\": {\"type\": \"ddpm\", \"steps\": 10},"
-                + " \"labels\": [2, null], \"samplesPerLabel\": 3, \"sweep\": {\"parameter\": \"/seed\", \"values\": [1, 2]}}"),
+        TrainingPipeline t = TrainingPipeline.fromJson(
+                doc(
+                        ", \"sample\": {\"sampler\": {\"type\": \"ddpm\", \"steps\": 10},"
+                                + " \"labels\": [2, null], \"samplesPerLabel\": 3, \"sweep\": {\"parameter\": \"/seed\", \"values\": [1, 2]}}"),
                 PipelineOptions.defaults());
         ObjectNode s = t.samplingDocument(t.train(dir, TrainerProvider.TrainListener.NONE));
         assertThat(s.path("sampler").toString()).isEqualTo("{\"type\":\"ddpm\",\"steps\":10}");
@@ -44,7 +46,8 @@ class TrainingPipelineTest {
         assertThat(s.path("samplesPerLabel").asInt()).isEqualTo(3);
         assertThat(s.at("/sweep/parameter").asText()).isEqualTo("/seed");
         assertThat(s.at("/guidance/type").asText()).isEqualTo("cfg"); // not replaced: kept
-        SamplingResult out = SamplingPipeline.fromJson(s, PipelineOptions.defaults()).sample();
+        SamplingResult out =
+                SamplingPipeline.fromJson(s, PipelineOptions.defaults()).sample();
         assertThat(out.sets()).hasSize(2);
         assertThat(out.sets().get(0).rows()).isEqualTo(2);
     }
@@ -54,7 +57,9 @@ class TrainingPipelineTest {
         List<ConfigProblem> p = TrainingPipeline.check(doc(", \"sample\": [1]"), PipelineOptions.defaults());
         assertThat(p).extracting(ConfigProblem::path).containsExactly("/sample");
         assertThat(p.get(0).message()).contains("a JSON object");
-        p = TrainingPipeline.check(doc(", \"sample\": {\"model\": {\"type\": \"file\"}, \"samplesPerLable\": 2}"), PipelineOptions.defaults());
+        p = TrainingPipeline.check(
+                doc(", \"sample\": {\"model\": {\"type\": \"file\"}, \"samplesPerLable\": 2}"),
+                PipelineOptions.defaults());
         assertThat(p).extracting(ConfigProblem::path).containsExactly("/sample/model", "/sample/samplesPerLable");
         assertThat(p.get(1).message()).contains("did you mean 'samplesPerLabel'");
     }

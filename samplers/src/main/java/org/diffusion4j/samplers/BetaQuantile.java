@@ -9,12 +9,19 @@ package org.diffusion4j.samplers;
  * 1e-15). The quantile is found by bisection to the last bit of x. Stateless.
  */
 final class BetaQuantile {
-    private BetaQuantile() {
-    }
+    private BetaQuantile() {}
 
-    private static final double[] LANCZOS = {0.99999999999980993, 676.5203681218851, -1259.1392167224028,
-            771.32342877765313, -176.61502916214059, 12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6,
-            1.5056327351493116e-7};
+    private static final double[] LANCZOS = {
+        0.99999999999980993,
+        676.5203681218851,
+        -1259.1392167224028,
+        771.32342877765313,
+        -176.61502916214059,
+        12.507343278686905,
+        -0.13857109526572012,
+        9.9843695780195716e-6,
+        1.5056327351493116e-7
+    };
 
     /** ln Γ(x), x &gt; 0 (Lanczos, g = 7). */
     static double logGamma(double x) {
@@ -41,7 +48,8 @@ final class BetaQuantile {
         if (x > (a + 1) / (a + b + 2)) {
             return 1 - cdf(1 - x, b, a);
         }
-        double front = Math.exp(a * Math.log(x) + b * Math.log1p(-x) - (logGamma(a) + logGamma(b) - logGamma(a + b))) / a;
+        double front =
+                Math.exp(a * Math.log(x) + b * Math.log1p(-x) - (logGamma(a) + logGamma(b) - logGamma(a + b))) / a;
         return front * continuedFraction(x, a, b);
     }
 

@@ -129,7 +129,9 @@ public final class Ddim implements Sampler {
                     Guided g = run.guide(x, step);
                     Prediction p = g.prediction();
                     Tensor noise = sigmaEta(step, eta) > 0 ? run.noise() : null;
-                    if (recycle && x instanceof ArrayTensor ax && p.value() instanceof ArrayTensor
+                    if (recycle
+                            && x instanceof ArrayTensor ax
+                            && p.value() instanceof ArrayTensor
                             && (noise == null || noise instanceof ArrayTensor)) {
                         float[] dest = buffers[turn];
                         if (dest == null) {
@@ -152,7 +154,8 @@ public final class Ddim implements Sampler {
                     } else {
                         SampleProcessing.Estimates e = processing.apply(p);
                         if (!useClippedModelOutput) {
-                            e = new SampleProcessing.Estimates(e.x0(), p.epsilon()); // the raw ε̂ beside the processed x̂0
+                            e = new SampleProcessing.Estimates(
+                                    e.x0(), p.epsilon()); // the raw ε̂ beside the processed x̂0
                         }
                         x = step(e, step, eta, noise);
                         if (!unobserved) {
@@ -189,7 +192,12 @@ public final class Ddim implements Sampler {
      * @param tPrev       the level to step to (ᾱ ≥ ᾱ_t)
      * @param noise       z, required when η &gt; 0 and σ_η &gt; 0
      */
-    public Tensor step(Tensor x, Tensor modelOutput, org.diffusion4j.api.PredictionType type, Timestep t, Timestep tPrev,
+    public Tensor step(
+            Tensor x,
+            Tensor modelOutput,
+            org.diffusion4j.api.PredictionType type,
+            Timestep t,
+            Timestep tPrev,
             @Nullable Tensor noise) {
         Step s = new Step(0, 1, t, tPrev);
         Prediction p = new Prediction(type, modelOutput, x, t);
@@ -229,7 +237,8 @@ public final class Ddim implements Sampler {
      */
     public static void stepInPlace(float[] dest, Prediction p, Step step, double eta, @Nullable ArrayTensor noise) {
         if (!(p.x() instanceof ArrayTensor x) || !(p.value() instanceof ArrayTensor out)) {
-            throw new IllegalArgumentException("stepInPlace needs pure-Java tensors, got " + p.x().factory().name());
+            throw new IllegalArgumentException("stepInPlace needs pure-Java tensors, got "
+                    + p.x().factory().name());
         }
         double[] c = fusedCoefficients(p, step, eta);
         if (c[2] > 0) {

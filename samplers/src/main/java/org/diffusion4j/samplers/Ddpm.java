@@ -1,7 +1,7 @@
 package org.diffusion4j.samplers;
 
-import org.apiguardian.api.API;
 import java.util.Locale;
+import org.apiguardian.api.API;
 import org.diffusion4j.api.Guided;
 import org.diffusion4j.api.Posterior;
 import org.diffusion4j.api.SampleRequest;
@@ -51,12 +51,15 @@ public final class Ddpm implements Sampler {
 
         public static Variance parse(String s) {
             return switch (s.trim().toLowerCase(Locale.ROOT)) {
-                case "posterior", "fixed_small", "fixed_small_log", "beta_tilde" -> POSTERIOR; // fixed_small_log: the same variance, exp(½ log β̃)
+                case "posterior", "fixed_small", "fixed_small_log", "beta_tilde" ->
+                    POSTERIOR; // fixed_small_log: the same variance, exp(½ log β̃)
                 case "beta", "fixed_large" -> BETA;
                 case "learned_range" -> LEARNED_RANGE;
                 case "learned" -> LEARNED;
-                default -> throw new IllegalArgumentException("unknown DDPM variance '" + s
-                        + "'; known: posterior (fixed_small, fixed_small_log), beta (fixed_large), learned_range, learned");
+                default ->
+                    throw new IllegalArgumentException(
+                            "unknown DDPM variance '" + s
+                                    + "'; known: posterior (fixed_small, fixed_small_log), beta (fixed_large), learned_range, learned");
             };
         }
     }
@@ -76,7 +79,8 @@ public final class Ddpm implements Sampler {
             return switch (s.trim().toLowerCase(Locale.ROOT)) {
                 case "none", "sdk" -> NONE;
                 case "while_time_positive", "diffusers" -> WHILE_TIME_POSITIVE;
-                default -> throw new IllegalArgumentException("unknown lastStepNoise '" + s + "'; known: none, diffusers");
+                default ->
+                    throw new IllegalArgumentException("unknown lastStepNoise '" + s + "'; known: none, diffusers");
             };
         }
     }
@@ -120,7 +124,9 @@ public final class Ddpm implements Sampler {
         if (var == 0) {
             return false;
         }
-        return lastStepNoise == LastStepNoise.NONE ? !step.isLast() : step.current().modelTime() > 0;
+        return lastStepNoise == LastStepNoise.NONE
+                ? !step.isLast()
+                : step.current().modelTime() > 0;
     }
 
     public int steps() {
@@ -140,7 +146,9 @@ public final class Ddpm implements Sampler {
         return switch (variance) {
             case POSTERIOR -> Posterior.of(step).variance();
             case BETA -> step.stepBeta();
-            default -> throw new IllegalStateException("ddpm variance " + variance + " is the model's: use learnedStd(step, v)");
+            default ->
+                throw new IllegalStateException(
+                        "ddpm variance " + variance + " is the model's: use learnedStd(step, v)");
         };
     }
 
@@ -175,8 +183,13 @@ public final class Ddpm implements Sampler {
      * @param noise       z, or null for the mean alone (the SDK's last step)
      * @throws IllegalArgumentException for a learned variance and an output without 2·C channels (both shapes named)
      */
-    public Tensor step(Tensor x, Tensor modelOutput, org.diffusion4j.api.PredictionType type, org.diffusion4j.api.Timestep t,
-            org.diffusion4j.api.Timestep tPrev, @Nullable Tensor noise) {
+    public Tensor step(
+            Tensor x,
+            Tensor modelOutput,
+            org.diffusion4j.api.PredictionType type,
+            org.diffusion4j.api.Timestep t,
+            org.diffusion4j.api.Timestep tPrev,
+            @Nullable Tensor noise) {
         Step step = new Step(0, 1, t, tPrev);
         Tensor out = modelOutput;
         @Nullable Tensor v = null;
@@ -203,12 +216,21 @@ public final class Ddpm implements Sampler {
 
     @Override
     public Tensor sample(SampleRequest request, StepListener listener) {
-        int n = steps > 0 ? steps : request.schedule().trainSteps().orElseThrow(() -> new IllegalArgumentException(
-                "ddpm: a continuous schedule has no full chain; give the number of steps"));
+        int n = steps > 0
+                ? steps
+                : request.schedule()
+                        .trainSteps()
+                        .orElseThrow(() -> new IllegalArgumentException(
+                                "ddpm: a continuous schedule has no full chain; give the number of steps"));
         StepPlan plan = request.schedule().plan(n);
-        @Nullable LearnedVarianceOutput learned = variance.isLearned()
-                ? new LearnedVarianceOutput(request.predictor(), request.conditions(), "ddpm variance " + name(variance)) : null;
-        SampleRequest req = learned == null ? request : request.toBuilder().predictor(learned).build();
+        @Nullable
+        LearnedVarianceOutput learned = variance.isLearned()
+                ? new LearnedVarianceOutput(
+                        request.predictor(), request.conditions(), "ddpm variance " + name(variance))
+                : null;
+        SampleRequest req = learned == null
+                ? request
+                : request.toBuilder().predictor(learned).build();
         SamplerRun run = SamplerRun.start(req, plan, "ddpm", true, listener);
         Tensor x = run.initialState();
         for (Step step : plan) {

@@ -1,8 +1,8 @@
 package org.diffusion4j.samplers;
 
-import org.apiguardian.api.API;
 import java.util.ArrayList;
 import java.util.List;
+import org.apiguardian.api.API;
 import org.diffusion4j.api.Prediction;
 import org.diffusion4j.api.Schedule;
 import org.diffusion4j.api.tensor.Tensor;

@@ -79,7 +79,8 @@ public final class DpmSolverPlusPlus2MSde extends SigmaSampler {
                     double a = -Math.expm1(-h - eta * h); // 1 − e^{−(1+η)h}
                     Tensor dd = d;
                     Tensor previous = old;
-                    if (previous != null && !DpmSolverPlusPlus2M.firstOrder(i, n, sn, true)) { // no history: first order
+                    if (previous != null
+                            && !DpmSolverPlusPlus2M.firstOrder(i, n, sn, true)) { // no history: first order
                         double k = 0.5 / (hLast / h); // ½ · 1/r
                         dd = d.linear(1 + k, previous, -k);
                     }
@@ -96,6 +97,7 @@ public final class DpmSolverPlusPlus2MSde extends SigmaSampler {
 
     @Override
     public String toString() {
-        return "DpmSolverPlusPlus2MSde[" + fields() + ", eta=" + eta + (processing.isNone() ? "" : ", processing=" + processing) + "]";
+        return "DpmSolverPlusPlus2MSde[" + fields() + ", eta=" + eta
+                + (processing.isNone() ? "" : ", processing=" + processing) + "]";
     }
 }

@@ -38,7 +38,9 @@ public final class EulerAncestral extends SigmaSampler {
         if (eta == 0 || sigmaNext == 0) {
             return new double[] {sigmaNext, 0};
         }
-        double up = Math.min(sigmaNext, eta * Math.sqrt(sigmaNext * sigmaNext * (sigma * sigma - sigmaNext * sigmaNext) / (sigma * sigma)));
+        double up = Math.min(
+                sigmaNext,
+                eta * Math.sqrt(sigmaNext * sigmaNext * (sigma * sigma - sigmaNext * sigmaNext) / (sigma * sigma)));
         return new double[] {Math.sqrt(sigmaNext * sigmaNext - up * up), up};
     }
 

@@ -1,8 +1,8 @@
 package org.diffusion4j.samplers;
 
-import org.apiguardian.api.API;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import org.apiguardian.api.API;
 import org.diffusion4j.api.Prediction;
 import org.diffusion4j.api.Schedule;
 import org.diffusion4j.api.tensor.Tensor;

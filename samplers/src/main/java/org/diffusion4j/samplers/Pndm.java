@@ -1,8 +1,8 @@
 package org.diffusion4j.samplers;
 
-import org.apiguardian.api.API;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import org.apiguardian.api.API;
 import org.diffusion4j.api.Prediction;
 import org.diffusion4j.api.Schedule;
 import org.diffusion4j.api.Step;
@@ -57,7 +57,8 @@ public final class Pndm extends SigmaSampler {
             return switch (s.trim().toLowerCase(java.util.Locale.ROOT)) {
                 case "plms", "skip_prk_steps" -> PLMS;
                 case "runge_kutta", "prk", "rk" -> RUNGE_KUTTA;
-                default -> throw new IllegalArgumentException("unknown pndm warmUp '" + s + "'; known: plms, runge_kutta");
+                default ->
+                    throw new IllegalArgumentException("unknown pndm warmUp '" + s + "'; known: plms, runge_kutta");
             };
         }
     }
@@ -244,8 +245,13 @@ public final class Pndm extends SigmaSampler {
                         yield x0.linear(1, e, sn - s);
                     }
                     default -> {
-                        Tensor comb = first.linear(1 / 6.0, stored(e1, "pndm: the step's e_1"), 1 / 3.0,
-                                stored(e2, "pndm: the step's e_2"), 1 / 3.0).linear(1, p.epsilon(), 1 / 6.0);
+                        Tensor comb = first.linear(
+                                        1 / 6.0,
+                                        stored(e1, "pndm: the step's e_1"),
+                                        1 / 3.0,
+                                        stored(e2, "pndm: the step's e_2"),
+                                        1 / 3.0)
+                                .linear(1, p.epsilon(), 1 / 6.0);
                         yield x0.linear(1, comb, sn - s);
                     }
                 };

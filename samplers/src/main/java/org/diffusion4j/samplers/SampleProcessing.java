@@ -1,7 +1,7 @@
 package org.diffusion4j.samplers;
 
-import org.apiguardian.api.API;
 import java.util.Arrays;
+import org.apiguardian.api.API;
 import org.diffusion4j.api.Prediction;
 import org.diffusion4j.api.Timestep;
 import org.diffusion4j.api.tensor.Tensor;
@@ -14,7 +14,11 @@ import org.diffusion4j.api.tensor.Tensor;
  */
 @API(status = API.Status.STABLE, since = "0.1.0")
 public final class SampleProcessing {
-    private enum Mode { NONE, CLIP, DYNAMIC }
+    private enum Mode {
+        NONE,
+        CLIP,
+        DYNAMIC
+    }
 
     /** No processing. */
     public static final SampleProcessing NONE = new SampleProcessing(Mode.NONE, 0, 0, 0);
@@ -55,8 +59,7 @@ public final class SampleProcessing {
     }
 
     /** The pair (x̂0, ε̂) a sampler uses, after processing. */
-    public record Estimates(Tensor x0, Tensor eps) {
-    }
+    public record Estimates(Tensor x0, Tensor eps) {}
 
     /** x̂0 and ε̂ from a prediction, processed. */
     public Estimates apply(Prediction p) {

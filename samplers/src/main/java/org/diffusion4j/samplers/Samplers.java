@@ -2,12 +2,10 @@ package org.diffusion4j.samplers;
 
 import org.apiguardian.api.API;
 
-
 /** Static factories for the built-in samplers. */
 @API(status = API.Status.STABLE, since = "0.1.0")
 public final class Samplers {
-    private Samplers() {
-    }
+    private Samplers() {}
 
     /** DDPM over the schedule's full chain of T steps with posterior variance β̃ (Ho et al., arXiv 2006.11239, Algorithm 2). */
     public static Ddpm ddpm() {
@@ -138,7 +136,12 @@ public final class Samplers {
      * UniPC of solver order 1..3, bh1 or bh2, with the correctors of the given step indices disabled (diffusers'
      * {@code solver_order}, {@code solver_type}, {@code disable_corrector}).
      */
-    public static UniPc unipc(int steps, SigmaSpacing spacing, int order, UniPc.Variant variant, java.util.Set<Integer> disableCorrector) {
+    public static UniPc unipc(
+            int steps,
+            SigmaSpacing spacing,
+            int order,
+            UniPc.Variant variant,
+            java.util.Set<Integer> disableCorrector) {
         return new UniPc(steps, spacing, order, variant, disableCorrector);
     }
 }

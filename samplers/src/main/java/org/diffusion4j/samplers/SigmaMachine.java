@@ -17,7 +17,8 @@ abstract class SigmaMachine {
     final SigmaTrajectory tr;
     final int n;
     /** D at the first call of the step last begun (what listeners see as x̂0). */
-    @Nullable Tensor denoised;
+    @Nullable
+    Tensor denoised;
 
     SigmaMachine(SigmaTrajectory tr) {
         this.tr = tr;

@@ -1,7 +1,7 @@
 package org.diffusion4j.samplers;
 
-import org.apiguardian.api.API;
 import java.util.Locale;
+import org.apiguardian.api.API;
 
 /**
  * How the σ-space samplers (Euler, Heun, DPM-Solver++, LMS, PNDM, UniPC) pick their noise levels, in the
@@ -38,7 +38,17 @@ import java.util.Locale;
 public record SigmaSpacing(Kind kind, double rho, int stepsOffset, boolean roundModelTime, boolean truncateModelTime) {
 
     /** The rules. */
-    public enum Kind { SCHEDULE, KARRAS, EXPONENTIAL, LINSPACE, LEADING, TRAILING, MULTISTEP_LINSPACE, MULTISTEP_LEADING, BETA }
+    public enum Kind {
+        SCHEDULE,
+        KARRAS,
+        EXPONENTIAL,
+        LINSPACE,
+        LEADING,
+        TRAILING,
+        MULTISTEP_LINSPACE,
+        MULTISTEP_LEADING,
+        BETA
+    }
 
     /** A spacing without truncation. */
     public SigmaSpacing(Kind kind, double rho, int stepsOffset, boolean roundModelTime) {
@@ -116,14 +126,18 @@ public record SigmaSpacing(Kind kind, double rho, int stepsOffset, boolean round
                 return of(k);
             }
         }
-        throw new IllegalArgumentException("unknown sigma spacing '" + s
-                + "'; known: schedule, karras, exponential, linspace, leading, trailing, multistep_linspace, multistep_leading, beta");
+        throw new IllegalArgumentException(
+                "unknown sigma spacing '" + s
+                        + "'; known: schedule, karras, exponential, linspace, leading, trailing, multistep_linspace, multistep_leading, beta");
     }
 
     @Override
     public String toString() {
         String k = kind.name().toLowerCase(Locale.ROOT);
-        return k + (kind == Kind.KARRAS ? "(rho=" + rho + ")" : "") + (stepsOffset != 0 ? "(offset=" + stepsOffset + ")" : "")
-                + (roundModelTime ? "(rounded)" : "") + (truncateModelTime ? "(truncated)" : "");
+        return k
+                + (kind == Kind.KARRAS ? "(rho=" + rho + ")" : "")
+                + (stepsOffset != 0 ? "(offset=" + stepsOffset + ")" : "")
+                + (roundModelTime ? "(rounded)" : "")
+                + (truncateModelTime ? "(truncated)" : "");
     }
 }

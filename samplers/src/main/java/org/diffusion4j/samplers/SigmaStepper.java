@@ -106,7 +106,8 @@ public final class SigmaStepper {
         }
         boolean needs = machine.needsNoise(call);
         if (needs && noise == null) {
-            throw new IllegalArgumentException(name + " stepper: call " + call + " needs a standard normal noise tensor");
+            throw new IllegalArgumentException(
+                    name + " stepper: call " + call + " needs a standard normal noise tensor");
         }
         Prediction p = new Prediction(type, modelOutput, scaleModelInput(x, call), machine.modelLevel(call));
         Tensor out = machine.step(p, call, x, needs ? noise : null);
@@ -126,7 +127,8 @@ public final class SigmaStepper {
 
     private void check(int call) {
         if (call < 0 || call >= machine.calls()) {
-            throw new IndexOutOfBoundsException(name + " stepper: call " + call + " outside [0, " + machine.calls() + ")");
+            throw new IndexOutOfBoundsException(
+                    name + " stepper: call " + call + " outside [0, " + machine.calls() + ")");
         }
     }
 }

@@ -1,8 +1,8 @@
 package org.diffusion4j.samplers;
 
-import org.apiguardian.api.API;
 import java.util.ArrayList;
 import java.util.List;
+import org.apiguardian.api.API;
 import org.diffusion4j.api.Schedule;
 import org.diffusion4j.api.Step;
 import org.diffusion4j.api.StepPlan;
@@ -25,12 +25,13 @@ public final class SigmaTrajectory {
     private SigmaTrajectory(double[] sigmas, Timestep[] levels) {
         for (int i = 0; i < sigmas.length; i++) {
             if (!(sigmas[i] >= 0 && Double.isFinite(sigmas[i]))) {
-                throw new IllegalArgumentException("sigma[" + i + "] = " + sigmas[i] + ": sigma-space samplers need finite"
-                        + " noise levels (a zero-terminal-SNR schedule has sigma_max = infinity; use ddim there)");
+                throw new IllegalArgumentException(
+                        "sigma[" + i + "] = " + sigmas[i] + ": sigma-space samplers need finite"
+                                + " noise levels (a zero-terminal-SNR schedule has sigma_max = infinity; use ddim there)");
             }
             if (i > 0 && !(sigmas[i] < sigmas[i - 1])) {
-                throw new IllegalArgumentException("sigmas must decrease strictly; sigma[" + i + "] = " + sigmas[i]
-                        + " after " + sigmas[i - 1]);
+                throw new IllegalArgumentException(
+                        "sigmas must decrease strictly; sigma[" + i + "] = " + sigmas[i] + " after " + sigmas[i - 1]);
             }
         }
         this.sigmas = sigmas;
@@ -91,8 +92,11 @@ public final class SigmaTrajectory {
             }
             return new SigmaTrajectory(s, lv);
         }
-        int T = schedule.trainSteps().orElseThrow(() -> new IllegalArgumentException("sigma spacing '" + spacing
-                + "' needs a discrete schedule's sigma table; use spacing 'schedule' with a continuous schedule"));
+        int T = schedule.trainSteps()
+                .orElseThrow(
+                        () -> new IllegalArgumentException(
+                                "sigma spacing '" + spacing
+                                        + "' needs a discrete schedule's sigma table; use spacing 'schedule' with a continuous schedule"));
         double[] table = new double[T];
         double[] logTable = new double[T];
         for (int t = 0; t < T; t++) {
@@ -124,7 +128,10 @@ public final class SigmaTrajectory {
                 for (int i = 0; i < steps; i++) {
                     ts[i] = switch (spacing.kind()) {
                         // np.linspace(0, T − 1, n, dtype=float32): computed in double, stored as float32
-                        case LINSPACE -> steps == 1 ? 0 : (i == 0 ? T - 1 : (float) ((steps - 1 - i) * ((T - 1) / (double) (steps - 1))));
+                        case LINSPACE ->
+                            steps == 1
+                                    ? 0
+                                    : (i == 0 ? T - 1 : (float) ((steps - 1 - i) * ((T - 1) / (double) (steps - 1))));
                         case LEADING -> Math.rint((steps - 1 - i) * (double) (T / steps)) + spacing.stepsOffset();
                         default -> Math.rint(T - i * ((double) T / steps)) - 1;
                     };

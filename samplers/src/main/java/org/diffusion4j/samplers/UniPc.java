@@ -64,7 +64,12 @@ public final class UniPc extends SigmaSampler {
     }
 
     /** With the data prediction processed before use (diffusers' {@code thresholding}). */
-    public UniPc(int steps, SigmaSpacing spacing, int order, Variant variant, java.util.Set<Integer> disableCorrector,
+    public UniPc(
+            int steps,
+            SigmaSpacing spacing,
+            int order,
+            Variant variant,
+            java.util.Set<Integer> disableCorrector,
             SampleProcessing processing) {
         super("unipc", steps, spacing);
         this.processing = processing;
@@ -167,7 +172,8 @@ public final class UniPc extends SigmaSampler {
     @Override
     SigmaMachine machine(SigmaTrajectory trajectory, Schedule schedule) {
         return new SigmaMachine(trajectory) {
-            private final java.util.ArrayDeque<Tensor> ms = new java.util.ArrayDeque<>(); // m_{i}, m_{i−1}, … newest first
+            private final java.util.ArrayDeque<Tensor> ms =
+                    new java.util.ArrayDeque<>(); // m_{i}, m_{i−1}, … newest first
             private @Nullable Tensor last; // the corrected state the last predictor started from
             private int thisOrder;
             private int lowerOrderNums;
@@ -232,7 +238,8 @@ public final class UniPc extends SigmaSampler {
 
     @Override
     public String toString() {
-        return "UniPc[" + fields() + (order == 2 ? "" : ", order=" + order) + (variant == Variant.BH2 ? "" : ", variant=bh1")
+        return "UniPc[" + fields() + (order == 2 ? "" : ", order=" + order)
+                + (variant == Variant.BH2 ? "" : ", variant=bh1")
                 + (disableCorrector.isEmpty() ? "" : ", disableCorrector=" + new java.util.TreeSet<>(disableCorrector))
                 + (processing.isNone() ? "" : ", processing=" + processing) + "]";
     }

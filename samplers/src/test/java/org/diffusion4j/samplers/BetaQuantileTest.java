@@ -28,7 +28,9 @@ class BetaQuantileTest {
     @Test
     void cdfMatchesClosedForms() {
         for (double x = 0.01; x < 1; x += 0.07) {
-            assertThat(BetaQuantile.cdf(x, 0.5, 0.5)).as("arcsine, x=%s", x).isCloseTo(2 / Math.PI * Math.asin(Math.sqrt(x)), within(TOL));
+            assertThat(BetaQuantile.cdf(x, 0.5, 0.5))
+                    .as("arcsine, x=%s", x)
+                    .isCloseTo(2 / Math.PI * Math.asin(Math.sqrt(x)), within(TOL));
             assertThat(BetaQuantile.cdf(x, 1, 2.5)).isCloseTo(1 - Math.pow(1 - x, 2.5), within(TOL));
             assertThat(BetaQuantile.cdf(x, 0.6, 1)).isCloseTo(Math.pow(x, 0.6), within(TOL));
         }
@@ -39,7 +41,8 @@ class BetaQuantileTest {
         double a = 0.6;
         double lnB = 2 * BetaQuantile.logGamma(a) - BetaQuantile.logGamma(2 * a);
         for (double x : new double[] {0.001, 0.1, 0.37, 0.5}) {
-            // ∫_0^x t^{a−1}(1 − t)^{a−1} dt = (1/a)·∫_0^{x^a} (1 − u^{1/a})^{a−1} du  (t = u^{1/a}), a bounded integrand
+            // ∫_0^x t^{a−1}(1 − t)^{a−1} dt = (1/a)·∫_0^{x^a} (1 − u^{1/a})^{a−1} du  (t = u^{1/a}), a bounded
+            // integrand
             double top = Math.pow(x, a);
             int panels = 4000;
             double h = top / panels;
@@ -49,7 +52,8 @@ class BetaQuantileTest {
                 sum += f * (i == 0 || i == panels ? 1 : i % 2 == 1 ? 4 : 2);
             }
             double integral = sum * h / 3 / a / Math.exp(lnB);
-            // Simpson's error: u^{1/a} = u^{5/3} has an unbounded second derivative at 0, which lowers the first panels'
+            // Simpson's error: u^{1/a} = u^{5/3} has an unbounded second derivative at 0, which lowers the first
+            // panels'
             // error to O(h^{8/3}) ≈ (1.7e-4)^{8/3} ≈ 1e-10; the rest is O(h⁴); asserted 1e-9
             assertThat(BetaQuantile.cdf(x, a, a)).as("x=%s", x).isCloseTo(integral, within(1e-9));
         }

@@ -51,8 +51,10 @@ class BetaSpacingTest {
             anyFractional |= f[i] != Math.floor(f[i]);
         }
         assertThat(anyFractional).isTrue();
-        SigmaTrajectory both = SigmaTrajectory.of(LINEAR, 6, SigmaSpacing.karras().rounded().truncated());
-        SigmaTrajectory rounded = SigmaTrajectory.of(LINEAR, 6, SigmaSpacing.karras().rounded());
+        SigmaTrajectory both =
+                SigmaTrajectory.of(LINEAR, 6, SigmaSpacing.karras().rounded().truncated());
+        SigmaTrajectory rounded =
+                SigmaTrajectory.of(LINEAR, 6, SigmaSpacing.karras().rounded());
         assertThat(both.modelTimes()).containsExactly(rounded.modelTimes());
         assertThatThrownBy(() -> SigmaSpacing.parse("betas")).hasMessageContaining("beta");
     }

@@ -1,6 +1,5 @@
 package org.diffusion4j.samplers;
 
-import org.diffusion4j.testkit.DoubleTensor;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Set;
@@ -14,11 +13,10 @@ import org.diffusion4j.api.PredictionType;
 import org.diffusion4j.api.SampleRequest;
 import org.diffusion4j.api.Sampler;
 import org.diffusion4j.api.Schedule;
-import org.diffusion4j.api.Timestep;
-import org.diffusion4j.api.tensor.Tensor;
-import org.diffusion4j.schedules.Schedules;
-import org.diffusion4j.testkit.ErrorBound;
 import org.diffusion4j.mixture.GaussianMixture;
+import org.diffusion4j.schedules.Schedules;
+import org.diffusion4j.testkit.DoubleTensor;
+import org.diffusion4j.testkit.ErrorBound;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -67,8 +65,14 @@ class ConvergenceOrderTest {
         for (int i = 0; i < B; i++) {
             labels[i] = label(i);
         }
-        return SampleRequest.builder().predictor(ORACLE).schedule(SCHEDULE).conditions(Conditions.labels(labels))
-                .sampleShape(2).seed(7).tensors(DoubleTensor.FACTORY).build();
+        return SampleRequest.builder()
+                .predictor(ORACLE)
+                .schedule(SCHEDULE)
+                .conditions(Conditions.labels(labels))
+                .sampleShape(2)
+                .seed(7)
+                .tensors(DoubleTensor.FACTORY)
+                .build();
     }
 
     /** The largest |error| at σ_min over the batch after an N-step run. */
@@ -76,7 +80,8 @@ class ConvergenceOrderTest {
         SigmaTrajectory traj = SigmaTrajectory.of(SCHEDULE, n, SigmaSpacing.karras());
         double smax = traj.sigma(0);
         double smin = traj.sigma(n - 1);
-        double[] z = DoubleTensor.of(request().openNoise().next(request().sampleShape(), DoubleTensor.FACTORY)).values();
+        double[] z = DoubleTensor.of(request().openNoise().next(request().sampleShape(), DoubleTensor.FACTORY))
+                .values();
         double[][] at = new double[1][];
         sampler.apply(n).sample(request(), e -> {
             if (e.step().index() == n - 2) {
@@ -104,7 +109,8 @@ class ConvergenceOrderTest {
                 Arguments.of("euler_a, eta 0", (IntFunction<Sampler>) n -> Samplers.eulerAncestral(n, 0, k), 1.0, true),
                 Arguments.of("heun", (IntFunction<Sampler>) n -> Samplers.heun(n, k), 2.0, true),
                 Arguments.of("dpmpp_2m", (IntFunction<Sampler>) n -> Samplers.dpmpp2m(n, k), 2.0, true),
-                Arguments.of("dpmpp_2m_sde, eta 0", (IntFunction<Sampler>) n -> Samplers.dpmpp2mSde(n, 0, k), 2.0, true),
+                Arguments.of(
+                        "dpmpp_2m_sde, eta 0", (IntFunction<Sampler>) n -> Samplers.dpmpp2mSde(n, 0, k), 2.0, true),
                 // order 4 in its interior steps (LmsCoefficientsTest), but the warm-up steps of orders 1, 2, 3
                 // (diffusers' and k-diffusion's semantics) leave local errors O(h²), O(h³), O(h⁴) that dominate
                 // only as N → ∞: the first Euler step's share of the error at σ_min is ½·|x''(σ_0)|·h_0² times the
@@ -116,17 +122,34 @@ class ConvergenceOrderTest {
                 // a local error O(h³) (Liu et al. 2022, §3.3: second-order convergence)
                 Arguments.of("pndm", (IntFunction<Sampler>) n -> Samplers.pndm(n, k), 2.0, true),
                 // the Runge-Kutta warm-up (RK4 in σ, local O(h⁵)) does not lift the order-2 multistep steps
-                Arguments.of("pndm, runge_kutta warm-up", (IntFunction<Sampler>) n -> Samplers.pndm(n, k, Pndm.WarmUp.RUNGE_KUTTA), 2.0, true),
+                Arguments.of(
+                        "pndm, runge_kutta warm-up",
+                        (IntFunction<Sampler>) n -> Samplers.pndm(n, k, Pndm.WarmUp.RUNGE_KUTTA),
+                        2.0,
+                        true),
                 // UniP-2 + UniC: the corrector raises the order by one (Zhao et al. 2023, Theorem 3.3); the first
                 // step is UniP-1 + UniC-1, local error O(h³), so 3 all the way
                 Arguments.of("unipc", (IntFunction<Sampler>) n -> Samplers.unipc(n, k), 3.0, true),
-                // solver order 1 (diffusers' solver_order): DDIM. Order 3 and UniPC order 3 / bh1 are checked step by step
+                // solver order 1 (diffusers' solver_order): DDIM. Order 3 and UniPC order 3 / bh1 are checked step by
+                // step
                 // in SolverLocalOrderTest: on this ladder their first-order warm-up step bounds them by 2 as N → ∞
                 Arguments.of("dpmpp, order 1", (IntFunction<Sampler>) n -> Samplers.dpmpp(n, k, 1), 1.0, true),
                 // UniP-1 + UniC-1: order 2; the corrector disabled after every step leaves UniP-2: order 2
-                Arguments.of("unipc, order 1", (IntFunction<Sampler>) n -> Samplers.unipc(n, k, 1, UniPc.Variant.BH2, Set.of()), 2.0, true),
-                Arguments.of("unipc, corrector disabled", (IntFunction<Sampler>) n -> Samplers.unipc(n, k, 2, UniPc.Variant.BH2,
-                        IntStream.range(0, n).boxed().collect(Collectors.toSet())), 2.0, true));
+                Arguments.of(
+                        "unipc, order 1",
+                        (IntFunction<Sampler>) n -> Samplers.unipc(n, k, 1, UniPc.Variant.BH2, Set.of()),
+                        2.0,
+                        true),
+                Arguments.of(
+                        "unipc, corrector disabled",
+                        (IntFunction<Sampler>) n -> Samplers.unipc(
+                                n,
+                                k,
+                                2,
+                                UniPc.Variant.BH2,
+                                IntStream.range(0, n).boxed().collect(Collectors.toSet())),
+                        2.0,
+                        true));
     }
 
     static final int[] LADDER = {32, 48, 64, 96, 128};
@@ -143,7 +166,8 @@ class ConvergenceOrderTest {
             ly[i] = Math.log(e);
             sb.append(String.format(" N=%d %.3e", LADDER[i], e));
             // rounding stays far below the error measured: bound (see the class comment) × 1000
-            assertThat(e).as("%s, N=%d: error above the double rounding floor", name, LADDER[i])
+            assertThat(e)
+                    .as("%s, N=%d: error above the double rounding floor", name, LADDER[i])
                     .isGreaterThan(1000 * ErrorBound.float64(45, 8 * LADDER[i], 2));
         }
         double slope = -fit(lx, ly);

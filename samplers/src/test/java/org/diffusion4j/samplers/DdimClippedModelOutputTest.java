@@ -1,6 +1,5 @@
 package org.diffusion4j.samplers;
 
-import org.diffusion4j.testkit.DoubleTensor;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
@@ -12,6 +11,7 @@ import org.diffusion4j.api.SampleRequest;
 import org.diffusion4j.api.Sampler;
 import org.diffusion4j.api.spi.PluginRegistry;
 import org.diffusion4j.api.tensor.Shape;
+import org.diffusion4j.testkit.DoubleTensor;
 import org.diffusion4j.testkit.ErrorBound;
 import org.junit.jupiter.api.Test;
 
@@ -28,9 +28,14 @@ class DdimClippedModelOutputTest {
 
     static double run(Sampler s) {
         NoisePredictor eps = (x, t, c) -> new DoubleTensor(new double[] {-0.8}, x.shape());
-        SampleRequest r = SampleRequest.builder().predictor(eps).schedule(SigmaStepFormulaTest.levels(2, 0.5))
-                .conditions(Conditions.unconditional(1)).sampleShape(1).tensors(DoubleTensor.FACTORY)
-                .initialState(new DoubleTensor(new double[] {0.9}, Shape.of(1, 1))).build();
+        SampleRequest r = SampleRequest.builder()
+                .predictor(eps)
+                .schedule(SigmaStepFormulaTest.levels(2, 0.5))
+                .conditions(Conditions.unconditional(1))
+                .sampleShape(1)
+                .tensors(DoubleTensor.FACTORY)
+                .initialState(new DoubleTensor(new double[] {0.9}, Shape.of(1, 1)))
+                .build();
         return DoubleTensor.of(s.sample(r)).values()[0];
     }
 
@@ -53,10 +58,13 @@ class DdimClippedModelOutputTest {
     void fromJson() {
         PluginRegistry reg = PluginRegistry.load();
         JsonMapper json = JsonMapper.builder().build();
-        Sampler s = reg.sampler("ddim", json.createObjectNode().put("steps", 1).put("clipSample", 1.0).put("useClippedModelOutput", false));
+        Sampler s = reg.sampler(
+                "ddim",
+                json.createObjectNode().put("steps", 1).put("clipSample", 1.0).put("useClippedModelOutput", false));
         assertThat(((Ddim) s).useClippedModelOutput()).isFalse();
         assertThat(run(s)).isCloseTo(Math.sqrt(0.8) + Math.sqrt(0.2) * -0.8, within(TOL));
-        assertThat(((Ddim) reg.sampler("ddim", json.createObjectNode().put("clipSample", 1.0))).useClippedModelOutput()).isTrue();
+        assertThat(((Ddim) reg.sampler("ddim", json.createObjectNode().put("clipSample", 1.0))).useClippedModelOutput())
+                .isTrue();
         assertThatThrownBy(() -> reg.sampler("ddim", json.createObjectNode().put("useClippedModelOutput", false)))
                 .hasMessageContaining("useClippedModelOutput needs clipSample");
     }

@@ -1,6 +1,5 @@
 package org.diffusion4j.samplers;
 
-import org.diffusion4j.testkit.DoubleTensor;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
@@ -10,10 +9,11 @@ import org.diffusion4j.api.Conditions;
 import org.diffusion4j.api.SampleRequest;
 import org.diffusion4j.api.noise.NoiseStream;
 import org.diffusion4j.api.spi.PluginRegistry;
+import org.diffusion4j.mixture.GaussianMixture;
 import org.diffusion4j.schedules.DiscreteSchedule;
 import org.diffusion4j.schedules.Schedules;
+import org.diffusion4j.testkit.DoubleTensor;
 import org.diffusion4j.testkit.ErrorBound;
-import org.diffusion4j.mixture.GaussianMixture;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -26,24 +26,38 @@ import org.junit.jupiter.api.Test;
  */
 class DdpmLastStepNoiseTest {
     static final GaussianMixture MIX = GaussianMixture.threeBlobs2d();
-    static final DiscreteSchedule SCHEDULE = Schedules.scaledLinear(1000).toBuilder().stepsOffset(1).build();
+    static final DiscreteSchedule SCHEDULE =
+            Schedules.scaledLinear(1000).toBuilder().stepsOffset(1).build();
     static final int STEPS = 10;
 
     static SampleRequest request() {
-        return SampleRequest.builder().predictor(MIX.epsilonPredictor()).schedule(SCHEDULE).conditions(Conditions.unconditional(4))
-                .sampleShape(2).seed(11).tensors(DoubleTensor.FACTORY).build();
+        return SampleRequest.builder()
+                .predictor(MIX.epsilonPredictor())
+                .schedule(SCHEDULE)
+                .conditions(Conditions.unconditional(4))
+                .sampleShape(2)
+                .seed(11)
+                .tensors(DoubleTensor.FACTORY)
+                .build();
     }
 
     @Test
     void diffusersRuleAddsTheLastStepsNoiseWithTheEffectiveBeta() {
         assertThat(SCHEDULE.timesteps(STEPS)[STEPS - 1]).isEqualTo(1);
-        double[] sdk = DoubleTensor.of(new Ddpm(STEPS, Ddpm.Variance.BETA, SampleProcessing.NONE).sample(request())).values();
-        double[] diff = DoubleTensor.of(new Ddpm(STEPS, Ddpm.Variance.BETA, SampleProcessing.NONE,
-                Ddpm.LastStepNoise.WHILE_TIME_POSITIVE).sample(request())).values();
+        double[] sdk = DoubleTensor.of(new Ddpm(STEPS, Ddpm.Variance.BETA, SampleProcessing.NONE).sample(request()))
+                .values();
+        double[] diff = DoubleTensor.of(new Ddpm(
+                                STEPS,
+                                Ddpm.Variance.BETA,
+                                SampleProcessing.NONE,
+                                Ddpm.LastStepNoise.WHILE_TIME_POSITIVE)
+                        .sample(request()))
+                .values();
         NoiseStream noise = request().openNoise();
         double[] z = null;
         for (int i = 0; i <= STEPS; i++) {
-            z = DoubleTensor.of(noise.next(request().sampleShape(), DoubleTensor.FACTORY)).values();
+            z = DoubleTensor.of(noise.next(request().sampleShape(), DoubleTensor.FACTORY))
+                    .values();
         }
         double std = Math.sqrt(1 - SCHEDULE.alphaBar(1));
         assertThat(std).isCloseTo(0.041, within(0.0005)); // the number for scaled_linear at t = 1
@@ -51,16 +65,24 @@ class DdpmLastStepNoiseTest {
             assertThat(diff[i] - sdk[i]).isCloseTo(std * z[i], within(ErrorBound.float64(5, 3, 2 * 2)));
         }
         // with β̃ onto ᾱ = 1 the last variance is 0: both rules agree exactly
-        assertThat(DoubleTensor.of(new Ddpm(STEPS, Ddpm.Variance.POSTERIOR, SampleProcessing.NONE,
-                Ddpm.LastStepNoise.WHILE_TIME_POSITIVE).sample(request())).values())
-                .containsExactly(DoubleTensor.of(new Ddpm(STEPS, Ddpm.Variance.POSTERIOR, SampleProcessing.NONE).sample(request())).values());
+        assertThat(DoubleTensor.of(new Ddpm(
+                                        STEPS,
+                                        Ddpm.Variance.POSTERIOR,
+                                        SampleProcessing.NONE,
+                                        Ddpm.LastStepNoise.WHILE_TIME_POSITIVE)
+                                .sample(request()))
+                        .values())
+                .containsExactly(DoubleTensor.of(
+                                new Ddpm(STEPS, Ddpm.Variance.POSTERIOR, SampleProcessing.NONE).sample(request()))
+                        .values());
     }
 
     @Test
     void fromJsonAndNames() {
         PluginRegistry reg = PluginRegistry.load();
         JsonMapper json = JsonMapper.builder().build();
-        assertThat(((Ddpm) reg.sampler("ddpm", json.createObjectNode().put("lastStepNoise", "diffusers"))).lastStepNoise())
+        assertThat(((Ddpm) reg.sampler("ddpm", json.createObjectNode().put("lastStepNoise", "diffusers")))
+                        .lastStepNoise())
                 .isEqualTo(Ddpm.LastStepNoise.WHILE_TIME_POSITIVE);
         assertThat(((Ddpm) reg.sampler("ddpm")).lastStepNoise()).isEqualTo(Ddpm.LastStepNoise.NONE);
         assertThat(Ddpm.Variance.parse("fixed_small_log")).isEqualTo(Ddpm.Variance.POSTERIOR);

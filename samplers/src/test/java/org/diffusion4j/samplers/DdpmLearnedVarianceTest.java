@@ -15,7 +15,6 @@ import org.diffusion4j.api.PredictionType;
 import org.diffusion4j.api.SampleRequest;
 import org.diffusion4j.api.Schedule;
 import org.diffusion4j.api.Step;
-import org.diffusion4j.api.Timestep;
 import org.diffusion4j.api.tensor.Shape;
 import org.diffusion4j.api.tensor.Tensor;
 import org.diffusion4j.schedules.Schedules;
@@ -56,8 +55,16 @@ class DdpmLearnedVarianceTest {
     }
 
     static SampleRequest request(NoisePredictor p, Conditions c, Guidance g) {
-        return SampleRequest.builder().predictor(p).schedule(SCHEDULE).conditions(c).guidance(g).sampleShape(3).seed(11)
-                .initialState(new DoubleTensor(X, Shape.of(1, 3))).tensors(DoubleTensor.FACTORY).build();
+        return SampleRequest.builder()
+                .predictor(p)
+                .schedule(SCHEDULE)
+                .conditions(c)
+                .guidance(g)
+                .sampleShape(3)
+                .seed(11)
+                .initialState(new DoubleTensor(X, Shape.of(1, 3)))
+                .tensors(DoubleTensor.FACTORY)
+                .build();
     }
 
     /** The state after the first of 4 steps, by hand; z is the run's first noise draw. */
@@ -72,7 +79,8 @@ class DdpmLearnedVarianceTest {
             double eps = 0.5 * X[j] + 0.1;
             double x0 = (X[j] - Math.sqrt(1 - ab) * eps) / Math.sqrt(ab);
             double mean = Math.sqrt(abp) * beta / (1 - ab) * x0 + Math.sqrt(1 - beta) * (1 - abp) / (1 - ab) * X[j];
-            double var = variance == Ddpm.Variance.LEARNED ? v[j]
+            double var = variance == Ddpm.Variance.LEARNED
+                    ? v[j]
                     : Math.exp((v[j] + 1) / 2 * Math.log(beta) + (1 - (v[j] + 1) / 2) * Math.log(betaTilde));
             out[j] = mean + Math.sqrt(var) * z[j];
         }
@@ -87,7 +95,8 @@ class DdpmLearnedVarianceTest {
     }
 
     static double[] firstNoise(SampleRequest r) {
-        return DoubleTensor.of(r.openNoise().next(r.sampleShape(), DoubleTensor.FACTORY)).values();
+        return DoubleTensor.of(r.openNoise().next(r.sampleShape(), DoubleTensor.FACTORY))
+                .values();
     }
 
     @Test
@@ -153,13 +162,23 @@ class DdpmLearnedVarianceTest {
             return new DoubleTensor(out, Shape.of(2, 6));
         });
         double[] xs = {X[0], X[1], X[2], X[0], X[1], X[2]};
-        SampleRequest r = SampleRequest.builder().predictor(p).schedule(SCHEDULE).conditions(Conditions.unconditional(2))
-                .sampleShape(3).seed(11).initialState(new DoubleTensor(xs, Shape.of(2, 3))).tensors(DoubleTensor.FACTORY).build();
+        SampleRequest r = SampleRequest.builder()
+                .predictor(p)
+                .schedule(SCHEDULE)
+                .conditions(Conditions.unconditional(2))
+                .sampleShape(3)
+                .seed(11)
+                .initialState(new DoubleTensor(xs, Shape.of(2, 3)))
+                .tensors(DoubleTensor.FACTORY)
+                .build();
         List<double[]> states = new ArrayList<>();
-        Samplers.ddpm(4, Ddpm.Variance.LEARNED_RANGE).sample(r, e -> states.add(DoubleTensor.of(e.state()).values().clone()));
-        double[] z = DoubleTensor.of(r.openNoise().next(r.sampleShape(), DoubleTensor.FACTORY)).values();
+        Samplers.ddpm(4, Ddpm.Variance.LEARNED_RANGE)
+                .sample(r, e -> states.add(DoubleTensor.of(e.state()).values().clone()));
+        double[] z = DoubleTensor.of(r.openNoise().next(r.sampleShape(), DoubleTensor.FACTORY))
+                .values();
         double[] w0 = expectedFirstStep(Ddpm.Variance.LEARNED_RANGE, V, new double[] {z[0], z[1], z[2]});
-        double[] w1 = expectedFirstStep(Ddpm.Variance.LEARNED_RANGE, new double[] {V[2], V[1], V[0]}, new double[] {z[3], z[4], z[5]});
+        double[] w1 = expectedFirstStep(
+                Ddpm.Variance.LEARNED_RANGE, new double[] {V[2], V[1], V[0]}, new double[] {z[3], z[4], z[5]});
         // the batch split concatenates through float32 (TensorFactory.concat): |x| ≤ 3 rounded once more, ×2
         double tol = TOL + ErrorBound.float32(3, 1, 2);
         for (int j = 0; j < 3; j++) {
@@ -173,8 +192,15 @@ class DdpmLearnedVarianceTest {
         Step s = SCHEDULE.plan(4).get(0);
         double[] z = {0.3, -0.7, 1.1};
         Tensor out = model(V).predict(new DoubleTensor(X, Shape.of(1, 3)), s.current(), Conditions.unconditional(1));
-        double[] got = DoubleTensor.of(Samplers.ddpm(4, Ddpm.Variance.LEARNED_RANGE).step(new DoubleTensor(X, Shape.of(1, 3)), out,
-                PredictionType.EPSILON, s.current(), s.previous(), new DoubleTensor(z, Shape.of(1, 3)))).values();
+        double[] got = DoubleTensor.of(Samplers.ddpm(4, Ddpm.Variance.LEARNED_RANGE)
+                        .step(
+                                new DoubleTensor(X, Shape.of(1, 3)),
+                                out,
+                                PredictionType.EPSILON,
+                                s.current(),
+                                s.previous(),
+                                new DoubleTensor(z, Shape.of(1, 3))))
+                .values();
         double[] want = expectedFirstStep(Ddpm.Variance.LEARNED_RANGE, V, z);
         for (int j = 0; j < 3; j++) {
             assertThat(got[j]).isCloseTo(want[j], within(TOL));
@@ -185,13 +211,15 @@ class DdpmLearnedVarianceTest {
     void aWrongChannelCountIsRefusedWithBothShapes() {
         NoisePredictor sameChannels = NoisePredictor.of(PredictionType.EPSILON, (x, t, c) -> x.times(0.5));
         SampleRequest r = request(sameChannels, Conditions.unconditional(1), Guidance.NONE);
-        assertThatThrownBy(() -> Samplers.ddpm(4, Ddpm.Variance.LEARNED_RANGE).sample(r, e -> { }))
+        assertThatThrownBy(() -> Samplers.ddpm(4, Ddpm.Variance.LEARNED_RANGE).sample(r, e -> {}))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("ddpm variance learned_range").hasMessageContaining("shape [1, 3] for a state of shape [1, 3]")
+                .hasMessageContaining("ddpm variance learned_range")
+                .hasMessageContaining("shape [1, 3] for a state of shape [1, 3]")
                 .hasMessageContaining("[1, 6]");
         // and a fixed variance refuses a 2·C output as before (the predictor's shape check)
-        assertThatThrownBy(() -> Samplers.ddpm(4, Ddpm.Variance.POSTERIOR).sample(request(model(V), Conditions.unconditional(1),
-                Guidance.NONE), e -> { })).hasMessageContaining("[1, 6]");
+        assertThatThrownBy(() -> Samplers.ddpm(4, Ddpm.Variance.POSTERIOR)
+                        .sample(request(model(V), Conditions.unconditional(1), Guidance.NONE), e -> {}))
+                .hasMessageContaining("[1, 6]");
     }
 
     @Test
@@ -199,11 +227,14 @@ class DdpmLearnedVarianceTest {
         assertThat(Ddpm.Variance.parse("learned_range")).isEqualTo(Ddpm.Variance.LEARNED_RANGE);
         assertThat(Ddpm.Variance.parse("learned")).isEqualTo(Ddpm.Variance.LEARNED);
         assertThat(Ddpm.Variance.parse("fixed_small_log")).isEqualTo(Ddpm.Variance.POSTERIOR);
-        assertThatThrownBy(() -> Ddpm.Variance.parse("fixed_large_log")).hasMessageContaining("'fixed_large_log'")
+        assertThatThrownBy(() -> Ddpm.Variance.parse("fixed_large_log"))
+                .hasMessageContaining("'fixed_large_log'")
                 .hasMessageContaining("learned_range");
         org.diffusion4j.api.spi.PluginRegistry reg = org.diffusion4j.api.spi.PluginRegistry.load();
-        com.fasterxml.jackson.databind.json.JsonMapper json = com.fasterxml.jackson.databind.json.JsonMapper.builder().build();
-        Ddpm d = (Ddpm) reg.sampler("ddpm", json.createObjectNode().put("steps", 10).put("variance", "learned_range"));
+        com.fasterxml.jackson.databind.json.JsonMapper json =
+                com.fasterxml.jackson.databind.json.JsonMapper.builder().build();
+        Ddpm d = (Ddpm)
+                reg.sampler("ddpm", json.createObjectNode().put("steps", 10).put("variance", "learned_range"));
         assertThat(((Ddpm) reg.sampler("ddpm", json.createObjectNode().put("variance", "learned"))).variance())
                 .isEqualTo(Ddpm.Variance.LEARNED);
         assertThatThrownBy(() -> reg.sampler("ddpm", json.createObjectNode().put("variance", "fixed_large_log")))

@@ -10,9 +10,9 @@ import org.diffusion4j.api.SampleRequest;
 import org.diffusion4j.api.Sampler;
 import org.diffusion4j.api.Schedule;
 import org.diffusion4j.api.tensor.Tensor;
+import org.diffusion4j.mixture.GaussianMixture;
 import org.diffusion4j.schedules.Schedules;
 import org.diffusion4j.testkit.ErrorBound;
-import org.diffusion4j.mixture.GaussianMixture;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -34,11 +34,19 @@ class MixtureSamplingTest {
     static Stream<Arguments> samplers() {
         return Stream.of(
                 Arguments.of("ddpm 1000 steps, posterior variance", Samplers.ddpm(), Schedules.linear(1000), 0.02),
-                Arguments.of("ddpm 1000 steps, beta variance", Samplers.ddpm(0, Ddpm.Variance.BETA), Schedules.linear(1000), 0.02),
+                Arguments.of(
+                        "ddpm 1000 steps, beta variance",
+                        Samplers.ddpm(0, Ddpm.Variance.BETA),
+                        Schedules.linear(1000),
+                        0.02),
                 Arguments.of("ddim 50 steps, eta 0", Samplers.ddim(50), Schedules.linear(1000), 0.05),
                 Arguments.of("ddim 50 steps, eta 1", Samplers.ddim(50, 1), Schedules.linear(1000), 0.05),
                 Arguments.of("ddim 50 steps, cosine schedule", Samplers.ddim(50), Schedules.cosine(1000), 0.05),
-                Arguments.of("ancestral 200 steps, v 0.3, cosine log-SNR", Samplers.ancestral(200, 0.3), Schedules.cosineLogSnr(), 0.05));
+                Arguments.of(
+                        "ancestral 200 steps, v 0.3, cosine log-SNR",
+                        Samplers.ancestral(200, 0.3),
+                        Schedules.cosineLogSnr(),
+                        0.05));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -61,14 +69,17 @@ class MixtureSamplingTest {
         double[][] cov = MIX.dataCovariance();
         for (int j = 0; j < 2; j++) {
             double se = Math.sqrt(cov[j][j] / N);
-            assertThat(m.mean()[j]).as("mean[%d]", j).isCloseTo(mu[j], org.assertj.core.data.Offset.offset(4.5 * se + discretisation));
+            assertThat(m.mean()[j])
+                    .as("mean[%d]", j)
+                    .isCloseTo(mu[j], org.assertj.core.data.Offset.offset(4.5 * se + discretisation));
         }
         for (int p = 0; p < 2; p++) {
             for (int q = 0; q < 2; q++) {
                 // standard error of a sample covariance from the mixture's exact fourth moments
                 // (GaussianMixture.covarianceStandardError; the O(1/N) bias of the mean's estimation is ~1e-3 SE)
                 double se = MIX.covarianceStandardError(p, q, N);
-                assertThat(m.covariance()[p][q]).as("cov[%d][%d]", p, q)
+                assertThat(m.covariance()[p][q])
+                        .as("cov[%d][%d]", p, q)
                         .isCloseTo(cov[p][q], org.assertj.core.data.Offset.offset(4.5 * se + 2 * discretisation));
             }
         }
@@ -80,7 +91,8 @@ class MixtureSamplingTest {
         for (int k = 0; k < counts.length; k++) {
             double pi = MIX.weight(k);
             double se = Math.sqrt(pi * (1 - pi) / N);
-            assertThat((double) counts[k] / N).as("weight of component %d", k)
+            assertThat((double) counts[k] / N)
+                    .as("weight of component %d", k)
                     .isCloseTo(pi, org.assertj.core.data.Offset.offset(4.5 * se + discretisation / 5));
         }
     }
@@ -136,7 +148,8 @@ class MixtureSamplingTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("samplers")
-    void conditionalSamplingStaysInTheRequestedComponent(String name, Sampler sampler, Schedule schedule, double discretisation) {
+    void conditionalSamplingStaysInTheRequestedComponent(
+            String name, Sampler sampler, Schedule schedule, double discretisation) {
         int n = 300;
         int[] labels = new int[n];
         for (int i = 0; i < n; i++) {
@@ -144,11 +157,23 @@ class MixtureSamplingTest {
         }
         NoisePredictor p = MIX.epsilonPredictor();
         double[] magnitude = {0}; // M: the largest |state| or |x̂0| of the run (the listener does not change it)
-        SampleRequest request = SampleRequest.builder().predictor(p).schedule(schedule)
-                .conditions(Conditions.labels(labels)).sampleShape(2).seed(99).build();
-        magnitude[0] = request.openNoise().next(request.sampleShape(), request.tensors()).abs().max();
-        Tensor x = sampler.sample(request, e -> magnitude[0] = Math.max(magnitude[0],
-                Math.max(e.state().abs().max(), e.predictedSample().abs().max())));
+        SampleRequest request = SampleRequest.builder()
+                .predictor(p)
+                .schedule(schedule)
+                .conditions(Conditions.labels(labels))
+                .sampleShape(2)
+                .seed(99)
+                .build();
+        magnitude[0] = request.openNoise()
+                .next(request.sampleShape(), request.tensors())
+                .abs()
+                .max();
+        Tensor x = sampler.sample(
+                request,
+                e -> magnitude[0] = Math.max(
+                        magnitude[0],
+                        Math.max(
+                                e.state().abs().max(), e.predictedSample().abs().max())));
         List<double[]> rows = GaussianMixture.rows(x);
         for (int k = 0; k < 3; k++) {
             double[] mean = new double[2];
@@ -156,7 +181,9 @@ class MixtureSamplingTest {
             for (int i = k; i < n; i += 3) {
                 // a true draw of component k is classified elsewhere with probability ≤ 6.1e-6 (its density
                 // integrated over the other Bayes regions): ≤ 1.5e-3 for the 300 samples and a random seed
-                assertThat(MIX.classify(rows.get(i))).as("sample %d of class %d", i, k).isEqualTo(k);
+                assertThat(MIX.classify(rows.get(i)))
+                        .as("sample %d of class %d", i, k)
+                        .isEqualTo(k);
                 mean[0] += rows.get(i)[0];
                 mean[1] += rows.get(i)[1];
                 c++;
@@ -171,8 +198,11 @@ class MixtureSamplingTest {
             double se = MIX.std(k) / Math.sqrt(c);
             for (int d = 0; d < 2; d++) {
                 double bias = chain[0] * chain[2] * Math.abs(MIX.mean(k)[d]);
-                assertThat(mean[d] / c).as("class %d, mean[%d]", k, d)
-                        .isCloseTo(MIX.mean(k)[d], org.assertj.core.data.Offset.offset(4.5 * se + 2 * bias + 2 * rounding));
+                assertThat(mean[d] / c)
+                        .as("class %d, mean[%d]", k, d)
+                        .isCloseTo(
+                                MIX.mean(k)[d],
+                                org.assertj.core.data.Offset.offset(4.5 * se + 2 * bias + 2 * rounding));
             }
         }
     }

@@ -35,11 +35,20 @@ class MultistepThresholdingTest {
     static final double TOL = ErrorBound.float32(3, 4, 2);
 
     static List<double[]> run(SigmaSampler s) {
-        NoisePredictor p = NoisePredictor.of(PredictionType.SAMPLE, (x, t, c) -> new DoubleTensor(X0.clone(), x.shape()));
-        SampleRequest r = SampleRequest.builder().predictor(p).schedule(SCHEDULE).conditions(Conditions.unconditional(1)).sampleShape(4)
-                .initialState(new DoubleTensor(Z, Shape.of(1, 4))).tensors(DoubleTensor.FACTORY).build();
+        NoisePredictor p =
+                NoisePredictor.of(PredictionType.SAMPLE, (x, t, c) -> new DoubleTensor(X0.clone(), x.shape()));
+        SampleRequest r = SampleRequest.builder()
+                .predictor(p)
+                .schedule(SCHEDULE)
+                .conditions(Conditions.unconditional(1))
+                .sampleShape(4)
+                .initialState(new DoubleTensor(Z, Shape.of(1, 4)))
+                .tensors(DoubleTensor.FACTORY)
+                .build();
         List<double[]> states = new ArrayList<>();
-        states.add(DoubleTensor.of(s.sample(r, e -> states.add(DoubleTensor.of(e.state()).values().clone()))).values());
+        states.add(DoubleTensor.of(s.sample(
+                        r, e -> states.add(DoubleTensor.of(e.state()).values().clone())))
+                .values());
         return states;
     }
 
@@ -70,15 +79,30 @@ class MultistepThresholdingTest {
         PluginRegistry reg = PluginRegistry.load();
         JsonMapper json = JsonMapper.builder().build();
         for (String id : new String[] {"dpmpp_2m", "dpmpp_2m_sde", "unipc"}) {
-            SigmaSampler s = (SigmaSampler) reg.sampler(id, json.createObjectNode().put("steps", 2).put("spacing", "karras")
-                    .put("thresholding", true).put("dynamicThresholdingRatio", 0.75).put("sampleMaxValue", 2.5));
+            SigmaSampler s = (SigmaSampler) reg.sampler(
+                    id,
+                    json.createObjectNode()
+                            .put("steps", 2)
+                            .put("spacing", "karras")
+                            .put("thresholding", true)
+                            .put("dynamicThresholdingRatio", 0.75)
+                            .put("sampleMaxValue", 2.5));
             assertThat(s.toString()).contains("dynamicThreshold(0.75, 2.5)");
         }
-        SigmaSampler viaJson = (SigmaSampler) reg.sampler("dpmpp_2m", json.createObjectNode().put("steps", 2).put("spacing", "karras")
-                .put("thresholding", true).put("dynamicThresholdingRatio", 0.75).put("sampleMaxValue", 2.5));
-        assertThat(run(viaJson).get(0)).containsExactly(run(new DpmSolverPlusPlus2M(2, SigmaSpacing.karras(), 2,
-                SampleProcessing.dynamicThreshold(0.75, 2.5))).get(0));
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> reg.sampler("unipc", json.createObjectNode().put("sampleMaxValue", 2.0)))
+        SigmaSampler viaJson = (SigmaSampler) reg.sampler(
+                "dpmpp_2m",
+                json.createObjectNode()
+                        .put("steps", 2)
+                        .put("spacing", "karras")
+                        .put("thresholding", true)
+                        .put("dynamicThresholdingRatio", 0.75)
+                        .put("sampleMaxValue", 2.5));
+        assertThat(run(viaJson).get(0))
+                .containsExactly(run(new DpmSolverPlusPlus2M(
+                                2, SigmaSpacing.karras(), 2, SampleProcessing.dynamicThreshold(0.75, 2.5)))
+                        .get(0));
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> reg.sampler("unipc", json.createObjectNode().put("sampleMaxValue", 2.0)))
                 .hasMessageContaining("sampleMaxValue needs thresholding: true");
     }
 }

@@ -67,8 +67,14 @@ class PndmRungeKuttaTest {
         for (int i = 0; i < b; i++) {
             labels[i] = ConvergenceOrderTest.label(i);
         }
-        return SampleRequest.builder().predictor(predictor).schedule(schedule).conditions(Conditions.labels(labels))
-                .sampleShape(2).seed(7).tensors(DoubleTensor.FACTORY).build();
+        return SampleRequest.builder()
+                .predictor(predictor)
+                .schedule(schedule)
+                .conditions(Conditions.labels(labels))
+                .sampleShape(2)
+                .seed(7)
+                .tensors(DoubleTensor.FACTORY)
+                .build();
     }
 
     /**
@@ -77,7 +83,8 @@ class PndmRungeKuttaTest {
      */
     static double error(Sampler sampler, int n, int steps) {
         SampleRequest req = request(LINEAR_SIGMA, ConvergenceOrderTest.ORACLE);
-        double[] z = DoubleTensor.of(req.openNoise().next(req.sampleShape(), DoubleTensor.FACTORY)).values();
+        double[] z = DoubleTensor.of(req.openNoise().next(req.sampleShape(), DoubleTensor.FACTORY))
+                .values();
         double[][] at = new double[1][];
         sampler.sample(req, e -> {
             if (e.step().index() == steps - 1) {
@@ -122,7 +129,9 @@ class PndmRungeKuttaTest {
         System.out.println(sb + String.format(" local slopes %.3f .. %.3f, fitted slope %.3f", first, last, slope));
         // settled local slopes put the fit within 0.15 of the order (derivation in ConvergenceOrderTest)
         if (settled) {
-            assertThat(Math.abs(last - first)).as("%s: local slopes settled", name).isLessThanOrEqualTo(0.12);
+            assertThat(Math.abs(last - first))
+                    .as("%s: local slopes settled", name)
+                    .isLessThanOrEqualTo(0.12);
         } else {
             // still approaching the order from above: local slopes decrease along the ladder
             assertThat(last).as("%s: local slopes decreasing", name).isLessThan(first);
@@ -142,20 +151,27 @@ class PndmRungeKuttaTest {
      */
     @Test
     void rungeKuttaWarmUpIsFifthOrderLocally() {
-        assertThat(slope("pndm runge_kutta, after the 3 warm-up steps", Pndm.WarmUp.RUNGE_KUTTA, WARM_UP_LADDER, 3, false))
+        assertThat(slope(
+                        "pndm runge_kutta, after the 3 warm-up steps",
+                        Pndm.WarmUp.RUNGE_KUTTA,
+                        WARM_UP_LADDER,
+                        3,
+                        false))
                 .isGreaterThanOrEqualTo(4.85);
     }
 
     /** After PLMS's three warm-up steps (trapezoid, AB2, AB3): the first two local errors O(h³), so slope 3. */
     @Test
     void plmsWarmUpIsThirdOrderLocally() {
-        assertThat(slope("pndm plms, after the 3 warm-up steps", Pndm.WarmUp.PLMS, PLMS_WARM_UP_LADDER, 3, true)).isCloseTo(3, within(0.15));
+        assertThat(slope("pndm plms, after the 3 warm-up steps", Pndm.WarmUp.PLMS, PLMS_WARM_UP_LADDER, 3, true))
+                .isCloseTo(3, within(0.15));
     }
 
     /** The whole run: RK4 warm-up and AB4, order 4. */
     @Test
     void rungeKuttaRunIsFourthOrderOnEqualSteps() {
-        assertThat(slope("pndm runge_kutta, whole run", Pndm.WarmUp.RUNGE_KUTTA, RUN_LADDER, 0, true)).isCloseTo(4, within(0.15));
+        assertThat(slope("pndm runge_kutta, whole run", Pndm.WarmUp.RUNGE_KUTTA, RUN_LADDER, 0, true))
+                .isCloseTo(4, within(0.15));
     }
 
     /**
@@ -176,12 +192,18 @@ class PndmRungeKuttaTest {
             return new DoubleTensor(new double[] {a * v[0] + b * t.modelTime() + c}, x.shape());
         });
         double z = 0.7;
-        SampleRequest req = SampleRequest.builder().predictor(p).schedule(LINEAR_SIGMA).conditions(Conditions.unconditional(1))
-                .sampleShape(1).initialState(new DoubleTensor(new double[] {z}, org.diffusion4j.api.tensor.Shape.of(1, 1)))
-                .tensors(DoubleTensor.FACTORY).build();
+        SampleRequest req = SampleRequest.builder()
+                .predictor(p)
+                .schedule(LINEAR_SIGMA)
+                .conditions(Conditions.unconditional(1))
+                .sampleShape(1)
+                .initialState(new DoubleTensor(new double[] {z}, org.diffusion4j.api.tensor.Shape.of(1, 1)))
+                .tensors(DoubleTensor.FACTORY)
+                .build();
         List<Double> states = new ArrayList<>();
         double result = DoubleTensor.of(Samplers.pndm(n, SigmaSpacing.schedule(), Pndm.WarmUp.RUNGE_KUTTA)
-                .sample(req, e -> states.add(DoubleTensor.of(e.state()).values()[0]))).values()[0];
+                        .sample(req, e -> states.add(DoubleTensor.of(e.state()).values()[0])))
+                .values()[0];
         // by hand, in VE coordinates x = x_vp·√(1 + σ²)
         double[] ts = {1, 0.75, 0.5, 0.25, 0};
         double[] sg = new double[5];
@@ -225,7 +247,11 @@ class PndmRungeKuttaTest {
     @Test
     void fewerThanFourStepsAreRefusedWithTheReason() {
         assertThatThrownBy(() -> Samplers.pndm(3, SigmaSpacing.schedule(), Pndm.WarmUp.RUNGE_KUTTA))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("steps >= 4").hasMessageContaining("got 3");
-        assertThatThrownBy(() -> Pndm.WarmUp.parse("rk45")).hasMessageContaining("'rk45'").hasMessageContaining("runge_kutta");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("steps >= 4")
+                .hasMessageContaining("got 3");
+        assertThatThrownBy(() -> Pndm.WarmUp.parse("rk45"))
+                .hasMessageContaining("'rk45'")
+                .hasMessageContaining("runge_kutta");
     }
 }

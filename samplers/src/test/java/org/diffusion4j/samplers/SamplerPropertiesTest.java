@@ -18,10 +18,10 @@ import org.diffusion4j.api.Sampler;
 import org.diffusion4j.api.SamplingCancelledException;
 import org.diffusion4j.api.Step;
 import org.diffusion4j.api.tensor.Tensor;
+import org.diffusion4j.mixture.GaussianMixture;
 import org.diffusion4j.schedules.DiscreteSchedule;
 import org.diffusion4j.schedules.Schedules;
 import org.diffusion4j.testkit.ErrorBound;
-import org.diffusion4j.mixture.GaussianMixture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -35,8 +35,12 @@ class SamplerPropertiesTest {
         for (int i = 0; i < n; i++) {
             labels[i] = i % 3;
         }
-        return SampleRequest.builder().predictor(MIX.epsilonPredictor()).schedule(LINEAR)
-                .conditions(Conditions.labels(labels)).sampleShape(2).seed(seed);
+        return SampleRequest.builder()
+                .predictor(MIX.epsilonPredictor())
+                .schedule(LINEAR)
+                .conditions(Conditions.labels(labels))
+                .sampleShape(2)
+                .seed(seed);
     }
 
     /*
@@ -66,7 +70,12 @@ class SamplerPropertiesTest {
     /** M: the largest |·| of the initial state, every state and every predicted x̂0 of the run. */
     private static double magnitude(Sampler s, SampleRequest r) {
         double[] m = {r.openNoise().next(r.sampleShape(), r.tensors()).abs().max()};
-        s.sample(r, e -> m[0] = Math.max(m[0], Math.max(e.state().abs().max(), e.predictedSample().abs().max())));
+        s.sample(
+                r,
+                e -> m[0] = Math.max(
+                        m[0],
+                        Math.max(
+                                e.state().abs().max(), e.predictedSample().abs().max())));
         return m[0];
     }
 
@@ -100,8 +109,13 @@ class SamplerPropertiesTest {
     void perSampleSeedsGiveEachSampleItsOwnStream() {
         Sampler s = Samplers.ddim(10, 1);
         Tensor both = s.sample(request(2, 0).sampleSeeds(11, 22).build());
-        Tensor second = s.sample(SampleRequest.builder().predictor(MIX.epsilonPredictor()).schedule(LINEAR)
-                .conditions(Conditions.labels(1)).sampleShape(2).sampleSeeds(22).build());
+        Tensor second = s.sample(SampleRequest.builder()
+                .predictor(MIX.epsilonPredictor())
+                .schedule(LINEAR)
+                .conditions(Conditions.labels(1))
+                .sampleShape(2)
+                .sampleSeeds(22)
+                .build());
         assertThat(both.slice(1, 2).toFloatArray()).containsExactly(second.toFloatArray());
     }
 
@@ -110,14 +124,18 @@ class SamplerPropertiesTest {
         List<Sampler> samplers = allSamplers();
         List<float[]> sequential = new ArrayList<>();
         for (int seed = 0; seed < 8; seed++) {
-            sequential.add(samplers.get(seed % samplers.size()).sample(request(6, seed).build()).toFloatArray());
+            sequential.add(samplers.get(seed % samplers.size())
+                    .sample(request(6, seed).build())
+                    .toFloatArray());
         }
         ExecutorService pool = Executors.newFixedThreadPool(4);
         try {
             List<Future<float[]>> futures = new ArrayList<>();
             for (int seed = 0; seed < 8; seed++) {
                 int sd = seed;
-                futures.add(pool.submit(() -> samplers.get(sd % samplers.size()).sample(request(6, sd).build()).toFloatArray()));
+                futures.add(pool.submit(() -> samplers.get(sd % samplers.size())
+                        .sample(request(6, sd).build())
+                        .toFloatArray()));
             }
             for (int i = 0; i < 8; i++) {
                 assertThat(futures.get(i).get()).containsExactly(sequential.get(i));
@@ -128,18 +146,25 @@ class SamplerPropertiesTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = PredictionType.class, names = {"SAMPLE", "V"})
+    @EnumSource(
+            value = PredictionType.class,
+            names = {"SAMPLE", "V"})
     void x0AndVPredictorsGiveTheSameSamplesAsTheEpsilonPredictor(PredictionType type) {
         for (Sampler s : allSamplers()) {
             float[] eps = s.sample(request(30, 3).build()).toFloatArray();
-            float[] other = s.sample(request(30, 3).predictor(MIX.predictor(type)).build()).toFloatArray();
+            float[] other = s.sample(
+                            request(30, 3).predictor(MIX.predictor(type)).build())
+                    .toFloatArray();
             // per step and run ≤ 3 float32 linears (x̂0, mean, noise; DDIM fuses them into 1), each γ_4 of terms
             // summing to ≤ 2.7M (coefficients ≤ 1/√α_s ≤ 1.6 here), and the predictor's float32 output: ≤ 32 u M;
             // two runs: 64 u M per step, times the ODE gain summed over the steps (≤ the step count)
-            int steps = s instanceof Ddpm d ? d.steps() : s instanceof Ddim d ? d.steps() : ((LogSnrAncestral) s).steps();
+            int steps =
+                    s instanceof Ddpm d ? d.steps() : s instanceof Ddim d ? d.steps() : ((LogSnrAncestral) s).steps();
             double tol = 2 * 64 * ErrorBound.U32 * magnitude(s, request(30, 3).build()) * chainGain(steps, false);
             for (int i = 0; i < eps.length; i++) {
-                assertThat(other[i]).as("%s, element %d", s, i).isCloseTo(eps[i], org.assertj.core.data.Offset.offset((float) tol));
+                assertThat(other[i])
+                        .as("%s, element %d", s, i)
+                        .isCloseTo(eps[i], org.assertj.core.data.Offset.offset((float) tol));
             }
         }
     }
@@ -150,15 +175,22 @@ class SamplerPropertiesTest {
         // the two files must agree.
         for (double v : new double[] {0, 1}) {
             Tensor a = Samplers.ancestral(40, v).sample(request(20, 4).build());
-            Tensor d = Samplers.ddpm(40, v == 0 ? Ddpm.Variance.POSTERIOR : Ddpm.Variance.BETA).sample(request(20, 4).build());
+            Tensor d = Samplers.ddpm(40, v == 0 ? Ddpm.Variance.POSTERIOR : Ddpm.Variance.BETA)
+                    .sample(request(20, 4).build());
             float[] fa = a.toFloatArray();
             float[] fd = d.toFloatArray();
             // both compute the same x̂0 tensor the same way; their posterior-mean and noise coefficients agree in
             // double to ~1e-12 and so round to float32 values ≤ 1 ulp (2u) apart: ≤ 2u on terms ≤ 2.7M, and the sums
             // may round differently (u each): ≤ 14 u M per step, times the posterior-mean gain
-            double tol = 2 * 14 * ErrorBound.U32 * magnitude(Samplers.ancestral(40, v), request(20, 4).build()) * chainGain(40, true);
+            double tol = 2
+                    * 14
+                    * ErrorBound.U32
+                    * magnitude(Samplers.ancestral(40, v), request(20, 4).build())
+                    * chainGain(40, true);
             for (int i = 0; i < fa.length; i++) {
-                assertThat(fa[i]).as("v=%s element %d", v, i).isCloseTo(fd[i], org.assertj.core.data.Offset.offset((float) tol));
+                assertThat(fa[i])
+                        .as("v=%s element %d", v, i)
+                        .isCloseTo(fd[i], org.assertj.core.data.Offset.offset((float) tol));
             }
         }
     }
@@ -173,7 +205,11 @@ class SamplerPropertiesTest {
         float[] b = ddpm.toFloatArray();
         // per step DDIM's one fused linear and DDPM's three (x̂0, mean, noise), γ_4 each on terms ≤ 2.7M: ≤ 43 u M,
         // times the posterior-mean gain of the 1000-step chain (≈ 240, not 1000: early errors are damped)
-        double tol = 2 * 43 * ErrorBound.U32 * magnitude(Samplers.ddpm(), request(10, 9).build()) * chainGain(1000, true);
+        double tol = 2
+                * 43
+                * ErrorBound.U32
+                * magnitude(Samplers.ddpm(), request(10, 9).build())
+                * chainGain(1000, true);
         for (int i = 0; i < a.length; i++) {
             assertThat(a[i]).isCloseTo(b[i], org.assertj.core.data.Offset.offset((float) tol));
         }
@@ -198,15 +234,22 @@ class SamplerPropertiesTest {
 
     @Test
     void nonFiniteModelOutputIsReportedWithOrWithoutAListener() {
-        org.diffusion4j.api.NoisePredictor nanLate = (x, t, c) -> t.modelTime() < 500 ? x.times(Double.NaN) : x.times(0.1);
-        assertThatThrownBy(() -> Samplers.ddim(20).sample(request(4, 0).predictor(nanLate).build()))
-                .hasMessageContaining("NaN or infinite").hasMessageContaining("StepListener");
-        assertThatThrownBy(() -> Samplers.ddim(20).sample(request(4, 0).predictor(nanLate).build(), e -> { }))
-                .hasMessageContaining("step 10 (model time 450.0)").hasMessageContaining("NaN or infinite");
+        org.diffusion4j.api.NoisePredictor nanLate =
+                (x, t, c) -> t.modelTime() < 500 ? x.times(Double.NaN) : x.times(0.1);
+        assertThatThrownBy(() -> Samplers.ddim(20)
+                        .sample(request(4, 0).predictor(nanLate).build()))
+                .hasMessageContaining("NaN or infinite")
+                .hasMessageContaining("StepListener");
+        assertThatThrownBy(() -> Samplers.ddim(20)
+                        .sample(request(4, 0).predictor(nanLate).build(), e -> {}))
+                .hasMessageContaining("step 10 (model time 450.0)")
+                .hasMessageContaining("NaN or infinite");
         org.diffusion4j.api.NoisePredictor nanFirst = (x, t, c) -> x.times(Double.POSITIVE_INFINITY);
-        assertThatThrownBy(() -> Samplers.ddim(20).sample(request(4, 0).predictor(nanFirst).build()))
+        assertThatThrownBy(() -> Samplers.ddim(20)
+                        .sample(request(4, 0).predictor(nanFirst).build()))
                 .hasMessageContaining("step 0");
-        assertThatThrownBy(() -> Samplers.ddpm(20).sample(request(4, 0).predictor(nanLate).build()))
+        assertThatThrownBy(() -> Samplers.ddpm(20)
+                        .sample(request(4, 0).predictor(nanLate).build()))
                 .hasMessageContaining("sampler 'ddpm', step 10");
     }
 
@@ -222,11 +265,13 @@ class SamplerPropertiesTest {
 
         AtomicInteger calls = new AtomicInteger();
         assertThatThrownBy(() -> Samplers.ddpm(50).sample(request(3, 1).build(), e -> {
-            calls.incrementAndGet();
-            if (e.index() == 9) {
-                e.cancel();
-            }
-        })).isInstanceOf(SamplingCancelledException.class).hasMessageContaining("after 10 of 50 steps");
+                    calls.incrementAndGet();
+                    if (e.index() == 9) {
+                        e.cancel();
+                    }
+                }))
+                .isInstanceOf(SamplingCancelledException.class)
+                .hasMessageContaining("after 10 of 50 steps");
         assertThat(calls).hasValue(10);
     }
 
@@ -234,14 +279,21 @@ class SamplerPropertiesTest {
     void clippingKeepsThePredictedSampleInRange() {
         Sampler clipped = new Ddim(20, 0, SampleProcessing.clip(1.0));
         List<Double> maxAbs = new ArrayList<>();
-        clipped.sample(request(30, 2).build(), e -> maxAbs.add(Math.max(e.predictedSample().max(), -e.predictedSample().min())));
+        clipped.sample(
+                request(30, 2).build(),
+                e -> maxAbs.add(
+                        Math.max(e.predictedSample().max(), -e.predictedSample().min())));
         assertThat(maxAbs).allSatisfy(m -> assertThat(m).isLessThanOrEqualTo(1.0)); // clamp is exact: bound 0
         // without clipping the mixture's x̂0 leaves [-1, 1] (its components sit at distance 2): at the last step
         // x̂0 is the sample itself; each of the 10 samples of the component at (−2, 0) (s = 0.5) has |x| > 1.5
         // unless it lies 1 s towards the origin (probability 0.16), so the threshold 1.5 fails only with
         // probability < 0.16^10 ≈ 1e-8; float32 rounding (~1e-6) is far from both 1.5 and the clipped run's 1.0
         List<Double> free = new ArrayList<>();
-        Samplers.ddim(20).sample(request(30, 2).build(), e -> free.add(Math.max(e.predictedSample().max(), -e.predictedSample().min())));
+        Samplers.ddim(20)
+                .sample(
+                        request(30, 2).build(),
+                        e -> free.add(Math.max(
+                                e.predictedSample().max(), -e.predictedSample().min())));
         assertThat(free.get(free.size() - 1)).isGreaterThan(1.5);
     }
 
@@ -249,7 +301,10 @@ class SamplerPropertiesTest {
     void dynamicThresholdingBoundsEachSampleByOne() {
         Sampler s = new Ddim(20, 0, SampleProcessing.dynamicThreshold(0.9, 3));
         List<Double> maxAbs = new ArrayList<>();
-        s.sample(request(30, 2).build(), e -> maxAbs.add(Math.max(e.predictedSample().max(), -e.predictedSample().min())));
+        s.sample(
+                request(30, 2).build(),
+                e -> maxAbs.add(
+                        Math.max(e.predictedSample().max(), -e.predictedSample().min())));
         // after thresholding x̂0 = clamp(x̂0, -s, s)/s, so |x̂0| <= 1 everywhere, up to float32 rounding:
         // |x| ≤ (float) s ≤ s(1 + u), times (float)(1/s) ≤ (1/s)(1 + u)², rounded: ≤ 1 + 3u (u = 2^-24); ×2 safety
         assertThat(maxAbs).allSatisfy(m -> assertThat(m).isLessThanOrEqualTo(1.0 + 2 * 3 * ErrorBound.U32));
@@ -262,10 +317,13 @@ class SamplerPropertiesTest {
         assertThatThrownBy(() -> Samplers.ddim(0)).hasMessageContaining("steps must be >= 1");
         assertThatThrownBy(() -> Samplers.ancestral(10, 2)).hasMessageContaining("v must be in [0, 1]");
         assertThatThrownBy(() -> Samplers.ddim(1001).sample(request(2, 0).build()))
-                .hasMessageContaining("inference steps must be in [1, 1000]").hasMessageContaining("1001");
+                .hasMessageContaining("inference steps must be in [1, 1000]")
+                .hasMessageContaining("1001");
         assertThatThrownBy(() -> SampleProcessing.clip(-1)).hasMessageContaining("clip range must be > 0");
-        assertThatThrownBy(() -> SampleProcessing.dynamicThreshold(1.5, 1)).hasMessageContaining("ratio must be in (0, 1]");
-        assertThatThrownBy(() -> Samplers.ddpm().sample(request(2, 0).schedule(Schedules.cosineLogSnr()).build()))
+        assertThatThrownBy(() -> SampleProcessing.dynamicThreshold(1.5, 1))
+                .hasMessageContaining("ratio must be in (0, 1]");
+        assertThatThrownBy(() -> Samplers.ddpm()
+                        .sample(request(2, 0).schedule(Schedules.cosineLogSnr()).build()))
                 .hasMessageContaining("continuous schedule has no full chain");
     }
 
@@ -274,7 +332,8 @@ class SamplerPropertiesTest {
         Guidance shifting = new Guidance() {
             @Override
             public Guided guide(org.diffusion4j.api.GuidanceContext ctx) {
-                return Guided.of(ctx.predict(ctx.x(), ctx.conditions())).plusMeanShift(ctx.x().times(0));
+                return Guided.of(ctx.predict(ctx.x(), ctx.conditions()))
+                        .plusMeanShift(ctx.x().times(0));
             }
 
             @Override
@@ -282,20 +341,34 @@ class SamplerPropertiesTest {
                 return true;
             }
         };
-        assertThatThrownBy(() -> Samplers.ddim(10).sample(request(2, 0).guidance(shifting).build()))
-                .hasMessageContaining("sampler 'ddim'").hasMessageContaining("mean");
-        assertThatThrownBy(() -> Samplers.ancestral(10, 0.3).sample(request(2, 0).guidance(shifting).build()))
+        assertThatThrownBy(() -> Samplers.ddim(10)
+                        .sample(request(2, 0).guidance(shifting).build()))
+                .hasMessageContaining("sampler 'ddim'")
+                .hasMessageContaining("mean");
+        assertThatThrownBy(() -> Samplers.ancestral(10, 0.3)
+                        .sample(request(2, 0).guidance(shifting).build()))
                 .hasMessageContaining("sampler 'ancestral'");
-        assertThat(Samplers.ddpm(10).sample(request(2, 0).guidance(shifting).build()).allFinite()).isTrue();
+        assertThat(Samplers.ddpm(10)
+                        .sample(request(2, 0).guidance(shifting).build())
+                        .allFinite())
+                .isTrue();
     }
 
     @Test
     void epsilonPredictionAtZeroTerminalSnrIsAnErrorButVPredictionWorks() {
-        DiscreteSchedule zsnr = DiscreteSchedule.builder(Schedules.linear(1000).betas()).rescaleZeroTerminalSnr()
-                .spacing(org.diffusion4j.schedules.TimestepSpacing.TRAILING).build();
-        assertThatThrownBy(() -> Samplers.ddim(20).sample(request(4, 0).schedule(zsnr).build()))
-                .hasMessageContaining("alpha is 0").hasMessageContaining("v- or x0-predicting");
-        Tensor x = Samplers.ddim(50).sample(request(600, 0).schedule(zsnr).predictor(MIX.predictor(PredictionType.V)).build());
+        DiscreteSchedule zsnr = DiscreteSchedule.builder(Schedules.linear(1000).betas())
+                .rescaleZeroTerminalSnr()
+                .spacing(org.diffusion4j.schedules.TimestepSpacing.TRAILING)
+                .build();
+        assertThatThrownBy(() ->
+                        Samplers.ddim(20).sample(request(4, 0).schedule(zsnr).build()))
+                .hasMessageContaining("alpha is 0")
+                .hasMessageContaining("v- or x0-predicting");
+        Tensor x = Samplers.ddim(50)
+                .sample(request(600, 0)
+                        .schedule(zsnr)
+                        .predictor(MIX.predictor(PredictionType.V))
+                        .build());
         assertThat(x.allFinite()).isTrue();
         // conditional samples land in their components even when starting from pure noise (ᾱ_T = 0). A true draw
         // of a component is classified elsewhere with probability ≤ 6.1e-6 (the density integrated over the other
@@ -313,7 +386,9 @@ class SamplerPropertiesTest {
     void theStepPlanIsTakenAsGivenNotRecomputed() {
         // trailing spacing with 3 steps over T = 1000: 999 → 666 → 332 → clean. A sampler that computed the
         // previous timestep as t − T/n (diffusers #12633) would visit 999 → 666 → 333.
-        DiscreteSchedule s = Schedules.linear(1000).toBuilder().spacing(org.diffusion4j.schedules.TimestepSpacing.TRAILING).build();
+        DiscreteSchedule s = Schedules.linear(1000).toBuilder()
+                .spacing(org.diffusion4j.schedules.TimestepSpacing.TRAILING)
+                .build();
         List<double[]> pairs = new ArrayList<>();
         Samplers.ddim(3).sample(request(1, 0).schedule(s).build(), e -> {
             Step st = e.step();

@@ -1,6 +1,5 @@
 package org.diffusion4j.samplers;
 
-import org.diffusion4j.testkit.DoubleTensor;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -17,6 +16,7 @@ import org.diffusion4j.api.Schedule;
 import org.diffusion4j.api.StepPlan;
 import org.diffusion4j.api.Timestep;
 import org.diffusion4j.api.tensor.Shape;
+import org.diffusion4j.testkit.DoubleTensor;
 import org.diffusion4j.testkit.ErrorBound;
 import org.junit.jupiter.api.Test;
 
@@ -80,9 +80,14 @@ class SigmaStepFormulaTest {
             double xve = DoubleTensor.of(x).values()[0] * Math.sqrt(1 + sigma * sigma);
             return new DoubleTensor(new double[] {d(xve, sigma)}, x.shape());
         });
-        SampleRequest r = SampleRequest.builder().predictor(p).schedule(levels(sigmas)).conditions(Conditions.unconditional(1))
-                .sampleShape(1).tensors(DoubleTensor.FACTORY)
-                .initialState(new DoubleTensor(new double[] {X0}, Shape.of(1, 1))).build();
+        SampleRequest r = SampleRequest.builder()
+                .predictor(p)
+                .schedule(levels(sigmas))
+                .conditions(Conditions.unconditional(1))
+                .sampleShape(1)
+                .tensors(DoubleTensor.FACTORY)
+                .initialState(new DoubleTensor(new double[] {X0}, Shape.of(1, 1)))
+                .build();
         double out = DoubleTensor.of(s.sample(r)).values()[0];
         return new double[] {out, calls.get()};
     }
@@ -107,7 +112,8 @@ class SigmaStepFormulaTest {
         // a last level above zero: the state at σ_n, returned variance-preserving
         double y1 = x + (1.5 - 4) * (x - d(x, 4)) / 4;
         double y2 = y1 + (0.5 - 1.5) * (y1 - d(y1, 1.5)) / 1.5;
-        assertThat(run(Samplers.euler(2, SigmaSpacing.schedule()), 4, 1.5, 0.5)[0]).isCloseTo(vp(y2, 0.5), within(TOL));
+        assertThat(run(Samplers.euler(2, SigmaSpacing.schedule()), 4, 1.5, 0.5)[0])
+                .isCloseTo(vp(y2, 0.5), within(TOL));
     }
 
     @Test
@@ -153,9 +159,11 @@ class SigmaStepFormulaTest {
         assertThat(run(Samplers.dpmpp2m(3, SigmaSpacing.schedule()), s)[0]).isCloseTo(expected, within(TOL));
         // last level σ = 0.2 > 0 in a run shorter than 15 steps: diffusers' lower_order_final makes it first order
         double x3 = 0.2 / 0.5 * x2 - Math.expm1(-Math.log(0.5 / 0.2)) * d(x2, 0.5);
-        assertThat(run(Samplers.dpmpp2m(3, SigmaSpacing.schedule()), 4, 1.5, 0.5, 0.2)[0]).isCloseTo(vp(x3, 0.2), within(TOL));
+        assertThat(run(Samplers.dpmpp2m(3, SigmaSpacing.schedule()), 4, 1.5, 0.5, 0.2)[0])
+                .isCloseTo(vp(x3, 0.2), within(TOL));
         // SDE variant with η = 0 is the same update
-        assertThat(run(Samplers.dpmpp2mSde(3, 0, SigmaSpacing.schedule()), s)[0]).isCloseTo(expected, within(TOL));
+        assertThat(run(Samplers.dpmpp2mSde(3, 0, SigmaSpacing.schedule()), s)[0])
+                .isCloseTo(expected, within(TOL));
     }
 
     @Test
@@ -206,7 +214,9 @@ class SigmaStepFormulaTest {
                 }
                 double exact = (Math.pow(s[i + 1], deg + 1) - Math.pow(s[i], deg + 1)) / (deg + 1);
                 // terms ≤ |c|·9³ ≤ 60·729; 40 operations
-                assertThat(sum).as("i=%d, degree %d", i, deg).isCloseTo(exact, within(ErrorBound.float64(60 * 729 * 4, 40, 2)));
+                assertThat(sum)
+                        .as("i=%d, degree %d", i, deg)
+                        .isCloseTo(exact, within(ErrorBound.float64(60 * 729 * 4, 40, 2)));
             }
         }
     }
@@ -270,6 +280,7 @@ class SigmaStepFormulaTest {
         assertThat(got[1]).isEqualTo(3);
         // with a fourth level the corrected x_2 feeds the last, first-order step (lower_order_final)
         double x3 = 0.5 / 1.0 * x2 - Math.expm1(-Math.log(1 / 0.5)) * m2;
-        assertThat(run(Samplers.unipc(3, SigmaSpacing.schedule()), 4, 2, 1, 0.5)[0]).isCloseTo(vp(x3, 0.5), within(TOL));
+        assertThat(run(Samplers.unipc(3, SigmaSpacing.schedule()), 4, 2, 1, 0.5)[0])
+                .isCloseTo(vp(x3, 0.5), within(TOL));
     }
 }

@@ -42,8 +42,15 @@ class SigmaStepperTest {
     });
 
     static SampleRequest request() {
-        return SampleRequest.builder().predictor(MODEL).schedule(SCHEDULE).conditions(Conditions.unconditional(2)).sampleShape(2)
-                .seed(3).initialState(new DoubleTensor(Z, Shape.of(2, 2))).tensors(DoubleTensor.FACTORY).build();
+        return SampleRequest.builder()
+                .predictor(MODEL)
+                .schedule(SCHEDULE)
+                .conditions(Conditions.unconditional(2))
+                .sampleShape(2)
+                .seed(3)
+                .initialState(new DoubleTensor(Z, Shape.of(2, 2)))
+                .tensors(DoubleTensor.FACTORY)
+                .build();
     }
 
     static Stream<Arguments> samplers() {
@@ -68,7 +75,9 @@ class SigmaStepperTest {
     void stepByStepEqualsTheSamplersOwnLoop(String name, SigmaSampler sampler) {
         SampleRequest req = request();
         List<double[]> loop = new ArrayList<>();
-        double[] result = DoubleTensor.of(sampler.sample(req, e -> loop.add(DoubleTensor.of(e.state()).values().clone()))).values();
+        double[] result = DoubleTensor.of(sampler.sample(
+                        req, e -> loop.add(DoubleTensor.of(e.state()).values().clone())))
+                .values();
 
         SigmaStepper s = sampler.stepper(SCHEDULE, PredictionType.EPSILON);
         NoiseStream noise = req.openNoise();
@@ -83,7 +92,8 @@ class SigmaStepperTest {
             int step = s.stepIndex(i);
             x = s.step(out, i, x, z);
             if (i == s.calls() - 1 || s.stepIndex(i + 1) != step) {
-                stepped.add(DoubleTensor.of(s.trajectory().scaleModelInput(x, step + 1)).values());
+                stepped.add(DoubleTensor.of(s.trajectory().scaleModelInput(x, step + 1))
+                        .values());
             }
         }
         assertThat(stepped).hasSize(sampler.steps());
@@ -97,12 +107,16 @@ class SigmaStepperTest {
     void callsAndTimestepsRepeatWhereAStepAsksTwice() {
         SigmaStepper heun = Samplers.heun(3, SigmaSpacing.karras()).stepper(SCHEDULE, PredictionType.EPSILON);
         double[] t = heun.trajectory().modelTimes();
-        assertThat(heun.timesteps()).containsExactly(t[0], t[1], t[1], t[2], t[2]); // 2n − 1 calls: diffusers' Heun timesteps
+        assertThat(heun.timesteps())
+                .containsExactly(t[0], t[1], t[1], t[2], t[2]); // 2n − 1 calls: diffusers' Heun timesteps
         SigmaStepper pndm = Samplers.pndm(5, SigmaSpacing.schedule()).stepper(SCHEDULE, PredictionType.EPSILON);
         double[] p = pndm.trajectory().modelTimes();
-        assertThat(pndm.timesteps()).containsExactly(p[0], p[1], p[1], p[2], p[3], p[4]); // n + 1: diffusers' plms_timesteps
-        assertThat(Samplers.pndm(5, SigmaSpacing.schedule(), Pndm.WarmUp.RUNGE_KUTTA).stepper(SCHEDULE, PredictionType.EPSILON)
-                .calls()).isEqualTo(5 + 9);
+        assertThat(pndm.timesteps())
+                .containsExactly(p[0], p[1], p[1], p[2], p[3], p[4]); // n + 1: diffusers' plms_timesteps
+        assertThat(Samplers.pndm(5, SigmaSpacing.schedule(), Pndm.WarmUp.RUNGE_KUTTA)
+                        .stepper(SCHEDULE, PredictionType.EPSILON)
+                        .calls())
+                .isEqualTo(5 + 9);
     }
 
     @Test
@@ -110,13 +124,17 @@ class SigmaStepperTest {
         SigmaStepper s = Samplers.eulerAncestral(4, 1, SigmaSpacing.karras()).stepper(SCHEDULE, PredictionType.EPSILON);
         Tensor x = new DoubleTensor(Z, Shape.of(2, 2));
         Tensor out = MODEL.predict(s.scaleModelInput(x, 0), s.level(0), Conditions.unconditional(2));
-        assertThatThrownBy(() -> s.step(out, 1, x, x)).isInstanceOf(IllegalStateException.class)
+        assertThatThrownBy(() -> s.step(out, 1, x, x))
+                .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("call 1 out of order; the next call is 0");
-        assertThatThrownBy(() -> s.step(out, 0, x)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> s.step(out, 0, x))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("euler_a stepper: call 0 needs a standard normal noise tensor");
         assertThatThrownBy(() -> s.step(new DoubleTensor(new double[2], Shape.of(1, 2)), 0, x, x))
-                .hasMessageContaining("[1, 2]").hasMessageContaining("[2, 2]");
-        assertThatThrownBy(() -> s.scaleModelInput(x, 4)).isInstanceOf(IndexOutOfBoundsException.class)
+                .hasMessageContaining("[1, 2]")
+                .hasMessageContaining("[2, 2]");
+        assertThatThrownBy(() -> s.scaleModelInput(x, 4))
+                .isInstanceOf(IndexOutOfBoundsException.class)
                 .hasMessageContaining("call 4 outside [0, 4)");
     }
 }

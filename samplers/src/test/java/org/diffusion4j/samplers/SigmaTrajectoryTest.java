@@ -46,12 +46,14 @@ class SigmaTrajectoryTest {
         // the ends map to the table's timesteps 999 and 0 (log-σ interpolation hits a table entry exactly)
         assertThat(t.level(0).modelTime()).isCloseTo(999, within(tol(1000)));
         assertThat(t.level(4).modelTime()).isCloseTo(0, within(tol(1000)));
-        // a level between two entries gets the fractional time of its log σ: the geometric mean of σ_499 and σ_500 is 499.5
+        // a level between two entries gets the fractional time of its log σ: the geometric mean of σ_499 and σ_500 is
+        // 499.5
         double[] logs = new double[1000];
         for (int i = 0; i < 1000; i++) {
             logs[i] = Math.log(tableSigma(i));
         }
-        assertThat(SigmaTrajectory.sigmaToT(Math.sqrt(tableSigma(499) * tableSigma(500)), logs)).isCloseTo(499.5, within(tol(1000) * 1e3));
+        assertThat(SigmaTrajectory.sigmaToT(Math.sqrt(tableSigma(499) * tableSigma(500)), logs))
+                .isCloseTo(499.5, within(tol(1000) * 1e3));
         // rounded model times, numpy half to even
         SigmaTrajectory r = SigmaTrajectory.of(SD, 5, SigmaSpacing.karras().rounded());
         for (int i = 0; i < 5; i++) {
@@ -76,14 +78,17 @@ class SigmaTrajectoryTest {
         assertThat(lin.sigma(1)).isCloseTo((tableSigma(499) + tableSigma(500)) / 2, within(tol(15)));
         assertThat(lin.sigma(0)).isEqualTo(tableSigma(999));
         // leading, steps_offset 1 (Stable Diffusion): arange(10)·100 + 1, reversed
-        SigmaTrajectory lead = SigmaTrajectory.of(SD, 10, SigmaSpacing.of(SigmaSpacing.Kind.LEADING).withStepsOffset(1));
+        SigmaTrajectory lead = SigmaTrajectory.of(
+                SD, 10, SigmaSpacing.of(SigmaSpacing.Kind.LEADING).withStepsOffset(1));
         assertThat(lead.modelTimes()).containsExactly(901, 801, 701, 601, 501, 401, 301, 201, 101, 1);
         assertThat(lead.sigma(9)).isCloseTo(tableSigma(1), within(tol(1)));
         // trailing: round(arange(1000, 0, −100)) − 1
         SigmaTrajectory trail = SigmaTrajectory.of(SD, 10, SigmaSpacing.of(SigmaSpacing.Kind.TRAILING));
         assertThat(trail.modelTimes()).containsExactly(999, 899, 799, 699, 599, 499, 399, 299, 199, 99);
         // trailing with 3 steps: 1000/3 = 333.33…: round(1000, 666.67, 333.33) − 1
-        assertThat(SigmaTrajectory.of(SD, 3, SigmaSpacing.of(SigmaSpacing.Kind.TRAILING)).modelTimes()).containsExactly(999, 666, 332);
+        assertThat(SigmaTrajectory.of(SD, 3, SigmaSpacing.of(SigmaSpacing.Kind.TRAILING))
+                        .modelTimes())
+                .containsExactly(999, 666, 332);
     }
 
     @Test
@@ -95,7 +100,8 @@ class SigmaTrajectoryTest {
         assertThat(lin.sigma(1)).isEqualTo(tableSigma(832));
         assertThat(lin.sigma(6)).isZero();
         // leading: (arange(n + 1)·(T div (n + 1)))[::-1][:-1] + steps_offset
-        SigmaTrajectory lead = SigmaTrajectory.of(SD, 4, SigmaSpacing.parse("multistep_leading").withStepsOffset(1));
+        SigmaTrajectory lead = SigmaTrajectory.of(
+                SD, 4, SigmaSpacing.parse("multistep_leading").withStepsOffset(1));
         assertThat(lead.modelTimes()).containsExactly(801, 601, 401, 201);
         // Karras, rounded (numpy round) as DPMSolverMultistep/UniPC do with use_karras_sigmas
         SigmaTrajectory k = SigmaTrajectory.of(SD, 5, SigmaSpacing.karras().rounded());
@@ -121,36 +127,54 @@ class SigmaTrajectoryTest {
     void rejectsWhatCannotWork() {
         assertThatThrownBy(() -> SigmaTrajectory.of(Schedules.cosineLogSnr(), 10, SigmaSpacing.karras()))
                 .hasMessageContaining("discrete schedule");
-        DiscreteSchedule zsnr = SD.toBuilder().rescaleZeroTerminalSnr().spacing(org.diffusion4j.schedules.TimestepSpacing.TRAILING).build();
-        assertThatThrownBy(() -> SigmaTrajectory.of(zsnr, 10, SigmaSpacing.schedule())).hasMessageContaining("zero-terminal-SNR");
+        DiscreteSchedule zsnr = SD.toBuilder()
+                .rescaleZeroTerminalSnr()
+                .spacing(org.diffusion4j.schedules.TimestepSpacing.TRAILING)
+                .build();
+        assertThatThrownBy(() -> SigmaTrajectory.of(zsnr, 10, SigmaSpacing.schedule()))
+                .hasMessageContaining("zero-terminal-SNR");
         assertThatThrownBy(() -> new Lms(10, 5, SigmaSpacing.schedule())).hasMessageContaining("order");
-        assertThatThrownBy(() -> new EulerAncestral(10, 1.5, SigmaSpacing.schedule())).hasMessageContaining("eta");
+        assertThatThrownBy(() -> new EulerAncestral(10, 1.5, SigmaSpacing.schedule()))
+                .hasMessageContaining("eta");
         assertThatThrownBy(() -> new Euler(0, SigmaSpacing.schedule())).hasMessageContaining("steps");
     }
 
     @Test
     void theNamesUsersTypeReachTheSamplers() {
         PluginRegistry reg = PluginRegistry.load();
-        assertThat(reg.ids(PluginKind.SAMPLER)).contains("euler", "euler_a", "heun", "dpmpp_2m", "dpmpp_2m_karras", "dpmpp_2m_sde",
-                "dpmpp_2m_sde_karras", "lms", "pndm", "unipc");
+        assertThat(reg.ids(PluginKind.SAMPLER))
+                .contains(
+                        "euler",
+                        "euler_a",
+                        "heun",
+                        "dpmpp_2m",
+                        "dpmpp_2m_karras",
+                        "dpmpp_2m_sde",
+                        "dpmpp_2m_sde_karras",
+                        "lms",
+                        "pndm",
+                        "unipc");
         JsonMapper json = JsonMapper.builder().build();
         assertThat(reg.sampler("Euler a")).isInstanceOf(EulerAncestral.class);
         assertThat(reg.sampler("euler-ancestral")).isInstanceOf(EulerAncestral.class);
         Sampler karras = reg.sampler("DPM++ 2M Karras");
         assertThat(karras).isInstanceOf(DpmSolverPlusPlus2M.class);
         assertThat(((DpmSolverPlusPlus2M) karras).spacing().kind()).isEqualTo(SigmaSpacing.Kind.KARRAS);
-        Sampler viaFlag = reg.sampler("dpmpp_2m", json.createObjectNode().put("steps", 25).put("karras", true));
+        Sampler viaFlag =
+                reg.sampler("dpmpp_2m", json.createObjectNode().put("steps", 25).put("karras", true));
         assertThat(((DpmSolverPlusPlus2M) viaFlag).spacing().kind()).isEqualTo(SigmaSpacing.Kind.KARRAS);
         assertThat(((DpmSolverPlusPlus2M) viaFlag).steps()).isEqualTo(25);
-        assertThat(((DpmSolverPlusPlus2M) reg.sampler("DPM++ 2M")).spacing().kind()).isEqualTo(SigmaSpacing.Kind.SCHEDULE);
-        assertThat(reg.sampler("lms", json.createObjectNode().put("spacing", "exponential"))).hasToString(
-                "Lms[steps=50, spacing=exponential, order=4]");
+        assertThat(((DpmSolverPlusPlus2M) reg.sampler("DPM++ 2M")).spacing().kind())
+                .isEqualTo(SigmaSpacing.Kind.SCHEDULE);
+        assertThat(reg.sampler("lms", json.createObjectNode().put("spacing", "exponential")))
+                .hasToString("Lms[steps=50, spacing=exponential, order=4]");
         assertThat(reg.sampler("plms")).isInstanceOf(Pndm.class);
         assertThat(reg.sampler("UniPC")).isInstanceOf(UniPc.class);
         assertThat(reg.sampler("heun")).isInstanceOf(Heun.class);
-        assertThat(reg.sampler("DPM++ 2M SDE Karras")).hasToString(
-                "DpmSolverPlusPlus2MSde[steps=20, spacing=karras(rho=7.0), eta=1.0]");
-        assertThatThrownBy(() -> reg.sampler("dpmpp_2m", json.createObjectNode().put("karras", true).put("spacing", "linspace")))
+        assertThat(reg.sampler("DPM++ 2M SDE Karras"))
+                .hasToString("DpmSolverPlusPlus2MSde[steps=20, spacing=karras(rho=7.0), eta=1.0]");
+        assertThatThrownBy(() -> reg.sampler(
+                        "dpmpp_2m", json.createObjectNode().put("karras", true).put("spacing", "linspace")))
                 .hasMessageContaining("karras");
     }
 }

@@ -1,6 +1,5 @@
 package org.diffusion4j.samplers;
 
-import org.diffusion4j.testkit.DoubleTensor;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -13,9 +12,10 @@ import org.diffusion4j.api.Timestep;
 import org.diffusion4j.api.noise.NoiseStream;
 import org.diffusion4j.api.tensor.Shape;
 import org.diffusion4j.api.tensor.Tensor;
-import org.diffusion4j.schedules.Schedules;
-import org.diffusion4j.testkit.ErrorBound;
 import org.diffusion4j.mixture.GaussianMixture;
+import org.diffusion4j.schedules.Schedules;
+import org.diffusion4j.testkit.DoubleTensor;
+import org.diffusion4j.testkit.ErrorBound;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -46,10 +46,13 @@ class SingleStepApiTest {
         double mean = Math.sqrt(0.6) * betaS / 0.7 * x0 + Math.sqrt(alphaS) * 0.4 / 0.7 * 0.8; // DDPM eq. 7
         double tilde = 0.4 / 0.7 * betaS; // DDPM eq. 7
         Ddpm post = Samplers.ddpm(10);
-        assertThat(of(post.step(v(0.8), v(-0.5), PredictionType.EPSILON, T, PREV, v(1.3)))).isCloseTo(mean + Math.sqrt(tilde) * 1.3, within(TOL));
-        assertThat(of(post.step(v(0.8), v(-0.5), PredictionType.EPSILON, T, PREV, null))).isCloseTo(mean, within(TOL));
+        assertThat(of(post.step(v(0.8), v(-0.5), PredictionType.EPSILON, T, PREV, v(1.3))))
+                .isCloseTo(mean + Math.sqrt(tilde) * 1.3, within(TOL));
+        assertThat(of(post.step(v(0.8), v(-0.5), PredictionType.EPSILON, T, PREV, null)))
+                .isCloseTo(mean, within(TOL));
         Ddpm beta = Samplers.ddpm(10, Ddpm.Variance.BETA);
-        assertThat(of(beta.step(v(0.8), v(-0.5), PredictionType.EPSILON, T, PREV, v(1.3)))).isCloseTo(mean + Math.sqrt(betaS) * 1.3, within(TOL));
+        assertThat(of(beta.step(v(0.8), v(-0.5), PredictionType.EPSILON, T, PREV, v(1.3))))
+                .isCloseTo(mean + Math.sqrt(betaS) * 1.3, within(TOL));
     }
 
     @Test
@@ -65,8 +68,14 @@ class SingleStepApiTest {
     @Test
     void chainedDdpmStepsReproduceTheSampler() {
         GaussianMixture mix = GaussianMixture.threeBlobs2d();
-        SampleRequest r = SampleRequest.builder().predictor(mix.epsilonPredictor()).schedule(Schedules.linear(1000))
-                .conditions(Conditions.unconditional(3)).sampleShape(2).seed(5).tensors(DoubleTensor.FACTORY).build();
+        SampleRequest r = SampleRequest.builder()
+                .predictor(mix.epsilonPredictor())
+                .schedule(Schedules.linear(1000))
+                .conditions(Conditions.unconditional(3))
+                .sampleShape(2)
+                .seed(5)
+                .tensors(DoubleTensor.FACTORY)
+                .build();
         Ddpm ddpm = Samplers.ddpm(8);
         double[] expected = DoubleTensor.of(ddpm.sample(r)).values();
         NoiseStream noise = r.openNoise();
@@ -74,7 +83,12 @@ class SingleStepApiTest {
         StepPlan plan = Schedules.linear(1000).plan(8);
         for (Step s : plan) {
             Tensor out = mix.epsilonPredictor().predict(x, s.current(), r.conditions());
-            x = ddpm.step(x, out, PredictionType.EPSILON, s.current(), s.previous(),
+            x = ddpm.step(
+                    x,
+                    out,
+                    PredictionType.EPSILON,
+                    s.current(),
+                    s.previous(),
                     s.isLast() ? null : noise.next(r.sampleShape(), DoubleTensor.FACTORY));
         }
         // the same operations in the same order: equal bit for bit

@@ -105,13 +105,34 @@ class SolverLocalOrderTest {
         return Stream.of(
                 Arguments.of("dpmpp, order 1", (IntFunction<SigmaSampler>) n -> Samplers.dpmpp(n, sch, 1), 1, 2),
                 Arguments.of("dpmpp, order 2", (IntFunction<SigmaSampler>) n -> Samplers.dpmpp(n, sch, 2), 2, 3),
-                // diffusers' third-order update (see dpmppThirdOrderUpdateIsDiffusersFormula) is locally O(h³), not O(h⁴)
+                // diffusers' third-order update (see dpmppThirdOrderUpdateIsDiffusersFormula) is locally O(h³), not
+                // O(h⁴)
                 Arguments.of("dpmpp, order 3", (IntFunction<SigmaSampler>) n -> Samplers.dpmpp(n, sch, 3), 3, 3),
-                Arguments.of("unipc UniP-1", (IntFunction<SigmaSampler>) n -> Samplers.unipc(n, sch, 1, UniPc.Variant.BH2, all(n)), 1, 2),
-                Arguments.of("unipc UniP-2, bh2", (IntFunction<SigmaSampler>) n -> Samplers.unipc(n, sch, 2, UniPc.Variant.BH2, all(n)), 2, 3),
-                Arguments.of("unipc UniP-3, bh2", (IntFunction<SigmaSampler>) n -> Samplers.unipc(n, sch, 3, UniPc.Variant.BH2, all(n)), 3, 4),
-                Arguments.of("unipc UniP-2, bh1", (IntFunction<SigmaSampler>) n -> Samplers.unipc(n, sch, 2, UniPc.Variant.BH1, all(n)), 2, 3),
-                Arguments.of("unipc UniP-3, bh1", (IntFunction<SigmaSampler>) n -> Samplers.unipc(n, sch, 3, UniPc.Variant.BH1, all(n)), 3, 4));
+                Arguments.of(
+                        "unipc UniP-1",
+                        (IntFunction<SigmaSampler>) n -> Samplers.unipc(n, sch, 1, UniPc.Variant.BH2, all(n)),
+                        1,
+                        2),
+                Arguments.of(
+                        "unipc UniP-2, bh2",
+                        (IntFunction<SigmaSampler>) n -> Samplers.unipc(n, sch, 2, UniPc.Variant.BH2, all(n)),
+                        2,
+                        3),
+                Arguments.of(
+                        "unipc UniP-3, bh2",
+                        (IntFunction<SigmaSampler>) n -> Samplers.unipc(n, sch, 3, UniPc.Variant.BH2, all(n)),
+                        3,
+                        4),
+                Arguments.of(
+                        "unipc UniP-2, bh1",
+                        (IntFunction<SigmaSampler>) n -> Samplers.unipc(n, sch, 2, UniPc.Variant.BH1, all(n)),
+                        2,
+                        3),
+                Arguments.of(
+                        "unipc UniP-3, bh1",
+                        (IntFunction<SigmaSampler>) n -> Samplers.unipc(n, sch, 3, UniPc.Variant.BH1, all(n)),
+                        3,
+                        4));
     }
 
     static final int[] LADDER = {64, 96, 128, 192, 256};
@@ -127,7 +148,10 @@ class SolverLocalOrderTest {
         for (int c = 0; c < 3; c++) {
             double x = exact(sg[c]);
             m[c] = denoised(x, sg[c]);
-            out = st.step(new DoubleTensor(new double[] {m[c]}, Shape.of(1, 1)), c, new DoubleTensor(new double[] {x}, Shape.of(1, 1)));
+            out = st.step(
+                    new DoubleTensor(new double[] {m[c]}, Shape.of(1, 1)),
+                    c,
+                    new DoubleTensor(new double[] {x}, Shape.of(1, 1)));
         }
         // multistep_dpm_solver_third_order_update, dpmsolver++, α = 1, λ = −log σ
         double h = Math.log(sg[2] / sg[3]);
@@ -139,21 +163,27 @@ class SolverLocalOrderTest {
         double d11 = (m[1] - m[0]) / r1;
         double d1 = d10 + r0 / (r0 + r1) * (d10 - d11);
         double d2 = (d10 - d11) / (r0 + r1);
-        double want = sg[3] / sg[2] * exact(sg[2]) - (Math.exp(-h) - 1) * m[2] + ((Math.exp(-h) - 1) / h + 1) * d1
+        double want = sg[3] / sg[2] * exact(sg[2])
+                - (Math.exp(-h) - 1) * m[2]
+                + ((Math.exp(-h) - 1) / h + 1) * d1
                 - ((Math.exp(-h) - 1 + h) / (h * h) - 0.5) * d2;
-        // |terms| ≤ 3, ~30 operations; the (e^{−h} − 1 + h)/h² form loses log2(1/h²) ≈ 9 bits to cancellation at h = 0.03
+        // |terms| ≤ 3, ~30 operations; the (e^{−h} − 1 + h)/h² form loses log2(1/h²) ≈ 9 bits to cancellation at h =
+        // 0.03
         assertThat(DoubleTensor.of(out).values()[0]).isCloseTo(want, within(ErrorBound.float64(3, 30, 2) / (h * h)));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("updates")
-    void localErrorOfTheOrderKUpdateIsHToTheKPlusOne(String name, IntFunction<SigmaSampler> sampler, int k, int localOrder) {
+    void localErrorOfTheOrderKUpdateIsHToTheKPlusOne(
+            String name, IntFunction<SigmaSampler> sampler, int k, int localOrder) {
         double[] lx = new double[LADDER.length];
         double[] ly = new double[LADDER.length];
         StringBuilder sb = new StringBuilder(name + ":");
         for (int i = 0; i < LADDER.length; i++) {
             double e = localError(sampler, LADDER[i], k);
-            assertThat(e).as("%s, N=%d: above the rounding floor", name, LADDER[i]).isGreaterThan(1000 * ErrorBound.float64(5, 40, 1));
+            assertThat(e)
+                    .as("%s, N=%d: above the rounding floor", name, LADDER[i])
+                    .isGreaterThan(1000 * ErrorBound.float64(5, 40, 1));
             lx[i] = Math.log(LADDER[i]);
             ly[i] = Math.log(e);
             sb.append(String.format(" N=%d %.3e", LADDER[i], e));
@@ -162,7 +192,10 @@ class SolverLocalOrderTest {
         int m = LADDER.length - 1;
         double last = -(ly[m] - ly[m - 1]) / (lx[m] - lx[m - 1]);
         double slope = -ConvergenceOrderTest.fit(lx, ly);
-        System.out.println(sb + String.format(" local slopes %.3f .. %.3f, fitted slope %.3f (local error, order %d)", first, last, slope, k));
+        System.out.println(sb
+                + String.format(
+                        " local slopes %.3f .. %.3f, fitted slope %.3f (local error, order %d)",
+                        first, last, slope, k));
         assertThat(Math.abs(last - first)).as("%s: local slopes settled", name).isLessThanOrEqualTo(0.12);
         assertThat(slope).as(name).isCloseTo(localOrder, within(0.15));
     }

@@ -8,9 +8,9 @@ import org.diffusion4j.api.Conditions;
 import org.diffusion4j.api.SampleRequest;
 import org.diffusion4j.api.Sampler;
 import org.diffusion4j.api.tensor.Tensor;
+import org.diffusion4j.mixture.GaussianMixture;
 import org.diffusion4j.schedules.Schedules;
 import org.diffusion4j.testkit.ErrorBound;
-import org.diffusion4j.mixture.GaussianMixture;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -37,8 +37,13 @@ class StochasticSigmaSamplersTest {
     static Tensor sample(Sampler s) {
         int[] labels = new int[N];
         java.util.Arrays.fill(labels, K);
-        return s.sample(SampleRequest.builder().predictor(MIX.predictor(org.diffusion4j.api.PredictionType.SAMPLE))
-                .schedule(Schedules.scaledLinear(1000)).conditions(Conditions.labels(labels)).sampleShape(2).seed(2024).build());
+        return s.sample(SampleRequest.builder()
+                .predictor(MIX.predictor(org.diffusion4j.api.PredictionType.SAMPLE))
+                .schedule(Schedules.scaledLinear(1000))
+                .conditions(Conditions.labels(labels))
+                .sampleShape(2)
+                .seed(2024)
+                .build());
     }
 
     static double g(double sigma) {
@@ -127,19 +132,23 @@ class StochasticSigmaSamplersTest {
             double expMean = mu + chain[0];
             assertThat(mean).as("mean[%d]", j).isCloseTo(expMean, within(4.5 * Math.sqrt(chain[1] / N) + rounding));
             // a Gaussian sample variance has standard error v·√(2/(N − 1))
-            assertThat(var).as("var[%d]", j).isCloseTo(chain[1], within(4.5 * chain[1] * Math.sqrt(2.0 / (N - 1)) + 2 * rounding * 5));
+            assertThat(var)
+                    .as("var[%d]", j)
+                    .isCloseTo(chain[1], within(4.5 * chain[1] * Math.sqrt(2.0 / (N - 1)) + 2 * rounding * 5));
         }
     }
 
     @Test
     void eulerAncestralHasTheMomentsOfItsChain() {
-        assertMatchesChain(sample(Samplers.eulerAncestral(STEPS, 1, SigmaSpacing.karras())),
+        assertMatchesChain(
+                sample(Samplers.eulerAncestral(STEPS, 1, SigmaSpacing.karras())),
                 j -> eulerAncestralChain(STEPS, -MIX.mean(K)[j]));
     }
 
     @Test
     void dpmSolverPlusPlus2MSdeHasTheMomentsOfItsChain() {
-        assertMatchesChain(sample(Samplers.dpmpp2mSde(STEPS, 1, SigmaSpacing.karras())), j -> sdeChain(STEPS, -MIX.mean(K)[j]));
+        assertMatchesChain(
+                sample(Samplers.dpmpp2mSde(STEPS, 1, SigmaSpacing.karras())), j -> sdeChain(STEPS, -MIX.mean(K)[j]));
     }
 
     @Test
@@ -151,7 +160,8 @@ class StochasticSigmaSamplersTest {
         // N̄ = 45 and 181 differ by 0.0167·K and the fitted slope deviates by ≈ K/90 = 0.67 × that spread, so a
         // spread ≤ 0.12 gives ±0.08, plus 0.02 (reference) and 0.02 (O(N^-2) rest): ±0.12.
         int[] ladder = {32, 64, 128, 256};
-        // The fine chains are the reverse SDE: at σ_min their variance is the true marginal's s² + σ_min² (the reverse SDE
+        // The fine chains are the reverse SDE: at σ_min their variance is the true marginal's s² + σ_min² (the reverse
+        // SDE
         // forgets the variance of its start), up to their own weak error, ≤ e(256)·256/16384 for a first-order scheme
         // (1.1e-4 from the euler_a ladder below; 2.2e-4 allowed for the factor-2 bound of an extrapolated constant).
         SigmaTrajectory ft = trajectory(16384);
@@ -171,11 +181,16 @@ class StochasticSigmaSamplersTest {
             double first = Math.log(e[0] / e[1]) / Math.log(2);
             double last = Math.log(e[2] / e[3]) / Math.log(2);
             double slope = Math.log(e[0] / e[3]) / Math.log(ladder[3] / (double) ladder[0]);
-            System.out.printf("%s weak errors %s, local slopes %.3f .. %.3f, slope %.3f%n", name, java.util.Arrays.toString(e),
-                    first, last, slope);
-            assertThat(Math.abs(last - first)).as("%s: local slopes settled", name).isLessThanOrEqualTo(0.12);
-            // Euler ancestral: weak order 1 (an Euler–Maruyama step of the reverse SDE); SDE-DPM-Solver++(2M): 2 here, where
-            // the noise enters additively and the exponential integrator is exact for the linear drift's homogeneous part
+            System.out.printf(
+                    "%s weak errors %s, local slopes %.3f .. %.3f, slope %.3f%n",
+                    name, java.util.Arrays.toString(e), first, last, slope);
+            assertThat(Math.abs(last - first))
+                    .as("%s: local slopes settled", name)
+                    .isLessThanOrEqualTo(0.12);
+            // Euler ancestral: weak order 1 (an Euler–Maruyama step of the reverse SDE); SDE-DPM-Solver++(2M): 2 here,
+            // where
+            // the noise enters additively and the exponential integrator is exact for the linear drift's homogeneous
+            // part
             assertThat(slope).as(name).isCloseTo(ea ? 1 : 2, within(0.12));
         }
     }

@@ -2,15 +2,13 @@ package org.diffusion4j.schedules;
 
 import org.apiguardian.api.API;
 
-
 /**
  * The β tables of the common discrete schedules, in double precision. Indices are 0-based:
  * {@code beta[t]} for t = 0..T−1 is the paper's β_{t+1}.
  */
 @API(status = API.Status.STABLE, since = "0.1.0")
 public final class BetaSchedules {
-    private BetaSchedules() {
-    }
+    private BetaSchedules() {}
 
     /** β evenly spaced from {@code betaStart} to {@code betaEnd} (Ho et al. 2020: 1e-4 to 0.02). */
     public static double[] linear(int T, double betaStart, double betaEnd) {

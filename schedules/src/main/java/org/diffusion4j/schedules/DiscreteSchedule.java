@@ -1,9 +1,9 @@
 package org.diffusion4j.schedules;
 
-import org.apiguardian.api.API;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalInt;
+import org.apiguardian.api.API;
 import org.diffusion4j.api.Schedule;
 import org.diffusion4j.api.StepPlan;
 import org.diffusion4j.api.Timestep;
@@ -64,7 +64,11 @@ public final class DiscreteSchedule implements Schedule {
 
     /** A builder holding this schedule's settings. */
     public Builder toBuilder() {
-        return new Builder(betas).spacing(spacing).stepsOffset(stepsOffset).setAlphaToOne(setAlphaToOne).name(name);
+        return new Builder(betas)
+                .spacing(spacing)
+                .stepsOffset(stepsOffset)
+                .setAlphaToOne(setAlphaToOne)
+                .name(name);
     }
 
     /** T, the number of training timesteps. */

@@ -40,7 +40,8 @@ public record DiscreteScheduleConfig(
     int t() {
         int t = numTrainTimesteps == null ? 1000 : numTrainTimesteps;
         if (t < 1 || t > MAX_TRAIN_TIMESTEPS) {
-            throw new IllegalArgumentException("numTrainTimesteps must be in [1, " + MAX_TRAIN_TIMESTEPS + "], got " + t);
+            throw new IllegalArgumentException(
+                    "numTrainTimesteps must be in [1, " + MAX_TRAIN_TIMESTEPS + "], got " + t);
         }
         return t;
     }
@@ -55,7 +56,8 @@ public record DiscreteScheduleConfig(
 
     /** Builds the schedule from a β table with this config's spacing settings. */
     DiscreteSchedule build(double[] betas, String name) {
-        DiscreteSchedule.Builder b = DiscreteSchedule.builder(betas).name(name)
+        DiscreteSchedule.Builder b = DiscreteSchedule.builder(betas)
+                .name(name)
                 .spacing(timestepSpacing == null ? TimestepSpacing.LEADING : TimestepSpacing.parse(timestepSpacing))
                 .stepsOffset(stepsOffset == null ? 0 : stepsOffset)
                 .setAlphaToOne(setAlphaToOne == null || setAlphaToOne);

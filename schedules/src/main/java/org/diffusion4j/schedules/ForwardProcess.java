@@ -13,8 +13,7 @@ import org.diffusion4j.api.tensor.Tensor;
  */
 @API(status = API.Status.STABLE, since = "0.1.0")
 public final class ForwardProcess {
-    private ForwardProcess() {
-    }
+    private ForwardProcess() {}
 
     /** One training batch: x_t, the noise ε that made it, and each sample's level. */
     public record Draw(Tensor xt, Tensor eps, Timestep[] times) {
@@ -67,8 +66,8 @@ public final class ForwardProcess {
 
     private static double[] alphas(Tensor x0, Timestep[] times) {
         if (times.length != x0.batchSize()) {
-            throw new IllegalArgumentException("need one timestep per batch item: " + x0.batchSize() + " items, "
-                    + times.length + " timesteps");
+            throw new IllegalArgumentException(
+                    "need one timestep per batch item: " + x0.batchSize() + " items, " + times.length + " timesteps");
         }
         double[] a = new double[times.length];
         for (int i = 0; i < a.length; i++) {

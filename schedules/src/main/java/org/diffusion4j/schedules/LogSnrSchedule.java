@@ -1,10 +1,10 @@
 package org.diffusion4j.schedules;
 
-import org.apiguardian.api.API;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.OptionalInt;
+import org.apiguardian.api.API;
 import org.diffusion4j.api.Schedule;
 import org.diffusion4j.api.StepPlan;
 import org.diffusion4j.api.Timestep;
@@ -30,20 +30,23 @@ public final class LogSnrSchedule implements Schedule {
 
     /** The shape of λ(u). */
     public enum Shape {
-        COSINE, LINEAR;
+        COSINE,
+        LINEAR;
 
         public static Shape parse(String s) {
             return switch (s.trim().toLowerCase(Locale.ROOT)) {
                 case "cosine" -> COSINE;
                 case "linear" -> LINEAR;
-                default -> throw new IllegalArgumentException("unknown log-SNR shape '" + s + "'; known: cosine, linear");
+                default ->
+                    throw new IllegalArgumentException("unknown log-SNR shape '" + s + "'; known: cosine, linear");
             };
         }
     }
 
     /** What the network gets as its time input. */
     public enum ModelTime {
-        LAMBDA, U;
+        LAMBDA,
+        U;
 
         public static ModelTime parse(String s) {
             return switch (s.trim().toLowerCase(Locale.ROOT)) {
@@ -56,13 +59,16 @@ public final class LogSnrSchedule implements Schedule {
 
     /** How training draws λ. */
     public enum TrainingDraw {
-        SCHEDULE, UNIFORM_LAMBDA;
+        SCHEDULE,
+        UNIFORM_LAMBDA;
 
         public static TrainingDraw parse(String s) {
             return switch (s.trim().toLowerCase(Locale.ROOT)) {
                 case "schedule" -> SCHEDULE;
                 case "uniform_lambda", "uniform" -> UNIFORM_LAMBDA;
-                default -> throw new IllegalArgumentException("unknown training draw '" + s + "'; known: schedule, uniform_lambda");
+                default ->
+                    throw new IllegalArgumentException(
+                            "unknown training draw '" + s + "'; known: schedule, uniform_lambda");
             };
         }
     }
@@ -82,9 +88,11 @@ public final class LogSnrSchedule implements Schedule {
      * @param modelTime    what the network sees
      * @param trainingDraw how training draws λ
      */
-    public LogSnrSchedule(Shape shape, double lambdaMin, double lambdaMax, ModelTime modelTime, TrainingDraw trainingDraw) {
+    public LogSnrSchedule(
+            Shape shape, double lambdaMin, double lambdaMax, ModelTime modelTime, TrainingDraw trainingDraw) {
         if (!(lambdaMin < lambdaMax) || !Double.isFinite(lambdaMin) || !Double.isFinite(lambdaMax)) {
-            throw new IllegalArgumentException("need finite lambdaMin < lambdaMax, got [" + lambdaMin + ", " + lambdaMax + "]");
+            throw new IllegalArgumentException(
+                    "need finite lambdaMin < lambdaMax, got [" + lambdaMin + ", " + lambdaMax + "]");
         }
         this.shape = shape;
         this.lambdaMin = lambdaMin;

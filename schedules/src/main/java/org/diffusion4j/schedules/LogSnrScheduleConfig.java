@@ -23,8 +23,13 @@ public record LogSnrScheduleConfig(
     }
 
     LogSnrSchedule build(LogSnrSchedule.Shape shape) {
-        return new LogSnrSchedule(shape, lambdaMin == null ? -20 : lambdaMin, lambdaMax == null ? 20 : lambdaMax,
+        return new LogSnrSchedule(
+                shape,
+                lambdaMin == null ? -20 : lambdaMin,
+                lambdaMax == null ? 20 : lambdaMax,
                 modelTime == null ? LogSnrSchedule.ModelTime.LAMBDA : LogSnrSchedule.ModelTime.parse(modelTime),
-                trainingDraw == null ? LogSnrSchedule.TrainingDraw.SCHEDULE : LogSnrSchedule.TrainingDraw.parse(trainingDraw));
+                trainingDraw == null
+                        ? LogSnrSchedule.TrainingDraw.SCHEDULE
+                        : LogSnrSchedule.TrainingDraw.parse(trainingDraw));
     }
 }

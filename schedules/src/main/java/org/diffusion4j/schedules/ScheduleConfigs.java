@@ -2,12 +2,10 @@ package org.diffusion4j.schedules;
 
 import org.apiguardian.api.API;
 
-
 /** Builds schedules from their JSON configurations (used by the providers). */
 @API(status = API.Status.STABLE, since = "0.1.0")
 public final class ScheduleConfigs {
-    private ScheduleConfigs() {
-    }
+    private ScheduleConfigs() {}
 
     /** The discrete schedule {@code kind} from its config. */
     public static DiscreteSchedule fromConfig(String kind, DiscreteScheduleConfig c) {
@@ -26,8 +24,8 @@ public final class ScheduleConfigs {
                     throw new IllegalArgumentException("schedule 'betas' needs a non-empty trainedBetas array");
                 }
                 if (c.numTrainTimesteps() != null && c.numTrainTimesteps() != b.length) {
-                    throw new IllegalArgumentException("numTrainTimesteps " + c.numTrainTimesteps() + " but trainedBetas has "
-                            + b.length + " values");
+                    throw new IllegalArgumentException("numTrainTimesteps " + c.numTrainTimesteps()
+                            + " but trainedBetas has " + b.length + " values");
                 }
                 yield b;
             }

@@ -1,7 +1,7 @@
 package org.diffusion4j.schedules;
 
-import org.apiguardian.api.API;
 import java.util.Locale;
+import org.apiguardian.api.API;
 
 /**
  * How n inference timesteps are picked from T training timesteps, with diffusers' semantics
@@ -25,7 +25,8 @@ public enum TimestepSpacing {
      */
     public int[] timesteps(int T, int n, int stepsOffset) {
         if (n < 1 || n > T) {
-            throw new IllegalArgumentException("inference steps must be in [1, " + T + "] (the schedule's training timesteps), got " + n);
+            throw new IllegalArgumentException(
+                    "inference steps must be in [1, " + T + "] (the schedule's training timesteps), got " + n);
         }
         int[] ts = new int[n];
         switch (this) {

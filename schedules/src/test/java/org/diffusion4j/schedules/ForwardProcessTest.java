@@ -15,7 +15,8 @@ class ForwardProcessTest {
 
     @Test
     void forwardDrawsHaveMeanAlphaX0AndVarianceSigmaSquared() {
-        // q(x_t | x0) = N(√ᾱ_t x0, (1 − ᾱ_t) I) (Ho et al. 2020, arXiv 2006.11239, eq. 4): check the moments per timestep bucket
+        // q(x_t | x0) = N(√ᾱ_t x0, (1 − ᾱ_t) I) (Ho et al. 2020, arXiv 2006.11239, eq. 4): check the moments per
+        // timestep bucket
         DiscreteSchedule s = Schedules.linear(1000);
         int n = 40000;
         float[] x0 = new float[n];
@@ -48,13 +49,16 @@ class ForwardProcessTest {
         float expected = (float) (alpha * 1.5 + s.sigma(999) * eps[0]);
         // one float32 linear (γ_3 of |α x0| + |σ ε|) against the reference's cast (u32 of the result); ×2 safety
         double tol = 2 * (g3 * (alpha * 1.5 + s.sigma(999) * Math.abs(eps[0])) + ErrorBound.U32 * Math.abs(expected));
-        assertThat(ForwardProcess.sample(batch.slice(0, 1), s.level(999), d.eps().slice(0, 1)).get(0, 0))
+        assertThat(ForwardProcess.sample(
+                                batch.slice(0, 1), s.level(999), d.eps().slice(0, 1))
+                        .get(0, 0))
                 .isCloseTo(expected, offset((float) tol));
     }
 
     @Test
     void addNoiseAndVelocityWithALevelPerBatchItem() {
-        // diffusers add_noise / get_velocity with timesteps [10, 500, 999]: x_t,i = α_i x0_i + σ_i ε_i, v_i = α_i ε_i − σ_i x0_i.
+        // diffusers add_noise / get_velocity with timesteps [10, 500, 999]: x_t,i = α_i x0_i + σ_i ε_i, v_i = α_i ε_i −
+        // σ_i x0_i.
         // float32: coefficient rounded to float, product, sum: |err| ≤ γ_3 (|α x0| + |σ ε|), ×2 safety
         DiscreteSchedule s = Schedules.linear(1000);
         Timestep[] ts = {s.at(10), s.at(500), s.at(999)};
@@ -77,8 +81,11 @@ class ForwardProcessTest {
             double terms = ts[1].alpha() * Math.abs(x[k]) + ts[1].sigma() * Math.abs(e[k]);
             assertThat((double) v1[k]).isCloseTo(ts[1].alpha() * e[k] - ts[1].sigma() * x[k], offset(2 * g3 * terms));
         }
-        assertThat(ForwardProcess.addNoise(x0, eps, ts[1]).toFloatArray()).containsExactly(ForwardProcess.sample(x0, ts[1], eps).toFloatArray());
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ForwardProcess.addNoise(x0, eps, new Timestep[] {ts[0]}))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("one timestep per batch item");
+        assertThat(ForwardProcess.addNoise(x0, eps, ts[1]).toFloatArray())
+                .containsExactly(ForwardProcess.sample(x0, ts[1], eps).toFloatArray());
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> ForwardProcess.addNoise(x0, eps, new Timestep[] {ts[0]}))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("one timestep per batch item");
     }
 }

@@ -57,7 +57,11 @@ class ScheduleIdentitiesTest {
     }
 
     static Stream<DiscreteSchedule> discrete() {
-        return Stream.of(Schedules.linear(1000), Schedules.scaledLinear(1000), Schedules.cosine(1000), Schedules.sigmoid(1000),
+        return Stream.of(
+                Schedules.linear(1000),
+                Schedules.scaledLinear(1000),
+                Schedules.cosine(1000),
+                Schedules.sigmoid(1000),
                 Schedules.linear(50, 0.001, 0.2));
     }
 
@@ -76,7 +80,10 @@ class ScheduleIdentitiesTest {
             // sqrt halves the relative error (÷ 2σ) and rounds (u σ) on each side
             double sigmaSq = 1 - prod;
             double dSigmaSq = alphaBarBound(t, prod) + 3 * U64 * sigmaSq + U64;
-            assertThat(s.sigma(t)).isCloseTo(Math.sqrt(sigmaSq), offset(2 * (dSigmaSq / (2 * Math.sqrt(sigmaSq)) + 2 * U64 * Math.sqrt(sigmaSq))));
+            assertThat(s.sigma(t))
+                    .isCloseTo(
+                            Math.sqrt(sigmaSq),
+                            offset(2 * (dSigmaSq / (2 * Math.sqrt(sigmaSq)) + 2 * U64 * Math.sqrt(sigmaSq))));
             // λ = log ᾱ − log σ² against log(prod/(1 − prod)): with L = log ᾱ and n = t + 1 terms, the sum of every
             // term above (L's error (t+2)u|L| seen through 1/σ², 1 − prod's error (2t+3)u/σ², 1 ulp of each log,
             // the ÷ and −) is ≤ (2t + 6) u (1 + |L| + |λ|)(1 + 1/σ²)
@@ -96,14 +103,17 @@ class ScheduleIdentitiesTest {
         // β_i = β_0 + (β_1 − β_0)·i/999: four roundings, each ≤ u of a quantity ≤ 0.02
         assertThat(lin[999]).isCloseTo(0.02, offset(2 * 4 * U64 * 0.02));
         // two such values ≈ 0.01 (the difference of neighbours is then exact, Sterbenz); the reference has 2 roundings
-        assertThat(lin[500] - lin[499]).isCloseTo((0.02 - 1e-4) / 999, offset(2 * (2 * 4 * U64 * 0.0101 + 2 * U64 * 2e-5)));
+        assertThat(lin[500] - lin[499])
+                .isCloseTo((0.02 - 1e-4) / 999, offset(2 * (2 * 4 * U64 * 0.0101 + 2 * U64 * 2e-5)));
         double[] sl = BetaSchedules.scaledLinear(1000, 0.00085, 0.012);
         // √β_i: s_i = √β_0 + (√β_1 − √β_0)·i/999 to 4u (+ sqrt's u), squared (2× + u), sqrt (½× + u): ≤ 6u relative;
         // the reference sqrt adds u
         assertThat(Math.sqrt(sl[999])).isCloseTo(Math.sqrt(0.012), offset(2 * 7 * U64 * Math.sqrt(0.012)));
         // two such values ≈ 0.029, 6u each; the reference: two sqrt (u of 0.11 and 0.029), −, ÷ 999
-        assertThat(Math.sqrt(sl[1]) - Math.sqrt(sl[0])).isCloseTo((Math.sqrt(0.012) - Math.sqrt(0.00085)) / 999,
-                offset(2 * (2 * 6 * U64 * 0.0292 + 3 * U64 * 0.14 / 999)));
+        assertThat(Math.sqrt(sl[1]) - Math.sqrt(sl[0]))
+                .isCloseTo(
+                        (Math.sqrt(0.012) - Math.sqrt(0.00085)) / 999,
+                        offset(2 * (2 * 6 * U64 * 0.0292 + 3 * U64 * 0.14 / 999)));
         // cosine: ᾱ_t = f(t+1)/f(0) with f(τ) = cos²((τ/T + s)/(1 + s)·π/2), until the 0.999 cap bites
         DiscreteSchedule cos = Schedules.cosine(1000);
         double f0 = Math.pow(Math.cos(0.008 / 1.008 * Math.PI / 2), 2);
@@ -114,7 +124,8 @@ class ScheduleIdentitiesTest {
             // errors telescope to those of f_{t+1} and f_0; per term remain ÷, −, log1p (≤ 1.01u of 1 − β ≥ 0.99) and
             // the sum (alphaBarBound's (t+2)|L|). f's error: argument 4u relative, seen by cos² through 2θ tan θ,
             // cos and the square 5u: ≤ u (8θ tan θ + 5) for each of f_{t+1} (twice: schedule and reference) and
-            // f_0 (θ_0 tan θ_0 ≈ 1.6e-4), plus exp, ÷, pow: 6u. Relative total ≤ u ((t+2)(1.01 + |L|) + 32(1 + θ tan θ)).
+            // f_0 (θ_0 tan θ_0 ≈ 1.6e-4), plus exp, ÷, pow: 6u. Relative total ≤ u ((t+2)(1.01 + |L|) + 32(1 + θ tan
+            // θ)).
             double ab = f / f0;
             double rel = U64 * ((t + 2) * (1.01 + Math.abs(Math.log(ab))) + 32 * (1 + theta * Math.tan(theta)));
             assertThat(cos.alphaBar(t)).isCloseTo(ab, offset(2 * rel * ab));
@@ -123,7 +134,9 @@ class ScheduleIdentitiesTest {
         double[] sg = BetaSchedules.sigmoid(1000, 1e-4, 0.02);
         // the same expression, evaluated the same way; only exp(6) may differ by 2 ulp (4u) between two calls,
         // seen through 1/(1 + e) (factor ≤ 1) on the term 0.0199/(1 + e^6) ≈ 4.9e-5
-        assertThat(sg[0]).isCloseTo(1 / (1 + Math.exp(6)) * (0.02 - 1e-4) + 1e-4, offset(2 * 4 * U64 * 0.0199 / (1 + Math.exp(6))));
+        assertThat(sg[0])
+                .isCloseTo(
+                        1 / (1 + Math.exp(6)) * (0.02 - 1e-4) + 1e-4, offset(2 * 4 * U64 * 0.0199 / (1 + Math.exp(6))));
         // symmetric about the midpoint: z_499 = −z_500 up to 2u·6 each, seen through σ' ≤ 1/4 (3u), σ's exp, +, ÷
         // (≤ 2u of 0.5), scaled by 0.0199, + β_0 (2u of 0.01): each ≤ 0.02 u (5 + 1); the sum adds u·0.02: ≤ 13 u·0.02
         assertThat(sg[499] + sg[500]).isCloseTo(0.02 + 1e-4, offset(2 * 13 * U64 * 0.02));
@@ -149,7 +162,8 @@ class ScheduleIdentitiesTest {
             // (≤ 2u per term) and L_z = log s²: (t + 2)(|L_z| + 2) u on s², half of it on s
             double lz = Math.abs(Math.log(expected * expected));
             double lb = Math.abs(Math.log(base.alphaBar(t)));
-            double bound = U64 * ((t + 2) * (lz / 2 + lb / 2 + 3) * expected + (2 * (999 - t) + 10) * aT * a0 / (a0 - aT));
+            double bound =
+                    U64 * ((t + 2) * (lz / 2 + lb / 2 + 3) * expected + (2 * (999 - t) + 10) * aT * a0 / (a0 - aT));
             assertThat(Math.sqrt(z.alphaBar(t))).isCloseTo(expected, offset(2 * bound));
         }
     }
@@ -158,14 +172,17 @@ class ScheduleIdentitiesTest {
     void timestepSpacingFollowsDiffusers() {
         DiscreteSchedule s = Schedules.linear(1000);
         assertThat(s.timesteps(10)).containsExactly(900, 800, 700, 600, 500, 400, 300, 200, 100, 0);
-        assertThat(s.toBuilder().stepsOffset(1).build().timesteps(10)).containsExactly(901, 801, 701, 601, 501, 401, 301, 201, 101, 1);
+        assertThat(s.toBuilder().stepsOffset(1).build().timesteps(10))
+                .containsExactly(901, 801, 701, 601, 501, 401, 301, 201, 101, 1);
         assertThat(s.toBuilder().spacing(TimestepSpacing.TRAILING).build().timesteps(10))
                 .containsExactly(999, 899, 799, 699, 599, 499, 399, 299, 199, 99);
         assertThat(s.toBuilder().spacing(TimestepSpacing.LINSPACE).build().timesteps(10))
                 .containsExactly(999, 888, 777, 666, 555, 444, 333, 222, 111, 0);
-        assertThat(s.toBuilder().spacing(TimestepSpacing.TRAILING).build().timesteps(3)).containsExactly(999, 666, 332);
+        assertThat(s.toBuilder().spacing(TimestepSpacing.TRAILING).build().timesteps(3))
+                .containsExactly(999, 666, 332);
         // numpy rounds half to even: linspace(0, 999, 3) = [0, 499.5, 999] → 500
-        assertThat(s.toBuilder().spacing(TimestepSpacing.LINSPACE).build().timesteps(3)).containsExactly(999, 500, 0);
+        assertThat(s.toBuilder().spacing(TimestepSpacing.LINSPACE).build().timesteps(3))
+                .containsExactly(999, 500, 0);
         assertThat(s.timesteps(1000)).startsWith(999, 998).endsWith(1, 0).hasSize(1000);
         assertThatThrownBy(() -> s.toBuilder().stepsOffset(1).build().timesteps(1000))
                 .hasMessageContaining("gives timestep 1000 outside [0, 1000)");
@@ -173,14 +190,22 @@ class ScheduleIdentitiesTest {
 
     @Test
     void stepPlansPairEachTimestepWithTheNextAndEndAtTheFinalLevel() {
-        DiscreteSchedule s = Schedules.linear(1000).toBuilder().spacing(TimestepSpacing.LINSPACE).build();
+        DiscreteSchedule s = Schedules.linear(1000).toBuilder()
+                .spacing(TimestepSpacing.LINSPACE)
+                .build();
         StepPlan plan = s.plan(4);
         assertThat(plan.modelTimes()).containsExactly(999, 666, 333, 0);
         for (int i = 0; i < 3; i++) {
             assertThat(plan.get(i).previous()).isEqualTo(plan.get(i + 1).current());
         }
         assertThat(plan.get(3).previous()).isEqualTo(Timestep.clean());
-        assertThat(s.toBuilder().setAlphaToOne(false).build().plan(4).get(3).previous().alphaBar())
+        assertThat(s.toBuilder()
+                        .setAlphaToOne(false)
+                        .build()
+                        .plan(4)
+                        .get(3)
+                        .previous()
+                        .alphaBar())
                 .isEqualTo(s.alphaBar(0));
         assertThatThrownBy(() -> s.plan(0)).hasMessageContaining("[1, 1000]");
         assertThatThrownBy(() -> s.plan(1001)).hasMessageContaining("got 1001");
@@ -188,7 +213,8 @@ class ScheduleIdentitiesTest {
 
     @Test
     void discretePosteriorMatchesADirectBayesComputation() {
-        // q(x_{t−1}|x_0) = N(√ᾱ_{t−1} x0, 1−ᾱ_{t−1}), q(x_t|x_{t−1}) = N(√α_t x_{t−1}, β_t): the product, normalised in x_{t−1}
+        // q(x_{t−1}|x_0) = N(√ᾱ_{t−1} x0, 1−ᾱ_{t−1}), q(x_t|x_{t−1}) = N(√α_t x_{t−1}, β_t): the product, normalised in
+        // x_{t−1}
         DiscreteSchedule s = Schedules.linear(1000);
         StepPlan plan = s.plan(1000);
         double x0 = 0.7;
@@ -204,14 +230,16 @@ class ScheduleIdentitiesTest {
             double mean = var * (Math.sqrt(abPrev) * x0 / (1 - abPrev) + Math.sqrt(alpha) * xt / beta);
             Posterior p = Posterior.of(step);
             // Relative bound. Posterior.of's β_s = −expm1(log ᾱ_t − log ᾱ_{t−1}): the logs are off by 2u + 1 ulp of
-            // |L_t| each, L_t = L_{t−1} + log1p(−β_t) by u|L_t|, so β_s by u (4 + 5|L_t|) absolute, i.e. ÷ β_t relative.
+            // |L_t| each, L_t = L_{t−1} + log1p(−β_t) by u|L_t|, so β_s by u (4 + 5|L_t|) absolute, i.e. ÷ β_t
+            // relative.
             // The reference's 1 − ᾱ_{t−1} cancels: 2u ᾱ/(1 − ᾱ) relative (the same for 1 − ᾱ_t, smaller). σ²'s
             // expm1, sqrt and the remaining ×, ÷, +: ≤ 21u.
             double lt = Math.abs(Math.log(s.alphaBar(t)));
             double rel = U64 * ((4 + 5 * lt) / beta + 4 * abPrev / (1 - abPrev) + 21);
             assertThat(p.variance()).isCloseTo(var, offset(2 * rel * var));
             double meanMagnitude = Math.abs(p.x0Coefficient() * x0) + Math.abs(p.xtCoefficient() * xt);
-            assertThat(p.x0Coefficient() * x0 + p.xtCoefficient() * xt).isCloseTo(mean, offset(2 * rel * meanMagnitude));
+            assertThat(p.x0Coefficient() * x0 + p.xtCoefficient() * xt)
+                    .isCloseTo(mean, offset(2 * rel * meanMagnitude));
             // docs/math.md, errata: the variance is β̃_t = (1−ᾱ_{t−1})/(1−ᾱ_t)·β_t, not β_t
             assertThat(p.variance()).isCloseTo((1 - abPrev) / (1 - s.alphaBar(t)) * beta, offset(2 * rel * var));
             // Step.stepBeta() = 1 − ᾱ_t/ᾱ_{t−1} cancels like β_s: two computations, each within rel
@@ -225,35 +253,45 @@ class ScheduleIdentitiesTest {
         StepPlan plan = s.plan(20);
         for (int i = 0; i < 19; i++) { // the last step ends at λ_max, still finite
             Step step = plan.get(i);
-            LogSnrPosterior seed003 = new LogSnrPosterior(step.current().lambda(), step.previous().lambda());
+            LogSnrPosterior seed003 =
+                    new LogSnrPosterior(step.current().lambda(), step.previous().lambda());
             Posterior general = Posterior.of(step);
             double x = 0.4;
             double z = 1.1;
             // Relative bound (double). The levels are σ(±λ) (4u each) and λ = log σ(λ) − log σ(−λ) from them, off
             // by 8u + 2u (|log ᾱ| + |log σ²|); both posteriors cancel in 1 − ratio (1 − ᾱ_t/ᾱ_s ≤ 1 − e^{λ−λ'}),
             // so those absolute errors are divided by β_s = stepBeta; the remaining ×, ÷, σ(·), expm1: ≤ 24u.
-            double logs = Math.abs(Math.log(step.current().alphaBar())) + Math.abs(Math.log(step.current().sigmaSquared()))
-                    + Math.abs(Math.log(step.previous().alphaBar())) + Math.abs(Math.log(step.previous().sigmaSquared()));
+            double logs = Math.abs(Math.log(step.current().alphaBar()))
+                    + Math.abs(Math.log(step.current().sigmaSquared()))
+                    + Math.abs(Math.log(step.previous().alphaBar()))
+                    + Math.abs(Math.log(step.previous().sigmaSquared()));
             double rel = U64 * ((16 + 4 * logs) / step.stepBeta() + 24);
             assertThat(seed003.variance()).isCloseTo(general.variance(), offset(2 * rel * seed003.variance()));
             // float32: one linear (γ_3 of |c_z z| + |c_x x|) and the reference's cast (u32 of the result); the double
             // coefficients differ by ≤ rel ≤ 1e-12 relative, negligible at float32 (inside the ×2)
             double zc = seed003.zCoefficient() * z;
             double xc = seed003.xCoefficient() * x;
-            double meanTol = 2 * (org.diffusion4j.testkit.ErrorBound.gamma32(3) * (Math.abs(zc) + Math.abs(xc))
-                    + org.diffusion4j.testkit.ErrorBound.U32 * Math.abs(zc + xc));
-            assertThat(seed003.mean(org.diffusion4j.api.tensor.ArrayTensor.of(new float[] {(float) z},
-                    org.diffusion4j.api.tensor.Shape.of(1, 1)), org.diffusion4j.api.tensor.ArrayTensor.of(new float[] {(float) x},
-                    org.diffusion4j.api.tensor.Shape.of(1, 1))).get(0, 0))
-                    .isCloseTo((float) (general.x0Coefficient() * x + general.xtCoefficient() * z), offset((float) meanTol));
+            double meanTol = 2
+                    * (org.diffusion4j.testkit.ErrorBound.gamma32(3) * (Math.abs(zc) + Math.abs(xc))
+                            + org.diffusion4j.testkit.ErrorBound.U32 * Math.abs(zc + xc));
+            assertThat(seed003.mean(
+                                    org.diffusion4j.api.tensor.ArrayTensor.of(
+                                            new float[] {(float) z}, org.diffusion4j.api.tensor.Shape.of(1, 1)),
+                                    org.diffusion4j.api.tensor.ArrayTensor.of(
+                                            new float[] {(float) x}, org.diffusion4j.api.tensor.Shape.of(1, 1)))
+                            .get(0, 0))
+                    .isCloseTo((float) (general.x0Coefficient() * x + general.xtCoefficient() * z), offset((float)
+                            meanTol));
             // σ²_{λ|λ'} = (1 − e^{λ−λ'}) σ_λ² is the forward variance β of the step; same cancellation, same bound
             assertThat(seed003.forwardVariance()).isCloseTo(step.stepBeta(), offset(2 * rel * step.stepBeta()));
             // exp((1 − v) log a + v log b) at v = 0, 1 is exp(log a) exactly in the arithmetic (0·log = ±0):
             // 1 ulp of |log a| (log), then exp's 2u and the + 's u: relative ≤ u (2|log a| + 3)
             double var = seed003.variance();
             double fwd = seed003.forwardVariance();
-            assertThat(seed003.interpolatedVariance(0)).isCloseTo(var, offset(2 * U64 * (2 * Math.abs(Math.log(var)) + 3) * var));
-            assertThat(seed003.interpolatedVariance(1)).isCloseTo(fwd, offset(2 * U64 * (2 * Math.abs(Math.log(fwd)) + 3) * fwd));
+            assertThat(seed003.interpolatedVariance(0))
+                    .isCloseTo(var, offset(2 * U64 * (2 * Math.abs(Math.log(var)) + 3) * var));
+            assertThat(seed003.interpolatedVariance(1))
+                    .isCloseTo(fwd, offset(2 * U64 * (2 * Math.abs(Math.log(fwd)) + 3) * fwd));
         }
     }
 
@@ -303,7 +341,11 @@ class ScheduleIdentitiesTest {
         for (int c : counts) { // uniform over deciles: each ~ n/10 ± 4.5 sd (binomial sd √(n·0.1·0.9))
             assertThat((double) c).isCloseTo(n / 10.0, offset(4.5 * Math.sqrt(n * 0.1 * 0.9)));
         }
-        LogSnrSchedule u = new LogSnrSchedule(LogSnrSchedule.Shape.COSINE, -20, 20, LogSnrSchedule.ModelTime.LAMBDA,
+        LogSnrSchedule u = new LogSnrSchedule(
+                LogSnrSchedule.Shape.COSINE,
+                -20,
+                20,
+                LogSnrSchedule.ModelTime.LAMBDA,
                 LogSnrSchedule.TrainingDraw.UNIFORM_LAMBDA);
         double sum = 0;
         for (int i = 0; i < n; i++) {
@@ -327,7 +369,8 @@ class ScheduleIdentitiesTest {
     void schedulesAreBuiltFromJsonThroughTheRegistry() throws Exception {
         PluginRegistry reg = PluginRegistry.load();
         ObjectMapper om = new ObjectMapper();
-        Schedule s = reg.schedule("squaredcos_cap_v2", om.readTree("{\"numTrainTimesteps\": 500, \"timestepSpacing\": \"trailing\"}"));
+        Schedule s = reg.schedule(
+                "squaredcos_cap_v2", om.readTree("{\"numTrainTimesteps\": 500, \"timestepSpacing\": \"trailing\"}"));
         assertThat(s).isInstanceOf(DiscreteSchedule.class);
         DiscreteSchedule d = (DiscreteSchedule) s;
         assertThat(d.length()).isEqualTo(500);
@@ -335,10 +378,13 @@ class ScheduleIdentitiesTest {
         assertThat(d.spacing()).isEqualTo(TimestepSpacing.TRAILING);
         Schedule b = reg.schedule("betas", om.readTree("{\"trainedBetas\": [0.1, 0.2, 0.3]}"));
         // alphaBarBound, plus u for each literal 0.9, 0.8, 0.7 against the schedule's 1 − β
-        assertThat(b.at(2).alphaBar()).isCloseTo(0.9 * 0.8 * 0.7, offset(2 * (alphaBarBound(2, 0.504) + 3 * U64 * 0.504)));
-        Schedule c = reg.schedule("cosine-logsnr", om.readTree("{\"lambdaMin\": -10, \"lambdaMax\": 10, \"modelTime\": \"u\"}"));
+        assertThat(b.at(2).alphaBar())
+                .isCloseTo(0.9 * 0.8 * 0.7, offset(2 * (alphaBarBound(2, 0.504) + 3 * U64 * 0.504)));
+        Schedule c = reg.schedule(
+                "cosine-logsnr", om.readTree("{\"lambdaMin\": -10, \"lambdaMax\": 10, \"modelTime\": \"u\"}"));
         // λ(0.5) (lambdaBound), then Timestep.lambda() recomputes it from σ(±λ)
-        assertThat(c.at(0.5).lambda()).isCloseTo(0, offset(2 * (lambdaBound((LogSnrSchedule) c, 0.5) + timestepLambdaBound(0))));
+        assertThat(c.at(0.5).lambda())
+                .isCloseTo(0, offset(2 * (lambdaBound((LogSnrSchedule) c, 0.5) + timestepLambdaBound(0))));
         assertThat(reg.schedule("linear")).isInstanceOf(DiscreteSchedule.class);
 
         assertThatThrownBy(() -> reg.schedule("linear", om.readTree("{\"numTrainTimesteps\": \"many\"}")))
@@ -346,10 +392,13 @@ class ScheduleIdentitiesTest {
         assertThatThrownBy(() -> reg.schedule("linear", om.readTree("{\"betaStart\": 2}")))
                 .hasMessageContaining("betaStart must be in (0, 1), got 2.0");
         assertThatThrownBy(() -> reg.schedule("linear", om.readTree("{\"timestepSpacing\": \"trialing\"}")))
-                .hasMessageContaining("unknown timestep spacing 'trialing'").hasMessageContaining("trailing");
+                .hasMessageContaining("unknown timestep spacing 'trialing'")
+                .hasMessageContaining("trailing");
         assertThatThrownBy(() -> reg.schedule("linear", om.readTree("{\"betastart\": 0.1}")))
-                .hasMessageContaining("unknown field 'betastart'").hasMessageContaining("betaStart");
+                .hasMessageContaining("unknown field 'betastart'")
+                .hasMessageContaining("betaStart");
         assertThatThrownBy(() -> reg.schedule("lineer")).hasMessageContaining("did you mean 'linear'");
-        assertThatThrownBy(() -> reg.schedule("betas", om.readTree("{}"))).hasMessageContaining("non-empty trainedBetas");
+        assertThatThrownBy(() -> reg.schedule("betas", om.readTree("{}")))
+                .hasMessageContaining("non-empty trainedBetas");
     }
 }

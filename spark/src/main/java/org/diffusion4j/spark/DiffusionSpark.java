@@ -65,8 +65,7 @@ public final class DiffusionSpark {
     /** Samples per task when neither the options nor the document give a batch size. */
     public static final int DEFAULT_BATCH = 64;
 
-    private DiffusionSpark() {
-    }
+    private DiffusionSpark() {}
 
     /**
      * How a run is split and where relative files are.
@@ -81,8 +80,8 @@ public final class DiffusionSpark {
     public record Options(String baseDirectory, int batchSize, int partitions, boolean png) implements Serializable {
         public Options {
             if (batchSize < 0 || partitions < 0) {
-                throw new IllegalArgumentException("batchSize and partitions must be >= 0 (0: the default), got " + batchSize
-                        + " and " + partitions);
+                throw new IllegalArgumentException("batchSize and partitions must be >= 0 (0: the default), got "
+                        + batchSize + " and " + partitions);
             }
         }
 
@@ -135,49 +134,90 @@ public final class DiffusionSpark {
 
     static Plan plan(SparkSession spark, JsonNode document, long n, Options options) {
         if (!(document instanceof ObjectNode doc0)) {
-            throw new IllegalArgumentException("expected a sampling document (a JSON object), got " + document.getNodeType());
+            throw new IllegalArgumentException(
+                    "expected a sampling document (a JSON object), got " + document.getNodeType());
         }
         if (n < 0 && n != GRID) {
             throw new IllegalArgumentException("n must be >= 0 (or GRID: the document's grid), got " + n);
         }
         if (doc0.has("sweep")) {
-            throw new IllegalArgumentException("a distributed run samples one variant: remove /sweep and submit one run per value");
+            throw new IllegalArgumentException(
+                    "a distributed run samples one variant: remove /sweep and submit one run per value");
         }
         ObjectNode doc = doc0.deepCopy();
         ModelFiles.Conf conf = new ModelFiles.Conf(spark.sparkContext().hadoopConfiguration());
         String modelUri = null;
         JsonNode model = doc.get("model");
-        String localBase = ModelFiles.isUri(options.baseDirectory()) ? Path.of("").toAbsolutePath().toString() : options.baseDirectory();
-        if (model instanceof ObjectNode m && "file".equals(m.path("type").asText()) && m.path("file").isTextual()) {
+        String localBase = ModelFiles.isUri(options.baseDirectory())
+                ? Path.of("").toAbsolutePath().toString()
+                : options.baseDirectory();
+        if (model instanceof ObjectNode m
+                && "file".equals(m.path("type").asText())
+                && m.path("file").isTextual()) {
             String f = m.get("file").asText();
             if (ModelFiles.isUri(f)) {
                 modelUri = f;
             } else if (ModelFiles.isUri(options.baseDirectory())) {
                 modelUri = options.baseDirectory().replaceAll("/+$", "") + "/" + f;
             } else {
-                m.put("file", Path.of(options.baseDirectory()).resolve(f).toAbsolutePath().normalize().toString());
+                m.put(
+                        "file",
+                        Path.of(options.baseDirectory())
+                                .resolve(f)
+                                .toAbsolutePath()
+                                .normalize()
+                                .toString());
             }
         }
         // checked on the driver, against a local copy of a remote model file
         ObjectNode local = doc;
         if (modelUri != null) {
             local = doc.deepCopy();
-            ((ObjectNode) local.get("model")).put("file", ModelFiles.local(modelUri, conf).toString());
+            ((ObjectNode) local.get("model"))
+                    .put("file", ModelFiles.local(modelUri, conf).toString());
         }
-        SamplingPipeline p = SamplingPipeline.fromJson(local, PipelineOptions.defaults().withBaseDirectory(Path.of(localBase))
-                .withSource("sampling document"));
-        int batch = options.batchSize() > 0 ? options.batchSize() : p.spec().batchSize().orElse(DEFAULT_BATCH);
+        SamplingPipeline p = SamplingPipeline.fromJson(
+                local,
+                PipelineOptions.defaults().withBaseDirectory(Path.of(localBase)).withSource("sampling document"));
+        int batch = options.batchSize() > 0
+                ? options.batchSize()
+                : p.spec().batchSize().orElse(DEFAULT_BATCH);
         long count = n == GRID ? (long) p.spec().labels().size() * p.spec().samplesPerLabel() : n;
         OutputSpec out = p.spec().output();
-        return new Plan(Json.write(doc), modelUri, modelUri != null ? modelUri : model.path("file").asText(model.path("type").asText()),
-                conf, localBase, new ArrayList<>(p.spec().labels()), p.spec().samplesPerLabel(), p.spec().seed(), count, batch,
-                options.png(), out.valueLow(), out.valueHigh());
+        return new Plan(
+                Json.write(doc),
+                modelUri,
+                modelUri != null
+                        ? modelUri
+                        : model.path("file").asText(model.path("type").asText()),
+                conf,
+                localBase,
+                new ArrayList<>(p.spec().labels()),
+                p.spec().samplesPerLabel(),
+                p.spec().seed(),
+                count,
+                batch,
+                options.png(),
+                out.valueLow(),
+                out.valueHigh());
     }
 
     /** What every task needs, shipped to the executors. */
-    record Plan(String document, @Nullable String modelUri, String modelName, ModelFiles.Conf conf, String baseDirectory,
-            ArrayList<@Nullable Integer> labels, int columns, long seed, long n, int batchSize, boolean png, double low,
-            double high) implements Serializable {
+    record Plan(
+            String document,
+            @Nullable String modelUri,
+            String modelName,
+            ModelFiles.Conf conf,
+            String baseDirectory,
+            ArrayList<@Nullable Integer> labels,
+            int columns,
+            long seed,
+            long n,
+            int batchSize,
+            boolean png,
+            double low,
+            double high)
+            implements Serializable {
 
         /** Cells of one grid copy. */
         long grid() {
@@ -216,13 +256,15 @@ public final class DiffusionSpark {
             List<Row> rows = new ArrayList<>(count);
             for (int k = 0; k < count; k++) {
                 float[] one = java.util.Arrays.copyOfRange(all, k * size, (k + 1) * size);
-                rows.add(RowFactory.create(from + k, ls.get(k), seeds[k], one, png ? Png.encode(all, k * size, shape, low, high) : null));
+                rows.add(RowFactory.create(
+                        from + k, ls.get(k), seeds[k], one, png ? Png.encode(all, k * size, shape, low, high) : null));
             }
             return rows.iterator();
         }
 
         /** The label of sample i: row (i mod G) div C. */
-        @Nullable Integer label(long i) {
+        @Nullable
+        Integer label(long i) {
             return labels.get((int) ((i % grid()) / columns));
         }
 
@@ -234,7 +276,8 @@ public final class DiffusionSpark {
         SamplingPipeline.Session session() {
             ObjectNode d = (ObjectNode) Json.parse(document, "sampling document");
             if (modelUri != null) {
-                ((ObjectNode) d.get("model")).put("file", ModelFiles.local(modelUri, conf).toString());
+                ((ObjectNode) d.get("model"))
+                        .put("file", ModelFiles.local(modelUri, conf).toString());
             }
             return ModelHolder.session(d, Path.of(baseDirectory), modelName);
         }
@@ -251,13 +294,17 @@ public final class DiffusionSpark {
             SparkSession spark = samples.sparkSession();
             ModelFiles.Conf conf = new ModelFiles.Conf(spark.sparkContext().hadoopConfiguration());
             String dir = base + "/png";
-            spark.read().parquet(base + "/samples.parquet").select("index", "png").where("png is not null").javaRDD()
+            spark.read()
+                    .parquet(base + "/samples.parquet")
+                    .select("index", "png")
+                    .where("png is not null")
+                    .javaRDD()
                     .foreachPartition(it -> {
                         org.apache.hadoop.conf.Configuration c = conf.get();
                         while (it.hasNext()) {
                             Row r = it.next();
-                            org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(dir,
-                                    String.format(Locale.ROOT, "sample-%08d.png", r.getLong(0)));
+                            org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(
+                                    dir, String.format(Locale.ROOT, "sample-%08d.png", r.getLong(0)));
                             FileSystem fs = p.getFileSystem(c);
                             try (OutputStream o = fs.create(p, true)) {
                                 o.write((byte[]) r.get(1));
@@ -274,7 +321,8 @@ public final class DiffusionSpark {
      */
     public static void main(String[] args) {
         if (args.length < 2) {
-            System.err.println("usage: DiffusionSpark DOCUMENT OUTPUT_URI [--n N] [--no-png] [--batch-size B] [--partitions P]");
+            System.err.println(
+                    "usage: DiffusionSpark DOCUMENT OUTPUT_URI [--n N] [--no-png] [--batch-size B] [--partitions P]");
             System.exit(2);
         }
         long n = GRID;
@@ -294,14 +342,23 @@ public final class DiffusionSpark {
         try {
             String docName = args[0];
             JsonNode doc = Json.parse(readText(spark, docName), docName);
-            String base = ModelFiles.isUri(docName) ? docName.substring(0, docName.lastIndexOf('/'))
+            String base = ModelFiles.isUri(docName)
+                    ? docName.substring(0, docName.lastIndexOf('/'))
                     : Path.of(docName).toAbsolutePath().getParent().toString();
             long t0 = System.nanoTime();
             Dataset<Row> ds = sample(spark, doc, n, new Options(base, batch, parts, png));
             write(ds, args[1], png);
             double s = (System.nanoTime() - t0) / 1e9;
-            long count = spark.read().parquet(args[1].replaceAll("/+$", "") + "/samples.parquet").count();
-            System.out.printf(Locale.ROOT, "diffusion4j: %d samples in %.2f s (%.1f samples/s) to %s%n", count, s, count / s, args[1]);
+            long count = spark.read()
+                    .parquet(args[1].replaceAll("/+$", "") + "/samples.parquet")
+                    .count();
+            System.out.printf(
+                    Locale.ROOT,
+                    "diffusion4j: %d samples in %.2f s (%.1f samples/s) to %s%n",
+                    count,
+                    s,
+                    count / s,
+                    args[1]);
         } finally {
             spark.stop();
         }
@@ -313,7 +370,8 @@ public final class DiffusionSpark {
                 return java.nio.file.Files.readString(Path.of(name));
             }
             org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(new java.net.URI(name));
-            try (InputStream in = p.getFileSystem(spark.sparkContext().hadoopConfiguration()).open(p)) {
+            try (InputStream in =
+                    p.getFileSystem(spark.sparkContext().hadoopConfiguration()).open(p)) {
                 return new String(in.readAllBytes(), StandardCharsets.UTF_8);
             }
         } catch (IOException | java.net.URISyntaxException e) {

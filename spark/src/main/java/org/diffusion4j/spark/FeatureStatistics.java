@@ -30,7 +30,8 @@ public record FeatureStatistics(long n, double[] mean, double[][] cov) implement
      * aggregated across the cluster as a tree of the given depth.
      */
     public static FeatureStatistics of(Dataset<Row> data, String column, int depth) {
-        Sums total = data.select(column).javaRDD().treeAggregate(new Sums(), (s, r) -> s.add(floats(r)), Sums::merge, depth);
+        Sums total =
+                data.select(column).javaRDD().treeAggregate(new Sums(), (s, r) -> s.add(floats(r)), Sums::merge, depth);
         return total.statistics();
     }
 

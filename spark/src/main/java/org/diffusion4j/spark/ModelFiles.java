@@ -25,8 +25,7 @@ import org.apache.hadoop.fs.FileSystem;
 final class ModelFiles {
     private static final Map<String, Path> COPIES = new ConcurrentHashMap<>();
 
-    private ModelFiles() {
-    }
+    private ModelFiles() {}
 
     /** The Hadoop configuration's entries, to rebuild it on an executor (Configuration is not serializable). */
     static final class Conf implements Serializable {
@@ -82,7 +81,8 @@ final class ModelFiles {
 
     private static String hash(String s) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

@@ -22,8 +22,7 @@ final class ModelHolder {
         Runtime.getRuntime().addShutdownHook(new Thread(ModelHolder::closeAll, "diffusion4j-model-holder"));
     }
 
-    private ModelHolder() {
-    }
+    private ModelHolder() {}
 
     /**
      * The session of {@code doc} (a document whose model file is a local path), opened once per JVM.
@@ -35,8 +34,12 @@ final class ModelHolder {
         return SESSIONS.computeIfAbsent(key, k -> {
             LOADS.merge(k, 1, Integer::sum);
             try {
-                return SamplingPipeline.fromJson(doc, PipelineOptions.defaults().withBaseDirectory(baseDirectory)
-                        .withSource(modelName)).open();
+                return SamplingPipeline.fromJson(
+                                doc,
+                                PipelineOptions.defaults()
+                                        .withBaseDirectory(baseDirectory)
+                                        .withSource(modelName))
+                        .open();
             } catch (RuntimeException e) {
                 throw new IllegalStateException("cannot load model " + modelName + ": " + e.getMessage(), e);
             }

@@ -10,8 +10,7 @@ import org.jspecify.annotations.Nullable;
 
 /** One sample as a PNG: shape [1, H, W] or [H, W] grey, [3, H, W] RGB; values in [low, high] map to 0..255. */
 final class Png {
-    private Png() {
-    }
+    private Png() {}
 
     /** The PNG bytes, or null when the shape is not a picture (a 1-D sample, say). */
     static byte @Nullable [] encode(float[] v, int offset, Shape shape, double low, double high) {
@@ -37,7 +36,8 @@ final class Png {
                 if (c == 1) {
                     img.getRaster().setSample(x, y, 0, level(v[offset + p], low, high));
                 } else {
-                    int rgb = level(v[offset + p], low, high) << 16 | level(v[offset + plane + p], low, high) << 8
+                    int rgb = level(v[offset + p], low, high) << 16
+                            | level(v[offset + plane + p], low, high) << 8
                             | level(v[offset + 2 * plane + p], low, high);
                     img.setRGB(x, y, rgb);
                 }

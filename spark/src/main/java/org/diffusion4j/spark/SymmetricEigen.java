@@ -2,8 +2,7 @@ package org.diffusion4j.spark;
 
 /** Small dense symmetric eigenproblems by cyclic Jacobi rotations (for the Fréchet distance's matrix square root). */
 final class SymmetricEigen {
-    private SymmetricEigen() {
-    }
+    private SymmetricEigen() {}
 
     /** The eigenvalues of symmetric {@code a}. */
     static double[] eigenvalues(double[][] a) {

@@ -68,9 +68,15 @@ class DistributedSamplingTest {
 
     @BeforeAll
     static void singleMachine() {
-        mixtureGrid = SamplingPipeline.fromJson(mixtureDoc(), PipelineOptions.defaults()).sample().sets().get(0);
+        mixtureGrid = SamplingPipeline.fromJson(mixtureDoc(), PipelineOptions.defaults())
+                .sample()
+                .sets()
+                .get(0);
         ObjectNode onnx = onnxDoc(Spark.fixture("gmm_eps").toString());
-        onnxGrid = SamplingPipeline.fromJson(onnx, PipelineOptions.defaults()).sample().sets().get(0);
+        onnxGrid = SamplingPipeline.fromJson(onnx, PipelineOptions.defaults())
+                .sample()
+                .sets()
+                .get(0);
     }
 
     @AfterAll
@@ -93,7 +99,9 @@ class DistributedSamplingTest {
             for (int i = 0; i < f.length; i++) {
                 f[i] = l.get(i);
             }
-            assertThat(m.put(r.getLong(0), f)).as("index %d twice", r.getLong(0)).isNull();
+            assertThat(m.put(r.getLong(0), f))
+                    .as("index %d twice", r.getLong(0))
+                    .isNull();
         }
         return m;
     }
@@ -105,7 +113,8 @@ class DistributedSamplingTest {
             float[] g = got.get(i);
             assertThat(g).as("sample %d", i).hasSize(want.length);
             for (int k = 0; k < want.length; k++) {
-                assertThat(Float.floatToRawIntBits(g[k])).as("sample %d, value %d: %s vs %s", i, k, g[k], want[k])
+                assertThat(Float.floatToRawIntBits(g[k]))
+                        .as("sample %d, value %d: %s vs %s", i, k, g[k], want[k])
                         .isEqualTo(Float.floatToRawIntBits(want[k]));
             }
         }
@@ -122,7 +131,9 @@ class DistributedSamplingTest {
         for (int k = 0; k < masters.length; k++) {
             SparkSession spark = Spark.local(masters[k]);
             try {
-                DiffusionSpark.Options o = DiffusionSpark.Options.defaults().withPartitions(partitions[k]).withBatchSize(batches[k]);
+                DiffusionSpark.Options o = DiffusionSpark.Options.defaults()
+                        .withPartitions(partitions[k])
+                        .withBatchSize(batches[k]);
                 ModelHolder.closeAll();
                 Dataset<Row> m = DiffusionSpark.sample(spark, mixtureDoc(), N, o);
                 assertBitIdentical(collect(m), mixtureGrid);
@@ -138,7 +149,8 @@ class DistributedSamplingTest {
                     assertThat(r.getLong(2)).isEqualTo(SamplingPipeline.sampleSeed(5, (int) (i % COLUMNS)));
                     byte[] png = (byte[]) r.get(4);
                     assertThat(png).isNotNull();
-                    assertThat(new String(png, 1, 3, java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo("PNG");
+                    assertThat(new String(png, 1, 3, java.nio.charset.StandardCharsets.US_ASCII))
+                            .isEqualTo("PNG");
                 }
                 // one load per model per JVM, however many tasks: the mixture and the ONNX model, once each
                 // (collect ran each data set twice: the holder kept the models)
@@ -152,12 +164,20 @@ class DistributedSamplingTest {
     @Test
     void theDjlBackendWithOneThreadGivesTheSameBitsOnLocalOneTwoAndOneMachine() {
         Path pt = Spark.fixture("gmm_eps").resolveSibling("gmm_eps.pt");
-        SampleSet grid = SamplingPipeline.fromJson(djlDoc(pt.toString()), PipelineOptions.defaults()).sample().sets().get(0);
+        SampleSet grid = SamplingPipeline.fromJson(djlDoc(pt.toString()), PipelineOptions.defaults())
+                .sample()
+                .sets()
+                .get(0);
         for (String master : new String[] {"local[1]", "local[2]"}) {
             SparkSession spark = Spark.local(master);
             try {
-                assertBitIdentical(collect(DiffusionSpark.sample(spark, djlDoc(pt.toUri().toString()), N,
-                        DiffusionSpark.Options.defaults().withPartitions(3))), grid);
+                assertBitIdentical(
+                        collect(DiffusionSpark.sample(
+                                spark,
+                                djlDoc(pt.toUri().toString()),
+                                N,
+                                DiffusionSpark.Options.defaults().withPartitions(3))),
+                        grid);
             } finally {
                 spark.stop();
                 ModelHolder.closeAll();
@@ -195,7 +215,12 @@ class DistributedSamplingTest {
         // samples G..2G-1 are columns C..2C-1 of the grid: the single-machine run with 2C columns
         ObjectNode wide = mixtureDoc();
         wide.put("samplesPerLabel", 2 * COLUMNS);
-        float[] all = SamplingPipeline.fromJson(wide, PipelineOptions.defaults()).sample().sets().get(0).samples().toFloatArray();
+        float[] all = SamplingPipeline.fromJson(wide, PipelineOptions.defaults())
+                .sample()
+                .sets()
+                .get(0)
+                .samples()
+                .toFloatArray();
         SparkSession spark = Spark.local("local[2]");
         try {
             Map<Long, float[]> got = collect(DiffusionSpark.sample(spark, mixtureDoc(), 2L * N - 3));
@@ -224,8 +249,14 @@ class DistributedSamplingTest {
             FlakyMixtureSource.CALLS.set(0);
             FlakyMixtureSource.FAILURES.set(0);
             String out = tmp.resolve("run").toUri().toString();
-            DiffusionSpark.write(DiffusionSpark.sample(spark, flaky, N, DiffusionSpark.Options.defaults().withBatchSize(4)), out, false);
-            assertThat(FlakyMixtureSource.FAILURES.get()).as("the planned failure happened").isEqualTo(1);
+            DiffusionSpark.write(
+                    DiffusionSpark.sample(
+                            spark, flaky, N, DiffusionSpark.Options.defaults().withBatchSize(4)),
+                    out,
+                    false);
+            assertThat(FlakyMixtureSource.FAILURES.get())
+                    .as("the planned failure happened")
+                    .isEqualTo(1);
             Dataset<Row> back = spark.read().parquet(out + "/samples.parquet");
             assertThat(back.count()).isEqualTo(N);
             assertBitIdentical(collect(back), mixtureGrid);
@@ -254,7 +285,8 @@ class DistributedSamplingTest {
         SparkSession spark = Spark.local("local[1]");
         try {
             String missing = tmp.resolve("no-such-model.onnx").toUri().toString();
-            assertThatThrownBy(() -> DiffusionSpark.sample(spark, onnxDoc(missing), 8)).hasMessageContaining(missing);
+            assertThatThrownBy(() -> DiffusionSpark.sample(spark, onnxDoc(missing), 8))
+                    .hasMessageContaining(missing);
         } finally {
             spark.stop();
         }
@@ -265,7 +297,10 @@ class DistributedSamplingTest {
         SparkSession spark = Spark.local("local[2]");
         try {
             String out = tmp.resolve("run").toUri().toString();
-            Dataset<Row> ds = DiffusionSpark.sample(spark, onnxDoc(Spark.fixture("gmm_eps").toString()), N,
+            Dataset<Row> ds = DiffusionSpark.sample(
+                    spark,
+                    onnxDoc(Spark.fixture("gmm_eps").toString()),
+                    N,
                     DiffusionSpark.Options.defaults().withPartitions(2));
             DiffusionSpark.write(ds, out, true);
             assertBitIdentical(collect(spark.read().parquet(out + "/samples.parquet")), onnxGrid);
@@ -274,7 +309,10 @@ class DistributedSamplingTest {
                 s.filter(p -> p.toString().endsWith(".png")).forEach(pngs::add);
             }
             assertThat(pngs).hasSize(N);
-            assertThat(javax.imageio.ImageIO.read(tmp.resolve("run/png/sample-00000023.png").toFile()).getWidth()).isEqualTo(8);
+            assertThat(javax.imageio.ImageIO.read(
+                                    tmp.resolve("run/png/sample-00000023.png").toFile())
+                            .getWidth())
+                    .isEqualTo(8);
         } finally {
             spark.stop();
             ModelHolder.closeAll();

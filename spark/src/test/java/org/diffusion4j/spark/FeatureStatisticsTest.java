@@ -79,7 +79,8 @@ class FeatureStatisticsTest {
         double gn1 = ErrorBound.gamma64(N - 1);
         double gn = ErrorBound.gamma64(N);
         double g2 = ErrorBound.gamma64(2);
-        StructType schema = new StructType().add("sample", DataTypes.createArrayType(DataTypes.FloatType, false), false);
+        StructType schema =
+                new StructType().add("sample", DataTypes.createArrayType(DataTypes.FloatType, false), false);
         SparkSession spark = Spark.local("local[2]");
         try {
             List<Row> rows = new ArrayList<>();
@@ -95,13 +96,18 @@ class FeatureStatisticsTest {
                 double maxDiff = 0;
                 double maxTol = 0;
                 for (int i = 0; i < D; i++) {
-                    assertThat(Math.abs(dist.mean()[i] - one.mean()[i])).as("mean %d", i).isLessThanOrEqualTo(2 * gn * b[i] / N * SAFETY);
+                    assertThat(Math.abs(dist.mean()[i] - one.mean()[i]))
+                            .as("mean %d", i)
+                            .isLessThanOrEqualTo(2 * gn * b[i] / N * SAFETY);
                     for (int j = 0; j < D; j++) {
                         double c = one.cov()[i][j];
                         double e = (gn1 * (a[i][j] + (b[i] * Math.abs(s[j]) + Math.abs(s[i]) * b[j]) / N)
-                                + g2 * Math.abs(s[i] * s[j]) / N) / (N - 1) + g2 * Math.abs(c);
+                                                + g2 * Math.abs(s[i] * s[j]) / N)
+                                        / (N - 1)
+                                + g2 * Math.abs(c);
                         double diff = Math.abs(dist.cov()[i][j] - c);
-                        assertThat(diff).as("cov %d %d (layout %s)", i, j, java.util.Arrays.toString(layout))
+                        assertThat(diff)
+                                .as("cov %d %d (layout %s)", i, j, java.util.Arrays.toString(layout))
                                 .isLessThanOrEqualTo(2 * e * SAFETY);
                         maxC = Math.max(maxC, Math.abs(c));
                         maxDiff = Math.max(maxDiff, diff);
@@ -133,7 +139,8 @@ class FeatureStatisticsTest {
         double[][] r = {{c, -s}, {s, c}};
         FeatureStatistics ra = new FeatureStatistics(10, new double[] {0, 0}, rotate(r, a.cov()));
         FeatureStatistics rb = new FeatureStatistics(10, new double[] {c, s}, rotate(r, b.cov()));
-        assertThat(FeatureStatistics.frechetDistance(ra, rb)).isCloseTo(3.0, org.assertj.core.data.Offset.offset(2e-13));
+        assertThat(FeatureStatistics.frechetDistance(ra, rb))
+                .isCloseTo(3.0, org.assertj.core.data.Offset.offset(2e-13));
     }
 
     private static double[][] rotate(double[][] r, double[][] m) {

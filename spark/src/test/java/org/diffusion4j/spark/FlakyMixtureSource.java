@@ -15,8 +15,7 @@ public final class FlakyMixtureSource implements ModelSourceProvider<FlakyMixtur
     static final AtomicInteger FAILURES = new AtomicInteger();
 
     /** @param failOnCall the predictor call (1-based, counted over the JVM) that throws */
-    public record Config(int failOnCall) {
-    }
+    public record Config(int failOnCall) {}
 
     @Override
     public String id() {
@@ -30,7 +29,8 @@ public final class FlakyMixtureSource implements ModelSourceProvider<FlakyMixtur
 
     @Override
     public LoadedModel load(Config c, ModelContext context) {
-        LoadedModel m = new GaussianMixtureSource().load(new GaussianMixtureSource.Config(null, null, null, null, null), context);
+        LoadedModel m = new GaussianMixtureSource()
+                .load(new GaussianMixtureSource.Config(null, null, null, null, null), context);
         org.diffusion4j.api.NoisePredictor inner = m.predictor();
         org.diffusion4j.api.NoisePredictor flaky = (x, t, cond) -> {
             if (CALLS.incrementAndGet() == c.failOnCall()) {

@@ -28,8 +28,7 @@ public final class ErrorBound {
     /** double unit roundoff, 2^-53 ≈ 1.11e-16. */
     public static final double U64 = 0x1p-53;
 
-    private ErrorBound() {
-    }
+    private ErrorBound() {}
 
     /**
      * γ_n = n u / (1 − n u): the relative error bound of n rounded operations in sequence, and of an

@@ -35,16 +35,16 @@ public final class FixtureBounds {
      */
     public static final int TINY_UNET_OPERATIONS = tinyUnetOperations();
 
-    private FixtureBounds() {
-    }
+    private FixtureBounds() {}
 
     private static int tinyUnetOperations() {
         int gn128 = 128 + 128 + 5; // GroupNorm over 2 channels × 8 × 8
-        int gn64 = 64 + 64 + 5;    // GroupNorm over 4 channels × 4 × 4
+        int gn64 = 64 + 64 + 5; // GroupNorm over 4 channels × 4 × 4
         int silu = 3;
         int conv8 = 9 * 8 + 1;
         int conv16 = 9 * 16 + 1;
-        int embedding = 4 + 17 + silu + 33 + 1 + 17; // sinusoid, Linear(16,32), SiLU, Linear(32,16), + class, Linear(16,ch)
+        int embedding =
+                4 + 17 + silu + 33 + 1 + 17; // sinusoid, Linear(16,32), SiLU, Linear(32,16), + class, Linear(16,ch)
         int convIn = 9 + 1;
         int res1 = gn128 + silu + conv8 + 1 + gn128 + silu + conv8 + 1;
         int down = conv8;
@@ -183,7 +183,8 @@ public final class FixtureBounds {
                         e = 0;
                     } else {
                         double muY = mean(y, n);
-                        e = alpha / v * (deltaMuBar + U32 * Math.abs(muY)) + gamma32(8) * alpha * Math.abs(muY - muBar) / v;
+                        e = alpha / v * (deltaMuBar + U32 * Math.abs(muY))
+                                + gamma32(8) * alpha * Math.abs(muY - muBar) / v;
                         if (output == MixtureOutput.GRADIENT_BY_AUTOGRAD) {
                             e += gamma32(K + 6) * (Math.abs(x[off + n]) + alpha * maxMu) / v;
                         }
@@ -192,7 +193,10 @@ public final class FixtureBounds {
                     double m = y >= K ? muBar : mean(y, n);
                     double deltaM = y >= K ? deltaMuBar : U32 * Math.abs(m);
                     e = sigma * alpha / v * (deltaM + gamma32(4) * Math.abs(m))
-                            + sigma / v * (Math.abs(x[off + n]) + alpha * Math.abs(m)) * (gamma32(8) + U32 / (2 * sigma2));
+                            + sigma
+                                    / v
+                                    * (Math.abs(x[off + n]) + alpha * Math.abs(m))
+                                    * (gamma32(8) + U32 / (2 * sigma2));
                 }
                 bound[off + n] = SAFETY * e;
             }

@@ -2,7 +2,6 @@ package org.diffusion4j.api.noise;
 
 import org.apiguardian.api.API;
 
-
 /**
  * A source of standard normal noise for sampling runs. Immutable: every run opens its own
  * {@link NoiseStream}, so runs on different threads never share generator state.

@@ -2,7 +2,6 @@ package org.diffusion4j.api.noise;
 
 import org.apiguardian.api.API;
 
-
 /**
  * The SDK's own Gaussian noise, identical on every platform, JVM and thread count.
  *
@@ -34,8 +33,7 @@ public final class SdkNoise implements NoiseSource {
 
     private static final long GOLDEN_GAMMA = 0x9E3779B97F4A7C15L;
 
-    private SdkNoise() {
-    }
+    private SdkNoise() {}
 
     @Override
     public String id() {

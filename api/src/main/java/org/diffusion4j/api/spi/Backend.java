@@ -1,7 +1,7 @@
 package org.diffusion4j.api.spi;
 
-import org.apiguardian.api.API;
 import java.util.Set;
+import org.apiguardian.api.API;
 import org.diffusion4j.api.ClassifierGradient;
 import org.diffusion4j.api.NoisePredictor;
 import org.diffusion4j.api.tensor.TensorFactory;
@@ -40,6 +40,5 @@ public interface Backend extends AutoCloseable {
 
     /** Releases native resources. */
     @Override
-    default void close() {
-    }
+    default void close() {}
 }

@@ -2,8 +2,6 @@ package org.diffusion4j.api.spi;
 
 import org.apiguardian.api.API;
 
-
-
 /**
  * Provides a {@link Backend} plugin; list implementations in
  * {@code META-INF/services/org.diffusion4j.api.spi.BackendProvider}.

@@ -2,7 +2,6 @@ package org.diffusion4j.api.spi;
 
 import org.apiguardian.api.API;
 
-
 /** Declared abilities of a provider, checked before use so that a missing one fails early and clearly. */
 @API(status = API.Status.STABLE, since = "0.1.0")
 public enum Capability {

@@ -12,8 +12,7 @@ import org.jspecify.annotations.Nullable;
  * {@code -}, do not count. Public through {@link PluginRegistry#suggest} and {@link PluginRegistry#didYouMean}.
  */
 final class DidYouMean {
-    private DidYouMean() {
-    }
+    private DidYouMean() {}
 
     /** The known name closest to {@code name}, if close enough to be a likely typo. */
     static Optional<String> suggest(String name, Collection<String> known) {

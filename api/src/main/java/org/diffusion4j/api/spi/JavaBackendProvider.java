@@ -1,7 +1,7 @@
 package org.diffusion4j.api.spi;
 
-import org.apiguardian.api.API;
 import java.util.Set;
+import org.apiguardian.api.API;
 import org.diffusion4j.api.NoisePredictor;
 import org.diffusion4j.api.tensor.ArrayTensor;
 import org.diffusion4j.api.tensor.TensorFactory;
@@ -54,8 +54,8 @@ public final class JavaBackendProvider implements BackendProvider<NoConfig>, Unc
 
             @Override
             public NoisePredictor loadPredictor(ModelSpec spec) {
-                throw new UnsupportedOperationException("the 'java' backend loads no model files (asked for " + spec.file()
-                        + "); use backend 'djl' for TorchScript .pt or 'onnx' for .onnx files");
+                throw new UnsupportedOperationException("the 'java' backend loads no model files (asked for "
+                        + spec.file() + "); use backend 'djl' for TorchScript .pt or 'onnx' for .onnx files");
             }
         };
     }

@@ -1,9 +1,9 @@
 package org.diffusion4j.api.spi;
 
-import org.apiguardian.api.API;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
+import org.apiguardian.api.API;
 import org.diffusion4j.api.PredictionType;
 
 /**

@@ -1,8 +1,8 @@
 package org.diffusion4j.api.spi;
 
-import org.apiguardian.api.API;
 import java.util.Map;
 import java.util.Optional;
+import org.apiguardian.api.API;
 
 /**
  * What a provider may use while creating its object: the registry (to build nested plugins, for

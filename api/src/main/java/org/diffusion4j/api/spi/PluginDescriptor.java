@@ -1,11 +1,11 @@
 package org.diffusion4j.api.spi;
 
-import org.apiguardian.api.API;
 import java.net.URL;
 import java.security.CodeSource;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import org.apiguardian.api.API;
 
 /**
  * What the {@link PluginRegistry} knows of every plugin, whatever its kind: a stable id with aliases, a

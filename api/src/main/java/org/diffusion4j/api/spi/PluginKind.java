@@ -1,9 +1,9 @@
 package org.diffusion4j.api.spi;
 
-import org.apiguardian.api.API;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import org.apiguardian.api.API;
 
 /**
  * A kind of plugin: a label for messages and JSON ({@code sampler}) and the provider interface its
@@ -16,9 +16,11 @@ import java.util.Objects;
  */
 @API(status = API.Status.STABLE, since = "0.1.0")
 public final class PluginKind<P extends PluginDescriptor<?>> {
-    public static final PluginKind<ScheduleProvider<?>> SCHEDULE = builtin("SCHEDULE", "schedule", ScheduleProvider.class);
+    public static final PluginKind<ScheduleProvider<?>> SCHEDULE =
+            builtin("SCHEDULE", "schedule", ScheduleProvider.class);
     public static final PluginKind<SamplerProvider<?>> SAMPLER = builtin("SAMPLER", "sampler", SamplerProvider.class);
-    public static final PluginKind<GuidanceProvider<?>> GUIDANCE = builtin("GUIDANCE", "guidance", GuidanceProvider.class);
+    public static final PluginKind<GuidanceProvider<?>> GUIDANCE =
+            builtin("GUIDANCE", "guidance", GuidanceProvider.class);
     public static final PluginKind<BackendProvider<?>> BACKEND = builtin("BACKEND", "backend", BackendProvider.class);
     public static final PluginKind<NoiseSourceProvider<?>> NOISE = builtin("NOISE", "noise", NoiseSourceProvider.class);
 
@@ -49,10 +51,12 @@ public final class PluginKind<P extends PluginDescriptor<?>> {
     public static <P extends PluginDescriptor<?>> PluginKind<P> of(String label, Class<? super P> providerType) {
         Objects.requireNonNull(label, "label");
         if (!PluginDescriptor.class.isAssignableFrom(providerType) || !providerType.isInterface()) {
-            throw new IllegalArgumentException("a plugin kind's provider type is an interface extending PluginDescriptor, got "
-                    + providerType.getName());
+            throw new IllegalArgumentException(
+                    "a plugin kind's provider type is an interface extending PluginDescriptor, got "
+                            + providerType.getName());
         }
-        return new PluginKind<>(label.toUpperCase(Locale.ROOT).replace(' ', '_'), label, (Class<P>) (Class) providerType);
+        return new PluginKind<>(
+                label.toUpperCase(Locale.ROOT).replace(' ', '_'), label, (Class<P>) (Class) providerType);
     }
 
     /** The SDK's own kinds, in order: schedule, sampler, guidance, backend, noise. */

@@ -2,7 +2,6 @@ package org.diffusion4j.api.spi;
 
 import org.apiguardian.api.API;
 
-
 /**
  * A plugin of one of the SDK's five kinds: a cheap {@link PluginDescriptor} (stable id, aliases, rank,
  * version, capabilities) and a factory from a typed, JSON-bindable configuration. Constructing a provider
@@ -29,8 +28,7 @@ public interface PluginProvider<T, C> extends PluginDescriptor<C> {
      * @throws IllegalArgumentException for a value that cannot work, naming the field; a
      *                                  {@link PluginConfigException} carries its JSON path
      */
-    default void check(C config, PluginContext context) {
-    }
+    default void check(C config, PluginContext context) {}
 
     /**
      * Makes the plugin's object.

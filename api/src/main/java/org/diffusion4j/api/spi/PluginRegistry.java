@@ -1,6 +1,5 @@
 package org.diffusion4j.api.spi;
 
-import org.apiguardian.api.API;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
@@ -19,6 +18,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.stream.Collectors;
+import org.apiguardian.api.API;
 import org.diffusion4j.api.Guidance;
 import org.diffusion4j.api.Sampler;
 import org.diffusion4j.api.Schedule;
@@ -56,8 +56,16 @@ public final class PluginRegistry {
             .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
             .build();
 
-    private static final java.util.Set<Class<?>> NUMBER_TYPES = java.util.Set.of(int.class, Integer.class, long.class, Long.class,
-            short.class, Short.class, byte.class, Byte.class, java.math.BigInteger.class);
+    private static final java.util.Set<Class<?>> NUMBER_TYPES = java.util.Set.of(
+            int.class,
+            Integer.class,
+            long.class,
+            Long.class,
+            short.class,
+            Short.class,
+            byte.class,
+            Byte.class,
+            java.math.BigInteger.class);
 
     private final Map<PluginKind<?>, Map<String, PluginDescriptor<?>>> byName = new LinkedHashMap<>();
     private final Map<PluginKind<?>, List<PluginDescriptor<?>>> byKind = new LinkedHashMap<>();
@@ -139,7 +147,8 @@ public final class PluginRegistry {
     }
 
     /** A registry of these kinds (with none of their providers) and these providers. */
-    public static PluginRegistry of(Collection<PluginKind<?>> kinds, Collection<? extends PluginDescriptor<?>> providers) {
+    public static PluginRegistry of(
+            Collection<PluginKind<?>> kinds, Collection<? extends PluginDescriptor<?>> providers) {
         return new PluginRegistry(kinds, providers);
     }
 
@@ -170,7 +179,9 @@ public final class PluginRegistry {
 
     /** The ids of a kind, sorted. */
     public List<String> ids(PluginKind<?> kind) {
-        return byKind.getOrDefault(kind, List.of()).stream().map(PluginDescriptor::id).collect(Collectors.toList());
+        return byKind.getOrDefault(kind, List.of()).stream()
+                .map(PluginDescriptor::id)
+                .collect(Collectors.toList());
     }
 
     /** The provider of {@code kind} with id or alias {@code name} (case-insensitive, {@code _} as {@code -}). */
@@ -214,7 +225,8 @@ public final class PluginRegistry {
             names.add(p.id());
             names.addAll(p.aliases());
         }
-        return new UnknownPluginException(kind, name, ids(kind), DidYouMean.suggest(name, names).orElse(""));
+        return new UnknownPluginException(
+                kind, name, ids(kind), DidYouMean.suggest(name, names).orElse(""));
     }
 
     /** Binds {@code config} (null or missing: the provider's default) to the provider's config type, strictly. */
@@ -242,25 +254,36 @@ public final class PluginRegistry {
             }
             return STRICT.treeToValue(integralNumbersAsIntegers(config), provider.configType());
         } catch (UnrecognizedPropertyException e) {
-            String known = e.getKnownPropertyIds() == null ? "" : e.getKnownPropertyIds().stream()
-                    .map(String::valueOf).sorted().collect(Collectors.joining(", "));
-            throw new PluginConfigException(pointer(e), "unknown field '" + e.getPropertyName() + "' for "
-                    + provider.kind().label() + " '" + provider.id() + "'; allowed fields: " + known, e);
+            String known = e.getKnownPropertyIds() == null
+                    ? ""
+                    : e.getKnownPropertyIds().stream()
+                            .map(String::valueOf)
+                            .sorted()
+                            .collect(Collectors.joining(", "));
+            throw new PluginConfigException(
+                    pointer(e),
+                    "unknown field '" + e.getPropertyName() + "' for "
+                            + provider.kind().label() + " '" + provider.id() + "'; allowed fields: " + known,
+                    e);
         } catch (JsonMappingException e) {
             Throwable root = e;
             while (root.getCause() != null && root.getCause() != root) {
                 root = root.getCause();
             }
             String problem = root instanceof IllegalArgumentException ? root.getMessage() : e.getOriginalMessage();
-            if (e instanceof com.fasterxml.jackson.databind.exc.MismatchedInputException m && m.getTargetType() != null
-                    && NUMBER_TYPES.contains(m.getTargetType()) && config.at(pointer(e)).isFloatingPointNumber()) {
-                problem = "expected an integer, got the number " + config.at(pointer(e)) + " (a fraction is not rounded)";
+            if (e instanceof com.fasterxml.jackson.databind.exc.MismatchedInputException m
+                    && m.getTargetType() != null
+                    && NUMBER_TYPES.contains(m.getTargetType())
+                    && config.at(pointer(e)).isFloatingPointNumber()) {
+                problem =
+                        "expected an integer, got the number " + config.at(pointer(e)) + " (a fraction is not rounded)";
             }
             if (problem != null && problem.startsWith("Cannot map `null` into type")) {
-                problem = "missing or null value; a " + problem.replaceAll("(?s)Cannot map `null` into type `([^`]*)`.*", "$1")
-                        + " is required";
+                problem = "missing or null value; a "
+                        + problem.replaceAll("(?s)Cannot map `null` into type `([^`]*)`.*", "$1") + " is required";
             }
-            throw new PluginConfigException(pointer(e), problem + " (in " + provider.kind().label() + " '" + provider.id() + "')", e);
+            throw new PluginConfigException(
+                    pointer(e), problem + " (in " + provider.kind().label() + " '" + provider.id() + "')", e);
         } catch (JsonProcessingException e) {
             throw new PluginConfigException("", e.getOriginalMessage(), e);
         }
@@ -294,7 +317,8 @@ public final class PluginRegistry {
             return o;
         }
         if (n.isArray()) {
-            com.fasterxml.jackson.databind.node.ArrayNode a = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.arrayNode();
+            com.fasterxml.jackson.databind.node.ArrayNode a =
+                    com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.arrayNode();
             n.forEach(e -> a.add(integralNumbersAsIntegers(e)));
             return a;
         }
@@ -310,7 +334,11 @@ public final class PluginRegistry {
     }
 
     /** Creates the plugin {@code name} of {@code kind} from a JSON config. */
-    public Object create(PluginKind<? extends PluginProvider<?, ?>> kind, String name, @Nullable JsonNode config, PluginContext context) {
+    public Object create(
+            PluginKind<? extends PluginProvider<?, ?>> kind,
+            String name,
+            @Nullable JsonNode config,
+            PluginContext context) {
         PluginProvider<?, ?> p = provider(kind, name);
         return createTyped(p, config, context);
     }
@@ -378,8 +406,8 @@ public final class PluginRegistry {
         }
         return byKind.getOrDefault(PluginKind.BACKEND, List.of()).stream()
                 .map(p -> (BackendProvider<?>) p)
-                .max(Comparator.comparingInt((BackendProvider<?> p) -> p.rank()).thenComparing(BackendProvider::id,
-                        Comparator.reverseOrder()))
+                .max(Comparator.comparingInt((BackendProvider<?> p) -> p.rank())
+                        .thenComparing(BackendProvider::id, Comparator.reverseOrder()))
                 .orElseThrow(() -> new IllegalStateException("no backend provider on the classpath"));
     }
 
@@ -393,7 +421,12 @@ public final class PluginRegistry {
                 sb.append("  (none)\n");
             }
             for (PluginDescriptor<?> p : list) {
-                sb.append(String.format(Locale.ROOT, "  %-16s %-10s rank %-3d %s%s%s%n", p.id(), p.version(), p.rank(),
+                sb.append(String.format(
+                        Locale.ROOT,
+                        "  %-16s %-10s rank %-3d %s%s%s%n",
+                        p.id(),
+                        p.version(),
+                        p.rank(),
                         p.location().map(Object::toString).orElse("?"),
                         p.aliases().isEmpty() ? "" : "  aliases " + p.aliases(),
                         p.capabilities().isEmpty() ? "" : "  capabilities " + p.capabilities()));
@@ -412,7 +445,8 @@ public final class PluginRegistry {
     }
 
     private static String where(PluginDescriptor<?> p) {
-        return p.getClass().getName() + " (" + p.location().map(Object::toString).orElse("unknown location") + ")";
+        return p.getClass().getName() + " ("
+                + p.location().map(Object::toString).orElse("unknown location") + ")";
     }
 
     /** The key of a name: trimmed, lower case. */

@@ -1,7 +1,7 @@
 package org.diffusion4j.api.spi;
 
-import org.apiguardian.api.API;
 import java.util.List;
+import org.apiguardian.api.API;
 import org.diffusion4j.api.noise.NoiseSource;
 import org.diffusion4j.api.noise.SdkNoise;
 

@@ -2,7 +2,6 @@ package org.diffusion4j.api.spi;
 
 import org.apiguardian.api.API;
 
-
 /**
  * Mix-in for providers that take no configuration (JSON {@code {}}): implement {@link #create(PluginContext)}
  * together with a kind interface, e.g. {@code implements GuidanceProvider<NoConfig>, UnconfiguredProvider<Guidance>}.

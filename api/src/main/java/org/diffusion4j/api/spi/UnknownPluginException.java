@@ -1,7 +1,7 @@
 package org.diffusion4j.api.spi;
 
-import org.apiguardian.api.API;
 import java.util.List;
+import org.apiguardian.api.API;
 import org.diffusion4j.api.DiffusionArgumentException;
 
 /** No provider of a kind has the requested name. Error code {@code D4J-PLUGIN-UNKNOWN}. */
@@ -12,9 +12,11 @@ public final class UnknownPluginException extends DiffusionArgumentException {
     private final List<String> known;
 
     public UnknownPluginException(PluginKind<?> kind, String name, List<String> known, String suggestion) {
-        super("D4J-PLUGIN-UNKNOWN", "no " + kind.label() + " named '" + name + "'"
-                + (suggestion.isEmpty() ? "." : "; did you mean '" + suggestion + "'?")
-                + " Available " + kind.label() + "s: " + String.join(", ", known));
+        super(
+                "D4J-PLUGIN-UNKNOWN",
+                "no " + kind.label() + " named '" + name + "'"
+                        + (suggestion.isEmpty() ? "." : "; did you mean '" + suggestion + "'?")
+                        + " Available " + kind.label() + "s: " + String.join(", ", known));
         this.kind = kind;
         this.name = name;
         this.known = List.copyOf(known);

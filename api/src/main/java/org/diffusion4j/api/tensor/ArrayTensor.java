@@ -1,7 +1,7 @@
 package org.diffusion4j.api.tensor;
 
-import org.apiguardian.api.API;
 import java.util.Arrays;
+import org.apiguardian.api.API;
 
 /**
  * The pure-Java {@link Tensor}: a row-major {@code float[]} and a {@link Shape}. It needs no native
@@ -70,8 +70,8 @@ public final class ArrayTensor implements Tensor {
 
     private static void checkSize(int length, Shape shape) {
         if (length != shape.size()) {
-            throw new IllegalArgumentException("data has " + length + " elements but shape " + shape
-                    + " needs " + shape.size());
+            throw new IllegalArgumentException(
+                    "data has " + length + " elements but shape " + shape + " needs " + shape.size());
         }
     }
 

@@ -2,7 +2,6 @@ package org.diffusion4j.api.tensor;
 
 import org.apiguardian.api.API;
 
-
 /**
  * Allocation-free loops for samplers' pure-Java fast paths: each writes a fused linear combination of
  * {@link ArrayTensor}s into a caller-owned array.
@@ -14,8 +13,7 @@ import org.apiguardian.api.API;
  */
 @API(status = API.Status.STABLE, since = "0.1.0")
 public final class InPlace {
-    private InPlace() {
-    }
+    private InPlace() {}
 
     /** {@code dest = a·x + b·y}. */
     public static void linear(float[] dest, double a, ArrayTensor x, double b, ArrayTensor y) {
@@ -52,7 +50,8 @@ public final class InPlace {
 
     private static void check(float[] dest, float[] xs) {
         if (dest.length != xs.length) {
-            throw new IllegalArgumentException("destination holds " + dest.length + " elements, the tensors " + xs.length);
+            throw new IllegalArgumentException(
+                    "destination holds " + dest.length + " elements, the tensors " + xs.length);
         }
     }
 }

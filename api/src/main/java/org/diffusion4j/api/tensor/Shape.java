@@ -1,7 +1,7 @@
 package org.diffusion4j.api.tensor;
 
-import org.apiguardian.api.API;
 import java.util.Arrays;
+import org.apiguardian.api.API;
 
 /**
  * An immutable tensor shape. Dimension 0 is the batch axis wherever the SDK speaks of batches.
@@ -15,7 +15,8 @@ public final class Shape {
         long n = 1;
         for (int i = 0; i < dims.length; i++) {
             if (dims[i] < 0) {
-                throw new IllegalArgumentException("shape " + Arrays.toString(dims) + ": dimension " + i + " is negative");
+                throw new IllegalArgumentException(
+                        "shape " + Arrays.toString(dims) + ": dimension " + i + " is negative");
             }
             n = Math.multiplyExact(n, dims[i]);
         }
@@ -70,7 +71,8 @@ public final class Shape {
     /** Number of elements as an {@code int}; fails for shapes beyond 2^31 - 1 elements. */
     public int intSize() {
         if (size > Integer.MAX_VALUE) {
-            throw new IllegalStateException("shape " + this + " has " + size + " elements, more than a Java array holds");
+            throw new IllegalStateException(
+                    "shape " + this + " has " + size + " elements, more than a Java array holds");
         }
         return (int) size;
     }

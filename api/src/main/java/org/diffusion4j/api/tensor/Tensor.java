@@ -2,7 +2,6 @@ package org.diffusion4j.api.tensor;
 
 import org.apiguardian.api.API;
 
-
 /**
  * An immutable float32 N-d array: the one array type that samplers, schedules and guidance see.
  *

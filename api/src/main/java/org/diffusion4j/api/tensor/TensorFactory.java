@@ -1,7 +1,7 @@
 package org.diffusion4j.api.tensor;
 
-import org.apiguardian.api.API;
 import java.util.List;
+import org.apiguardian.api.API;
 
 /**
  * Makes tensors of one implementation (pure Java, or a backend's device tensors). Samplers create
@@ -38,8 +38,8 @@ public interface TensorFactory {
         int batch = 0;
         for (Tensor t : parts) {
             if (!t.shape().sampleShape().equals(sample)) {
-                throw new IllegalArgumentException("concat: shapes " + first + " and " + t.shape()
-                        + " differ outside the batch axis");
+                throw new IllegalArgumentException(
+                        "concat: shapes " + first + " and " + t.shape() + " differ outside the batch axis");
             }
             batch += t.batchSize();
         }

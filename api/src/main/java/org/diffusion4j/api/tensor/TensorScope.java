@@ -2,7 +2,6 @@ package org.diffusion4j.api.tensor;
 
 import org.apiguardian.api.API;
 
-
 /**
  * A lifetime for the tensors a factory makes, modelled on DJL's {@code NDManager} hierarchy: a run
  * opens a scope, everything the factory makes on the opening thread while the scope is open belongs to

@@ -83,8 +83,11 @@ class SdkNoiseTest {
         // sample i of open(s, B) is the stream seeded with splitmix64(s + (i+1)γ)
         long s = 123;
         float[] batch = SdkNoise.INSTANCE.open(s, 3).next(Shape.of(5));
-        long[] q = {SdkNoise.mix64(s + 0x9E3779B97F4A7C15L), SdkNoise.mix64(s + 2 * 0x9E3779B97F4A7C15L),
-            SdkNoise.mix64(s + 3 * 0x9E3779B97F4A7C15L)};
+        long[] q = {
+            SdkNoise.mix64(s + 0x9E3779B97F4A7C15L),
+            SdkNoise.mix64(s + 2 * 0x9E3779B97F4A7C15L),
+            SdkNoise.mix64(s + 3 * 0x9E3779B97F4A7C15L)
+        };
         assertThat(SdkNoise.INSTANCE.openPerSample(q).next(Shape.of(5))).containsExactly(batch);
     }
 

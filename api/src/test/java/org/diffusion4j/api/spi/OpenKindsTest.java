@@ -68,11 +68,15 @@ class OpenKindsTest {
         assertThat(reg.kinds()).containsAll(PluginKind.values()).contains(TokenizerProvider.KIND);
         TokenizerProvider<?> p = reg.provider(TokenizerProvider.KIND, "BPE");
         assertThat(p.id()).isEqualTo("byte-pair");
-        ObjectNode json = JsonNodeFactory.instance.objectNode().put("type", "bpe").put("size", 300);
+        ObjectNode json =
+                JsonNodeFactory.instance.objectNode().put("type", "bpe").put("size", 300);
         assertThat(vocabulary(p, reg.bind(p, json))).isEqualTo(300);
-        assertThatThrownBy(() -> reg.bind(p, JsonNodeFactory.instance.objectNode().put("size", 3).put("sise", 3)))
-                .isInstanceOf(PluginConfigException.class).hasMessageContaining("at /sise");
-        assertThatThrownBy(() -> reg.provider(TokenizerProvider.KIND, "byte-pare")).isInstanceOf(UnknownPluginException.class)
+        assertThatThrownBy(() -> reg.bind(
+                        p, JsonNodeFactory.instance.objectNode().put("size", 3).put("sise", 3)))
+                .isInstanceOf(PluginConfigException.class)
+                .hasMessageContaining("at /sise");
+        assertThatThrownBy(() -> reg.provider(TokenizerProvider.KIND, "byte-pare"))
+                .isInstanceOf(UnknownPluginException.class)
                 .hasMessageContaining("no tokenizer named 'byte-pare'; did you mean 'byte-pair'?")
                 .hasMessageContaining("Available tokenizers: byte-pair");
         assertThat(reg.describe()).contains("tokenizers:").contains("byte-pair").contains("aliases [bpe]");
@@ -86,7 +90,8 @@ class OpenKindsTest {
 
     @Test
     void aKindsProviderTypeMustBeADescriptorInterface() {
-        assertThatThrownBy(() -> PluginKind.of("thing", String.class)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> PluginKind.of("thing", String.class))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("PluginDescriptor");
     }
 
@@ -102,17 +107,21 @@ class OpenKindsTest {
         assertThat(two.find(TokenizerProvider.KIND, "dpm_2m")).containsSame(a);
         assertThat(two.find(TokenizerProvider.KIND, "DPM-2M")).containsSame(b);
         // exact names still clash as before
-        assertThatThrownBy(() -> PluginRegistry.of(List.of(new Bpe("x"), new Bpe("X")))).isInstanceOf(DuplicatePluginException.class);
+        assertThatThrownBy(() -> PluginRegistry.of(List.of(new Bpe("x"), new Bpe("X"))))
+                .isInstanceOf(DuplicatePluginException.class);
     }
 
     @Test
     void didYouMeanCountsATranspositionAsOneEditAndIgnoresCaseAndSeparators() {
         assertThat(DidYouMean.suggest("ddmi", List.of("ddim", "ddpm"))).contains("ddim");
-        assertThat(DidYouMean.suggest("Scaled_Linaer", List.of("scaled-linear", "linear"))).contains("scaled-linear");
+        assertThat(DidYouMean.suggest("Scaled_Linaer", List.of("scaled-linear", "linear")))
+                .contains("scaled-linear");
         assertThat(DidYouMean.suggest("zzzzzz", List.of("ddim"))).isEmpty();
         assertThat(DidYouMean.phrase("lables", List.of("labels"))).isEqualTo("; did you mean 'labels'?");
         // the distance is a metric on these examples: symmetric, zero only for equal strings
-        assertThat(DidYouMean.distance("kitten", "sitting")).isEqualTo(3).isEqualTo(DidYouMean.distance("sitting", "kitten"));
+        assertThat(DidYouMean.distance("kitten", "sitting"))
+                .isEqualTo(3)
+                .isEqualTo(DidYouMean.distance("sitting", "kitten"));
         assertThat(DidYouMean.distance("abc", "abc")).isZero();
     }
 

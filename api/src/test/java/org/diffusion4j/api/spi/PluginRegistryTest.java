@@ -64,7 +64,11 @@ class PluginRegistryTest {
         assertThat(reg.ids(PluginKind.BACKEND)).contains("java");
         assertThat(reg.noise("default")).isSameAs(SdkNoise.INSTANCE);
         String d = reg.describe();
-        assertThat(d).contains("noises:").contains("sdk").contains("aliases [default, diffusion4j]").contains("java");
+        assertThat(d)
+                .contains("noises:")
+                .contains("sdk")
+                .contains("aliases [default, diffusion4j]")
+                .contains("java");
         assertThat(reg.provider(PluginKind.BACKEND, "java").location()).isPresent();
     }
 
@@ -72,17 +76,21 @@ class PluginRegistryTest {
     void duplicateIdsOrAliasesAreRejectedNamingBothProviders() {
         assertThatThrownBy(() -> PluginRegistry.of(List.of(new FakeSampler("euler"), new FakeSampler("euler"))))
                 .isInstanceOf(DuplicatePluginException.class)
-                .hasMessageContaining("D4J-PLUGIN-DUPLICATE").hasMessageContaining("'euler'")
+                .hasMessageContaining("D4J-PLUGIN-DUPLICATE")
+                .hasMessageContaining("'euler'")
                 .hasMessageContaining(FakeSampler.class.getName());
         assertThatThrownBy(() -> PluginRegistry.of(List.of(new FakeSampler("euler"), new FakeSampler("heun", "EULER"))))
-                .isInstanceOf(DuplicatePluginException.class).hasMessageContaining("'EULER'");
+                .isInstanceOf(DuplicatePluginException.class)
+                .hasMessageContaining("'EULER'");
     }
 
     @Test
     void unknownNamesListTheKnownOnesWithADidYouMean() {
         PluginRegistry reg = PluginRegistry.of(List.of(new FakeSampler("euler"), new FakeSampler("heun")));
-        assertThatThrownBy(() -> reg.sampler("eulr")).isInstanceOf(UnknownPluginException.class)
-                .hasMessageContaining("no sampler named 'eulr'").hasMessageContaining("did you mean 'euler'")
+        assertThatThrownBy(() -> reg.sampler("eulr"))
+                .isInstanceOf(UnknownPluginException.class)
+                .hasMessageContaining("no sampler named 'eulr'")
+                .hasMessageContaining("did you mean 'euler'")
                 .hasMessageContaining("euler, heun");
         assertThatThrownBy(() -> reg.sampler("zzzzzzz")).hasMessageNotContaining("did you mean");
     }
@@ -94,17 +102,24 @@ class PluginRegistryTest {
         PluginProvider<?, ?> p = reg.provider(PluginKind.SAMPLER, "EULER");
         @SuppressWarnings("unchecked")
         PluginProvider<Sampler, StepsConfig> fake = (PluginProvider<Sampler, StepsConfig>) p;
-        assertThat(reg.bindConfig(fake, om.readTree("{\"type\": \"euler\", \"steps\": 20, \"eta\": 0.5}"))).isEqualTo(new StepsConfig(20, 0.5));
+        assertThat(reg.bindConfig(fake, om.readTree("{\"type\": \"euler\", \"steps\": 20, \"eta\": 0.5}")))
+                .isEqualTo(new StepsConfig(20, 0.5));
         assertThat(reg.bindConfig(fake, null)).isEqualTo(new StepsConfig(10, 0));
         assertThatThrownBy(() -> reg.bindConfig(fake, om.readTree("{\"steps\": 20, \"eta\": 0, \"etta\": 1}")))
-                .isInstanceOf(PluginConfigException.class).hasMessageContaining("at /etta")
-                .hasMessageContaining("unknown field 'etta'").hasMessageContaining("eta, steps");
+                .isInstanceOf(PluginConfigException.class)
+                .hasMessageContaining("at /etta")
+                .hasMessageContaining("unknown field 'etta'")
+                .hasMessageContaining("eta, steps");
         assertThatThrownBy(() -> reg.bindConfig(fake, om.readTree("{\"steps\": 20}")))
-                .isInstanceOf(PluginConfigException.class).hasMessageContaining("at /eta").hasMessageContaining("missing or null");
+                .isInstanceOf(PluginConfigException.class)
+                .hasMessageContaining("at /eta")
+                .hasMessageContaining("missing or null");
         assertThatThrownBy(() -> reg.bindConfig(fake, om.readTree("{\"steps\": \"twenty\", \"eta\": 0}")))
-                .isInstanceOf(PluginConfigException.class).hasMessageContaining("at /steps");
+                .isInstanceOf(PluginConfigException.class)
+                .hasMessageContaining("at /steps");
         assertThatThrownBy(() -> reg.bindConfig(fake, om.readTree("{\"steps\": 0, \"eta\": 0}")))
-                .isInstanceOf(PluginConfigException.class).hasMessageContaining("steps must be >= 1, got 0");
+                .isInstanceOf(PluginConfigException.class)
+                .hasMessageContaining("steps must be >= 1, got 0");
     }
 
     @Test
@@ -115,7 +130,8 @@ class PluginRegistryTest {
             System.setProperty(PluginRegistry.BACKEND_PROPERTY, "java");
             assertThat(reg.defaultBackendProvider().id()).isEqualTo("java");
             System.setProperty(PluginRegistry.BACKEND_PROPERTY, "jav");
-            assertThatThrownBy(reg::defaultBackendProvider).hasMessageContaining("no backend named 'jav'")
+            assertThatThrownBy(reg::defaultBackendProvider)
+                    .hasMessageContaining("no backend named 'jav'")
                     .hasMessageContaining("did you mean 'java'");
         } finally {
             if (old == null) {
@@ -125,6 +141,7 @@ class PluginRegistryTest {
             }
         }
         assertThatThrownBy(() -> reg.backend("java", null).loadPredictor(ModelSpec.of(java.nio.file.Path.of("m.onnx"))))
-                .hasMessageContaining("loads no model files").hasMessageContaining("'onnx'");
+                .hasMessageContaining("loads no model files")
+                .hasMessageContaining("'onnx'");
     }
 }

@@ -17,24 +17,28 @@ class ArrayTensorAllFiniteTest {
     void finiteDataOfEveryKindPass() {
         // extremes whose v − v is exactly 0: the largest and smallest magnitudes, subnormals, signed zeros
         float[] v = {Float.MAX_VALUE, -Float.MAX_VALUE, Float.MIN_VALUE, -Float.MIN_NORMAL, 0f, -0f, 1e-40f, 3.5f};
-        for (int n : new int[]{0, 1, 7, 511, 512, 513, 1024, 1500}) {
+        for (int n : new int[] {0, 1, 7, 511, 512, 513, 1024, 1500}) {
             float[] d = new float[n];
             for (int i = 0; i < n; i++) {
                 d[i] = v[i % v.length];
             }
-            assertThat(ArrayTensor.wrap(d, Shape.of(n)).allFinite()).as("n = %d", n).isTrue();
+            assertThat(ArrayTensor.wrap(d, Shape.of(n)).allFinite())
+                    .as("n = %d", n)
+                    .isTrue();
         }
     }
 
     @Test
     void oneNonFiniteValueAnywhereFails() {
-        for (int n : new int[]{1, 511, 512, 513, 1025}) {
+        for (int n : new int[] {1, 511, 512, 513, 1025}) {
             for (int at = 0; at < n; at++) {
                 for (float bad : BAD) {
                     float[] d = new float[n];
                     java.util.Arrays.fill(d, Float.MAX_VALUE);
                     d[at] = bad;
-                    assertThat(ArrayTensor.wrap(d, Shape.of(n)).allFinite()).as("n = %d, %s at %d", n, bad, at).isFalse();
+                    assertThat(ArrayTensor.wrap(d, Shape.of(n)).allFinite())
+                            .as("n = %d, %s at %d", n, bad, at)
+                            .isFalse();
                 }
             }
         }

@@ -66,7 +66,8 @@ class ArrayTensorTest {
         assertThat(a.min()).isEqualTo(-2);
         // Σ v² in double (products of floats are exact in double) to γ_6 relative, sqrt halves it and adds u:
         // ≤ (γ_6/2 + u) · 5.9; ×2 safety
-        assertThat(a.norm()).isCloseTo(Math.sqrt(1 + 4 + 9 + 20.25 + 0.0625), offset(2 * (3 * u / (1 - 6 * u) + u) * 5.9));
+        assertThat(a.norm())
+                .isCloseTo(Math.sqrt(1 + 4 + 9 + 20.25 + 0.0625), offset(2 * (3 * u / (1 - 6 * u) + u) * 5.9));
         assertThat(a.get(1, 0)).isEqualTo(4.5f);
         assertThat(a.get(0, 2)).isEqualTo(3f);
         assertThat(a.batchSize()).isEqualTo(2);
@@ -91,7 +92,8 @@ class ArrayTensorTest {
     void badInputGivesClearErrors() {
         Tensor other = ArrayTensor.of(new float[4], Shape.of(2, 2));
         assertThatThrownBy(() -> a.plus(other)).hasMessageContaining("plus: shapes [2, 3] and [2, 2] differ");
-        assertThatThrownBy(() -> ArrayTensor.of(new float[5], Shape.of(2, 3))).hasMessageContaining("5 elements but shape [2, 3] needs 6");
+        assertThatThrownBy(() -> ArrayTensor.of(new float[5], Shape.of(2, 3)))
+                .hasMessageContaining("5 elements but shape [2, 3] needs 6");
         assertThatThrownBy(() -> a.get(2, 0)).hasMessageContaining("outside shape [2, 3]");
         assertThatThrownBy(() -> a.get(1)).hasMessageContaining("rank 2");
         assertThatThrownBy(() -> a.reshape(Shape.of(4))).hasMessageContaining("sizes differ");
@@ -99,6 +101,7 @@ class ArrayTensorTest {
         assertThatThrownBy(() -> a.clamp(1, 0)).hasMessageContaining("exceeds upper bound");
         assertThatThrownBy(() -> a.timesPerSample(new double[3])).hasMessageContaining("3 scales for a batch of 2");
         assertThatThrownBy(() -> Shape.of(2, -1)).hasMessageContaining("negative");
-        assertThatThrownBy(() -> ArrayTensor.FACTORY.concat(List.of(a, other))).hasMessageContaining("differ outside the batch axis");
+        assertThatThrownBy(() -> ArrayTensor.FACTORY.concat(List.of(a, other)))
+                .hasMessageContaining("differ outside the batch axis");
     }
 }

@@ -25,8 +25,7 @@ import org.diffusion4j.evaluation.Metric;
  */
 public final class FashionMnistCheck {
 
-    private FashionMnistCheck() {
-    }
+    private FashionMnistCheck() {}
 
     /** 7×7 average pooling of 28×28 images: 16 pixels per feature. */
     static float[][] pooled(float[] images, Shape batchShape) {
@@ -46,10 +45,13 @@ public final class FashionMnistCheck {
         Path dir = Path.of(args.length > 0 ? args[0] : "/usr/share/datasets/fashion-mnist");
         int n = args.length > 1 ? Integer.parseInt(args[1]) : 2000;
         long t0 = System.nanoTime();
-        ImageSet train = ImageReaders.idxImages(dir.resolve("train-images-idx3-ubyte.gz")).first(n);
-        ImageSet test = ImageReaders.idxImages(dir.resolve("t10k-images-idx3-ubyte.gz")).first(n);
+        ImageSet train = ImageReaders.idxImages(dir.resolve("train-images-idx3-ubyte.gz"))
+                .first(n);
+        ImageSet test =
+                ImageReaders.idxImages(dir.resolve("t10k-images-idx3-ubyte.gz")).first(n);
         System.out.printf("read %d + %d images in %.1f s%n", train.size(), test.size(), (System.nanoTime() - t0) / 1e9);
-        Evaluator ev = Evaluator.builder(train, FeatureModel.of("pool7x7", 256, FashionMnistCheck::pooled)).build();
+        Evaluator ev = Evaluator.builder(train, FeatureModel.of("pool7x7", 256, FashionMnistCheck::pooled))
+                .build();
         Random r = new Random(1);
         for (double sigma : new double[] {0, 0.1, 0.3, 1.0}) {
             float[] v = test.toFloatArray();
@@ -58,9 +60,14 @@ public final class FashionMnistCheck {
             }
             long t = System.nanoTime();
             EvaluationResult res = ev.evaluate(ImageSet.of(v, test.imageShape(), "test+noise"));
-            System.out.printf("noise sigma %.1f: FD %.4f  precision %.3f  recall %.3f  (n = %d, %.1f s)%n", sigma,
-                    res.get(Metric.FRECHET_DISTANCE).orElseThrow(), res.get(Metric.PRECISION).orElseThrow(),
-                    res.get(Metric.RECALL).orElseThrow(), res.samples(), (System.nanoTime() - t) / 1e9);
+            System.out.printf(
+                    "noise sigma %.1f: FD %.4f  precision %.3f  recall %.3f  (n = %d, %.1f s)%n",
+                    sigma,
+                    res.get(Metric.FRECHET_DISTANCE).orElseThrow(),
+                    res.get(Metric.PRECISION).orElseThrow(),
+                    res.get(Metric.RECALL).orElseThrow(),
+                    res.samples(),
+                    (System.nanoTime() - t) / 1e9);
         }
     }
 }

@@ -35,8 +35,9 @@ final class AtomicOutput {
      */
     static Path temporary(Path dir, String name) throws IOException {
         while (true) {
-            Path p = dir.resolve("." + name + "." + Long.toUnsignedString(java.util.concurrent.ThreadLocalRandom.current().nextLong(), 36)
-                    + ".part");
+            Path p = dir.resolve("." + name + "."
+                    + Long.toUnsignedString(
+                            java.util.concurrent.ThreadLocalRandom.current().nextLong(), 36) + ".part");
             try {
                 return Files.createFile(p);
             } catch (java.nio.file.FileAlreadyExistsException e) {
@@ -48,8 +49,9 @@ final class AtomicOutput {
     /** A new empty folder {@code .<name>.<random>} in {@code dir}, deleted with its content if the JVM stops first. */
     static Path temporaryDirectory(Path dir, String name) throws IOException {
         while (true) {
-            Path p = dir.resolve("." + name.replaceFirst("^\\.", "") + "." + Long.toUnsignedString(
-                    java.util.concurrent.ThreadLocalRandom.current().nextLong(), 36));
+            Path p = dir.resolve("." + name.replaceFirst("^\\.", "") + "."
+                    + Long.toUnsignedString(
+                            java.util.concurrent.ThreadLocalRandom.current().nextLong(), 36));
             try {
                 Path d = Files.createDirectory(p);
                 PENDING.add(d);
@@ -113,7 +115,9 @@ final class AtomicOutput {
     /** Deletes every temporary file not yet renamed into place. */
     static void deletePending() {
         List<Path> deepestFirst = new ArrayList<>(PENDING);
-        deepestFirst.sort(java.util.Comparator.comparingInt((Path p) -> p.toAbsolutePath().getNameCount()).reversed());
+        deepestFirst.sort(
+                java.util.Comparator.comparingInt((Path p) -> p.toAbsolutePath().getNameCount())
+                        .reversed());
         for (Path p : deepestFirst) {
             try {
                 if (Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
@@ -127,7 +131,9 @@ final class AtomicOutput {
             PENDING.remove(p);
         }
         List<Path> folders = new ArrayList<>(CREATED_FOLDERS);
-        folders.sort(java.util.Comparator.comparingInt((Path p) -> p.toAbsolutePath().getNameCount()).reversed());
+        folders.sort(
+                java.util.Comparator.comparingInt((Path p) -> p.toAbsolutePath().getNameCount())
+                        .reversed());
         for (Path p : folders) {
             try {
                 Files.deleteIfExists(p);

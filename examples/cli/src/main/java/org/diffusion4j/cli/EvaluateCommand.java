@@ -43,20 +43,38 @@ import picocli.CommandLine.Option;
  * only with the same feature model and the same sample count (the Fréchet distance is biased at small n;
  * the report gives n).
  */
-@Command(name = "evaluate", mixinStandardHelpOptions = true,
-        description = {"Measure sample sets against a reference set: Fréchet distance and precision/recall in a feature",
-            "model's output, class accuracy with a classifier; write a JSON report and a PNG plot per metric."})
+@Command(
+        name = "evaluate",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Measure sample sets against a reference set: Fréchet distance and precision/recall in a feature",
+            "model's output, class accuracy with a classifier; write a JSON report and a PNG plot per metric."
+        })
 final class EvaluateCommand implements Callable<Integer> {
-    static final Set<String> FIELDS = Set.of("$schema", "description", "reference", "featureModel", "classifier", "parameter",
-            "sets", "k", "cache", "output");
+    static final Set<String> FIELDS = Set.of(
+            "$schema",
+            "description",
+            "reference",
+            "featureModel",
+            "classifier",
+            "parameter",
+            "sets",
+            "k",
+            "cache",
+            "output");
     static final Set<String> MODEL_FIELDS = Set.of("file", "output", "inputs", "id", "batchSize");
     static final Set<String> SET_FIELDS = Set.of("samples", "value", "series", "labels");
 
-    @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE", description = "the evaluation document (JSON)")
+    @Option(
+            names = {"-c", "--config"},
+            required = true,
+            paramLabel = "FILE",
+            description = "the evaluation document (JSON)")
     Path config;
 
     @Option(names = "--out", paramLabel = "DIR", description = "output folder (default: the document's output.dir)")
-    @Nullable Path out;
+    @Nullable
+    Path out;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -73,8 +91,10 @@ final class EvaluateCommand implements Callable<Integer> {
         ImageSet ref = images(base, doc, "reference");
         JsonNode fm = doc.path("featureModel");
         if (!fm.isObject()) {
-            problem("/featureModel", "required: the feature model {\"file\": \"features.onnx\"} (an ONNX file; its output"
-                    + " `output`, else its first)");
+            problem(
+                    "/featureModel",
+                    "required: the feature model {\"file\": \"features.onnx\"} (an ONNX file; its output"
+                            + " `output`, else its first)");
         } else {
             allow(fm, "/featureModel", MODEL_FIELDS);
             checkFile(base, fm, "/featureModel");
@@ -113,7 +133,9 @@ final class EvaluateCommand implements Callable<Integer> {
         Path dir = out != null ? out : Path.of(o.path("dir").asText("out/eval"));
         String name = o.path("name").asText("evaluation");
         if (!name.matches("[A-Za-z0-9._-]+")) {
-            problem("/output/name", "a file name prefix of letters, digits, '.', '_' or '-' is needed, got '" + name + "'");
+            problem(
+                    "/output/name",
+                    "a file name prefix of letters, digits, '.', '_' or '-' is needed, got '" + name + "'");
         }
         throwIfAny(src);
         ImageSet reference = java.util.Objects.requireNonNull(ref, "reference");
@@ -121,7 +143,8 @@ final class EvaluateCommand implements Callable<Integer> {
                 OnnxScores classifier = cl.isObject() ? model(base, cl, "/classifier") : null) {
             throwIfAny(src);
             OnnxScores features = java.util.Objects.requireNonNull(fmodel, "featureModel");
-            String id = fm.path("id").asText(fm.path("file").asText() + ":" + fm.path("output").asText("output0"));
+            String id = fm.path("id")
+                    .asText(fm.path("file").asText() + ":" + fm.path("output").asText("output0"));
             FeatureModel feature = FeatureModel.of(id, fm.path("batchSize").asInt(64), features::scores);
             Evaluator.Builder eb = Evaluator.builder(reference, feature).k(k);
             if (classifier != null) {
@@ -134,8 +157,10 @@ final class EvaluateCommand implements Callable<Integer> {
             SweepReport report = SweepReport.of(parameter);
             for (int i = 0; i < sampleSets.size(); i++) {
                 JsonNode s = sets.get(i);
-                EvaluationResult r = ev.evaluate(java.util.Objects.requireNonNull(sampleSets.get(i), "samples"), labels.get(i));
-                report = report.with(s.path("series").asText("samples"), s.get("value").doubleValue(), r);
+                EvaluationResult r =
+                        ev.evaluate(java.util.Objects.requireNonNull(sampleSets.get(i), "samples"), labels.get(i));
+                report = report.with(
+                        s.path("series").asText("samples"), s.get("value").doubleValue(), r);
             }
             Files.createDirectories(dir);
             for (Path p : report.write(dir, name)) {
@@ -175,7 +200,9 @@ final class EvaluateCommand implements Callable<Integer> {
         for (Iterator<Map.Entry<String, JsonNode>> it = in.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
             if (!e.getValue().isNumber()) {
-                problem(at + "/inputs/" + e.getKey(), "expected a number (a constant for every image), got " + e.getValue());
+                problem(
+                        at + "/inputs/" + e.getKey(),
+                        "expected a number (a constant for every image), got " + e.getValue());
             } else {
                 constants.put(e.getKey(), e.getValue().doubleValue());
             }
@@ -253,7 +280,10 @@ final class EvaluateCommand implements Callable<Integer> {
         }
         o.fieldNames().forEachRemaining(f -> {
             if (!allowed.contains(f)) {
-                problem(at + "/" + f, "unknown field '" + f + "'; allowed fields: " + String.join(", ", new java.util.TreeSet<>(allowed)));
+                problem(
+                        at + "/" + f,
+                        "unknown field '" + f + "'; allowed fields: "
+                                + String.join(", ", new java.util.TreeSet<>(allowed)));
             }
         });
     }

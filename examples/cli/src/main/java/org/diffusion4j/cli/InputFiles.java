@@ -14,8 +14,7 @@ import picocli.CommandLine;
 final class InputFiles {
     private static final byte[] PNG_SIGNATURE = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
 
-    private InputFiles() {
-    }
+    private InputFiles() {}
 
     /**
      * {@code file} must be a readable file. A missing file is left to the document reader, which reports
@@ -32,8 +31,10 @@ final class InputFiles {
             return;
         }
         if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
-            throw new CommandLine.ParameterException(cl, option + ": cannot read " + file
-                    + (Files.isRegularFile(file) ? " (permission denied)" : " (not a regular file)"));
+            throw new CommandLine.ParameterException(
+                    cl,
+                    option + ": cannot read " + file
+                            + (Files.isRegularFile(file) ? " (permission denied)" : " (not a regular file)"));
         }
     }
 
@@ -44,11 +45,12 @@ final class InputFiles {
         try (InputStream in = Files.newInputStream(file)) {
             head = in.readNBytes(PNG_SIGNATURE.length);
         } catch (IOException e) {
-            throw new CommandLine.ParameterException(cl, option + ": cannot read " + file + " (" + e.getMessage() + ")");
+            throw new CommandLine.ParameterException(
+                    cl, option + ": cannot read " + file + " (" + e.getMessage() + ")");
         }
         if (!Arrays.equals(head, PNG_SIGNATURE)) {
-            throw new CommandLine.ParameterException(cl, option + ": " + file + " is not a PNG file;"
-                    + " give a PNG written by 'diffusion4j sample'");
+            throw new CommandLine.ParameterException(
+                    cl, option + ": " + file + " is not a PNG file;" + " give a PNG written by 'diffusion4j sample'");
         }
     }
 
@@ -56,7 +58,8 @@ final class InputFiles {
     static Path folderOf(CommandLine cl, String option, Path file) {
         Path dir = file.toAbsolutePath().getParent();
         if (dir == null) {
-            throw new CommandLine.ParameterException(cl, option + ": " + file + " is not a file (it has no parent folder)");
+            throw new CommandLine.ParameterException(
+                    cl, option + ": " + file + " is not a file (it has no parent folder)");
         }
         return dir;
     }

@@ -26,7 +26,8 @@ final class Interrupts {
 
     /** A signal that cancels a run. */
     enum Signal {
-        INT(2), TERM(15);
+        INT(2),
+        TERM(15);
 
         final int number;
 
@@ -40,8 +41,7 @@ final class Interrupts {
         }
     }
 
-    private Interrupts() {
-    }
+    private Interrupts() {}
 
     /**
      * Handles SIGINT and SIGTERM by requesting cancellation. Where a signal cannot be handled (the JVM

@@ -8,8 +8,7 @@ package org.diffusion4j.cli;
 final class Logging {
     private static final String PREFIX = "org.slf4j.simpleLogger.";
 
-    private Logging() {
-    }
+    private Logging() {}
 
     /**
      * The defaults of every run, the same with the launcher and with {@code java -jar}: DJL's INFO

@@ -14,13 +14,27 @@ import picocli.CommandLine.Command;
  * JSON path of every problem), 1 runtime failure, 130 cancelled by Ctrl-C (143 by SIGTERM; see
  * {@link Interrupts}).
  */
-@Command(name = "diffusion4j", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+@Command(
+        name = "diffusion4j",
+        mixinStandardHelpOptions = true,
+        versionProvider = Main.Version.class,
         description = "Gaussian denoising diffusion on the JVM: sample and train from JSON run documents.",
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:success", "1:runtime failure", "2:bad document or arguments (with the JSON path of every problem)",
-            "130:cancelled by Ctrl-C (143 by SIGTERM) at the run's next step: one line 'cancelled: ...', only complete files left"},
-        subcommands = {SampleCommand.class, TrainCommand.class, ValidateCommand.class, EvaluateCommand.class, PluginsCommand.class, SchemaCommand.class,
-            CommandLine.HelpCommand.class})
+        exitCodeList = {
+            "0:success",
+            "1:runtime failure",
+            "2:bad document or arguments (with the JSON path of every problem)",
+            "130:cancelled by Ctrl-C (143 by SIGTERM) at the run's next step: one line 'cancelled: ...', only complete files left"
+        },
+        subcommands = {
+            SampleCommand.class,
+            TrainCommand.class,
+            ValidateCommand.class,
+            EvaluateCommand.class,
+            PluginsCommand.class,
+            SchemaCommand.class,
+            CommandLine.HelpCommand.class
+        })
 public final class Main implements Runnable {
     /** Success. */
     public static final int OK = 0;
@@ -69,7 +83,9 @@ public final class Main implements Runnable {
                 c.getErr().println("cancelled: " + ex.getMessage());
                 return Interrupts.exitCode();
             }
-            c.getErr().println("error: " + (ex.getMessage() == null || ex.getMessage().isBlank() ? ex.toString() : ex.getMessage()));
+            c.getErr()
+                    .println("error: "
+                            + (ex.getMessage() == null || ex.getMessage().isBlank() ? ex.toString() : ex.getMessage()));
             if (Boolean.getBoolean("diffusion4j.stacktrace")) {
                 ex.printStackTrace(c.getErr());
             } else {
@@ -85,8 +101,11 @@ public final class Main implements Runnable {
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            return new String[] {"diffusion4j " + version(), "Java " + System.getProperty("java.version") + " ("
-                    + System.getProperty("java.vendor") + "), " + System.getProperty("os.name") + " " + System.getProperty("os.arch")};
+            return new String[] {
+                "diffusion4j " + version(),
+                "Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vendor") + "), "
+                        + System.getProperty("os.name") + " " + System.getProperty("os.arch")
+            };
         }
     }
 

@@ -55,8 +55,8 @@ final class OnnxScores implements AutoCloseable {
             }
             for (String c : constants.keySet()) {
                 if (!inputs.containsKey(c)) {
-                    throw new IllegalArgumentException(where + "/inputs/" + c + ": the model " + file + " has no input '" + c
-                            + "'; its inputs: " + inputs.keySet());
+                    throw new IllegalArgumentException(where + "/inputs/" + c + ": the model " + file
+                            + " has no input '" + c + "'; its inputs: " + inputs.keySet());
                 }
             }
             if (free.size() != 1) {
@@ -66,12 +66,13 @@ final class OnnxScores implements AutoCloseable {
             this.imageInput = free.get(0);
             List<String> outs = new ArrayList<>(session.getOutputNames());
             if (output != null && !outs.contains(output)) {
-                throw new IllegalArgumentException(where + "/output: the model " + file + " has no output '" + output
-                        + "'; its outputs: " + outs);
+                throw new IllegalArgumentException(
+                        where + "/output: the model " + file + " has no output '" + output + "'; its outputs: " + outs);
             }
             this.output = output != null ? output : outs.get(0);
         } catch (OrtException e) {
-            throw new IllegalArgumentException(where + "/file: cannot load the ONNX model " + file + ": " + e.getMessage(), e);
+            throw new IllegalArgumentException(
+                    where + "/file: cannot load the ONNX model " + file + ": " + e.getMessage(), e);
         }
     }
 

@@ -92,7 +92,8 @@ final class OutputSet implements AutoCloseable {
                 created.add(0, q);
                 AtomicOutput.track(q);
             }
-            Path staging = AtomicOutput.temporaryDirectory(parent, (isNew ? abs.getFileName().toString() : "diffusion4j") + ".staging");
+            Path staging = AtomicOutput.temporaryDirectory(
+                    parent, (isNew ? abs.getFileName().toString() : "diffusion4j") + ".staging");
             return new OutputSet(abs, staging, isNew, created);
         } catch (IOException e) {
             deleteQuietly(created);
@@ -160,8 +161,8 @@ final class OutputSet implements AutoCloseable {
             deleteTree(staging);
         } catch (IOException e) {
             abort();
-            throw new UncheckedIOException("cannot write the outputs into " + dir + ": " + reason(e)
-                    + "; none of them was written", e);
+            throw new UncheckedIOException(
+                    "cannot write the outputs into " + dir + ": " + reason(e) + "; none of them was written", e);
         }
     }
 

@@ -15,8 +15,8 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.jar.JarFile;
 import java.util.stream.Stream;
-import org.diffusion4j.api.spi.PluginKind;
 import org.diffusion4j.api.spi.PluginDescriptor;
+import org.diffusion4j.api.spi.PluginKind;
 import org.diffusion4j.api.spi.PluginRegistry;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine;
@@ -96,8 +96,13 @@ final class PluginPath {
         if (Files.isDirectory(p)) {
             List<Path> jars;
             try (Stream<Path> s = Files.list(p)) {
-                jars = s.filter(f -> f.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".jar") && Files.isRegularFile(f))
-                        .sorted().toList();
+                jars = s.filter(f -> f.getFileName()
+                                        .toString()
+                                        .toLowerCase(Locale.ROOT)
+                                        .endsWith(".jar")
+                                && Files.isRegularFile(f))
+                        .sorted()
+                        .toList();
             } catch (IOException e) {
                 throw new IllegalArgumentException(where + ": cannot list the folder (" + e.getMessage() + ")", e);
             }
@@ -209,9 +214,14 @@ final class PluginPath {
                 }
             }
         }
-        Optional<Path> own = Optional.ofNullable(PluginPath.class.getProtectionDomain().getCodeSource())
-                .map(cs -> cs.getLocation()).flatMap(PluginPath::toPath);
-        if (file.isPresent() && own.isPresent() && own.get().toString().endsWith(".jar") && sameFile(own.get(), file.get())) {
+        Optional<Path> own = Optional.ofNullable(
+                        PluginPath.class.getProtectionDomain().getCodeSource())
+                .map(cs -> cs.getLocation())
+                .flatMap(PluginPath::toPath);
+        if (file.isPresent()
+                && own.isPresent()
+                && own.get().toString().endsWith(".jar")
+                && sameFile(own.get(), file.get())) {
             return "built-in";
         }
         return "class path: " + location.map(URL::toString).orElse("unknown location of " + type.getName());
@@ -231,7 +241,8 @@ final class PluginPath {
 
     /** The listing of {@code plugins}: the plugin path's entries, then the origin of every provider. */
     String describe(PluginRegistry registry) {
-        StringBuilder sb = new StringBuilder("plugin path (" + OPTION + ", " + ENV + ", then ~/.diffusion4j/plugins):\n");
+        StringBuilder sb =
+                new StringBuilder("plugin path (" + OPTION + ", " + ENV + ", then ~/.diffusion4j/plugins):\n");
         for (Entry e : entries) {
             sb.append(String.format(Locale.ROOT, "  %-24s %s  (%s)%n", e.source(), e.path(), e.note()));
         }
@@ -250,9 +261,15 @@ final class PluginPath {
 
     /** The {@code --plugin-path} option, mixed into the top command and inherited by every subcommand. */
     static final class Option {
-        @CommandLine.Option(names = OPTION, paramLabel = "DIR", scope = CommandLine.ScopeType.INHERIT,
-                description = {"a folder of plugin jars (or one jar) to load beside the built-in plugins; repeatable.",
-                    "Also searched: $" + ENV + " (a path list) and ~/.diffusion4j/plugins."})
-        @Nullable List<Path> pluginPath;
+        @CommandLine.Option(
+                names = OPTION,
+                paramLabel = "DIR",
+                scope = CommandLine.ScopeType.INHERIT,
+                description = {
+                    "a folder of plugin jars (or one jar) to load beside the built-in plugins; repeatable.",
+                    "Also searched: $" + ENV + " (a path list) and ~/.diffusion4j/plugins."
+                })
+        @Nullable
+        List<Path> pluginPath;
     }
 }

@@ -7,9 +7,13 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** {@code plugins}: every discovered provider by kind, with id, version, rank and jar. */
-@Command(name = "plugins", mixinStandardHelpOptions = true,
-        description = {"List every plugin: kind, id, version, rank, capabilities and jar;",
-            "then the plugin path and where each plugin came from (a plugin-path jar or built-in)."})
+@Command(
+        name = "plugins",
+        mixinStandardHelpOptions = true,
+        description = {
+            "List every plugin: kind, id, version, rank, capabilities and jar;",
+            "then the plugin path and where each plugin came from (a plugin-path jar or built-in)."
+        })
 final class PluginsCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

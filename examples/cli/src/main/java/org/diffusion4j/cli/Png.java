@@ -35,11 +35,20 @@ import org.w3c.dom.NodeList;
  */
 final class Png {
     private static final String FORMAT = "javax_imageio_png_1.0";
-    private static final Color[] PALETTE = {new Color(0x1f77b4), new Color(0xff7f0e), new Color(0x2ca02c), new Color(0xd62728),
-        new Color(0x9467bd), new Color(0x8c564b), new Color(0xe377c2), new Color(0x7f7f7f), new Color(0xbcbd22), new Color(0x17becf)};
+    private static final Color[] PALETTE = {
+        new Color(0x1f77b4),
+        new Color(0xff7f0e),
+        new Color(0x2ca02c),
+        new Color(0xd62728),
+        new Color(0x9467bd),
+        new Color(0x8c564b),
+        new Color(0xe377c2),
+        new Color(0x7f7f7f),
+        new Color(0xbcbd22),
+        new Color(0x17becf)
+    };
 
-    private Png() {
-    }
+    private Png() {}
 
     /** True when samples of this shape are images: [C, H, W] with C = 1 or 3. */
     static boolean isImage(Shape sampleShape) {
@@ -77,7 +86,8 @@ final class Png {
                             int v = level(d[base + y * w + x], lo, hi);
                             rgb = v << 16 | v << 8 | v;
                         } else {
-                            rgb = level(d[base + y * w + x], lo, hi) << 16 | level(d[base + h * w + y * w + x], lo, hi) << 8
+                            rgb = level(d[base + y * w + x], lo, hi) << 16
+                                    | level(d[base + h * w + y * w + x], lo, hi) << 8
                                     | level(d[base + 2 * h * w + y * w + x], lo, hi);
                         }
                         for (int dy = 0; dy < up; dy++) {
@@ -140,7 +150,11 @@ final class Png {
         g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
         g.setColor(Color.WHITE);
         g.fillRect(0, 0, w, h);
-        double max = losses.stream().mapToDouble(Double::doubleValue).filter(Double::isFinite).max().orElse(1);
+        double max = losses.stream()
+                .mapToDouble(Double::doubleValue)
+                .filter(Double::isFinite)
+                .max()
+                .orElse(1);
         g.setColor(Color.GRAY);
         g.drawRect(m, m / 2, w - m - 10, h - m - m / 2);
         g.drawString(String.format(java.util.Locale.ROOT, "%.3g", max), 2, m / 2 + 10);
@@ -164,7 +178,8 @@ final class Png {
         ImageWriter writer = ImageIO.getImageWritersByFormatName("png").next();
         try (ImageOutputStream ios = ImageIO.createImageOutputStream(out)) {
             writer.setOutput(ios);
-            IIOMetadata meta = writer.getDefaultImageMetadata(ImageTypeSpecifier.createFromRenderedImage(img), writer.getDefaultWriteParam());
+            IIOMetadata meta = writer.getDefaultImageMetadata(
+                    ImageTypeSpecifier.createFromRenderedImage(img), writer.getDefaultWriteParam());
             IIOMetadataNode root = new IIOMetadataNode(FORMAT);
             IIOMetadataNode itxt = new IIOMetadataNode("iTXt");
             for (Map.Entry<String, String> e : text.entrySet()) {

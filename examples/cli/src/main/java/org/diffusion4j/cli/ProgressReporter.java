@@ -52,8 +52,16 @@ final class ProgressReporter implements PipelineListener {
         double elapsed = (now - start) / 1e9;
         double rate = steps / Math.max(elapsed, 1e-9);
         double eta = f > 0 ? elapsed * (1 - f) / f : 0;
-        String stats = String.format(Locale.ROOT, "batch %d/%d step %d/%d  %5.1f%%  %.1f steps/s  ETA %s", p.batch(), p.batches(),
-                p.step(), p.steps(), 100 * f, rate, time(eta));
+        String stats = String.format(
+                Locale.ROOT,
+                "batch %d/%d step %d/%d  %5.1f%%  %.1f steps/s  ETA %s",
+                p.batch(),
+                p.batches(),
+                p.step(),
+                p.steps(),
+                100 * f,
+                rate,
+                time(eta));
         if (terminal) {
             int width = 30;
             int filled = (int) Math.round(f * width);

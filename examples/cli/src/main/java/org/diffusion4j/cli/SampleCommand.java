@@ -39,25 +39,43 @@ import picocli.CommandLine.Option;
  * labels, columns = samples; a scatter plot plus CSV for 2-D vectors), each carrying its provenance in
  * iTXt chunks, and a JSON report. {@code --from-image} reruns the document stored in such a PNG.
  */
-@Command(name = "sample", mixinStandardHelpOptions = true,
-        description = {"Sample with a JSON run document and write PNG grids and a JSON report.",
+@Command(
+        name = "sample",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Sample with a JSON run document and write PNG grids and a JSON report.",
             "Every PNG carries the resolved document, seed, backend and model hash (iTXt chunks 'diffusion4j:*'),",
             "so '--from-image' regenerates it from the image alone.",
             "Ctrl-C stops the run at its next step, also with --quiet: exit code 130,",
-            "one line 'cancelled: ...' on stderr, no output file."})
+            "one line 'cancelled: ...' on stderr, no output file."
+        })
 final class SampleCommand implements Callable<Integer> {
     static final String CONFIG_KEY = "diffusion4j:config";
 
-    @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "the sampling document (JSON)")
-    @Nullable Path config;
+    @Option(
+            names = {"-c", "--config"},
+            paramLabel = "FILE",
+            description = "the sampling document (JSON)")
+    @Nullable
+    Path config;
 
-    @Option(names = "--from-image", paramLabel = "PNG", description = "rerun the document stored in a PNG written by sample")
-    @Nullable Path image;
+    @Option(
+            names = "--from-image",
+            paramLabel = "PNG",
+            description = "rerun the document stored in a PNG written by sample")
+    @Nullable
+    Path image;
 
-    @Option(names = {"-o", "--out"}, paramLabel = "DIR", description = "output folder (default: the document's output.dir)")
-    @Nullable Path out;
+    @Option(
+            names = {"-o", "--out"},
+            paramLabel = "DIR",
+            description = "output folder (default: the document's output.dir)")
+    @Nullable
+    Path out;
 
-    @Option(names = {"-q", "--quiet"}, description = "no progress and no summary")
+    @Option(
+            names = {"-q", "--quiet"},
+            description = "no progress and no summary")
     boolean quiet;
 
     @CommandLine.Spec
@@ -67,7 +85,8 @@ final class SampleCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         Path config = this.config;
         if ((config == null) == (this.image == null)) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "give exactly one of --config and --from-image");
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(), "give exactly one of --config and --from-image");
         }
         if (quiet) {
             Logging.quiet();
@@ -77,7 +96,8 @@ final class SampleCommand implements Callable<Integer> {
         if (config != null) {
             InputFiles.requireFile(spec.commandLine(), "--config", config, false);
             doc = Json.read(config);
-            o = o.withBaseDirectory(InputFiles.folderOf(spec.commandLine(), "--config", config)).withSource(config.toString());
+            o = o.withBaseDirectory(InputFiles.folderOf(spec.commandLine(), "--config", config))
+                    .withSource(config.toString());
         } else {
             // exactly one of the two is given (checked above): the image, as there is no config
             Path image = Objects.requireNonNull(this.image);
@@ -86,15 +106,19 @@ final class SampleCommand implements Callable<Integer> {
             try {
                 text = Png.readText(image).get(CONFIG_KEY);
             } catch (IOException | RuntimeException e) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "--from-image: cannot read the PNG " + image + " ("
-                        + e.getMessage() + ")");
+                throw new CommandLine.ParameterException(
+                        spec.commandLine(), "--from-image: cannot read the PNG " + image + " (" + e.getMessage() + ")");
             }
             if (text == null) {
-                throw new PipelineConfigException(image.toString(), "", "the image has no '" + CONFIG_KEY + "' text chunk;"
-                        + " only PNGs written by 'diffusion4j sample' can be rerun");
+                throw new PipelineConfigException(
+                        image.toString(),
+                        "",
+                        "the image has no '" + CONFIG_KEY + "' text chunk;"
+                                + " only PNGs written by 'diffusion4j sample' can be rerun");
             }
             doc = Json.parse(text, image + " (" + CONFIG_KEY + ")");
-            o = o.withBaseDirectory(InputFiles.folderOf(spec.commandLine(), "--from-image", image)).withSource(image.toString());
+            o = o.withBaseDirectory(InputFiles.folderOf(spec.commandLine(), "--from-image", image))
+                    .withSource(image.toString());
         }
         SamplingPipeline pipeline = SamplingPipeline.fromJson(doc, o);
         Path baseDirectory = o.baseDirectory();
@@ -103,17 +127,20 @@ final class SampleCommand implements Callable<Integer> {
         OutputSet files = openOutputs(dir, o.source());
         PrintWriter log = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        java.io.PrintStream progressStream = new java.io.PrintStream(new java.io.OutputStream() {
-            @Override
-            public void write(int b) {
-                err.write(b);
-            }
+        java.io.PrintStream progressStream = new java.io.PrintStream(
+                new java.io.OutputStream() {
+                    @Override
+                    public void write(int b) {
+                        err.write(b);
+                    }
 
-            @Override
-            public void flush() {
-                err.flush();
-            }
-        }, true, StandardCharsets.UTF_8);
+                    @Override
+                    public void flush() {
+                        err.flush();
+                    }
+                },
+                true,
+                StandardCharsets.UTF_8);
         ProgressReporter progress = new ProgressReporter(progressStream, System.console() != null, 2000);
         // Ctrl-C: the signal handler (Interrupts) only flags it; the run stops at its next step, so no file is
         // ever left half-written, and the cancellation is reported with or without --quiet
@@ -150,7 +177,8 @@ final class SampleCommand implements Callable<Integer> {
                 ObjectNode resolved = absolutePaths(s.resolvedConfig(), baseDirectory);
                 Map<String, String> text = new LinkedHashMap<>();
                 text.put(CONFIG_KEY, Json.write(resolved));
-                text.put("diffusion4j:seed", String.valueOf(resolved.path("seed").asLong(0)));
+                text.put(
+                        "diffusion4j:seed", String.valueOf(resolved.path("seed").asLong(0)));
                 text.put("diffusion4j:backend", run.backend() + " " + run.backendVersion() + " on " + run.device());
                 run.provenance().forEach((k, v) -> text.put("diffusion4j:" + k, v));
                 text.put("Software", "diffusion4j " + Main.version());
@@ -158,18 +186,25 @@ final class SampleCommand implements Callable<Integer> {
                 Shape sample = x.shape().sampleShape();
                 Path png;
                 if (Png.isImage(sample)) {
-                    png = files.write(base + ".png", os -> Png.write(Png.grid(x, s.rows(), s.columns(), output), text, os));
+                    png = files.write(
+                            base + ".png", os -> Png.write(Png.grid(x, s.rows(), s.columns(), output), text, os));
                 } else {
                     png = files.write(base + ".png", os -> Png.write(Png.scatter(x, s.rows(), s.columns()), text, os));
                     files.write(base + ".csv", os -> csv(s, os));
                 }
-                String tensors = pipeline.spec().value("/output/tensors").map(JsonNode::asText).orElse("none");
+                String tensors = pipeline.spec()
+                        .value("/output/tensors")
+                        .map(JsonNode::asText)
+                        .orElse("none");
                 Path raw = null;
                 if (tensors.equals("npy")) {
                     raw = files.write(base + ".npy", os -> Npy.write(os, NdArray.of(x)));
                 } else if (tensors.equals("safetensors")) {
-                    raw = files.write(base + ".safetensors", os -> os.write(Safetensors.toBytes(Map.of("samples", NdArray.of(x)),
-                            Map.of("diffusion4j:config", Json.write(resolved)))));
+                    raw = files.write(
+                            base + ".safetensors",
+                            os -> os.write(Safetensors.toBytes(
+                                    Map.of("samples", NdArray.of(x)),
+                                    Map.of("diffusion4j:config", Json.write(resolved)))));
                 }
                 ObjectNode sr = setsReport.addObject();
                 if (raw != null) {
@@ -182,8 +217,9 @@ final class SampleCommand implements Callable<Integer> {
                 sr.set("resolvedConfig", resolved);
             });
             if (listener.cancelled()) {
-                throw new CancellationException("sampling cancelled after its last step, before the outputs were put in place;"
-                        + " no output file was written");
+                throw new CancellationException(
+                        "sampling cancelled after its last step, before the outputs were put in place;"
+                                + " no output file was written");
             }
             ObjectNode report = Json.object();
             report.put("command", "sample");
@@ -249,7 +285,12 @@ final class SampleCommand implements Callable<Integer> {
         for (String ptr : new String[] {"/model", "/model/classifier", "/schedule", "/initialState", "/noise"}) {
             JsonNode n = r.at(ptr);
             if (n instanceof ObjectNode on && on.path("file").isTextual()) {
-                on.put("file", base.resolve(on.get("file").asText()).toAbsolutePath().normalize().toString());
+                on.put(
+                        "file",
+                        base.resolve(on.get("file").asText())
+                                .toAbsolutePath()
+                                .normalize()
+                                .toString());
             }
         }
         return r;
@@ -257,7 +298,8 @@ final class SampleCommand implements Callable<Integer> {
 
     /** The samples as CSV, written as they are formatted (a large grid is never held as text). */
     private static void csv(SampleSet s, java.io.OutputStream os) throws IOException {
-        java.io.Writer w = new java.io.BufferedWriter(new java.io.OutputStreamWriter(os, StandardCharsets.UTF_8), 1 << 16);
+        java.io.Writer w =
+                new java.io.BufferedWriter(new java.io.OutputStreamWriter(os, StandardCharsets.UTF_8), 1 << 16);
         int d = s.samples().shape().get(1);
         w.append("row,label,column");
         for (int j = 0; j < d; j++) {
@@ -269,7 +311,11 @@ final class SampleCommand implements Callable<Integer> {
         for (int i = 0; i < s.rows() * s.columns(); i++) {
             sb.setLength(0);
             Integer label = s.labels().get(i / s.columns());
-            sb.append(i / s.columns()).append(',').append(label == null ? "" : label).append(',').append(i % s.columns());
+            sb.append(i / s.columns())
+                    .append(',')
+                    .append(label == null ? "" : label)
+                    .append(',')
+                    .append(i % s.columns());
             for (int j = 0; j < d; j++) {
                 sb.append(',').append(String.format(Locale.ROOT, "%.6g", x[i * d + j]));
             }

@@ -9,7 +9,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code schema}: the JSON Schema of sampling (or training) documents for the plugins on the class path. */
-@Command(name = "schema", mixinStandardHelpOptions = true,
+@Command(
+        name = "schema",
+        mixinStandardHelpOptions = true,
         description = "Print the JSON Schema of sampling documents, including the plugins found on the class path.")
 final class SchemaCommand implements Callable<Integer> {
     @CommandLine.Spec
@@ -21,8 +23,12 @@ final class SchemaCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PipelineOptions o = PipelineOptions.defaults();
-        spec.commandLine().getOut().print(Json.write(training ? SchemaGenerator.trainSchema(o.registry(), o.modelSources())
-                : SchemaGenerator.sampleSchema(o.registry(), o.modelSources())));
+        spec.commandLine()
+                .getOut()
+                .print(Json.write(
+                        training
+                                ? SchemaGenerator.trainSchema(o.registry(), o.modelSources())
+                                : SchemaGenerator.sampleSchema(o.registry(), o.modelSources())));
         spec.commandLine().getOut().flush();
         return Main.OK;
     }

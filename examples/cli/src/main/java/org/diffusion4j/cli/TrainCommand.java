@@ -8,13 +8,13 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.Map;
-import org.jspecify.annotations.Nullable;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
 import org.diffusion4j.pipeline.Json;
 import org.diffusion4j.pipeline.PipelineOptions;
 import org.diffusion4j.pipeline.TrainingPipeline;
 import org.diffusion4j.pipeline.spi.TrainerProvider;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -24,23 +24,38 @@ import picocli.CommandLine.Option;
  * {@code loss.png} plot, {@code sample.json} (a sampling document for the trained model) and
  * {@code train-report.json}.
  */
-@Command(name = "train", mixinStandardHelpOptions = true,
-        description = {"Train with a JSON training document: checkpoints, loss CSV and plot, a sampling document and a report.",
+@Command(
+        name = "train",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Train with a JSON training document: checkpoints, loss CSV and plot, a sampling document and a report.",
             "Ctrl-C stops the run at its next step, also with --quiet: exit code 130,",
             "one line 'cancelled: ...' on stderr; the checkpoints written before are complete,",
-            "no temporary file is left, and no losses.csv, loss.png, sample.json or report is written."})
+            "no temporary file is left, and no losses.csv, loss.png, sample.json or report is written."
+        })
 final class TrainCommand implements Callable<Integer> {
-    private static final String CANCELLED_NOTE = "; the checkpoints written before are complete, no temporary file was left,"
-            + " and no losses.csv, loss.png, sample.json or train-report.json was written";
+    private static final String CANCELLED_NOTE =
+            "; the checkpoints written before are complete, no temporary file was left,"
+                    + " and no losses.csv, loss.png, sample.json or train-report.json was written";
 
-    @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE", description = "the training document (JSON)")
+    @Option(
+            names = {"-c", "--config"},
+            required = true,
+            paramLabel = "FILE",
+            description = "the training document (JSON)")
     @SuppressWarnings("NullAway.Init") // required = true: picocli sets it before call()
     Path config;
 
-    @Option(names = {"-o", "--out"}, paramLabel = "DIR", description = "output folder (default: the document's output.dir)")
-    @Nullable Path out;
+    @Option(
+            names = {"-o", "--out"},
+            paramLabel = "DIR",
+            description = "output folder (default: the document's output.dir)")
+    @Nullable
+    Path out;
 
-    @Option(names = {"-q", "--quiet"}, description = "no progress and no summary")
+    @Option(
+            names = {"-q", "--quiet"},
+            description = "no progress and no summary")
     boolean quiet;
 
     @CommandLine.Spec
@@ -53,13 +68,17 @@ final class TrainCommand implements Callable<Integer> {
         }
         InputFiles.requireFile(spec.commandLine(), "--config", config, false);
         JsonNode doc = Json.read(config);
-        PipelineOptions o = PipelineOptions.defaults().withBaseDirectory(InputFiles.folderOf(spec.commandLine(), "--config", config)).withSource(config.toString());
+        PipelineOptions o = PipelineOptions.defaults()
+                .withBaseDirectory(InputFiles.folderOf(spec.commandLine(), "--config", config))
+                .withSource(config.toString());
         TrainingPipeline t = TrainingPipeline.fromJson(doc, o);
         Path dir = out != null ? out : Path.of(t.outputDir());
         java.util.Optional<String> badDir = OutputSet.problem(dir); // before training, not after
         if (badDir.isPresent()) {
-            throw out != null ? new CommandLine.ParameterException(spec.commandLine(), "--out " + dir + ": " + badDir.get())
-                    : new org.diffusion4j.pipeline.PipelineConfigException(config.toString(), "/output/dir", badDir.get());
+            throw out != null
+                    ? new CommandLine.ParameterException(spec.commandLine(), "--out " + dir + ": " + badDir.get())
+                    : new org.diffusion4j.pipeline.PipelineConfigException(
+                            config.toString(), "/output/dir", badDir.get());
         }
         PrintWriter log = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
@@ -77,7 +96,13 @@ final class TrainCommand implements Callable<Integer> {
                 long now = System.nanoTime();
                 double elapsed = (now - t0) / 1e9;
                 double rate = step / Math.max(elapsed, 1e-9);
-                String line = String.format(Locale.ROOT, "step %d/%d  loss %.4f  %.1f steps/s  ETA %s", step, steps, loss, rate,
+                String line = String.format(
+                        Locale.ROOT,
+                        "step %d/%d  loss %.4f  %.1f steps/s  ETA %s",
+                        step,
+                        steps,
+                        loss,
+                        rate,
                         ProgressReporter.time((steps - step) / Math.max(rate, 1e-9)));
                 if (terminal) {
                     err.print("\r" + line + (step == steps ? "\n" : ""));
@@ -103,17 +128,32 @@ final class TrainCommand implements Callable<Integer> {
             AtomicOutput files = new AtomicOutput();
             StringBuilder csv = new StringBuilder("step,loss\n");
             for (int i = 0; i < r.losses().size(); i++) {
-                csv.append(i + 1).append(',').append(String.format(Locale.ROOT, "%.6g", r.losses().get(i))).append('\n');
+                csv.append(i + 1)
+                        .append(',')
+                        .append(String.format(Locale.ROOT, "%.6g", r.losses().get(i)))
+                        .append('\n');
             }
             files.writeString(dir.resolve("losses.csv"), csv.toString());
-            files.write(dir.resolve("loss.png"), os -> Png.write(Png.lossPlot(r.losses()), Map.of("diffusion4j:config", Json.write(doc),
-                    "Software", "diffusion4j " + Main.version()), os));
+            files.write(
+                    dir.resolve("loss.png"),
+                    os -> Png.write(
+                            Png.lossPlot(r.losses()),
+                            Map.of("diffusion4j:config", Json.write(doc), "Software", "diffusion4j " + Main.version()),
+                            os));
             ObjectNode sampling = t.samplingDocument(r);
             if (sampling.path("model").path("file").isTextual()) {
-                ((ObjectNode) sampling.get("model")).put("file", dir.toAbsolutePath().relativize(
-                        Path.of(sampling.get("model").get("file").asText()).toAbsolutePath()).toString());
+                ((ObjectNode) sampling.get("model"))
+                        .put(
+                                "file",
+                                dir.toAbsolutePath()
+                                        .relativize(Path.of(sampling.get("model")
+                                                        .get("file")
+                                                        .asText())
+                                                .toAbsolutePath())
+                                        .toString());
             }
-            ObjectNode output = sampling.has("output") ? (ObjectNode) sampling.get("output") : sampling.putObject("output");
+            ObjectNode output =
+                    sampling.has("output") ? (ObjectNode) sampling.get("output") : sampling.putObject("output");
             if (!output.has("dir")) {
                 output.put("dir", dir.resolve("samples").toString());
             }
@@ -129,7 +169,11 @@ final class TrainCommand implements Callable<Integer> {
             report.put("seed", t.seed());
             report.put("trainer", t.trainer().id() + " " + t.trainer().version());
             report.put("steps", t.steps());
-            report.put("finalLoss", r.losses().isEmpty() ? Double.NaN : r.losses().get(r.losses().size() - 1));
+            report.put(
+                    "finalLoss",
+                    r.losses().isEmpty()
+                            ? Double.NaN
+                            : r.losses().get(r.losses().size() - 1));
             report.put("checkpoint", String.valueOf(r.checkpoint()));
             report.set("details", r.details());
             report.putObject("timings").put("totalSeconds", (System.nanoTime() - t0) / 1e9);
@@ -146,9 +190,16 @@ final class TrainCommand implements Callable<Integer> {
                 if (r.details().path("dataset").isTextual()) {
                     log.println("trained on " + r.details().get("dataset").asText());
                 }
-                log.println(String.format(Locale.ROOT, "loss %.4f (mean of the first %d steps) -> %.4f (mean of the last %d)",
-                        mean(r.losses(), 0, tail(r.losses())), tail(r.losses()), mean(r.losses(), r.losses().size() - tail(r.losses()),
-                                r.losses().size()), tail(r.losses())));
+                log.println(String.format(
+                        Locale.ROOT,
+                        "loss %.4f (mean of the first %d steps) -> %.4f (mean of the last %d)",
+                        mean(r.losses(), 0, tail(r.losses())),
+                        tail(r.losses()),
+                        mean(
+                                r.losses(),
+                                r.losses().size() - tail(r.losses()),
+                                r.losses().size()),
+                        tail(r.losses())));
                 log.println("checkpoint " + r.checkpoint());
                 files.written().forEach(p -> log.println("wrote " + p));
                 log.println("sample it: diffusion4j sample --config " + dir.resolve("sample.json"));

@@ -15,11 +15,19 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code validate}: checks a sampling or training document without running it. */
-@Command(name = "validate", mixinStandardHelpOptions = true,
-        description = {"Check a sampling or training document: every problem with its JSON path, nothing is run.",
-            "Exit code 0 when valid, 2 when not."})
+@Command(
+        name = "validate",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Check a sampling or training document: every problem with its JSON path, nothing is run.",
+            "Exit code 0 when valid, 2 when not."
+        })
 final class ValidateCommand implements Callable<Integer> {
-    @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE", description = "the run document (JSON)")
+    @Option(
+            names = {"-c", "--config"},
+            required = true,
+            paramLabel = "FILE",
+            description = "the run document (JSON)")
     @SuppressWarnings("NullAway.Init") // required = true: picocli sets it before call()
     Path config;
 
@@ -30,7 +38,8 @@ final class ValidateCommand implements Callable<Integer> {
     public Integer call() {
         InputFiles.requireFile(spec.commandLine(), "--config", config, false);
         JsonNode doc = Json.read(config);
-        PipelineOptions o = PipelineOptions.defaults().withBaseDirectory(InputFiles.folderOf(spec.commandLine(), "--config", config))
+        PipelineOptions o = PipelineOptions.defaults()
+                .withBaseDirectory(InputFiles.folderOf(spec.commandLine(), "--config", config))
                 .withSource(config.toString());
         boolean train = TrainingPipeline.isTrainingDocument(doc);
         List<ConfigProblem> problems = train ? TrainingPipeline.check(doc, o) : SamplingPipeline.check(doc, o);

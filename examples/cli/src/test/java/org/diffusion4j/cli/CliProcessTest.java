@@ -38,7 +38,10 @@ class CliProcessTest {
     record Result(int code, String out, String err) {
         Result {
             // the JVM's own notice of JAVA_TOOL_OPTIONS or _JAVA_OPTIONS set by the environment (CI) is not ours
-            err = err.lines().filter(l -> !l.startsWith("Picked up ")).map(l -> l + "\n").collect(java.util.stream.Collectors.joining());
+            err = err.lines()
+                    .filter(l -> !l.startsWith("Picked up "))
+                    .map(l -> l + "\n")
+                    .collect(java.util.stream.Collectors.joining());
         }
 
         List<String> errLines() {
@@ -51,9 +54,13 @@ class CliProcessTest {
 
     private static List<String> resetSigint() {
         try {
-            Process p = new ProcessBuilder("env", "--default-signal=INT", "true").redirectErrorStream(true).start();
+            Process p = new ProcessBuilder("env", "--default-signal=INT", "true")
+                    .redirectErrorStream(true)
+                    .start();
             p.getInputStream().readAllBytes();
-            return p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0 ? List.of("env", "--default-signal=INT") : List.of();
+            return p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0
+                    ? List.of("env", "--default-signal=INT")
+                    : List.of();
         } catch (IOException e) {
             return List.of();
         } catch (InterruptedException e) {
@@ -104,14 +111,18 @@ class CliProcessTest {
             for (String line; (line = r.readLine()) != null; ) {
                 err.append(line).append('\n');
                 if (!sent && line.equals(marker)) {
-                    Process kill = new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).inheritIO().start();
+                    Process kill = new ProcessBuilder("kill", "-INT", Long.toString(p.pid()))
+                            .inheritIO()
+                            .start();
                     assertThat(kill.waitFor()).as("kill -INT").isZero();
                     sent = true;
                 }
             }
             if (!sent) {
                 p.waitFor(30, TimeUnit.SECONDS);
-                fail("the run ended (exit %s) without reaching step %d:%n%s", p.isAlive() ? "none" : p.exitValue(), step, err);
+                fail(
+                        "the run ended (exit %s) without reaching step %d:%n%s",
+                        p.isAlive() ? "none" : p.exitValue(), step, err);
             }
         }
         if (!p.waitFor(60, TimeUnit.SECONDS)) {
@@ -141,7 +152,9 @@ class CliProcessTest {
     /** Exactly one line starts with "cancelled: ", and it is the last one. */
     static String theCancelledLine(Result r) {
         List<String> lines = r.errLines();
-        assertThat(lines.stream().filter(l -> l.startsWith("cancelled: "))).as(r.err()).hasSize(1);
+        assertThat(lines.stream().filter(l -> l.startsWith("cancelled: ")))
+                .as(r.err())
+                .hasSize(1);
         assertThat(lines.get(lines.size() - 1)).as(r.err()).startsWith("cancelled: ");
         return lines.get(lines.size() - 1);
     }
@@ -168,13 +181,14 @@ class CliProcessTest {
             Result r = interruptAt(step, args.toArray(String[]::new));
             assertThat(r.code()).as(r.err()).isEqualTo(Main.CANCELLED);
             int within = (int) ((step - 1) % 1000 + 1);
-            assertThat(theCancelledLine(r)).isEqualTo("cancelled: sampling cancelled after " + within + " of 1000 steps;"
-                    + " no output file was written");
+            assertThat(theCancelledLine(r))
+                    .isEqualTo("cancelled: sampling cancelled after " + within + " of 1000 steps;"
+                            + " no output file was written");
             assertThat(filesUnder(out)).as("files left in %s", out).isEmpty();
             assertThat(r.out()).isEmpty();
             if (quiet) {
-                assertThat(r.errLines()).containsExactly("[test] step " + step + ": waiting for a signal",
-                        theCancelledLine(r));
+                assertThat(r.errLines())
+                        .containsExactly("[test] step " + step + ": waiting for a signal", theCancelledLine(r));
             }
         }
     }
@@ -199,20 +213,28 @@ class CliProcessTest {
             Path out = dir.resolve("run-" + step);
             Result r = interruptAt(step, "train", "-q", "--config", cfg.toString(), "--out", out.toString());
             assertThat(r.code()).as(r.err()).isEqualTo(Main.CANCELLED);
-            assertThat(theCancelledLine(r)).startsWith("cancelled: training cancelled after " + step + " of 1000 steps;")
+            assertThat(theCancelledLine(r))
+                    .startsWith("cancelled: training cancelled after " + step + " of 1000 steps;")
                     .contains("checkpoints written before are complete", "no temporary file");
             List<String> expected = new ArrayList<>();
             for (long s = 1; s < step; s++) {
                 expected.add("checkpoint-" + s + ".ckpt");
                 expected.add("checkpoint-" + s + ".ckpt.state.safetensors"); // its companion (optimizer state, EMA)
             }
-            assertThat(filesUnder(out)).as(r.err()).map(p -> p.getFileName().toString()).containsExactlyInAnyOrderElementsOf(expected);
-            for (Path f : filesUnder(out).stream().filter(f -> f.toString().endsWith(".ckpt")).toList()) {
+            assertThat(filesUnder(out))
+                    .as(r.err())
+                    .map(p -> p.getFileName().toString())
+                    .containsExactlyInAnyOrderElementsOf(expected);
+            for (Path f : filesUnder(out).stream()
+                    .filter(f -> f.toString().endsWith(".ckpt"))
+                    .toList()) {
                 Checkpoint c = Checkpoint.read(f); // throws for a truncated file or a companion of another save
-                assertThat(c.state().get("step").asLong()).isEqualTo(Long.parseLong(f.getFileName().toString().replaceAll("\\D", "")));
+                assertThat(c.state().get("step").asLong())
+                        .isEqualTo(Long.parseLong(f.getFileName().toString().replaceAll("\\D", "")));
             }
             // nothing but the hook's line and the message: no PyTorch or DJL warning either
-            assertThat(r.errLines()).containsExactly("[test] step " + step + ": waiting for a signal", theCancelledLine(r));
+            assertThat(r.errLines())
+                    .containsExactly("[test] step " + step + ": waiting for a signal", theCancelledLine(r));
         }
     }
 
@@ -238,13 +260,19 @@ class CliProcessTest {
                 }
                 Thread.sleep(2);
             }
-            assertThat(new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start().waitFor()).isZero();
-            assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("stopped within 60 s of SIGINT").isTrue();
+            assertThat(new ProcessBuilder("kill", "-INT", Long.toString(p.pid()))
+                            .start()
+                            .waitFor())
+                    .isZero();
+            assertThat(p.waitFor(60, TimeUnit.SECONDS))
+                    .as("stopped within 60 s of SIGINT")
+                    .isTrue();
             Result r = new Result(p.exitValue(), stdout.get(10, TimeUnit.SECONDS), stderr.get(10, TimeUnit.SECONDS));
             assertThat(r.code()).as(r.err()).isEqualTo(Main.CANCELLED);
             String line = theCancelledLine(r);
             assertThat(r.errLines()).containsExactly(line);
-            java.util.regex.Matcher m = java.util.regex.Pattern.compile("cancelled: training cancelled after (\\d+) of 1000 steps;.*")
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile(
+                            "cancelled: training cancelled after (\\d+) of 1000 steps;.*")
                     .matcher(line);
             assertThat(m.matches()).as(line).isTrue();
             long last = Long.parseLong(m.group(1));
@@ -253,8 +281,12 @@ class CliProcessTest {
                 expected.add("checkpoint-" + s + ".ckpt");
                 expected.add("checkpoint-" + s + ".ckpt.state.safetensors"); // its companion (optimizer state, EMA)
             }
-            assertThat(filesUnder(out)).map(f -> f.getFileName().toString()).containsExactlyInAnyOrderElementsOf(expected);
-            for (Path f : filesUnder(out).stream().filter(f -> f.toString().endsWith(".ckpt")).toList()) {
+            assertThat(filesUnder(out))
+                    .map(f -> f.getFileName().toString())
+                    .containsExactlyInAnyOrderElementsOf(expected);
+            for (Path f : filesUnder(out).stream()
+                    .filter(f -> f.toString().endsWith(".ckpt"))
+                    .toList()) {
                 Checkpoint.read(f); // complete: throws for a truncated file or a companion of another save
             }
         }
@@ -264,11 +296,15 @@ class CliProcessTest {
     @Test
     void ctrlCDuringTheMixtureFitLeavesOnlyCompleteCheckpoints(@TempDir Path dir) throws Exception {
         Path out = dir.resolve("run");
-        Result r = interruptAt(150, "train", "--config", CONFIGS.resolve("mixture-train.json").toString(), "--out", out.toString());
+        Result r = interruptAt(
+                150, "train", "--config", CONFIGS.resolve("mixture-train.json").toString(), "--out", out.toString());
         assertThat(r.code()).as(r.err()).isEqualTo(Main.CANCELLED);
         assertThat(theCancelledLine(r)).startsWith("cancelled: training cancelled after 150 of 300 steps;");
         assertThat(filesUnder(out)).map(p -> p.getFileName().toString()).containsExactly("checkpoint-100.json");
-        assertThat(org.diffusion4j.pipeline.Json.read(out.resolve("checkpoint-100.json")).get("step").asLong()).isEqualTo(100);
+        assertThat(org.diffusion4j.pipeline.Json.read(out.resolve("checkpoint-100.json"))
+                        .get("step")
+                        .asLong())
+                .isEqualTo(100);
     }
 
     /**
@@ -280,25 +316,54 @@ class CliProcessTest {
     @Test
     void runsPrintNoLibraryNoise(@TempDir Path dir) throws Exception {
         Path cfg = Files.writeString(dir.resolve("unet.json"), UNET.replace("\"steps\": 1000", "\"steps\": 2"));
-        Result quiet = run(List.of(), "train", "-q", "--config", cfg.toString(), "--out", dir.resolve("q").toString());
+        Result quiet = run(
+                List.of(),
+                "train",
+                "-q",
+                "--config",
+                cfg.toString(),
+                "--out",
+                dir.resolve("q").toString());
         assertThat(quiet.code()).as(quiet.err()).isZero();
         assertThat(quiet.err()).isEmpty();
         assertThat(quiet.out()).isEmpty();
-        Result loud = run(List.of(), "train", "--config", cfg.toString(), "--out", dir.resolve("l").toString());
+        Result loud = run(
+                List.of(),
+                "train",
+                "--config",
+                cfg.toString(),
+                "--out",
+                dir.resolve("l").toString());
         assertThat(loud.code()).as(loud.err()).isZero();
-        assertThat(loud.err()).doesNotContain("AutoNonVariableTypeMode", "CudaUtils", "CUDA", "ai.djl").contains("step 2/2");
+        assertThat(loud.err())
+                .doesNotContain("AutoNonVariableTypeMode", "CudaUtils", "CUDA", "ai.djl")
+                .contains("step 2/2");
 
         Path pt = FIXTURES.resolve("gmm_eps.pt").toAbsolutePath();
-        Path doc = Files.writeString(dir.resolve("pt.json"), """
+        Path doc = Files.writeString(
+                dir.resolve("pt.json"), """
                 {"model": {"type": "file", "file": "%s", "sampleShape": [1, 8, 8], "numClasses": 3},
                  "schedule": {"type": "linear"}, "sampler": {"type": "ddim", "steps": 3},
                  "guidance": {"type": "cfg", "guidanceScale": 3}, "labels": [0, 1], "samplesPerLabel": 2, "seed": 1,
                  "output": {"name": "pt"}}""".formatted(pt.toString().replace("\\", "\\\\")));
-        Result sq = run(List.of(), "sample", "-q", "--config", doc.toString(), "--out", dir.resolve("s").toString());
+        Result sq = run(
+                List.of(),
+                "sample",
+                "-q",
+                "--config",
+                doc.toString(),
+                "--out",
+                dir.resolve("s").toString());
         assertThat(sq.code()).as(sq.err()).isZero();
         assertThat(sq.err()).isEmpty();
         assertThat(dir.resolve("s/pt.png")).exists();
-        Result sl = run(List.of(), "sample", "--config", doc.toString(), "--out", dir.resolve("s2").toString());
+        Result sl = run(
+                List.of(),
+                "sample",
+                "--config",
+                doc.toString(),
+                "--out",
+                dir.resolve("s2").toString());
         assertThat(sl.code()).as(sl.err()).isZero();
         assertThat(sl.err()).doesNotContain("warm-up", "CudaUtils", "AutoNonVariableTypeMode", "ai.djl");
     }
@@ -307,7 +372,8 @@ class CliProcessTest {
         // the class path must reach the child: fail early and clearly if it does not hold the CLI
         String cp = classPath();
         if (!cp.contains("classes")) {
-            throw new IllegalStateException("no class path for the child JVM: " + cp.split(File.pathSeparator).length + " entries");
+            throw new IllegalStateException(
+                    "no class path for the child JVM: " + cp.split(File.pathSeparator).length + " entries");
         }
     }
 }

@@ -28,13 +28,15 @@ import org.junit.jupiter.params.provider.ValueSource;
 class CliTest {
     static final Path CONFIGS = Path.of("../configs");
 
-    record Run(int code, String out, String err) {
-    }
+    record Run(int code, String out, String err) {}
 
     static Run run(String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        int code = Main.run(
+                args,
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
         return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 
@@ -56,8 +58,10 @@ class CliTest {
         Run r = run("plugins");
         assertThat(r.code()).isZero();
         // the renamed sampler under its new id, the old id as an alias; one listing for every kind
-        assertThat(r.out()).containsPattern("logsnr-ancestral .*aliases \\[ancestral, cfg-ancestral\\]")
-                .containsOnlyOnce("model sources:").containsOnlyOnce("default backend:");
+        assertThat(r.out())
+                .containsPattern("logsnr-ancestral .*aliases \\[ancestral, cfg-ancestral\\]")
+                .containsOnlyOnce("model sources:")
+                .containsOnlyOnce("default backend:");
     }
 
     @Test
@@ -71,16 +75,30 @@ class CliTest {
         assertThat(t.code()).isZero();
         var training = org.diffusion4j.pipeline.Json.parse(t.out(), "out");
         assertThat(training.at("/required").toString()).contains("trainer", "schedule", "steps");
-        assertThat(training.at("/properties/output/properties/checkpointEvery/minimum").asInt()).isZero();
-        assertThat(training.at("/$defs/trainer/oneOf/0/properties/type/enum").toString()).contains("mixture-fit");
+        assertThat(training.at("/properties/output/properties/checkpointEvery/minimum")
+                        .asInt())
+                .isZero();
+        assertThat(training.at("/$defs/trainer/oneOf/0/properties/type/enum").toString())
+                .contains("mixture-fit");
     }
 
     @Test
     void pluginsListsEveryKindWithVersionAndJar() {
         Run r = run("plugins");
         assertThat(r.code()).isZero();
-        assertThat(r.out()).contains("schedules:", "samplers:", "guidances:", "backends:", "noises:", "model sources:", "trainers:")
-                .contains("ddim", "ddpm", "cfg", "classifier", "diffusers", "java", "sdk", "gaussian-mixture", "mixture-fit")
+        assertThat(r.out())
+                .contains(
+                        "schedules:", "samplers:", "guidances:", "backends:", "noises:", "model sources:", "trainers:")
+                .contains(
+                        "ddim",
+                        "ddpm",
+                        "cfg",
+                        "classifier",
+                        "diffusers",
+                        "java",
+                        "sdk",
+                        "gaussian-mixture",
+                        "mixture-fit")
                 .containsPattern("ddim +\\S+ +rank 0 +(file:|jar:)");
     }
 
@@ -88,8 +106,17 @@ class CliTest {
     void aThirdPartyPluginJarIsListedAndUsableFromJson(@TempDir Path dir) throws IOException {
         Run p = run("plugins");
         assertThat(p.out()).containsPattern("dpmpp-2m +\\S+ +rank 0 +\\S*plugin-dpmsolver");
-        Path cfg = write(dir, "dpm.json", SMALL.replace("{\"type\": \"ddim\", \"steps\": 10}", "{\"type\": \"dpm-solver++\", \"steps\": 8}"));
-        Run s = run("sample", "--config", cfg.toString(), "--out", dir.resolve("out").toString(), "-q");
+        Path cfg = write(
+                dir,
+                "dpm.json",
+                SMALL.replace("{\"type\": \"ddim\", \"steps\": 10}", "{\"type\": \"dpm-solver++\", \"steps\": 8}"));
+        Run s = run(
+                "sample",
+                "--config",
+                cfg.toString(),
+                "--out",
+                dir.resolve("out").toString(),
+                "-q");
         assertThat(s.code()).as(s.err()).isZero();
         JsonNode report = Json.read(dir.resolve("out/mix-report.json"));
         assertThat(report.at("/sets/0/resolvedConfig/sampler/type").asText()).isEqualTo("dpmpp-2m");
@@ -99,20 +126,30 @@ class CliTest {
     @Test
     void outputTensorsWritesTheSamplesNextToThePng(@TempDir Path dir) throws IOException {
         for (String format : new String[] {"npy", "safetensors"}) {
-            Path cfg = write(dir, format + ".json", SMALL.replace("\"output\": {\"name\": \"mix\"}",
-                    "\"output\": {\"name\": \"mix\", \"tensors\": \"" + format + "\"}"));
+            Path cfg = write(
+                    dir,
+                    format + ".json",
+                    SMALL.replace(
+                            "\"output\": {\"name\": \"mix\"}",
+                            "\"output\": {\"name\": \"mix\", \"tensors\": \"" + format + "\"}"));
             Path out = dir.resolve("out-" + format);
             Run s = run("sample", "--config", cfg.toString(), "--out", out.toString(), "-q");
             assertThat(s.code()).as(s.err()).isZero();
-            var sets = org.diffusion4j.pipeline.SamplingPipeline.fromFile(cfg).sample().sets();
+            var sets = org.diffusion4j.pipeline.SamplingPipeline.fromFile(cfg)
+                    .sample()
+                    .sets();
             for (int i = 0; i < sets.size(); i++) {
                 Path f = out.resolve("mix-" + sets.get(i).label() + "." + format);
-                org.diffusion4j.io.NdArray a = format.equals("npy") ? org.diffusion4j.io.Npy.read(f)
+                org.diffusion4j.io.NdArray a = format.equals("npy")
+                        ? org.diffusion4j.io.Npy.read(f)
                         : org.diffusion4j.io.Safetensors.read(f, "samples");
                 assertThat(a.shape()).containsExactly(15, 2);
                 // the same run in this JVM: the same arithmetic, so the same bits
-                assertThat(a.toFloatArray()).containsExactly(sets.get(i).samples().toFloatArray());
-                assertThat(Json.read(out.resolve("mix-report.json")).at("/sets/" + i + "/tensors").asText())
+                assertThat(a.toFloatArray())
+                        .containsExactly(sets.get(i).samples().toFloatArray());
+                assertThat(Json.read(out.resolve("mix-report.json"))
+                                .at("/sets/" + i + "/tensors")
+                                .asText())
                         .isEqualTo(f.toString());
             }
         }
@@ -144,13 +181,23 @@ class CliTest {
         Files.write(truncated, new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 0, 0, 0, 13});
         Path folder = Files.createDirectory(dir.resolve("configs.json"));
         Map<List<String>, String> cases = new java.util.LinkedHashMap<>();
-        cases.put(List.of("sample", "--from-image", dir.resolve("missing.png").toString()),
-                "error: --from-image: no such file: " + dir.resolve("missing.png").toAbsolutePath());
-        cases.put(List.of("sample", "--from-image", text.toString()), "error: --from-image: " + text + " is not a PNG file;");
-        cases.put(List.of("sample", "--from-image", truncated.toString()), "error: --from-image: cannot read the PNG " + truncated);
-        cases.put(List.of("sample", "--from-image", folder.toString()), "error: --from-image: " + folder + " is a folder, not a file");
+        cases.put(
+                List.of("sample", "--from-image", dir.resolve("missing.png").toString()),
+                "error: --from-image: no such file: "
+                        + dir.resolve("missing.png").toAbsolutePath());
+        cases.put(
+                List.of("sample", "--from-image", text.toString()),
+                "error: --from-image: " + text + " is not a PNG file;");
+        cases.put(
+                List.of("sample", "--from-image", truncated.toString()),
+                "error: --from-image: cannot read the PNG " + truncated);
+        cases.put(
+                List.of("sample", "--from-image", folder.toString()),
+                "error: --from-image: " + folder + " is a folder, not a file");
         for (String cmd : List.of("sample", "validate", "train")) {
-            cases.put(List.of(cmd, "--config", folder.toString()), "error: --config: " + folder + " is a folder, not a file");
+            cases.put(
+                    List.of(cmd, "--config", folder.toString()),
+                    "error: --config: " + folder + " is a folder, not a file");
         }
         for (Map.Entry<List<String>, String> c : cases.entrySet()) {
             List<String> args = new java.util.ArrayList<>(c.getKey());
@@ -172,16 +219,28 @@ class CliTest {
     @Test
     void badConfigsExitTwoWithTheirJsonPaths(@TempDir Path dir) throws IOException {
         Map<String, String> cases = Map.of(
-                SMALL.replace("\"steps\": 10", "\"steps\": 10, \"etaa\": 0"), "/sampler/etaa",
-                SMALL.replace("[1, 4]", "[1, -4]"), "/guidance/guidanceScale",
-                SMALL.replace("\"ddim\"", "\"ddmi\""), "/sampler/type",
-                SMALL.replace("\"seed\": 4", "\"seed\": \"four\""), "/seed",
-                SMALL.replace("[0, 1, 2]", "[0, 1, 9]"), "/labels/2",
-                "{\"model\": {", "line 1");
+                SMALL.replace("\"steps\": 10", "\"steps\": 10, \"etaa\": 0"),
+                "/sampler/etaa",
+                SMALL.replace("[1, 4]", "[1, -4]"),
+                "/guidance/guidanceScale",
+                SMALL.replace("\"ddim\"", "\"ddmi\""),
+                "/sampler/type",
+                SMALL.replace("\"seed\": 4", "\"seed\": \"four\""),
+                "/seed",
+                SMALL.replace("[0, 1, 2]", "[0, 1, 9]"),
+                "/labels/2",
+                "{\"model\": {",
+                "line 1");
         for (Map.Entry<String, String> c : cases.entrySet()) {
             Path f = write(dir, "bad.json", c.getKey());
             for (String cmd : List.of("validate", "sample")) {
-                Run r = cmd.equals("sample") ? run(cmd, "--config", f.toString(), "--out", dir.resolve("out").toString())
+                Run r = cmd.equals("sample")
+                        ? run(
+                                cmd,
+                                "--config",
+                                f.toString(),
+                                "--out",
+                                dir.resolve("out").toString())
                         : run(cmd, "--config", f.toString());
                 assertThat(r.code()).as("%s of %s", cmd, c.getKey()).isEqualTo(Main.BAD_CONFIG);
                 assertThat(r.err()).contains("D4J-CONFIG").contains(c.getValue());
@@ -217,10 +276,17 @@ class CliTest {
 
         // the image alone regenerates its samples
         Path again = dir.resolve("again");
-        Run r2 = run("sample", "--from-image", out.resolve("mix-guidanceScale=4.png").toString(), "--out", again.toString(), "-q");
+        Run r2 = run(
+                "sample",
+                "--from-image",
+                out.resolve("mix-guidanceScale=4.png").toString(),
+                "--out",
+                again.toString(),
+                "-q");
         assertThat(r2.code()).as(r2.err()).isZero();
         assertThat(r2.out()).isEmpty();
-        assertThat(Files.readString(again.resolve("mix.csv"))).isEqualTo(Files.readString(out.resolve("mix-guidanceScale=4.csv")));
+        assertThat(Files.readString(again.resolve("mix.csv")))
+                .isEqualTo(Files.readString(out.resolve("mix-guidanceScale=4.csv")));
     }
 
     @Test
@@ -251,7 +317,13 @@ class CliTest {
         assertThat(last).isLessThan(first);
         JsonNode report = Json.read(out.resolve("train-report.json"));
         assertThat(report.get("steps").asLong()).isEqualTo(300);
-        Run s = run("sample", "--config", out.resolve("sample.json").toString(), "--out", dir.resolve("samples").toString(), "-q");
+        Run s = run(
+                "sample",
+                "--config",
+                out.resolve("sample.json").toString(),
+                "--out",
+                dir.resolve("samples").toString(),
+                "-q");
         assertThat(s.code()).as(s.err()).isZero();
         assertThat(dir.resolve("samples/samples-guidanceScale=3.0.png")).exists();
     }
@@ -259,12 +331,19 @@ class CliTest {
     @Test
     void everyExampleConfigValidatesAndEverySamplingDocumentRuns(@TempDir Path dir) throws IOException {
         try (Stream<Path> files = Files.list(CONFIGS)) {
-            for (Path f : files.filter(p -> p.toString().endsWith(".json")).sorted().toList()) {
+            for (Path f :
+                    files.filter(p -> p.toString().endsWith(".json")).sorted().toList()) {
                 JsonNode doc = Json.read(f);
                 Run v = run("validate", "--config", f.toString());
                 assertThat(v.code()).as("%s: %s", f, v.err()).isZero();
                 if (!doc.has("trainer")) {
-                    Run s = run("sample", "--config", f.toString(), "--out", dir.resolve(f.getFileName().toString()).toString(), "-q");
+                    Run s = run(
+                            "sample",
+                            "--config",
+                            f.toString(),
+                            "--out",
+                            dir.resolve(f.getFileName().toString()).toString(),
+                            "-q");
                     assertThat(s.code()).as("%s: %s", f, s.err()).isZero();
                 }
             }
@@ -285,7 +364,13 @@ class CliTest {
         Run t = run("train", "--config", config.toString(), "--out", out.toString());
         assertThat(t.code()).as(t.err()).isZero();
         assertThat(t.out()).contains("trained on built-in shapes (square, disc, bar, frame), 128 images of 16x16");
-        for (String f : List.of("checkpoint-5.ckpt", "checkpoint-10.ckpt", "model.ckpt", "losses.csv", "loss.png", "sample.json",
+        for (String f : List.of(
+                "checkpoint-5.ckpt",
+                "checkpoint-10.ckpt",
+                "model.ckpt",
+                "losses.csv",
+                "loss.png",
+                "sample.json",
                 "train-report.json")) {
             assertThat(out.resolve(f)).exists();
         }
@@ -297,7 +382,8 @@ class CliTest {
         assertThat(sampling.at("/model/file").asText()).isEqualTo("model.ckpt"); // relative to sample.json's folder
         assertThat(sampling.at("/backend/type").asText()).isEqualTo("djl");
         assertThat(sampling.at("/output/name").asText()).isEqualTo("grid");
-        assertThat(sampling.at("/output/dir").asText()).isEqualTo(out.resolve("samples").toString());
+        assertThat(sampling.at("/output/dir").asText())
+                .isEqualTo(out.resolve("samples").toString());
         assertThat(sampling.at("/sweep/values").toString()).isEqualTo("[0.0,1.0,3.0,5.0]");
 
         Run s = run("sample", "--config", out.resolve("sample.json").toString(), "-q");
@@ -320,9 +406,10 @@ class CliTest {
     void aFailedWriteLeavesNoFileAndNoTemporaryFile(@TempDir Path dir) {
         AtomicOutput o = new AtomicOutput();
         assertThatThrownBy(() -> o.write(dir.resolve("x.png"), os -> {
-            os.write(new byte[100]);
-            throw new IOException("disk full");
-        })).hasMessageContaining("disk full");
+                    os.write(new byte[100]);
+                    throw new IOException("disk full");
+                }))
+                .hasMessageContaining("disk full");
         assertThat(dir.toFile().list()).isEmpty();
         assertThat(AtomicOutput.pendingCount()).isZero();
     }
@@ -353,7 +440,8 @@ class CliTest {
                 return progress.cancelled();
             }
         };
-        assertThatThrownBy(() -> p.sample(cancelAfterThree)).isInstanceOf(SamplingCancelledException.class)
+        assertThatThrownBy(() -> p.sample(cancelAfterThree))
+                .isInstanceOf(SamplingCancelledException.class)
                 .hasMessageContaining("after 3 of 10 steps");
     }
 }

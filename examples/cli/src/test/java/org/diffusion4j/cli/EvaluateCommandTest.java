@@ -20,7 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
  * reference is drawn from the mixture's components x = μ_k + s z (s = 0.5).
  */
 class EvaluateCommandTest {
-    static final Path FIXTURES = Path.of("../../tools/fixtures/out").toAbsolutePath().normalize();
+    static final Path FIXTURES =
+            Path.of("../../tools/fixtures/out").toAbsolutePath().normalize();
     static final int N = 300;
 
     /** N images of the mixture, component i mod 3, shifted by {@code shift} in every pixel. */
@@ -85,7 +86,12 @@ class EvaluateCommandTest {
                  "sets": [{"samples": "ref.npy", "value": 0, "labels": [%s]},
                           {"samples": "shifted.npy", "value": 0.5, "labels": [%s]}],
                  "k": 3, "cache": "cache", "output": {"name": "eval"}}""".formatted(model, model, labels, labels));
-        CliTest.Run r = CliTest.run("evaluate", "--config", cfg.toString(), "--out", dir.resolve("out").toString());
+        CliTest.Run r = CliTest.run(
+                "evaluate",
+                "--config",
+                cfg.toString(),
+                "--out",
+                dir.resolve("out").toString());
         assertThat(r.code()).as(r.err()).isZero();
         JsonNode report = Json.read(dir.resolve("out/eval.json"));
         JsonNode same = report.at("/points/0");
@@ -114,7 +120,11 @@ class EvaluateCommandTest {
                  "extra": 1}""");
         CliTest.Run r = CliTest.run("evaluate", "--config", cfg.toString());
         assertThat(r.code()).isEqualTo(Main.BAD_CONFIG);
-        assertThat(r.err()).contains("/reference").contains("/featureModel/file").contains("/sets/0/value")
-                .contains("/sets/0/samples").contains("/extra");
+        assertThat(r.err())
+                .contains("/reference")
+                .contains("/featureModel/file")
+                .contains("/sets/0/value")
+                .contains("/sets/0/samples")
+                .contains("/extra");
     }
 }

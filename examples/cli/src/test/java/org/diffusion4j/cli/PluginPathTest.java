@@ -31,6 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
 class PluginPathTest {
     @TempDir
     static Path plugins;
+
     static Path jarDdim;
 
     /**
@@ -76,14 +77,25 @@ class PluginPathTest {
                 """.formatted(cls, id, pkg));
         Path classes = Files.createDirectories(dir.resolve("classes-" + id));
         JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
-        int rc = javac.run(null, null, null, "--release", "17", "-proc:none", "-cp", CliProcessTest.classPath(), "-d",
-                classes.toString(), src.resolve(cls + ".java").toString());
+        int rc = javac.run(
+                null,
+                null,
+                null,
+                "--release",
+                "17",
+                "-proc:none",
+                "-cp",
+                CliProcessTest.classPath(),
+                "-d",
+                classes.toString(),
+                src.resolve(cls + ".java").toString());
         assertThat(rc).as("javac of the test plugin").isZero();
         Manifest mf = new Manifest();
         mf.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
         mf.getMainAttributes().put(Attributes.Name.IMPLEMENTATION_VERSION, version);
         Path jar = dir.resolve(id + "-plugin.jar");
-        try (OutputStream os = Files.newOutputStream(jar); JarOutputStream j = new JarOutputStream(os, mf)) {
+        try (OutputStream os = Files.newOutputStream(jar);
+                JarOutputStream j = new JarOutputStream(os, mf)) {
             String entry = pkg.replace('.', '/') + "/";
             try (var files = Files.list(classes.resolve(entry))) {
                 for (Path f : files.sorted().toList()) {
@@ -120,7 +132,9 @@ class PluginPathTest {
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out()).containsPattern("jar-ddim +7\\.7\\.7 +rank 0 +\\S*jar-ddim-plugin\\.jar");
         assertThat(r.out()).contains("--plugin-path", jarDdim.getParent() + "  (1 jar)");
-        assertThat(r.out()).containsPattern("sampler +jar-ddim +" + java.util.regex.Pattern.quote(jarDdim.toAbsolutePath().toString()));
+        assertThat(r.out())
+                .containsPattern("sampler +jar-ddim +"
+                        + java.util.regex.Pattern.quote(jarDdim.toAbsolutePath().toString()));
         // a provider of the build's own class path is not attributed to the plugin path
         assertThat(r.out()).containsPattern("sampler +ddim +class path: ");
     }
@@ -128,7 +142,13 @@ class PluginPathTest {
     @Test
     void withoutThePluginPathTheSamplerIsUnknown(@TempDir Path dir) throws IOException {
         Path cfg = CliTest.write(dir, "run.json", doc("{\"type\": \"jar-ddim\", \"steps\": 10}"));
-        Run r = CliTest.run("sample", "--config", cfg.toString(), "--out", dir.resolve("out").toString(), "-q");
+        Run r = CliTest.run(
+                "sample",
+                "--config",
+                cfg.toString(),
+                "--out",
+                dir.resolve("out").toString(),
+                "-q");
         assertThat(r.code()).isEqualTo(Main.BAD_CONFIG);
         assertThat(r.err()).contains("D4J-PLUGIN-UNKNOWN", "jar-ddim");
     }
@@ -139,13 +159,33 @@ class PluginPathTest {
         Path viaJar = CliTest.write(dir, "jar.json", doc("{\"type\": \"jar-ddim\", \"steps\": 10}"));
         Path builtIn = CliTest.write(dir, "ddim.json", doc("{\"type\": \"ddim\", \"steps\": 10}"));
         // the option before and after the command
-        Run a = CliTest.run("--plugin-path", jarDdim.getParent().toString(), "sample", "--config", viaJar.toString(), "--out",
-                dir.resolve("a").toString(), "-q");
+        Run a = CliTest.run(
+                "--plugin-path",
+                jarDdim.getParent().toString(),
+                "sample",
+                "--config",
+                viaJar.toString(),
+                "--out",
+                dir.resolve("a").toString(),
+                "-q");
         assertThat(a.code()).as(a.err()).isZero();
-        Run a2 = CliTest.run("sample", "--plugin-path", jarDdim.toString(), "--config", viaJar.toString(), "--out",
-                dir.resolve("a2").toString(), "-q");
+        Run a2 = CliTest.run(
+                "sample",
+                "--plugin-path",
+                jarDdim.toString(),
+                "--config",
+                viaJar.toString(),
+                "--out",
+                dir.resolve("a2").toString(),
+                "-q");
         assertThat(a2.code()).as(a2.err()).isZero();
-        Run b = CliTest.run("sample", "--config", builtIn.toString(), "--out", dir.resolve("b").toString(), "-q");
+        Run b = CliTest.run(
+                "sample",
+                "--config",
+                builtIn.toString(),
+                "--out",
+                dir.resolve("b").toString(),
+                "-q");
         assertThat(b.code()).as(b.err()).isZero();
         var report = Json.read(dir.resolve("a/mix-report.json"));
         assertThat(report.at("/sets/0/resolvedConfig/sampler/type").asText()).isEqualTo("jar-ddim");
@@ -161,7 +201,8 @@ class PluginPathTest {
         Path missing = dir.resolve("no-such-folder");
         Run r = CliTest.run("--plugin-path", missing.toString(), "plugins");
         assertThat(r.code()).isEqualTo(Main.BAD_CONFIG);
-        assertThat(r.err().lines().findFirst().orElse("")).isEqualTo("error: --plugin-path " + missing + ": no such folder or jar");
+        assertThat(r.err().lines().findFirst().orElse(""))
+                .isEqualTo("error: --plugin-path " + missing + ": no such folder or jar");
     }
 
     @Test
@@ -184,14 +225,20 @@ class PluginPathTest {
         Files.copy(jarDdim, defaults.resolve("z.jar"));
         String env = b + File.pathSeparator + File.pathSeparator + jarDdim; // an empty entry is skipped
         PluginPath p = PluginPath.resolve(List.of(a), env, home);
-        assertThat(p.entries()).extracting(PluginPath.Entry::source)
+        assertThat(p.entries())
+                .extracting(PluginPath.Entry::source)
                 .containsExactly("--plugin-path", "DIFFUSION4J_PLUGIN_PATH", "DIFFUSION4J_PLUGIN_PATH", "default");
-        assertThat(p.jars()).containsExactly(a.resolve("x.jar"), b.resolve("y.jar"), jarDdim, defaults.resolve("z.jar"));
+        assertThat(p.jars())
+                .containsExactly(a.resolve("x.jar"), b.resolve("y.jar"), jarDdim, defaults.resolve("z.jar"));
         // an absent default folder is skipped; an absent named entry is not
         PluginPath none = PluginPath.resolve(List.of(), null, dir.resolve("nobody"));
         assertThat(none.jars()).isEmpty();
-        assertThat(none.entries()).singleElement().extracting(PluginPath.Entry::note).isEqualTo("absent");
-        assertThatThrownBy(() -> PluginPath.resolve(List.of(), dir.resolve("gone").toString(), home))
+        assertThat(none.entries())
+                .singleElement()
+                .extracting(PluginPath.Entry::note)
+                .isEqualTo("absent");
+        assertThatThrownBy(
+                        () -> PluginPath.resolve(List.of(), dir.resolve("gone").toString(), home))
                 .hasMessage("DIFFUSION4J_PLUGIN_PATH " + dir.resolve("gone") + ": no such folder or jar");
         assertThatThrownBy(() -> PluginPath.resolve(List.of(b.resolve("notes.txt")), null, home))
                 .hasMessageContaining("not a folder and not a .jar file");
@@ -207,18 +254,29 @@ class PluginPathTest {
         Path defaults = Files.createDirectories(PluginPath.defaultFolder(home));
         Path second = pluginJar(dir, "home-ddim", "1.2.3");
         Files.move(second, defaults.resolve(second.getFileName()));
-        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:TieredStopAtLevel=1", "-Duser.home=" + home, "-cp", CliProcessTest.classPath(), Main.class.getName(), "plugins");
+        ProcessBuilder pb = new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:TieredStopAtLevel=1",
+                "-Duser.home=" + home,
+                "-cp",
+                CliProcessTest.classPath(),
+                Main.class.getName(),
+                "plugins");
         pb.environment().put(PluginPath.ENV, jarDdim.getParent().toString());
         pb.redirectErrorStream(true);
         Process proc = pb.start();
         String out = new String(proc.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(proc.waitFor(120, TimeUnit.SECONDS)).isTrue();
         assertThat(proc.exitValue()).as(out).isZero();
-        assertThat(out).containsPattern("jar-ddim +7\\.7\\.7 ").containsPattern("home-ddim +1\\.2\\.3 ")
-                .containsPattern("sampler +jar-ddim +" + java.util.regex.Pattern.quote(jarDdim.toAbsolutePath().toString()))
-                .containsPattern("sampler +home-ddim +" + java.util.regex.Pattern.quote(
-                        defaults.resolve("home-ddim-plugin.jar").toAbsolutePath().toString()))
+        assertThat(out)
+                .containsPattern("jar-ddim +7\\.7\\.7 ")
+                .containsPattern("home-ddim +1\\.2\\.3 ")
+                .containsPattern("sampler +jar-ddim +"
+                        + java.util.regex.Pattern.quote(jarDdim.toAbsolutePath().toString()))
+                .containsPattern("sampler +home-ddim +"
+                        + java.util.regex.Pattern.quote(defaults.resolve("home-ddim-plugin.jar")
+                                .toAbsolutePath()
+                                .toString()))
                 .contains("DIFFUSION4J_PLUGIN_PATH  " + jarDdim.getParent() + "  (1 jar)");
     }
 }

@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.diffusion4j.io.NdArray;
 import org.diffusion4j.io.Npy;
-import org.diffusion4j.pipeline.SamplingPipeline;
 import org.diffusion4j.testkit.FixtureBounds;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -30,7 +29,8 @@ class ReproduceTest {
      * clipped to [−1, 1] (1-Lipschitz: it adds no error) and the samples lie in [−1, 1], so the bound is
      * absolute here.
      */
-    static final double TOL = FixtureBounds.trajectory(2 * FixtureBounds.tinyUnet(), 20, FixtureBounds.cfgAmplification(3));
+    static final double TOL =
+            FixtureBounds.trajectory(2 * FixtureBounds.tinyUnet(), 20, FixtureBounds.cfgAmplification(3));
 
     @ParameterizedTest
     @ValueSource(strings = {"ddim_cfg.json", "ddim_cfg_x_T.json"})
@@ -57,7 +57,8 @@ class ReproduceTest {
     @org.junit.jupiter.api.Test
     void theTorchBatchGeneratorDrawsTheLoopsXTBitForBit() throws IOException {
         NdArray xT = Npy.read(DIR.resolve("x_T.npy"));
-        float[] drawn = org.diffusion4j.noise.torch.TorchNoise.avx2().open(42, 4)
+        float[] drawn = org.diffusion4j.noise.torch.TorchNoise.avx2()
+                .open(42, 4)
                 .next(org.diffusion4j.api.tensor.Shape.of(1, 8, 8));
         assertThat(drawn).containsExactly(xT.toFloatArray());
     }

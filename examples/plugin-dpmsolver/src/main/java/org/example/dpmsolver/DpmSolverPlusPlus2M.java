@@ -56,7 +56,8 @@ public final class DpmSolverPlusPlus2M implements Sampler {
             if (sigmaT == 0) {
                 next = x0; // λ_t = +∞: e^{−h} = 0, σ_t = 0
             } else {
-                double h = step.previous().lambda() / 2 - step.current().lambda() / 2; // h in half-log-SNR: λ here is log(α²/σ²)
+                double h = step.previous().lambda() / 2
+                        - step.current().lambda() / 2; // h in half-log-SNR: λ here is log(α²/σ²)
                 Tensor d = x0;
                 if (order == 2 && previousX0 != null && !step.isLast()) {
                     double r = previousH / h;

@@ -15,8 +15,7 @@ public final class DpmSolverProvider implements SamplerProvider<DpmSolverProvide
      * @param steps inference steps (default 20)
      * @param order 1 or 2 (default 2)
      */
-    public record Config(@Nullable Integer steps, @Nullable Integer order) {
-    }
+    public record Config(@Nullable Integer steps, @Nullable Integer order) {}
 
     @Override
     public String id() {

@@ -1,7 +1,7 @@
 package org.diffusion4j.guidance.spi;
 
-import org.apiguardian.api.API;
 import java.util.List;
+import org.apiguardian.api.API;
 import org.diffusion4j.api.Guidance;
 import org.diffusion4j.api.spi.GuidanceProvider;
 import org.diffusion4j.api.spi.NoConfig;
@@ -11,8 +11,7 @@ import org.diffusion4j.api.spi.UnconfiguredProvider;
 /** Providers of the built-in guidance {@code none}, {@code cfg} and {@code classifier}. */
 @API(status = API.Status.STABLE, since = "0.1.0")
 public final class BuiltinGuidanceProviders {
-    private BuiltinGuidanceProviders() {
-    }
+    private BuiltinGuidanceProviders() {}
 
     /** {@code none}. */
     public static final class NoneProvider implements GuidanceProvider<NoConfig>, UnconfiguredProvider<Guidance> {
@@ -33,7 +32,8 @@ public final class BuiltinGuidanceProviders {
     }
 
     /** {@code unconditional}. */
-    public static final class UnconditionalProvider implements GuidanceProvider<NoConfig>, UnconfiguredProvider<Guidance> {
+    public static final class UnconditionalProvider
+            implements GuidanceProvider<NoConfig>, UnconfiguredProvider<Guidance> {
         @Override
         public String id() {
             return "unconditional";

@@ -1,7 +1,7 @@
 package org.diffusion4j.guidance.spi;
 
-import org.apiguardian.api.API;
 import com.fasterxml.jackson.databind.JsonNode;
+import org.apiguardian.api.API;
 import org.diffusion4j.api.ClassifierGradient;
 import org.diffusion4j.api.Guidance;
 import org.diffusion4j.api.spi.PluginContext;
@@ -12,8 +12,7 @@ import org.jspecify.annotations.Nullable;
 /** The JSON configurations of the built-in guidance. */
 @API(status = API.Status.STABLE, since = "0.1.0")
 public final class GuidanceConfigs {
-    private GuidanceConfigs() {
-    }
+    private GuidanceConfigs() {}
 
     /**
      * {@code cfg}: give exactly one of the equivalent scales; {@code guidanceScale} is the canonical one.
@@ -28,12 +27,25 @@ public final class GuidanceConfigs {
      * @param windowStart   apply from this trajectory fraction (default 0)
      * @param windowStop    apply until this trajectory fraction (default 1)
      */
-    public record Cfg(@Nullable Double guidanceScale, @Nullable Double hoSalimansW, @Nullable Double w, @Nullable Double wPrime, @Nullable String batching,
-            @Nullable Double rescale, @Nullable Double windowStart, @Nullable Double windowStop) {
+    public record Cfg(
+            @Nullable Double guidanceScale,
+            @Nullable Double hoSalimansW,
+            @Nullable Double w,
+            @Nullable Double wPrime,
+            @Nullable String batching,
+            @Nullable Double rescale,
+            @Nullable Double windowStart,
+            @Nullable Double windowStop) {
 
         /** The configuration without {@code hoSalimansW} (the record's components before it was added). */
-        public Cfg(@Nullable Double guidanceScale, @Nullable Double w, @Nullable Double wPrime, @Nullable String batching,
-                @Nullable Double rescale, @Nullable Double windowStart, @Nullable Double windowStop) {
+        public Cfg(
+                @Nullable Double guidanceScale,
+                @Nullable Double w,
+                @Nullable Double wPrime,
+                @Nullable String batching,
+                @Nullable Double rescale,
+                @Nullable Double windowStart,
+                @Nullable Double windowStop) {
             this(guidanceScale, null, w, wPrime, batching, rescale, windowStart, windowStop);
         }
 
@@ -42,21 +54,30 @@ public final class GuidanceConfigs {
         }
 
         ClassifierFreeGuidance build() {
-            int given = (guidanceScale != null ? 1 : 0) + (hoSalimansW != null ? 1 : 0) + (w != null ? 1 : 0)
+            int given = (guidanceScale != null ? 1 : 0)
+                    + (hoSalimansW != null ? 1 : 0)
+                    + (w != null ? 1 : 0)
                     + (wPrime != null ? 1 : 0);
             if (given > 1) {
-                throw new IllegalArgumentException("give only one of guidanceScale (gamma), hoSalimansW (Ho & Salimans' w,"
-                        + " gamma = 1 + w) and wPrime (gamma = wPrime); they are the same knob");
+                throw new IllegalArgumentException(
+                        "give only one of guidanceScale (gamma), hoSalimansW (Ho & Salimans' w,"
+                                + " gamma = 1 + w) and wPrime (gamma = wPrime); they are the same knob");
             }
             if (w != null) {
-                System.getLogger(GuidanceConfigs.class.getName()).log(System.Logger.Level.WARNING, "cfg: \"w\": " + w
-                        + " is read as Ho & Salimans' w, gamma = 1 + w = " + (1 + w) + "; \"w\" is deprecated: write"
-                        + " \"hoSalimansW\": " + w + ", or \"guidanceScale\": " + (1 + w));
+                System.getLogger(GuidanceConfigs.class.getName())
+                        .log(
+                                System.Logger.Level.WARNING,
+                                "cfg: \"w\": " + w
+                                        + " is read as Ho & Salimans' w, gamma = 1 + w = " + (1 + w)
+                                        + "; \"w\" is deprecated: write"
+                                        + " \"hoSalimansW\": " + w + ", or \"guidanceScale\": " + (1 + w));
             }
             Double hs = hoSalimansW != null ? hoSalimansW : w;
-            ClassifierFreeGuidance g = hs != null ? ClassifierFreeGuidance.ofW(hs)
-                    : wPrime != null ? ClassifierFreeGuidance.ofWPrime(wPrime)
-                    : ClassifierFreeGuidance.ofGuidanceScale(guidanceScale != null ? guidanceScale : 7.5);
+            ClassifierFreeGuidance g = hs != null
+                    ? ClassifierFreeGuidance.ofW(hs)
+                    : wPrime != null
+                            ? ClassifierFreeGuidance.ofWPrime(wPrime)
+                            : ClassifierFreeGuidance.ofGuidanceScale(guidanceScale != null ? guidanceScale : 7.5);
             if (batching != null) {
                 g = g.withBatching(ClassifierFreeGuidance.Batching.parse(batching));
             }
@@ -79,7 +100,10 @@ public final class GuidanceConfigs {
      *                   {@code unconditional}: the model under ∅)
      * @param classifier the name of the classifier resource supplied by the caller (default {@code classifier})
      */
-    public record Classifier(@Nullable Double scale, @Nullable String placement, @Nullable JsonNode inner,
+    public record Classifier(
+            @Nullable Double scale,
+            @Nullable String placement,
+            @Nullable JsonNode inner,
             @Nullable String classifier) {
 
         public static Classifier defaults() {
@@ -88,9 +112,10 @@ public final class GuidanceConfigs {
 
         ClassifierGuidance build(PluginContext context) {
             String name = classifier == null ? "classifier" : classifier;
-            ClassifierGradient g = context.resource(name, ClassifierGradient.class).orElseThrow(() ->
-                    new IllegalArgumentException("classifier guidance needs a classifier: no ClassifierGradient resource named '"
-                            + name + "' was supplied (load one with a backend that has the GRADIENTS capability)"));
+            ClassifierGradient g = context.resource(name, ClassifierGradient.class)
+                    .orElseThrow(() -> new IllegalArgumentException(
+                            "classifier guidance needs a classifier: no ClassifierGradient resource named '" + name
+                                    + "' was supplied (load one with a backend that has the GRADIENTS capability)"));
             Guidance in = Guidance.UNCONDITIONAL;
             if (inner != null && !inner.isNull()) {
                 JsonNode type = inner.get("type");
@@ -99,8 +124,13 @@ public final class GuidanceConfigs {
                 }
                 in = context.registry().guidance(type.asText(), inner, context);
             }
-            return new ClassifierGuidance(in, g, scale == null ? 1 : scale,
-                    placement == null ? ClassifierGuidance.Placement.EPSILON : ClassifierGuidance.Placement.parse(placement));
+            return new ClassifierGuidance(
+                    in,
+                    g,
+                    scale == null ? 1 : scale,
+                    placement == null
+                            ? ClassifierGuidance.Placement.EPSILON
+                            : ClassifierGuidance.Placement.parse(placement));
         }
     }
 }

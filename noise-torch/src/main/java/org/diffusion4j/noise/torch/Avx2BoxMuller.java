@@ -63,8 +63,7 @@ final class Avx2BoxMuller {
     private static final float COSCOF_P1 = Float.intBitsToFloat(0xbab6061a); // -1.3887316e-3
     private static final float COSCOF_P2 = Float.intBitsToFloat(0x3d2aaaa5); //  4.1666646e-2
 
-    private Avx2BoxMuller() {
-    }
+    private Avx2BoxMuller() {}
 
     /** Replaces the 16 uniforms at {@code d[off..off+16)} by 16 standard normals. */
     static void transform16(float[] d, int off) {
@@ -107,7 +106,7 @@ final class Avx2BoxMuller {
         float z = x * x;
         y = x * y;
         y = Math.fma(y, z, e * LOG_Q1); // fused: f³·P(f) + e·q₁
-        y = Math.fma(-z, 0.5f, y);      // fused: − f²/2 (z·0.5 is exact, so the same as unfused)
+        y = Math.fma(-z, 0.5f, y); // fused: − f²/2 (z·0.5 is exact, so the same as unfused)
         x = x + y;
         float result = Math.fma(e, LOG_Q2, x); // fused: + e·q₂
         return invalid ? Float.intBitsToFloat(0xffffffff) : result; // OR with an all-ones mask: NaN
@@ -128,20 +127,20 @@ final class Avx2BoxMuller {
 
         // extended-precision reduction x = ((|θ| − j·DP1) − j·DP2) − j·DP3
         float x = Math.fma(yj, MINUS_DP1, ax); // fused
-        x = Math.fma(yj, MINUS_DP2, x);        // fused
-        x = Math.fma(yj, MINUS_DP3, x);        // fused
+        x = Math.fma(yj, MINUS_DP2, x); // fused
+        x = Math.fma(yj, MINUS_DP3, x); // fused
         signSin ^= swapSignSin;
 
         float z = x * x;
         // cosine polynomial 1 − z/2 + z²·(c0 z² + c1 z + c2)
         float y = Math.fma(z, COSCOF_P0, COSCOF_P1); // fused
-        y = Math.fma(z, y, COSCOF_P2);                // fused
+        y = Math.fma(z, y, COSCOF_P2); // fused
         float half = z * 0.5f;
         y = z * y;
         y = Math.fma(y, z, -half); // fused: the second ·z with the subtraction of z/2
         // sine polynomial x + x·z·(s0 z² + s1 z + s2)
         float y2 = Math.fma(z, SINCOF_P0, SINCOF_P1); // fused
-        y2 = Math.fma(z, y2, SINCOF_P2);               // fused
+        y2 = Math.fma(z, y2, SINCOF_P2); // fused
         y = y + 1.0f;
         y2 = z * y2;
         y2 = Math.fma(y2, x, x); // fused

@@ -24,8 +24,7 @@ final class DoubleBoxMuller {
     private static final double TWO_POW_MINUS_53 = 0x1p-53;
     private static final long MASK_53 = (1L << 53) - 1;
 
-    private DoubleBoxMuller() {
-    }
+    private DoubleBoxMuller() {}
 
     /** The next standard normal of {@code g}'s scalar stream. */
     static double next(TorchGenerator g) {

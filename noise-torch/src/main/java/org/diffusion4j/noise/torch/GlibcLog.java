@@ -31,8 +31,7 @@ final class GlibcLog {
     private static final double[] A = LOG_POLY;
     private static final double[] B = LOG_POLY1;
 
-    private GlibcLog() {
-    }
+    private GlibcLog() {}
 
     /** {@code log(x)}: −∞ for ±0, NaN for negative x and NaN, +∞ for +∞. */
     static double log(double x) {

@@ -28,14 +28,25 @@ final class GlibcLogf {
         0x1.b2036576afce6p-1, 0x1.9c2d163a1aa2dp-1, 0x1.886e6037841edp-1, 0x1.767dcf5534862p-1,
     };
     private static final double[] LOGC = {
-        -0x1.57bf7808caadep-2, -0x1.2bef0a7c06ddbp-2, -0x1.01eae7f513a67p-2, -0x1.b31d8a68224e9p-3,
-        -0x1.6574f0ac07758p-3, -0x1.1aa2bc79c81p-3, -0x1.a4e76ce8c0e5ep-4, -0x1.1973c5a611cccp-4,
-        -0x1.252f438e10c1ep-5, 0x0p+0, 0x1.aa5aa5df25984p-5, 0x1.c5e53aa362eb4p-4,
-        0x1.526e57720db08p-3, 0x1.bc2860d22477p-3, 0x1.1058bc8a07ee1p-2, 0x1.4043057b6ee09p-2,
+        -0x1.57bf7808caadep-2,
+        -0x1.2bef0a7c06ddbp-2,
+        -0x1.01eae7f513a67p-2,
+        -0x1.b31d8a68224e9p-3,
+        -0x1.6574f0ac07758p-3,
+        -0x1.1aa2bc79c81p-3,
+        -0x1.a4e76ce8c0e5ep-4,
+        -0x1.1973c5a611cccp-4,
+        -0x1.252f438e10c1ep-5,
+        0x0p+0,
+        0x1.aa5aa5df25984p-5,
+        0x1.c5e53aa362eb4p-4,
+        0x1.526e57720db08p-3,
+        0x1.bc2860d22477p-3,
+        0x1.1058bc8a07ee1p-2,
+        0x1.4043057b6ee09p-2,
     };
 
-    private GlibcLogf() {
-    }
+    private GlibcLogf() {}
 
     /** {@code logf(x)}: −∞ for ±0, NaN for negative x and NaN, +∞ for +∞. */
     static float logf(float x) {

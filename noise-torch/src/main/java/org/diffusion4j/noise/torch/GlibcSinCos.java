@@ -48,8 +48,7 @@ final class GlibcSinCos {
         }
     }
 
-    private GlibcSinCos() {
-    }
+    private GlibcSinCos() {}
 
     /** {@code sin(x)}. */
     static double sin(double x) {
@@ -99,8 +98,8 @@ final class GlibcSinCos {
         if (Double.isNaN(x) || Double.isInfinite(x)) {
             return Double.NaN;
         }
-        throw new IllegalArgumentException("|x| = " + Math.abs(x) + " ≥ 105414350: glibc's multi-precision "
-                + "reduction is not reproduced");
+        throw new IllegalArgumentException(
+                "|x| = " + Math.abs(x) + " ≥ 105414350: glibc's multi-precision " + "reduction is not reproduced");
     }
 
     /** {@code x − n π/2 = a + da} with {@code n mod 4} returned (reduce_sincos). */

@@ -31,12 +31,11 @@ final class GlibcSincosf {
     private static final double C4 = 0x1.99343027bf8c3p-16;
     private static final double[] SIGN = {1.0, -1.0, -1.0, 1.0};
 
-    private static final int TOP12_PIO4 = 0x3f4;      // abstop12((float) π/4)
-    private static final int TOP12_TINY = 0x398;      // abstop12(0x1p-12f)
-    private static final int TOP12_LIMIT = 0x42f;     // abstop12(120.0f)
+    private static final int TOP12_PIO4 = 0x3f4; // abstop12((float) π/4)
+    private static final int TOP12_TINY = 0x398; // abstop12(0x1p-12f)
+    private static final int TOP12_LIMIT = 0x42f; // abstop12(120.0f)
 
-    private GlibcSincosf() {
-    }
+    private GlibcSincosf() {}
 
     /** {@code sin θ} and {@code cos θ} as {@code sincosf} returns them, in {@code out[0]} and {@code out[1]}. */
     static void sincosf(float theta, float[] out) {

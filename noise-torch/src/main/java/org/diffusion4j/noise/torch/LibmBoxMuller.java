@@ -16,8 +16,7 @@ package org.diffusion4j.noise.torch;
 final class LibmBoxMuller {
     private static final double TWO_PI = 2.0 * Math.PI;
 
-    private LibmBoxMuller() {
-    }
+    private LibmBoxMuller() {}
 
     /** Replaces the 16 uniforms at {@code d[off..off+16)} by 16 standard normals. */
     static void transform16(float[] d, int off) {

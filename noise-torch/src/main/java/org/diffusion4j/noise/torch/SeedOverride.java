@@ -64,7 +64,8 @@ final class SeedOverride implements NoiseSource {
 
     @Override
     public String toString() {
-        return inner + (seed != null ? "[seed=" + Long.toUnsignedString(seed) + "]" : "")
+        return inner
+                + (seed != null ? "[seed=" + Long.toUnsignedString(seed) + "]" : "")
                 + (sampleSeeds != null ? "[sampleSeeds=" + Arrays.toString(sampleSeeds) + "]" : "");
     }
 }

@@ -73,8 +73,8 @@ public final class TorchGenerator {
         long n = 1;
         for (int i = 0; i < shape.length; i++) {
             if (shape[i] < 0) {
-                throw new IllegalArgumentException("randn: shape " + Arrays.toString(shape) + " has a negative dimension "
-                        + shape[i] + " at index " + i);
+                throw new IllegalArgumentException("randn: shape " + Arrays.toString(shape)
+                        + " has a negative dimension " + shape[i] + " at index " + i);
             }
             n *= shape[i];
             if (n > Integer.MAX_VALUE) {

@@ -79,7 +79,8 @@ public final class TorchNoise implements NoiseSource {
     @Override
     public NoiseStream openPerSample(long[] seeds) {
         if (seeds.length == 0) {
-            throw new IllegalArgumentException("torch-cpu noise: per-sample seeds must name at least one sample, got none");
+            throw new IllegalArgumentException(
+                    "torch-cpu noise: per-sample seeds must name at least one sample, got none");
         }
         TorchGenerator[] generators = new TorchGenerator[seeds.length];
         for (int i = 0; i < seeds.length; i++) {

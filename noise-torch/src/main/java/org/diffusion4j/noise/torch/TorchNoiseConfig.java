@@ -23,8 +23,12 @@ import org.jspecify.annotations.Nullable;
  *                    when absent, {@code seed} means batch and {@code sampleSeeds} per-sample
  */
 public record TorchNoiseConfig(
-        @JsonDeserialize(using = TorchSeedDeserializer.class) @Nullable Long seed,
-        @JsonDeserialize(contentUsing = TorchSeedDeserializer.class) @Nullable List<Long> sampleSeeds,
+        @JsonDeserialize(using = TorchSeedDeserializer.class) @Nullable
+        Long seed,
+
+        @JsonDeserialize(contentUsing = TorchSeedDeserializer.class) @Nullable
+        List<Long> sampleSeeds,
+
         TorchCpuKernel kernel,
         @Nullable TorchGeneratorMode generator) {
 
@@ -37,7 +41,8 @@ public record TorchNoiseConfig(
      */
     public TorchNoiseConfig {
         if (sampleSeeds != null && sampleSeeds.isEmpty()) {
-            throw new IllegalArgumentException("sampleSeeds is empty: give one seed per sample, or leave the field out");
+            throw new IllegalArgumentException(
+                    "sampleSeeds is empty: give one seed per sample, or leave the field out");
         }
         sampleSeeds = sampleSeeds == null ? List.of() : List.copyOf(sampleSeeds);
         kernel = kernel == null ? TorchCpuKernel.AVX2 : kernel;
@@ -46,12 +51,14 @@ public record TorchNoiseConfig(
                     + "(one generator per sample), not both");
         }
         if (generator == TorchGeneratorMode.BATCH && seed == null) {
-            throw new IllegalArgumentException("generator 'batch' draws the whole batch from one generator and needs its"
-                    + " 'seed' (torch.Generator().manual_seed(seed)); give seed, or use generator 'per-sample'");
+            throw new IllegalArgumentException(
+                    "generator 'batch' draws the whole batch from one generator and needs its"
+                            + " 'seed' (torch.Generator().manual_seed(seed)); give seed, or use generator 'per-sample'");
         }
         if (generator == TorchGeneratorMode.PER_SAMPLE && seed != null) {
-            throw new IllegalArgumentException("generator 'per-sample' gives every sample its own generator, but 'seed' seeds"
-                    + " one generator for the whole batch; give sampleSeeds (one per sample) or use generator 'batch'");
+            throw new IllegalArgumentException(
+                    "generator 'per-sample' gives every sample its own generator, but 'seed' seeds"
+                            + " one generator for the whole batch; give sampleSeeds (one per sample) or use generator 'batch'");
         }
     }
 

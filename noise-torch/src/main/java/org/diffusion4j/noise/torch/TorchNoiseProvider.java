@@ -45,7 +45,8 @@ public final class TorchNoiseProvider implements NoiseSourceProvider<TorchNoiseC
         }
         long[] sampleSeeds = null;
         if (!config.sampleSeeds().isEmpty()) {
-            sampleSeeds = config.sampleSeeds().stream().mapToLong(Long::longValue).toArray();
+            sampleSeeds =
+                    config.sampleSeeds().stream().mapToLong(Long::longValue).toArray();
         }
         return new SeedOverride(noise, config.seed(), sampleSeeds);
     }

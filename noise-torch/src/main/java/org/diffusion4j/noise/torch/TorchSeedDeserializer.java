@@ -24,14 +24,17 @@ final class TorchSeedDeserializer extends StdDeserializer<Long> {
     @Override
     public Long deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
         if (p.currentToken() != JsonToken.VALUE_NUMBER_INT) {
-            return (Long) ctxt.handleUnexpectedToken(Long.class, p.currentToken(), p,
+            return (Long) ctxt.handleUnexpectedToken(
+                    Long.class,
+                    p.currentToken(),
+                    p,
                     "a seed must be an integer from -2^63 to 2^64 - 1 (as torch.manual_seed accepts), got %s",
                     p.getText());
         }
         BigInteger v = p.getBigIntegerValue();
         if (v.compareTo(MIN) < 0 || v.compareTo(MAX) > 0) {
-            return (Long) ctxt.handleWeirdNumberValue(Long.class, v,
-                    "a seed must be an integer from -2^63 to 2^64 - 1 (as torch.manual_seed accepts)");
+            return (Long) ctxt.handleWeirdNumberValue(
+                    Long.class, v, "a seed must be an integer from -2^63 to 2^64 - 1 (as torch.manual_seed accepts)");
         }
         return v.longValue();
     }

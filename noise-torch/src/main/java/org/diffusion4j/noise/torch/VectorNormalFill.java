@@ -18,8 +18,7 @@ final class VectorNormalFill {
     static final int BLOCK = 16;
     private static final float TWO_POW_MINUS_24 = 0x1p-24f;
 
-    private VectorNormalFill() {
-    }
+    private VectorNormalFill() {}
 
     /** Writes {@code n ≥ 16} normals to {@code out[off..off+n)} drawing from {@code engine}. */
     static void fill(Mt19937 engine, TorchCpuKernel kernel, float[] out, int off, int n) {

@@ -23,8 +23,7 @@ import java.nio.file.Path;
 public final class DumpCheck {
     private static final int[] SMALL_SIZES = {1, 2, 3, 5, 7, 11, 13, 15};
 
-    private DumpCheck() {
-    }
+    private DumpCheck() {}
 
     public static void main(String[] args) throws IOException {
         if (args.length >= 4 && args[0].equals("large")) {
@@ -52,7 +51,9 @@ public final class DumpCheck {
                 double want = b.getDouble();
                 double got = DoubleBoxMuller.next(g);
                 if (Double.doubleToRawLongBits(got) != Double.doubleToRawLongBits(want) && bad++ < 5) {
-                    System.out.printf("value %d: torch %s, reproduced %s%n", i, Double.toHexString(want), Double.toHexString(got));
+                    System.out.printf(
+                            "value %d: torch %s, reproduced %s%n",
+                            i, Double.toHexString(want), Double.toHexString(got));
                 }
             }
             System.out.printf("float64 small draws: %d values, %d differ%n", n, bad);
@@ -71,8 +72,12 @@ public final class DumpCheck {
                 for (int j = 0; j < 3; j++) {
                     if (Double.doubleToRawLongBits(got[j]) != Double.doubleToRawLongBits(want[j])) {
                         if (bad[j]++ < 5) {
-                            System.out.printf("%s k=%d: glibc %s, reproduced %s%n", new String[] {"log", "sin", "cos"}[j], k,
-                                    Double.toHexString(want[j]), Double.toHexString(got[j]));
+                            System.out.printf(
+                                    "%s k=%d: glibc %s, reproduced %s%n",
+                                    new String[] {"log", "sin", "cos"}[j],
+                                    k,
+                                    Double.toHexString(want[j]),
+                                    Double.toHexString(got[j]));
                         }
                     }
                     if (Double.doubleToRawLongBits(fdlibm[j]) != Double.doubleToRawLongBits(want[j])) {
@@ -80,7 +85,8 @@ public final class DumpCheck {
                     }
                 }
             }
-            System.out.printf("%d inputs: differing log %d, sin %d, cos %d (StrictMath differs: log %d, sin %d, cos %d)%n",
+            System.out.printf(
+                    "%d inputs: differing log %d, sin %d, cos %d (StrictMath differs: log %d, sin %d, cos %d)%n",
                     n, bad[0], bad[1], bad[2], strict[0], strict[1], strict[2]);
         } else if (args.length >= 2 && args[0].equals("libm")) {
             FloatBuffer logf = read(Path.of(args[1], "logf.f32"));
@@ -105,7 +111,9 @@ public final class DumpCheck {
     }
 
     private static FloatBuffer read(Path p) throws IOException {
-        return ByteBuffer.wrap(Files.readAllBytes(p)).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
+        return ByteBuffer.wrap(Files.readAllBytes(p))
+                .order(ByteOrder.LITTLE_ENDIAN)
+                .asFloatBuffer();
     }
 
     private static void report(String what, FloatBuffer expected, float[] actual) {

@@ -37,9 +37,15 @@ class GlibcDoubleFunctionsTest {
             long k = c.get(0).asLong();
             double u = k * 0x1p-53;
             double theta = 2.0 * Math.PI * u;
-            assertThat(Double.doubleToRawLongBits(GlibcLog.log(1.0 - u))).as("log(1 - %d 2^-53)", k).isEqualTo(bits(c.get(1)));
-            assertThat(Double.doubleToRawLongBits(GlibcSinCos.sin(theta))).as("sin, k = %d", k).isEqualTo(bits(c.get(2)));
-            assertThat(Double.doubleToRawLongBits(GlibcSinCos.cos(theta))).as("cos, k = %d", k).isEqualTo(bits(c.get(3)));
+            assertThat(Double.doubleToRawLongBits(GlibcLog.log(1.0 - u)))
+                    .as("log(1 - %d 2^-53)", k)
+                    .isEqualTo(bits(c.get(1)));
+            assertThat(Double.doubleToRawLongBits(GlibcSinCos.sin(theta)))
+                    .as("sin, k = %d", k)
+                    .isEqualTo(bits(c.get(2)));
+            assertThat(Double.doubleToRawLongBits(GlibcSinCos.cos(theta)))
+                    .as("cos, k = %d", k)
+                    .isEqualTo(bits(c.get(3)));
             if (Double.doubleToRawLongBits(StrictMath.log(1.0 - u)) != bits(c.get(1))
                     || Double.doubleToRawLongBits(StrictMath.sin(theta)) != bits(c.get(2))
                     || Double.doubleToRawLongBits(StrictMath.cos(theta)) != bits(c.get(3))) {
@@ -59,7 +65,8 @@ class GlibcDoubleFunctionsTest {
             doc = new ObjectMapper().readTree(in);
         }
         java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(java.util.Base64.getDecoder()
-                .decode(doc.get("float64LittleEndianBase64").asText())).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+                        .decode(doc.get("float64LittleEndianBase64").asText()))
+                .order(java.nio.ByteOrder.LITTLE_ENDIAN);
         int n = doc.get("count").asInt();
         assertThat(b.remaining()).isEqualTo(8 * n);
         TorchGenerator g = TorchGenerator.manualSeed(doc.get("seed").asLong());
@@ -67,17 +74,22 @@ class GlibcDoubleFunctionsTest {
         int strictDiffers = 0;
         for (int i = 0; i < n; i++) {
             double want = b.getDouble();
-            assertThat(Double.doubleToRawLongBits(DoubleBoxMuller.next(g))).as("value %d", i)
+            assertThat(Double.doubleToRawLongBits(DoubleBoxMuller.next(g)))
+                    .as("value %d", i)
                     .isEqualTo(Double.doubleToRawLongBits(want));
             // the same Box–Muller with fdlibm's log/sin/cos, for contrast
             if (strict.hasCachedNormal()) {
                 strict.takeCachedNormal();
                 continue;
             }
-            double u1 = (((strict.engine().nextInt() & 0xFFFFFFFFL) << 32 | (strict.engine().nextInt() & 0xFFFFFFFFL))
-                    & ((1L << 53) - 1)) * 0x1p-53;
-            double u2 = (((strict.engine().nextInt() & 0xFFFFFFFFL) << 32 | (strict.engine().nextInt() & 0xFFFFFFFFL))
-                    & ((1L << 53) - 1)) * 0x1p-53;
+            double u1 = (((strict.engine().nextInt() & 0xFFFFFFFFL) << 32
+                                    | (strict.engine().nextInt() & 0xFFFFFFFFL))
+                            & ((1L << 53) - 1))
+                    * 0x1p-53;
+            double u2 = (((strict.engine().nextInt() & 0xFFFFFFFFL) << 32
+                                    | (strict.engine().nextInt() & 0xFFFFFFFFL))
+                            & ((1L << 53) - 1))
+                    * 0x1p-53;
             double rho = Math.sqrt(-2.0 * StrictMath.log(1.0 - u2));
             strict.cacheNormal(rho * StrictMath.sin(2.0 * Math.PI * u1));
             if (rho * StrictMath.cos(2.0 * Math.PI * u1) + 0.0 != want) {
@@ -97,10 +109,13 @@ class GlibcDoubleFunctionsTest {
         assertThat(GlibcLog.log(Double.POSITIVE_INFINITY)).isEqualTo(Double.POSITIVE_INFINITY);
         // log(2^-1074) = −1074 ln 2 and log(2^k) = k ln 2: within glibc's 0.52 ulp of the exact value,
         // which the double nearest k ln 2 (from StrictMath, also within 1 ulp) is at most 1 ulp away from
-        assertThat(GlibcLog.log(Double.MIN_VALUE)).isCloseTo(-1074 * Math.log(2), org.assertj.core.api.Assertions.within(
-                2 * Math.ulp(1074 * Math.log(2))));
-        assertThat(GlibcLog.log(0x1p100)).isCloseTo(100 * StrictMath.log(2), org.assertj.core.api.Assertions.within(
-                2 * Math.ulp(100 * Math.log(2))));
+        assertThat(GlibcLog.log(Double.MIN_VALUE))
+                .isCloseTo(
+                        -1074 * Math.log(2), org.assertj.core.api.Assertions.within(2 * Math.ulp(1074 * Math.log(2))));
+        assertThat(GlibcLog.log(0x1p100))
+                .isCloseTo(
+                        100 * StrictMath.log(2),
+                        org.assertj.core.api.Assertions.within(2 * Math.ulp(100 * Math.log(2))));
         assertThat(GlibcSinCos.sin(0.0)).isEqualTo(0.0);
         assertThat(GlibcSinCos.cos(0.0)).isEqualTo(1.0);
         assertThat(GlibcSinCos.sin(-1e-300)).isEqualTo(-1e-300);

@@ -38,11 +38,9 @@ final class GoldenVectors {
     }
 
     /** The cases of one kernel and the PyTorch that wrote them. */
-    record Kernel(String torchVersion, String capability, List<Case> cases) {
-    }
+    record Kernel(String torchVersion, String capability, List<Case> cases) {}
 
-    private GoldenVectors() {
-    }
+    private GoldenVectors() {}
 
     static Kernel load(String kernel) {
         JsonNode root;
@@ -72,8 +70,12 @@ final class GoldenVectors {
             for (JsonNode d : c.get("draws")) {
                 draws.add(draw(d));
             }
-            cases.add(new Case(c.get("name").asText(), c.get("kind").asText(), seeds,
-                    c.has("sampleShape") ? ints(c.get("sampleShape")) : null, draws));
+            cases.add(new Case(
+                    c.get("name").asText(),
+                    c.get("kind").asText(),
+                    seeds,
+                    c.has("sampleShape") ? ints(c.get("sampleShape")) : null,
+                    draws));
         }
         return new Kernel(k.get("torch").asText(), k.get("capability").asText(), cases);
     }
@@ -88,7 +90,9 @@ final class GoldenVectors {
         float[] values = new float[0];
         Map<Integer, Integer> sample = new java.util.TreeMap<>();
         if (d.has("base64")) {
-            ByteBuffer b = ByteBuffer.wrap(Base64.getDecoder().decode(d.get("base64").asText())).order(ByteOrder.LITTLE_ENDIAN);
+            ByteBuffer b = ByteBuffer.wrap(
+                            Base64.getDecoder().decode(d.get("base64").asText()))
+                    .order(ByteOrder.LITTLE_ENDIAN);
             values = new float[n];
             b.asFloatBuffer().get(values);
         } else {
@@ -142,7 +146,8 @@ final class GoldenVectors {
             if (count > 0) {
                 return count + " of " + actual.length + " values differ, first at " + first + ": " + actual[first]
                         + " (0x" + Integer.toHexString(Float.floatToRawIntBits(actual[first])) + ") instead of "
-                        + expected.values()[first] + " (0x" + Integer.toHexString(Float.floatToRawIntBits(expected.values()[first])) + ")";
+                        + expected.values()[first] + " (0x"
+                        + Integer.toHexString(Float.floatToRawIntBits(expected.values()[first])) + ")";
             }
         } else {
             for (Map.Entry<Integer, Integer> e : expected.sampleBits().entrySet()) {
@@ -154,6 +159,8 @@ final class GoldenVectors {
             }
         }
         String sha = sha256(actual);
-        return sha.equals(expected.sha256()) ? "" : "SHA-256 of all values differs (" + sha + " instead of " + expected.sha256() + ")";
+        return sha.equals(expected.sha256())
+                ? ""
+                : "SHA-256 of all values differs (" + sha + " instead of " + expected.sha256() + ")";
     }
 }

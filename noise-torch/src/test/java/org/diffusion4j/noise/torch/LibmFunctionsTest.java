@@ -32,7 +32,9 @@ class LibmFunctionsTest {
         // ½ ulp: two floats < 1.5 ulp apart are at most 1 ulp apart. Pure-Java float/double code and StrictMath
         // are deterministic, so this holds on every CPU.
         assertThat(worst).isLessThanOrEqualTo(1f);
-        assertThat(notRounded).as("why the function must be reproduced, not replaced by StrictMath").isPositive();
+        assertThat(notRounded)
+                .as("why the function must be reproduced, not replaced by StrictMath")
+                .isPositive();
     }
 
     @Test

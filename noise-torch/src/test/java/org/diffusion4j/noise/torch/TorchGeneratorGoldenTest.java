@@ -7,9 +7,9 @@ import java.util.Arrays;
 import java.util.List;
 import org.diffusion4j.api.noise.NoiseStream;
 import org.diffusion4j.api.tensor.Shape;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 
 /**
  * {@link TorchGenerator} and {@link TorchNoise} against vectors written by PyTorch itself
@@ -49,7 +49,9 @@ class TorchGeneratorGoldenTest {
                 }
             }
         }
-        assertThat(failures).as("draws differing from torch %s", golden.torchVersion()).isEmpty();
+        assertThat(failures)
+                .as("draws differing from torch %s", golden.torchVersion())
+                .isEmpty();
         assertThat(draws).isGreaterThan(100);
     }
 
@@ -93,7 +95,8 @@ class TorchGeneratorGoldenTest {
             NoiseStream stream = TorchNoise.of(kernel).open(c.seeds().get(0), first[0]);
             for (int d = 0; d < c.draws().size(); d++) {
                 int[] shape = c.draws().get(d).shape();
-                String diff = GoldenVectors.compare(c.draws().get(d), stream.next(Shape.of(Arrays.copyOfRange(shape, 1, shape.length))));
+                String diff = GoldenVectors.compare(
+                        c.draws().get(d), stream.next(Shape.of(Arrays.copyOfRange(shape, 1, shape.length))));
                 draws++;
                 if (!diff.isEmpty()) {
                     failures.add(c.name() + " draw " + d + ": " + diff);
@@ -118,9 +121,16 @@ class TorchGeneratorGoldenTest {
     @Test
     void goldenFileCoversTheRequiredCases() {
         GoldenVectors.Kernel golden = GoldenVectors.load("avx2");
-        List<Long> seeds = golden.cases().stream().flatMap(c -> c.seeds().stream()).distinct().toList();
+        List<Long> seeds = golden.cases().stream()
+                .flatMap(c -> c.seeds().stream())
+                .distinct()
+                .toList();
         assertThat(seeds).contains(0L, 1L, 42L, (1L << 32) + 5, Long.MAX_VALUE, -1L, 0xDEADBEEFCAFEBABEL);
-        List<Integer> sizes = golden.cases().stream().flatMap(c -> c.draws().stream()).map(GoldenVectors.Draw::n).distinct().toList();
+        List<Integer> sizes = golden.cases().stream()
+                .flatMap(c -> c.draws().stream())
+                .map(GoldenVectors.Draw::n)
+                .distinct()
+                .toList();
         assertThat(sizes).contains(1, 5, 15, 16, 17, 33, 100, 131071, 102400);
     }
 }

@@ -19,14 +19,19 @@ class TorchGeneratorTest {
         assertThat(b.initialSeed()).isEqualTo((1L << 32) + 5);
         assertThat(a.randn(3)).isEqualTo(b.randn(3));
         assertThat(a.randn(40)).isEqualTo(b.randn(40));
-        assertThat(TorchGenerator.manualSeed(6).randn(40)).isNotEqualTo(TorchGenerator.manualSeed(5).randn(40));
+        assertThat(TorchGenerator.manualSeed(6).randn(40))
+                .isNotEqualTo(TorchGenerator.manualSeed(5).randn(40));
     }
 
     @Test
     void multiDimensionalShapesAreTheFlatDraw() {
-        assertThat(TorchGenerator.manualSeed(1).randn(2, 3, 4)).isEqualTo(TorchGenerator.manualSeed(1).randn(24));
-        assertThat(TorchGenerator.manualSeed(1).randn(3, 5)).isEqualTo(TorchGenerator.manualSeed(1).randn(15));
-        assertThat(TorchGenerator.manualSeed(1).randn()).hasSize(1).isEqualTo(TorchGenerator.manualSeed(1).randn(1));
+        assertThat(TorchGenerator.manualSeed(1).randn(2, 3, 4))
+                .isEqualTo(TorchGenerator.manualSeed(1).randn(24));
+        assertThat(TorchGenerator.manualSeed(1).randn(3, 5))
+                .isEqualTo(TorchGenerator.manualSeed(1).randn(15));
+        assertThat(TorchGenerator.manualSeed(1).randn())
+                .hasSize(1)
+                .isEqualTo(TorchGenerator.manualSeed(1).randn(1));
     }
 
     /** The scalar path makes normals in pairs: an odd draw leaves the second for the next small draw. */
@@ -85,19 +90,23 @@ class TorchGeneratorTest {
         float[] out = new float[40];
         Arrays.fill(out, Float.NaN);
         TorchGenerator.manualSeed(2).randn(out, 5, 20);
-        assertThat(Arrays.copyOfRange(out, 5, 25)).isEqualTo(TorchGenerator.manualSeed(2).randn(20));
+        assertThat(Arrays.copyOfRange(out, 5, 25))
+                .isEqualTo(TorchGenerator.manualSeed(2).randn(20));
         for (int i : new int[] {0, 4, 25, 39}) {
             assertThat(out[i]).isNaN();
         }
-        assertThatThrownBy(() -> TorchGenerator.manualSeed(2).randn(out, 30, 11)).isInstanceOf(IndexOutOfBoundsException.class);
+        assertThatThrownBy(() -> TorchGenerator.manualSeed(2).randn(out, 30, 11))
+                .isInstanceOf(IndexOutOfBoundsException.class);
     }
 
     @Test
     void badShapesAreRejected() {
         assertThatThrownBy(() -> TorchGenerator.manualSeed(1).randn(2, -3))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("negative dimension -3 at index 1");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("negative dimension -3 at index 1");
         assertThatThrownBy(() -> TorchGenerator.manualSeed(1).randn(1 << 16, 1 << 16))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("more elements");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("more elements");
         assertThat(TorchGenerator.manualSeed(1).randn(0, 7)).isEmpty();
     }
 
@@ -157,7 +166,9 @@ class TorchGeneratorTest {
         float[] b = TorchGenerator.manualSeed(77, TorchCpuKernel.DEFAULT).randn(1 << 18);
         int differ = 0;
         for (int i = 0; i < a.length; i++) {
-            assertThat(a[i]).as("value %d", i).isCloseTo(b[i], within(2 * (5.8f * 2.125f * 0x1p-21f + 4.5f * Math.ulp(Math.abs(b[i])))));
+            assertThat(a[i])
+                    .as("value %d", i)
+                    .isCloseTo(b[i], within(2 * (5.8f * 2.125f * 0x1p-21f + 4.5f * Math.ulp(Math.abs(b[i])))));
             differ += a[i] != b[i] ? 1 : 0;
         }
         assertThat(differ).as("the kernels are different computations").isPositive();

@@ -49,7 +49,12 @@ class TorchNoiseProviderTest {
         assertThat(source.open(-99, 2).next(Shape.of(4, 8, 8))).isEqualTo(expected);
         // and it is torch's: the golden value of torch.randn(5) for seed 42
         float[] golden = GoldenVectors.load("avx2").cases().stream()
-                .filter(c -> c.name().equals("single seed=42 n=5")).findFirst().orElseThrow().draws().get(0).values();
+                .filter(c -> c.name().equals("single seed=42 n=5"))
+                .findFirst()
+                .orElseThrow()
+                .draws()
+                .get(0)
+                .values();
         assertThat(source.open(0, 5).next(Shape.of())).isEqualTo(golden);
     }
 
@@ -72,20 +77,27 @@ class TorchNoiseProviderTest {
         NoiseStream s = noise("{\"generator\": \"per-sample\"}").openPerSample(new long[] {5, 6});
         NoiseStream e = TorchNoise.avx2().openPerSample(new long[] {5, 6});
         assertThat(s.next(Shape.of(30))).isEqualTo(e.next(Shape.of(30)));
-        NoiseStream listed = noise("{\"generator\": \"per-sample\", \"sampleSeeds\": [1, 2]}").openPerSample(new long[] {5, 6});
-        assertThat(listed.next(Shape.of(30))).isEqualTo(TorchNoise.avx2().openPerSample(new long[] {1, 2}).next(Shape.of(30)));
+        NoiseStream listed = noise("{\"generator\": \"per-sample\", \"sampleSeeds\": [1, 2]}")
+                .openPerSample(new long[] {5, 6});
+        assertThat(listed.next(Shape.of(30)))
+                .isEqualTo(TorchNoise.avx2().openPerSample(new long[] {1, 2}).next(Shape.of(30)));
     }
 
     @Test
     void generatorModeContradictingTheSeedsIsAnError() {
         assertThatThrownBy(() -> noise("{\"generator\": \"batch\"}"))
-                .isInstanceOf(PluginConfigException.class).hasMessageContaining("needs its 'seed'");
+                .isInstanceOf(PluginConfigException.class)
+                .hasMessageContaining("needs its 'seed'");
         assertThatThrownBy(() -> noise("{\"generator\": \"per-sample\", \"seed\": 3}"))
-                .isInstanceOf(PluginConfigException.class).hasMessageContaining("give sampleSeeds");
+                .isInstanceOf(PluginConfigException.class)
+                .hasMessageContaining("give sampleSeeds");
         assertThatThrownBy(() -> noise("{\"generator\": \"batch\", \"seed\": 3, \"sampleSeeds\": [1]}"))
-                .isInstanceOf(PluginConfigException.class).hasMessageContaining("not both");
+                .isInstanceOf(PluginConfigException.class)
+                .hasMessageContaining("not both");
         assertThatThrownBy(() -> noise("{\"generator\": \"each\"}"))
-                .isInstanceOf(PluginConfigException.class).hasMessageContaining("/generator").hasMessageContaining("per-sample");
+                .isInstanceOf(PluginConfigException.class)
+                .hasMessageContaining("/generator")
+                .hasMessageContaining("per-sample");
         assertThat(TorchNoiseConfig.withSeed(1).mode()).isEqualTo(TorchGeneratorMode.BATCH);
         assertThat(TorchNoiseConfig.withSampleSeeds(1).mode()).isEqualTo(TorchGeneratorMode.PER_SAMPLE);
         assertThat(TorchNoiseConfig.DEFAULT.mode()).isEqualTo(TorchGeneratorMode.PER_SAMPLE);
@@ -94,8 +106,10 @@ class TorchNoiseProviderTest {
     @Test
     void withoutSeedTheRunSeedIsUsed() {
         NoiseSource source = noise("{\"type\": \"torch-cpu\"}");
-        assertThat(source.open(3, 1).next(Shape.of(20))).isEqualTo(TorchGenerator.manualSeed(3).randn(20));
-        assertThat(noise("{}").open(3, 1).next(Shape.of(20))).isEqualTo(TorchGenerator.manualSeed(3).randn(20));
+        assertThat(source.open(3, 1).next(Shape.of(20)))
+                .isEqualTo(TorchGenerator.manualSeed(3).randn(20));
+        assertThat(noise("{}").open(3, 1).next(Shape.of(20)))
+                .isEqualTo(TorchGenerator.manualSeed(3).randn(20));
     }
 
     @Test
@@ -125,9 +139,11 @@ class TorchNoiseProviderTest {
         NoiseSource source = noise("{\"sampleSeeds\": [1, 2]}");
         assertThatThrownBy(() -> source.open(0, 3))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("2 sampleSeeds").hasMessageContaining("batch of 3");
+                .hasMessageContaining("2 sampleSeeds")
+                .hasMessageContaining("batch of 3");
         assertThatThrownBy(() -> source.openPerSample(new long[] {1}))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("batch of 1");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("batch of 1");
     }
 
     @Test
@@ -144,27 +160,39 @@ class TorchNoiseProviderTest {
         assertThatThrownBy(() -> noise("{\"type\": \"torch-cpu\", \"sed\": 42}"))
                 .isInstanceOf(PluginConfigException.class)
                 .hasMessageContaining("unknown field 'sed'")
-                .hasMessageContaining("seed").hasMessageContaining("sampleSeeds").hasMessageContaining("kernel")
+                .hasMessageContaining("seed")
+                .hasMessageContaining("sampleSeeds")
+                .hasMessageContaining("kernel")
                 .satisfies(e -> assertThat(((PluginConfigException) e).path()).isEqualTo("/sed"));
     }
 
     @Test
     void badValuesFailWithTheirPath() {
         assertThatThrownBy(() -> noise("{\"seed\": \"42\"}"))
-                .isInstanceOf(PluginConfigException.class).hasMessageContaining("/seed").hasMessageContaining("integer");
+                .isInstanceOf(PluginConfigException.class)
+                .hasMessageContaining("/seed")
+                .hasMessageContaining("integer");
         assertThatThrownBy(() -> noise("{\"seed\": 18446744073709551616}"))
-                .isInstanceOf(PluginConfigException.class).hasMessageContaining("/seed").hasMessageContaining("2^64 - 1");
+                .isInstanceOf(PluginConfigException.class)
+                .hasMessageContaining("/seed")
+                .hasMessageContaining("2^64 - 1");
         assertThatThrownBy(() -> noise("{\"seed\": -9223372036854775809}"))
-                .isInstanceOf(PluginConfigException.class).hasMessageContaining("/seed");
+                .isInstanceOf(PluginConfigException.class)
+                .hasMessageContaining("/seed");
         assertThatThrownBy(() -> noise("{\"sampleSeeds\": [1, \"x\"]}"))
-                .isInstanceOf(PluginConfigException.class).hasMessageContaining("/sampleSeeds/1");
+                .isInstanceOf(PluginConfigException.class)
+                .hasMessageContaining("/sampleSeeds/1");
         assertThatThrownBy(() -> noise("{\"kernel\": \"avx512\"}"))
-                .isInstanceOf(PluginConfigException.class).hasMessageContaining("/kernel")
-                .hasMessageContaining("avx2").hasMessageContaining("default");
+                .isInstanceOf(PluginConfigException.class)
+                .hasMessageContaining("/kernel")
+                .hasMessageContaining("avx2")
+                .hasMessageContaining("default");
         assertThatThrownBy(() -> noise("{\"sampleSeeds\": []}"))
-                .isInstanceOf(PluginConfigException.class).hasMessageContaining("sampleSeeds is empty");
+                .isInstanceOf(PluginConfigException.class)
+                .hasMessageContaining("sampleSeeds is empty");
         assertThatThrownBy(() -> noise("{\"seed\": 1, \"sampleSeeds\": [1]}"))
-                .isInstanceOf(PluginConfigException.class).hasMessageContaining("not both");
+                .isInstanceOf(PluginConfigException.class)
+                .hasMessageContaining("not both");
     }
 
     @Test
@@ -172,8 +200,12 @@ class TorchNoiseProviderTest {
         assertThat(TorchNoiseConfig.withSeed(42).overridesSeeds()).isTrue();
         assertThat(TorchNoiseConfig.DEFAULT.overridesSeeds()).isFalse();
         assertThat(TorchNoiseConfig.withSampleSeeds(1, 2).sampleSeeds()).containsExactly(1L, 2L);
-        assertThat(TorchNoiseConfig.DEFAULT.withKernel(TorchCpuKernel.DEFAULT).kernel()).isEqualTo(TorchCpuKernel.DEFAULT);
-        assertThat(TorchNoiseConfig.withSampleSeeds(3).withKernel(TorchCpuKernel.DEFAULT).sampleSeeds()).containsExactly(3L);
+        assertThat(TorchNoiseConfig.DEFAULT.withKernel(TorchCpuKernel.DEFAULT).kernel())
+                .isEqualTo(TorchCpuKernel.DEFAULT);
+        assertThat(TorchNoiseConfig.withSampleSeeds(3)
+                        .withKernel(TorchCpuKernel.DEFAULT)
+                        .sampleSeeds())
+                .containsExactly(3L);
         assertThat(TorchNoiseConfig.DEFAULT.sampleSeeds()).isEmpty();
         assertThatThrownBy(TorchNoiseConfig::withSampleSeeds).isInstanceOf(IllegalArgumentException.class);
     }

@@ -54,17 +54,21 @@ class TorchNoiseTest {
     void emptyDrawsConsumeNothing() {
         NoiseStream stream = TorchNoise.avx2().open(11, 2);
         assertThat(stream.next(Shape.of(0, 4))).isEmpty();
-        assertThat(stream.next(Shape.of(9))).isEqualTo(TorchGenerator.manualSeed(11).randn(2, 9));
+        assertThat(stream.next(Shape.of(9)))
+                .isEqualTo(TorchGenerator.manualSeed(11).randn(2, 9));
     }
 
     @Test
     void badArgumentsAreRejected() {
         assertThatThrownBy(() -> TorchNoise.avx2().open(1, 0))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("batch size must be at least 1, got 0");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("batch size must be at least 1, got 0");
         assertThatThrownBy(() -> TorchNoise.avx2().openPerSample(new long[0]))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at least one sample");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("at least one sample");
         assertThatThrownBy(() -> TorchNoise.avx2().open(1, 3).next(Shape.of(1 << 20, 1 << 10)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("more than a Java array holds");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("more than a Java array holds");
     }
 
     @Test

@@ -30,8 +30,10 @@ public final class DiffusersCompatibleSchedule implements Schedule {
      */
     public DiffusersCompatibleSchedule(Schedule inner) {
         this.inner = inner;
-        this.T = inner.trainSteps().orElseThrow(() -> new IllegalArgumentException(
-                "diffusersCompatible needs a discrete schedule (with a number of training timesteps), not " + inner));
+        this.T = inner.trainSteps()
+                .orElseThrow(() -> new IllegalArgumentException(
+                        "diffusersCompatible needs a discrete schedule (with a number of training timesteps), not "
+                                + inner));
     }
 
     /** The schedule whose levels are used. */

@@ -14,8 +14,13 @@ import java.util.List;
  * @param unsupported    fields (or values) that diffusion4j cannot reproduce, one line each
  * @param notes          fields read but without effect here (metadata, fields the class does not use)
  */
-public record DiffusersImport(String className, ObjectNode schedule, ObjectNode sampler, String predictionType,
-        List<String> unsupported, List<String> notes) {
+public record DiffusersImport(
+        String className,
+        ObjectNode schedule,
+        ObjectNode sampler,
+        String predictionType,
+        List<String> unsupported,
+        List<String> notes) {
 
     public DiffusersImport {
         schedule = schedule.deepCopy();

@@ -28,9 +28,11 @@ public final class DiffusersScheduleProvider implements ScheduleProvider<Diffuse
      *                            (default false: step to the next timestep of the trajectory)
      * @param ignoreUnsupported   sample even when some settings cannot be reproduced (default false)
      */
-    public record Config(@Nullable String file, @Nullable JsonNode config, @Nullable Boolean diffusersCompatible,
-            @Nullable Boolean ignoreUnsupported) {
-    }
+    public record Config(
+            @Nullable String file,
+            @Nullable JsonNode config,
+            @Nullable Boolean diffusersCompatible,
+            @Nullable Boolean ignoreUnsupported) {}
 
     @Override
     public String id() {
@@ -55,7 +57,8 @@ public final class DiffusersScheduleProvider implements ScheduleProvider<Diffuse
     /** Reads and imports the configured scheduler config. */
     public static DiffusersImport importConfig(Config c, PluginContext context) {
         if ((c.file() == null) == (c.config() == null)) {
-            throw new PluginConfigException("", "give exactly one of file (a scheduler_config.json) and config (its content inline)", null);
+            throw new PluginConfigException(
+                    "", "give exactly one of file (a scheduler_config.json) and config (its content inline)", null);
         }
         JsonNode doc;
         if (c.file() != null) {
@@ -69,13 +72,17 @@ public final class DiffusersScheduleProvider implements ScheduleProvider<Diffuse
             doc = c.config();
         }
         if (!doc.isObject()) {
-            throw new PluginConfigException(c.file() != null ? "/file" : "/config", "a scheduler config must be a JSON object", null);
+            throw new PluginConfigException(
+                    c.file() != null ? "/file" : "/config", "a scheduler config must be a JSON object", null);
         }
         DiffusersImport imp = DiffusersSchedulerConfig.read(doc);
         if (!imp.unsupported().isEmpty() && !Boolean.TRUE.equals(c.ignoreUnsupported())) {
-            throw new PluginConfigException(c.file() != null ? "/file" : "/config", "the diffusers scheduler config has settings"
-                    + " diffusion4j cannot reproduce: " + String.join("; ", imp.unsupported())
-                    + ". Set \"ignoreUnsupported\": true to sample anyway (the run report lists them)", null);
+            throw new PluginConfigException(
+                    c.file() != null ? "/file" : "/config",
+                    "the diffusers scheduler config has settings"
+                            + " diffusion4j cannot reproduce: " + String.join("; ", imp.unsupported())
+                            + ". Set \"ignoreUnsupported\": true to sample anyway (the run report lists them)",
+                    null);
         }
         return imp;
     }

@@ -22,38 +22,89 @@ public final class DiffusersSchedulerConfig {
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
 
     /** The imported scheduler classes. */
-    public static final List<String> CLASSES = List.of("DDPMScheduler", "DDIMScheduler", "EulerDiscreteScheduler",
-            "EulerAncestralDiscreteScheduler", "HeunDiscreteScheduler", "DPMSolverMultistepScheduler", "LMSDiscreteScheduler",
-            "PNDMScheduler", "UniPCMultistepScheduler");
+    public static final List<String> CLASSES = List.of(
+            "DDPMScheduler",
+            "DDIMScheduler",
+            "EulerDiscreteScheduler",
+            "EulerAncestralDiscreteScheduler",
+            "HeunDiscreteScheduler",
+            "DPMSolverMultistepScheduler",
+            "LMSDiscreteScheduler",
+            "PNDMScheduler",
+            "UniPCMultistepScheduler");
 
-    private static final Set<String> BETAS = Set.of("num_train_timesteps", "beta_start", "beta_end", "beta_schedule",
-            "trained_betas", "prediction_type", "timestep_spacing", "steps_offset");
-    private static final Set<String> PROCESSING = Set.of("clip_sample", "clip_sample_range", "thresholding",
-            "dynamic_thresholding_ratio", "sample_max_value");
-    private static final Set<String> SIGMA_KINDS = Set.of("use_karras_sigmas", "use_exponential_sigmas", "use_beta_sigmas");
+    private static final Set<String> BETAS = Set.of(
+            "num_train_timesteps",
+            "beta_start",
+            "beta_end",
+            "beta_schedule",
+            "trained_betas",
+            "prediction_type",
+            "timestep_spacing",
+            "steps_offset");
+    private static final Set<String> PROCESSING = Set.of(
+            "clip_sample", "clip_sample_range", "thresholding", "dynamic_thresholding_ratio", "sample_max_value");
+    private static final Set<String> SIGMA_KINDS =
+            Set.of("use_karras_sigmas", "use_exponential_sigmas", "use_beta_sigmas");
     private static final Set<String> METADATA = Set.of("_class_name", "_diffusers_version");
 
-    private DiffusersSchedulerConfig() {
-    }
+    private DiffusersSchedulerConfig() {}
 
     /** The fields each class has, beyond {@link #BETAS} and the metadata (diffusers' {@code __init__} parameters). */
     private static Set<String> fieldsOf(String cls) {
         return switch (cls) {
-            case "DDPMScheduler" -> union(PROCESSING, Set.of("variance_type", "set_alpha_to_one", "rescale_betas_zero_snr"));
-            case "DDIMScheduler" -> union(PROCESSING, Set.of("set_alpha_to_one", "rescale_betas_zero_snr", "use_clipped_model_output"));
-            case "EulerDiscreteScheduler" -> union(SIGMA_KINDS, Set.of("interpolation_type", "sigma_min", "sigma_max",
-                    "timestep_type", "rescale_betas_zero_snr", "final_sigmas_type"));
+            case "DDPMScheduler" ->
+                union(PROCESSING, Set.of("variance_type", "set_alpha_to_one", "rescale_betas_zero_snr"));
+            case "DDIMScheduler" ->
+                union(PROCESSING, Set.of("set_alpha_to_one", "rescale_betas_zero_snr", "use_clipped_model_output"));
+            case "EulerDiscreteScheduler" ->
+                union(
+                        SIGMA_KINDS,
+                        Set.of(
+                                "interpolation_type",
+                                "sigma_min",
+                                "sigma_max",
+                                "timestep_type",
+                                "rescale_betas_zero_snr",
+                                "final_sigmas_type"));
             case "EulerAncestralDiscreteScheduler" -> Set.of("rescale_betas_zero_snr");
             case "HeunDiscreteScheduler" -> union(SIGMA_KINDS, Set.of("clip_sample", "clip_sample_range"));
             case "LMSDiscreteScheduler" -> SIGMA_KINDS;
             case "PNDMScheduler" -> Set.of("skip_prk_steps", "set_alpha_to_one");
-            case "DPMSolverMultistepScheduler" -> union(SIGMA_KINDS, Set.of("solver_order", "thresholding",
-                    "dynamic_thresholding_ratio", "sample_max_value", "algorithm_type", "solver_type", "lower_order_final",
-                    "euler_at_final", "use_lu_lambdas", "use_flow_sigmas", "flow_shift", "final_sigmas_type",
-                    "lambda_min_clipped", "variance_type", "rescale_betas_zero_snr"));
-            case "UniPCMultistepScheduler" -> union(SIGMA_KINDS, Set.of("solver_order", "thresholding",
-                    "dynamic_thresholding_ratio", "sample_max_value", "predict_x0", "solver_type", "lower_order_final",
-                    "disable_corrector", "solver_p", "final_sigmas_type", "rescale_betas_zero_snr"));
+            case "DPMSolverMultistepScheduler" ->
+                union(
+                        SIGMA_KINDS,
+                        Set.of(
+                                "solver_order",
+                                "thresholding",
+                                "dynamic_thresholding_ratio",
+                                "sample_max_value",
+                                "algorithm_type",
+                                "solver_type",
+                                "lower_order_final",
+                                "euler_at_final",
+                                "use_lu_lambdas",
+                                "use_flow_sigmas",
+                                "flow_shift",
+                                "final_sigmas_type",
+                                "lambda_min_clipped",
+                                "variance_type",
+                                "rescale_betas_zero_snr"));
+            case "UniPCMultistepScheduler" ->
+                union(
+                        SIGMA_KINDS,
+                        Set.of(
+                                "solver_order",
+                                "thresholding",
+                                "dynamic_thresholding_ratio",
+                                "sample_max_value",
+                                "predict_x0",
+                                "solver_type",
+                                "lower_order_final",
+                                "disable_corrector",
+                                "solver_p",
+                                "final_sigmas_type",
+                                "rescale_betas_zero_snr"));
             default -> Set.of();
         };
     }
@@ -95,8 +146,7 @@ public final class DiffusersSchedulerConfig {
                 m.put("sigma_max", NULL);
                 m.put("shift_terminal", NULL);
             }
-            default -> {
-            }
+            default -> {}
         }
         return m;
     }
@@ -110,12 +160,16 @@ public final class DiffusersSchedulerConfig {
             if (v == null) {
                 continue;
             }
-            boolean ok = d == NULL ? v.isNull()
-                    : d instanceof Boolean b ? v.isBoolean() && v.booleanValue() == b
-                    : d instanceof Number n ? v.isNumber() && v.doubleValue() == n.doubleValue()
-                    : v.isTextual() && v.asText().equals(d);
+            boolean ok = d == NULL
+                    ? v.isNull()
+                    : d instanceof Boolean b
+                            ? v.isBoolean() && v.booleanValue() == b
+                            : d instanceof Number n
+                                    ? v.isNumber() && v.doubleValue() == n.doubleValue()
+                                    : v.isTextual() && v.asText().equals(d);
             if (!ok) {
-                bad.add("/" + e.getKey() + " " + v + ": only " + (d == NULL ? "null" : d instanceof String ? "\"" + d + "\"" : d)
+                bad.add("/" + e.getKey() + " " + v + ": only "
+                        + (d == NULL ? "null" : d instanceof String ? "\"" + d + "\"" : d)
                         + " (diffusers' default) is reproduced");
             }
         }
@@ -136,7 +190,8 @@ public final class DiffusersSchedulerConfig {
         List<String> notes = new ArrayList<>();
         String cls = text(config, "_class_name", "DDIMScheduler");
         if (!CLASSES.contains(cls)) {
-            unsupported.add("/_class_name '" + cls + "': imported are " + String.join(", ", CLASSES) + " (read here as DDIMScheduler)");
+            unsupported.add("/_class_name '" + cls + "': imported are " + String.join(", ", CLASSES)
+                    + " (read here as DDIMScheduler)");
             cls = "DDIMScheduler";
         }
         boolean ddpm = cls.equals("DDPMScheduler");
@@ -151,7 +206,8 @@ public final class DiffusersSchedulerConfig {
                 if (ddim && k.equals("variance_type")) {
                     notes.add("variance_type " + config.get(k) + " has no effect: DDIMScheduler has no variance_type");
                 } else {
-                    unsupported.add("/" + k + " = " + config.get(k) + ": not a field of " + cls + " that diffusion4j reproduces");
+                    unsupported.add("/" + k + " = " + config.get(k) + ": not a field of " + cls
+                            + " that diffusion4j reproduces");
                 }
             }
         }
@@ -187,8 +243,8 @@ public final class DiffusersSchedulerConfig {
                     schedule.put("betaEnd", betaEnd);
                 }
                 default -> {
-                    unsupported.add("/beta_schedule '" + betaSchedule + "': known are linear, scaled_linear, squaredcos_cap_v2"
-                            + (ddpm ? ", sigmoid" : ""));
+                    unsupported.add("/beta_schedule '" + betaSchedule
+                            + "': known are linear, scaled_linear, squaredcos_cap_v2" + (ddpm ? ", sigmoid" : ""));
                     schedule.put("type", "linear");
                 }
             }
@@ -205,10 +261,12 @@ public final class DiffusersSchedulerConfig {
         boolean rescale = bool(config, "rescale_betas_zero_snr", false, unsupported);
         schedule.put("timestepSpacing", spacing);
         schedule.put("stepsOffset", stepsOffset);
-        schedule.put("setAlphaToOne", ddpm || bool(config, "set_alpha_to_one", !cls.equals("PNDMScheduler"), unsupported));
+        schedule.put(
+                "setAlphaToOne", ddpm || bool(config, "set_alpha_to_one", !cls.equals("PNDMScheduler"), unsupported));
         schedule.put("rescaleBetasZeroSnr", rescale);
         if (ddpm && config.has("set_alpha_to_one")) {
-            notes.add("set_alpha_to_one " + config.get("set_alpha_to_one") + " has no effect: DDPMScheduler always ends at alpha_bar = 1");
+            notes.add("set_alpha_to_one " + config.get("set_alpha_to_one")
+                    + " has no effect: DDPMScheduler always ends at alpha_bar = 1");
         }
 
         ObjectNode sampler = F.objectNode();
@@ -221,20 +279,23 @@ public final class DiffusersSchedulerConfig {
             ddpmOrDdim(config, ddpm, sampler, unsupported, notes);
         } else {
             if (rescale) {
-                unsupported.add("/rescale_betas_zero_snr true: the sigma-space samplers need a finite sigma_max (use DDIMScheduler)");
+                unsupported.add(
+                        "/rescale_betas_zero_snr true: the sigma-space samplers need a finite sigma_max (use DDIMScheduler)");
             }
             sigmaSampler(config, cls, spacing, stepsOffset, multistep, sampler, unsupported, notes);
             if (cls.equals("PNDMScheduler") && pt.equals("sample")) {
                 unsupported.add("/prediction_type 'sample': PNDMScheduler supports epsilon and v_prediction only");
             } else if (cls.equals("PNDMScheduler") && pt.equals("v_prediction")) {
-                notes.add("prediction_type v_prediction with PNDMScheduler: each v is converted to epsilon at the point the model"
-                        + " was asked (diffusers converts the combined v with the step's starting sample; equal for epsilon models)");
+                notes.add(
+                        "prediction_type v_prediction with PNDMScheduler: each v is converted to epsilon at the point the model"
+                                + " was asked (diffusers converts the combined v with the step's starting sample; equal for epsilon models)");
             }
         }
         return new DiffusersImport(cls, schedule, sampler, pt, unsupported, notes);
     }
 
-    private static void ddpmOrDdim(JsonNode config, boolean ddpm, ObjectNode sampler, List<String> unsupported, List<String> notes) {
+    private static void ddpmOrDdim(
+            JsonNode config, boolean ddpm, ObjectNode sampler, List<String> unsupported, List<String> notes) {
         sampler.put("type", ddpm ? "ddpm" : "ddim");
         boolean thresholding = bool(config, "thresholding", false, unsupported);
         boolean processing = true;
@@ -249,8 +310,10 @@ public final class DiffusersSchedulerConfig {
             processing = false;
         }
         if (!ddpm) {
-            // DDIMScheduler.step(use_clipped_model_output=False): the raw ε, not the one recomputed from the clipped x̂0.
-            // It is a step() argument in diffusers (DDIMPipeline passes the default); read here when a config carries it.
+            // DDIMScheduler.step(use_clipped_model_output=False): the raw ε, not the one recomputed from the clipped
+            // x̂0.
+            // It is a step() argument in diffusers (DDIMPipeline passes the default); read here when a config carries
+            // it.
             boolean clipped = bool(config, "use_clipped_model_output", false, unsupported);
             if (processing) {
                 sampler.put("useClippedModelOutput", clipped);
@@ -265,20 +328,29 @@ public final class DiffusersSchedulerConfig {
                 case "fixed_large" -> sampler.put("variance", "beta");
                 case "learned_range", "learned" -> {
                     sampler.put("variance", v);
-                    notes.add("variance_type " + v + ": the model must return twice the sample's channels along dimension 1"
+                    notes.add("variance_type " + v
+                            + ": the model must return twice the sample's channels along dimension 1"
                             + " (the prediction, then the variance values), as DDPMScheduler.step splits them");
                 }
-                default -> unsupported.add("/variance_type '" + v + "': known are fixed_small, fixed_small_log, fixed_large,"
-                        + " learned_range and learned (fixed_large_log: DDPMScheduler.step takes the square root of a log"
-                        + " variance, not a variance)");
+                default ->
+                    unsupported.add("/variance_type '" + v + "': known are fixed_small, fixed_small_log, fixed_large,"
+                            + " learned_range and learned (fixed_large_log: DDPMScheduler.step takes the square root of a log"
+                            + " variance, not a variance)");
             }
             // DDPMScheduler.step adds noise whenever t > 0, also on a last step at t > 0
             sampler.put("lastStepNoise", "diffusers");
         }
     }
 
-    private static void sigmaSampler(JsonNode config, String cls, String spacing, int stepsOffset, boolean multistep,
-            ObjectNode sampler, List<String> unsupported, List<String> notes) {
+    private static void sigmaSampler(
+            JsonNode config,
+            String cls,
+            String spacing,
+            int stepsOffset,
+            boolean multistep,
+            ObjectNode sampler,
+            List<String> unsupported,
+            List<String> notes) {
         checkDefaultOnly(config, cls, unsupported);
         boolean karras = bool(config, "use_karras_sigmas", false, unsupported);
         boolean exponential = bool(config, "use_exponential_sigmas", false, unsupported);
@@ -288,8 +360,8 @@ public final class DiffusersSchedulerConfig {
             exponential = false;
         }
         if (beta && (karras || exponential)) {
-            unsupported.add("/use_beta_sigmas true: together with use_" + (karras ? "karras" : "exponential") + "_sigmas"
-                    + " (diffusers allows one)");
+            unsupported.add("/use_beta_sigmas true: together with use_" + (karras ? "karras" : "exponential")
+                    + "_sigmas" + " (diffusers allows one)");
             beta = false;
         }
         switch (cls) {
@@ -317,8 +389,9 @@ public final class DiffusersSchedulerConfig {
                     sampler.put("warmUp", "runge_kutta");
                 }
                 if (!spacing.equals("leading")) {
-                    unsupported.add("/timestep_spacing '" + spacing + "': PNDMScheduler steps to t - T // n, not the next"
-                            + " timestep (as DDIM, diffusers #12633); only leading, where both agree, is reproduced");
+                    unsupported.add(
+                            "/timestep_spacing '" + spacing + "': PNDMScheduler steps to t - T // n, not the next"
+                                    + " timestep (as DDIM, diffusers #12633); only leading, where both agree, is reproduced");
                 }
             }
             case "DPMSolverMultistepScheduler" -> {
@@ -330,7 +403,8 @@ public final class DiffusersSchedulerConfig {
                         sampler.put("eta", 1.0);
                     }
                     default -> {
-                        unsupported.add("/algorithm_type '" + alg + "': only dpmsolver++ and sde-dpmsolver++ are reproduced");
+                        unsupported.add(
+                                "/algorithm_type '" + alg + "': only dpmsolver++ and sde-dpmsolver++ are reproduced");
                         sampler.put("type", "dpmpp_2m");
                     }
                 }
@@ -338,23 +412,30 @@ public final class DiffusersSchedulerConfig {
                 if (order < 1 || order > 3) {
                     unsupported.add("/solver_order " + order + ": 1, 2 and 3 are reproduced");
                 } else if (order != 2 && alg.equals("sde-dpmsolver++")) {
-                    unsupported.add("/solver_order " + order + ": with algorithm_type sde-dpmsolver++ only 2 is reproduced");
+                    unsupported.add(
+                            "/solver_order " + order + ": with algorithm_type sde-dpmsolver++ only 2 is reproduced");
                 } else if (order != 2) {
                     sampler.put("solverOrder", order);
                     if (order == 3 && !bool(config, "lower_order_final", true, new ArrayList<>())) {
-                        unsupported.add("/lower_order_final false: with solver_order 3 diffusers keeps the third order on the"
-                                + " second-to-last step of a short run; only true is reproduced");
+                        unsupported.add(
+                                "/lower_order_final false: with solver_order 3 diffusers keeps the third order on the"
+                                        + " second-to-last step of a short run; only true is reproduced");
                     }
                 }
-                if (config.has("lambda_min_clipped") && !config.get("lambda_min_clipped").isNull()) {
-                    unsupported.add("/lambda_min_clipped " + config.get("lambda_min_clipped") + ": only -inf (no clipping) is reproduced");
+                if (config.has("lambda_min_clipped")
+                        && !config.get("lambda_min_clipped").isNull()) {
+                    unsupported.add("/lambda_min_clipped " + config.get("lambda_min_clipped")
+                            + ": only -inf (no clipping) is reproduced");
                 }
-                // with final_sigmas_type zero the last step is first order whatever these say (diffusers' lower_order_final rule)
+                // with final_sigmas_type zero the last step is first order whatever these say (diffusers'
+                // lower_order_final rule)
                 if (!bool(config, "lower_order_final", true, unsupported) && order != 3) {
-                    notes.add("lower_order_final false has no effect: with final_sigmas_type zero the last step is first order");
+                    notes.add(
+                            "lower_order_final false has no effect: with final_sigmas_type zero the last step is first order");
                 }
                 if (bool(config, "euler_at_final", false, unsupported)) {
-                    notes.add("euler_at_final true has no effect: with final_sigmas_type zero the last step is first order");
+                    notes.add(
+                            "euler_at_final true has no effect: with final_sigmas_type zero the last step is first order");
                 }
             }
             case "UniPCMultistepScheduler" -> {
@@ -367,7 +448,7 @@ public final class DiffusersSchedulerConfig {
                 }
                 String type = text(config, "solver_type", "bh2");
                 switch (type) {
-                    case "bh2" -> { }
+                    case "bh2" -> {}
                     case "bh1" -> sampler.put("solverType", "bh1");
                     default -> unsupported.add("/solver_type '" + type + "': bh1 and bh2 are reproduced");
                 }
@@ -404,7 +485,8 @@ public final class DiffusersSchedulerConfig {
         }
         boolean lu = cls.equals("DPMSolverMultistepScheduler") && bool(config, "use_lu_lambdas", false, unsupported);
         if (lu && (karras || exponential)) {
-            unsupported.add("/use_lu_lambdas true: together with use_" + (karras ? "karras" : "exponential") + "_sigmas");
+            unsupported.add(
+                    "/use_lu_lambdas true: together with use_" + (karras ? "karras" : "exponential") + "_sigmas");
         } else if (lu) {
             // _convert_to_lu: λ uniform between the table's ends (ρ = 1), i.e. log σ uniform = the exponential spacing;
             // its timesteps are rounded unless the betas are squaredcos_cap_v2
@@ -438,8 +520,9 @@ public final class DiffusersSchedulerConfig {
             } else if (spacing.equals("linspace")) {
                 sampler.put("spacing", kind); // between the interpolated ends = the table's ends for linspace
             } else {
-                unsupported.add("/use_" + kind + "_sigmas true with timestep_spacing '" + spacing + "': " + cls + " takes the"
-                        + " ends from its spaced timesteps, reproduced only for linspace (the table's ends)");
+                unsupported.add(
+                        "/use_" + kind + "_sigmas true with timestep_spacing '" + spacing + "': " + cls + " takes the"
+                                + " ends from its spaced timesteps, reproduced only for linspace (the table's ends)");
             }
             if (config.has("steps_offset") && stepsOffset != 0) {
                 notes.add("steps_offset has no effect with use_" + kind + "_sigmas");

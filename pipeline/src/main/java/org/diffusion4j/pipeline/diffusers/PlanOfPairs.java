@@ -13,8 +13,7 @@ import org.diffusion4j.api.Timestep;
  */
 final class PlanOfPairs {
 
-    private PlanOfPairs() {
-    }
+    private PlanOfPairs() {}
 
     static StepPlan of(List<Timestep> current, List<Timestep> previous) {
         int n = current.size();

@@ -42,16 +42,20 @@ public final class FileModelSource implements ModelSourceProvider<FileModelSourc
      * @param options        backend-specific options (input names, ...), passed on as {@link ModelSpec#options()}
      * @param classifier     a classifier file for classifier guidance
      */
-    public record Config(@Nullable String file, @Nullable String predictionType, int @Nullable [] sampleShape,
-            @Nullable Integer numClasses, @Nullable Map<String, Object> options, @Nullable Classifier classifier) {
-    }
+    public record Config(
+            @Nullable String file,
+            @Nullable String predictionType,
+            int @Nullable [] sampleShape,
+            @Nullable Integer numClasses,
+            @Nullable Map<String, Object> options,
+            @Nullable Classifier classifier) {}
 
     /**
      * @param file    the classifier file (required)
      * @param options backend-specific options
      */
-    public record Classifier(@Nullable String file, @Nullable Map<String, Object> options) {
-    }
+    public record Classifier(
+            @Nullable String file, @Nullable Map<String, Object> options) {}
 
     @Override
     public String id() {
@@ -71,7 +75,8 @@ public final class FileModelSource implements ModelSourceProvider<FileModelSourc
     @Override
     public void check(Config c, ModelContext context) {
         if (c.file() == null || c.file().isBlank()) {
-            throw new IllegalArgumentException("file is required: the model file, relative to the configuration's folder");
+            throw new IllegalArgumentException(
+                    "file is required: the model file, relative to the configuration's folder");
         }
         Path p = context.resolve(c.file());
         if (!Files.isRegularFile(p)) {
@@ -79,12 +84,14 @@ public final class FileModelSource implements ModelSourceProvider<FileModelSourc
         }
         type(c);
         if (c.sampleShape() == null || c.sampleShape().length == 0) {
-            throw new IllegalArgumentException("sampleShape is required for a model file: the shape of one sample without"
-                    + " the batch axis, for example [1, 28, 28]");
+            throw new IllegalArgumentException(
+                    "sampleShape is required for a model file: the shape of one sample without"
+                            + " the batch axis, for example [1, 28, 28]");
         }
         for (int d : c.sampleShape()) {
             if (d < 1) {
-                throw new IllegalArgumentException("sampleShape: every dimension must be >= 1, got " + java.util.Arrays.toString(c.sampleShape()));
+                throw new IllegalArgumentException(
+                        "sampleShape: every dimension must be >= 1, got " + java.util.Arrays.toString(c.sampleShape()));
             }
         }
         if (c.numClasses() != null && c.numClasses() < 1) {
@@ -122,7 +129,9 @@ public final class FileModelSource implements ModelSourceProvider<FileModelSourc
 
     @Override
     public Optional<int[]> sampleShape(Config c) {
-        return c.sampleShape() == null ? Optional.empty() : Optional.of(c.sampleShape().clone());
+        return c.sampleShape() == null
+                ? Optional.empty()
+                : Optional.of(c.sampleShape().clone());
     }
 
     @Override
@@ -144,7 +153,8 @@ public final class FileModelSource implements ModelSourceProvider<FileModelSourc
         Backend backend = context.requireBackend();
         Path file = context.resolve(fileName);
         NoisePredictor p = backend.loadPredictor(new ModelSpec(file, type(c), backendOptions(c)));
-        LoadedModel m = LoadedModel.of(p).withSampleShape(Shape.of(sampleShape))
+        LoadedModel m = LoadedModel.of(p)
+                .withSampleShape(Shape.of(sampleShape))
                 .withProvenance("modelFile", file.toString())
                 .withProvenance("modelSha256", sha256(file));
         if (c.numClasses() != null) {
@@ -154,9 +164,11 @@ public final class FileModelSource implements ModelSourceProvider<FileModelSourc
         if (classifier != null) {
             Path cf = context.resolve(Objects.requireNonNull(classifier.file()));
             Map<String, Object> classifierOptions = classifier.options();
-            ClassifierGradient g = backend.loadClassifier(new ModelSpec(cf, PredictionType.EPSILON,
-                    classifierOptions == null ? Map.of() : classifierOptions));
-            m = m.withClassifier(g).withProvenance("classifierFile", cf.toString()).withProvenance("classifierSha256", sha256(cf));
+            ClassifierGradient g = backend.loadClassifier(new ModelSpec(
+                    cf, PredictionType.EPSILON, classifierOptions == null ? Map.of() : classifierOptions));
+            m = m.withClassifier(g)
+                    .withProvenance("classifierFile", cf.toString())
+                    .withProvenance("classifierSha256", sha256(cf));
         }
         return m;
     }

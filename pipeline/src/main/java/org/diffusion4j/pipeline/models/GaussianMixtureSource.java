@@ -4,10 +4,10 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import org.diffusion4j.api.PredictionType;
 import org.diffusion4j.api.tensor.Shape;
+import org.diffusion4j.mixture.GaussianMixture;
 import org.diffusion4j.pipeline.spi.LoadedModel;
 import org.diffusion4j.pipeline.spi.ModelContext;
 import org.diffusion4j.pipeline.spi.ModelSourceProvider;
-import org.diffusion4j.mixture.GaussianMixture;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -27,9 +27,12 @@ public final class GaussianMixtureSource implements ModelSourceProvider<Gaussian
      * @param stds           component standard deviations s_k
      * @param predictionType what the model predicts: {@code epsilon} (default), {@code sample} or {@code v_prediction}
      */
-    public record Config(@Nullable String preset, double @Nullable [] weights, double @Nullable [][] means,
-            double @Nullable [] stds, @Nullable String predictionType) {
-    }
+    public record Config(
+            @Nullable String preset,
+            double @Nullable [] weights,
+            double @Nullable [][] means,
+            double @Nullable [] stds,
+            @Nullable String predictionType) {}
 
     @Override
     public String id() {
@@ -107,8 +110,11 @@ public final class GaussianMixtureSource implements ModelSourceProvider<Gaussian
     @Override
     public LoadedModel load(Config c, ModelContext context) {
         GaussianMixture m = mixture(c);
-        return LoadedModel.of(m.predictor(type(c))).withClassifier(m.classifierGradient())
-                .withSampleShape(Shape.of(m.dim())).withNumClasses(m.components())
-                .withProvenance("model", "gaussian-mixture, " + m.components() + " components in " + m.dim() + " dimensions");
+        return LoadedModel.of(m.predictor(type(c)))
+                .withClassifier(m.classifierGradient())
+                .withSampleShape(Shape.of(m.dim()))
+                .withNumClasses(m.components())
+                .withProvenance(
+                        "model", "gaussian-mixture, " + m.components() + " components in " + m.dim() + " dimensions");
     }
 }

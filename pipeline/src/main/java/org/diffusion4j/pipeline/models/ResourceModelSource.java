@@ -24,9 +24,11 @@ public final class ResourceModelSource implements ModelSourceProvider<ResourceMo
      * @param numClasses  the number of class labels the model knows
      * @param classifier  the resource name of a {@link ClassifierGradient} for classifier guidance
      */
-    public record Config(@Nullable String name, int @Nullable [] sampleShape, @Nullable Integer numClasses,
-            @Nullable String classifier) {
-    }
+    public record Config(
+            @Nullable String name,
+            int @Nullable [] sampleShape,
+            @Nullable Integer numClasses,
+            @Nullable String classifier) {}
 
     @Override
     public String id() {
@@ -49,14 +51,17 @@ public final class ResourceModelSource implements ModelSourceProvider<ResourceMo
             throw new IllegalArgumentException("name is required: the name the predictor was supplied under");
         }
         if (context.resource(c.name(), NoisePredictor.class).isEmpty()) {
-            throw new IllegalArgumentException("name: no predictor was supplied under the name '" + c.name() + "'; supplied: "
-                    + context.resources().keySet());
+            throw new IllegalArgumentException("name: no predictor was supplied under the name '" + c.name()
+                    + "'; supplied: " + context.resources().keySet());
         }
         if (c.sampleShape() == null || c.sampleShape().length == 0) {
-            throw new IllegalArgumentException("sampleShape is required: the shape of one sample without the batch axis");
+            throw new IllegalArgumentException(
+                    "sampleShape is required: the shape of one sample without the batch axis");
         }
-        if (c.classifier() != null && context.resource(c.classifier(), ClassifierGradient.class).isEmpty()) {
-            throw new IllegalArgumentException("classifier: no ClassifierGradient was supplied under the name '" + c.classifier() + "'");
+        if (c.classifier() != null
+                && context.resource(c.classifier(), ClassifierGradient.class).isEmpty()) {
+            throw new IllegalArgumentException(
+                    "classifier: no ClassifierGradient was supplied under the name '" + c.classifier() + "'");
         }
     }
 
@@ -67,7 +72,9 @@ public final class ResourceModelSource implements ModelSourceProvider<ResourceMo
 
     @Override
     public Optional<int[]> sampleShape(Config c) {
-        return c.sampleShape() == null ? Optional.empty() : Optional.of(c.sampleShape().clone());
+        return c.sampleShape() == null
+                ? Optional.empty()
+                : Optional.of(c.sampleShape().clone());
     }
 
     @Override
@@ -85,13 +92,16 @@ public final class ResourceModelSource implements ModelSourceProvider<ResourceMo
         check(c, context);
         // check(c, context) above has rejected a missing name and sampleShape
         String name = Objects.requireNonNull(c.name());
-        LoadedModel m = LoadedModel.of(context.resource(name, NoisePredictor.class).orElseThrow())
-                .withSampleShape(Shape.of(Objects.requireNonNull(c.sampleShape()))).withProvenance("model", "resource " + name);
+        LoadedModel m = LoadedModel.of(
+                        context.resource(name, NoisePredictor.class).orElseThrow())
+                .withSampleShape(Shape.of(Objects.requireNonNull(c.sampleShape())))
+                .withProvenance("model", "resource " + name);
         if (c.numClasses() != null) {
             m = m.withNumClasses(c.numClasses());
         }
         if (c.classifier() != null) {
-            m = m.withClassifier(context.resource(c.classifier(), ClassifierGradient.class).orElseThrow());
+            m = m.withClassifier(
+                    context.resource(c.classifier(), ClassifierGradient.class).orElseThrow());
         }
         return m;
     }

@@ -20,8 +20,12 @@ public final class LoadedModel {
     private final int numClasses;
     private final Map<String, String> provenance;
 
-    private LoadedModel(NoisePredictor predictor, @Nullable ClassifierGradient classifier, @Nullable Shape sampleShape,
-            int numClasses, Map<String, String> provenance) {
+    private LoadedModel(
+            NoisePredictor predictor,
+            @Nullable ClassifierGradient classifier,
+            @Nullable Shape sampleShape,
+            int numClasses,
+            Map<String, String> provenance) {
         this.predictor = predictor;
         this.classifier = classifier;
         this.sampleShape = sampleShape;

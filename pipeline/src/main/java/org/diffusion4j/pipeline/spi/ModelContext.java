@@ -14,8 +14,8 @@ import org.diffusion4j.api.spi.PluginRegistry;
  * @param resources     named objects supplied by the embedding program (predictors, classifiers)
  * @param backend       the run's backend; empty while a document is only being validated
  */
-public record ModelContext(PluginRegistry registry, Path baseDirectory, Map<String, Object> resources,
-        Optional<Backend> backend) {
+public record ModelContext(
+        PluginRegistry registry, Path baseDirectory, Map<String, Object> resources, Optional<Backend> backend) {
 
     public ModelContext {
         resources = Map.copyOf(resources);
@@ -34,6 +34,7 @@ public record ModelContext(PluginRegistry registry, Path baseDirectory, Map<Stri
 
     /** The backend, which {@link ModelSourceProvider#load} always has. */
     public Backend requireBackend() {
-        return backend.orElseThrow(() -> new IllegalStateException("no backend: the model is being validated, not loaded"));
+        return backend.orElseThrow(
+                () -> new IllegalStateException("no backend: the model is being validated, not loaded"));
     }
 }

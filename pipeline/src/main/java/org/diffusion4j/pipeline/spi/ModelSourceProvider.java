@@ -28,8 +28,7 @@ public interface ModelSourceProvider<C> extends PluginDescriptor<C> {
      *
      * @throws IllegalArgumentException naming the offending field
      */
-    default void check(C config, ModelContext context) {
-    }
+    default void check(C config, ModelContext context) {}
 
     /** The backend this model wants when the document names none (for example by file extension). */
     default Optional<String> preferredBackend(C config) {

@@ -28,8 +28,7 @@ public interface TrainerProvider<C> extends PluginDescriptor<C> {
      *
      * @throws IllegalArgumentException naming the offending field
      */
-    default void check(C config) {
-    }
+    default void check(C config) {}
 
     /** Makes the trainer of one run. */
     Trainer create(C config);
@@ -51,9 +50,12 @@ public interface TrainerProvider<C> extends PluginDescriptor<C> {
      * @param outputDir       where checkpoints go (exists)
      * @param checkpointEvery save a checkpoint every this many steps (0: only at the end)
      */
-    record TrainRequest(org.diffusion4j.api.Schedule schedule, long steps, long seed, java.nio.file.Path outputDir,
-            long checkpointEvery) {
-    }
+    record TrainRequest(
+            org.diffusion4j.api.Schedule schedule,
+            long steps,
+            long seed,
+            java.nio.file.Path outputDir,
+            long checkpointEvery) {}
 
     /**
      * @param checkpoint the final checkpoint file
@@ -64,8 +66,12 @@ public interface TrainerProvider<C> extends PluginDescriptor<C> {
      *                   trained on, one line) and {@code classNames} (an array of names by label, used
      *                   to describe the grid rows of the sampling document)
      */
-    record TrainResult(java.nio.file.Path checkpoint, List<Double> losses, com.fasterxml.jackson.databind.node.ObjectNode model,
-            Optional<String> backend, com.fasterxml.jackson.databind.node.ObjectNode details) {
+    record TrainResult(
+            java.nio.file.Path checkpoint,
+            List<Double> losses,
+            com.fasterxml.jackson.databind.node.ObjectNode model,
+            Optional<String> backend,
+            com.fasterxml.jackson.databind.node.ObjectNode details) {
         public TrainResult {
             losses = List.copyOf(losses);
             model = model.deepCopy();
@@ -73,9 +79,17 @@ public interface TrainerProvider<C> extends PluginDescriptor<C> {
         }
 
         /** A result without details. */
-        public TrainResult(java.nio.file.Path checkpoint, List<Double> losses, com.fasterxml.jackson.databind.node.ObjectNode model,
+        public TrainResult(
+                java.nio.file.Path checkpoint,
+                List<Double> losses,
+                com.fasterxml.jackson.databind.node.ObjectNode model,
                 Optional<String> backend) {
-            this(checkpoint, losses, model, backend, com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode());
+            this(
+                    checkpoint,
+                    losses,
+                    model,
+                    backend,
+                    com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode());
         }
 
         /** A copy of the model object. */
@@ -93,7 +107,7 @@ public interface TrainerProvider<C> extends PluginDescriptor<C> {
 
     /** Told after every step; may cancel. */
     interface TrainListener {
-        TrainListener NONE = (step, steps, loss) -> { };
+        TrainListener NONE = (step, steps, loss) -> {};
 
         void onStep(long step, long steps, double loss);
 

@@ -12,9 +12,9 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import org.diffusion4j.api.noise.SdkNoise;
+import org.diffusion4j.mixture.GaussianMixture;
 import org.diffusion4j.pipeline.Json;
 import org.diffusion4j.pipeline.spi.TrainerProvider;
-import org.diffusion4j.mixture.GaussianMixture;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -38,9 +38,11 @@ public final class MixtureFitTrainer implements TrainerProvider<MixtureFitTraine
      * @param batchSize    samples per step (default 256)
      * @param learningRate η in (0, 1] (default 0.1)
      */
-    public record Config(@Nullable String data, @Nullable Integer samples, @Nullable Integer batchSize,
-            @Nullable Double learningRate) {
-    }
+    public record Config(
+            @Nullable String data,
+            @Nullable Integer samples,
+            @Nullable Integer batchSize,
+            @Nullable Double learningRate) {}
 
     @Override
     public String id() {
@@ -82,7 +84,8 @@ public final class MixtureFitTrainer implements TrainerProvider<MixtureFitTraine
         return (request, listener) -> fit(GaussianMixture.threeBlobs2d(), n, batch, eta, request, listener);
     }
 
-    private static TrainResult fit(GaussianMixture truth, int n, int batch, double eta, TrainRequest req, TrainListener listener) {
+    private static TrainResult fit(
+            GaussianMixture truth, int n, int batch, double eta, TrainRequest req, TrainListener listener) {
         GaussianMixture.Draws data = truth.sample(n, req.seed());
         float[] x = data.x().toFloatArray();
         int[] y = data.labels();
@@ -132,8 +135,10 @@ public final class MixtureFitTrainer implements TrainerProvider<MixtureFitTraine
                 throw new CancellationException("training cancelled after " + step + " of " + req.steps() + " steps");
             }
             if ((req.checkpointEvery() > 0 && step % req.checkpointEvery() == 0) || step == req.steps()) {
-                last = save(req.outputDir().resolve(step == req.steps() ? "model.json" : "checkpoint-" + step + ".json"),
-                        model(weights, mu, logS), step);
+                last = save(
+                        req.outputDir().resolve(step == req.steps() ? "model.json" : "checkpoint-" + step + ".json"),
+                        model(weights, mu, logS),
+                        step);
             }
         }
         if (last == null) {
@@ -171,7 +176,8 @@ public final class MixtureFitTrainer implements TrainerProvider<MixtureFitTraine
                 throw new IOException(file + ": not a file path (it has no parent folder)");
             }
             Path tmp = Files.createFile(dir.resolve("." + file.getFileName() + "."
-                    + Long.toUnsignedString(java.util.concurrent.ThreadLocalRandom.current().nextLong(), 36) + ".part"));
+                    + Long.toUnsignedString(
+                            java.util.concurrent.ThreadLocalRandom.current().nextLong(), 36) + ".part"));
             try {
                 Files.writeString(tmp, Json.write(ckpt));
                 Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

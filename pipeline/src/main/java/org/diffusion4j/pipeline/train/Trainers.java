@@ -53,7 +53,12 @@ public final class Trainers {
             sb.append("  (none)\n");
         }
         for (TrainerProvider<?> p : providers) {
-            sb.append(String.format(Locale.ROOT, "  %-16s %-10s %s%n", p.id(), p.version(), p.location().map(Object::toString).orElse("?")));
+            sb.append(String.format(
+                    Locale.ROOT,
+                    "  %-16s %-10s %s%n",
+                    p.id(),
+                    p.version(),
+                    p.location().map(Object::toString).orElse("?")));
         }
         return sb.toString();
     }

@@ -27,12 +27,40 @@ import org.junit.jupiter.api.Test;
  * reports the problem under {@code /schedule} (or the sampler it implies), nothing else.
  */
 class DiffusersConfigFuzzTest {
-    private static final List<JsonNode> SEEDS = FuzzSupport.seeds(DiffusersConfigFuzzTest.class, "schedulerConfig",
-            "seed-sd-ddim.json", "seed-ddpm.json", "seed-ddpm-cosine-vpred.json", "seed-thresholding.json", "seed-trained-betas.json");
-    private static final List<String> WORDS = FuzzSupport.vocabulary(SEEDS, List.of("DDPMScheduler", "DDIMScheduler",
-            "PNDMScheduler", "linear", "scaled_linear", "squaredcos_cap_v2", "sigmoid", "leading", "trailing", "linspace",
-            "epsilon", "sample", "v_prediction", "fixed_small", "fixed_large", "learned", "learned_range", "trained_betas",
-            "clip_sample_range", "dynamic_thresholding_ratio", "sample_max_value", "rescale_betas_zero_snr", "variance_type"));
+    private static final List<JsonNode> SEEDS = FuzzSupport.seeds(
+            DiffusersConfigFuzzTest.class,
+            "schedulerConfig",
+            "seed-sd-ddim.json",
+            "seed-ddpm.json",
+            "seed-ddpm-cosine-vpred.json",
+            "seed-thresholding.json",
+            "seed-trained-betas.json");
+    private static final List<String> WORDS = FuzzSupport.vocabulary(
+            SEEDS,
+            List.of(
+                    "DDPMScheduler",
+                    "DDIMScheduler",
+                    "PNDMScheduler",
+                    "linear",
+                    "scaled_linear",
+                    "squaredcos_cap_v2",
+                    "sigmoid",
+                    "leading",
+                    "trailing",
+                    "linspace",
+                    "epsilon",
+                    "sample",
+                    "v_prediction",
+                    "fixed_small",
+                    "fixed_large",
+                    "learned",
+                    "learned_range",
+                    "trained_betas",
+                    "clip_sample_range",
+                    "dynamic_thresholding_ratio",
+                    "sample_max_value",
+                    "rescale_betas_zero_snr",
+                    "variance_type"));
     private static final Path DIR = dir();
     private static final PipelineOptions OPTIONS = FuzzSupport.options().withBaseDirectory(DIR);
 
@@ -51,7 +79,9 @@ class DiffusersConfigFuzzTest {
     @Test
     void theSeedsImportCompletely() {
         for (JsonNode seed : SEEDS) {
-            assertThat(DiffusersSchedulerConfig.read(seed).unsupported()).as("%s", seed).isEmpty();
+            assertThat(DiffusersSchedulerConfig.read(seed).unsupported())
+                    .as("%s", seed)
+                    .isEmpty();
         }
     }
 
@@ -75,8 +105,11 @@ class DiffusersConfigFuzzTest {
             }
             return;
         }
-        assertThat(p.resolvedConfigs()).singleElement()
-                .satisfies(r -> assertThat(SamplingPipeline.check(r, OPTIONS)).as("resolved %s", r).isEmpty());
+        assertThat(p.resolvedConfigs())
+                .singleElement()
+                .satisfies(r -> assertThat(SamplingPipeline.check(r, OPTIONS))
+                        .as("resolved %s", r)
+                        .isEmpty());
     }
 
     /** The sampler a config implies: ddpm for a DDPMScheduler, else ddim (so that the imported settings apply). */

@@ -48,8 +48,7 @@ public final class FuzzSupport {
     /** The folder that relative file names resolve against: holds one valid {@code scheduler_config.json}. */
     public static final Path BASE_DIRECTORY = baseDirectory();
 
-    private FuzzSupport() {
-    }
+    private FuzzSupport() {}
 
     private static Path baseDirectory() {
         try {
@@ -211,7 +210,9 @@ public final class FuzzSupport {
     }
 
     private static String pick(FuzzedDataProvider data, List<String> vocabulary) {
-        return data.consumeBoolean() ? vocabulary.get(data.consumeInt(0, vocabulary.size() - 1)) : data.consumeString(16);
+        return data.consumeBoolean()
+                ? vocabulary.get(data.consumeInt(0, vocabulary.size() - 1))
+                : data.consumeString(16);
     }
 
     /** A value of any JSON type, biased to the edges: limits of int and long, fractions, huge numbers, names. */
@@ -219,11 +220,26 @@ public final class FuzzSupport {
         return switch (data.consumeInt(0, 11)) {
             case 0 -> F.nullNode();
             case 1 -> F.booleanNode(data.consumeBoolean());
-            case 2 -> F.numberNode(data.pickValue(new long[] {0, 1, -1, 2, 3, 7, 1000, 1001, Integer.MAX_VALUE,
-                    Integer.MIN_VALUE, Integer.MAX_VALUE + 1L, Long.MAX_VALUE, Long.MIN_VALUE}));
+            case 2 ->
+                F.numberNode(data.pickValue(new long[] {
+                    0,
+                    1,
+                    -1,
+                    2,
+                    3,
+                    7,
+                    1000,
+                    1001,
+                    Integer.MAX_VALUE,
+                    Integer.MIN_VALUE,
+                    Integer.MAX_VALUE + 1L,
+                    Long.MAX_VALUE,
+                    Long.MIN_VALUE
+                }));
             case 3 -> F.numberNode(data.consumeLong());
-            case 4 -> F.numberNode(data.pickValue(new double[] {0.5, 10.5, -0.0, 1e-320, 1e308, -1e308, 0.999999,
-                    1.0000001, 2.5e9, 1e19}));
+            case 4 ->
+                F.numberNode(data.pickValue(
+                        new double[] {0.5, 10.5, -0.0, 1e-320, 1e308, -1e308, 0.999999, 1.0000001, 2.5e9, 1e19}));
             case 5 -> F.numberNode(finite(data.consumeDouble()));
             case 6 -> F.numberNode(new BigInteger("1" + "0".repeat(data.consumeInt(19, 400))));
             case 7 -> F.numberNode(new BigDecimal("1e" + data.consumeInt(-400, 400)));
@@ -263,8 +279,11 @@ public final class FuzzSupport {
      * {@code check} reports), and a document that resolves must pass {@code check}. Returns the run
      * object, or empty when the input was (correctly) refused.
      */
-    public static <T> java.util.Optional<T> resolve(FuzzedDataProvider data, List<JsonNode> seeds,
-            List<String> vocabulary, java.util.function.Function<JsonNode, T> fromJson,
+    public static <T> java.util.Optional<T> resolve(
+            FuzzedDataProvider data,
+            List<JsonNode> seeds,
+            List<String> vocabulary,
+            java.util.function.Function<JsonNode, T> fromJson,
             java.util.function.Function<JsonNode, List<ConfigProblem>> check) {
         JsonNode doc;
         try {
@@ -280,7 +299,9 @@ public final class FuzzSupport {
             assertWellFormed(e, check.apply(doc));
             return java.util.Optional.empty();
         }
-        assertThat(check.apply(doc)).as("validate agrees that the document is valid").isEmpty();
+        assertThat(check.apply(doc))
+                .as("validate agrees that the document is valid")
+                .isEmpty();
         return java.util.Optional.of(run);
     }
 
@@ -297,8 +318,14 @@ public final class FuzzSupport {
             assertThat(p.path()).as("JSON pointer of %s", p).matches("(?s)|/.*");
             JsonPointer.compile(p.path());
             assertThat(p.message()).as("message of %s", p).isNotBlank();
-            assertThat(p.message()).as("message of %s", p).doesNotContain("java.lang.", "NullPointerException",
-                    "ClassCastException", "ArithmeticException", "IndexOutOfBoundsException");
+            assertThat(p.message())
+                    .as("message of %s", p)
+                    .doesNotContain(
+                            "java.lang.",
+                            "NullPointerException",
+                            "ClassCastException",
+                            "ArithmeticException",
+                            "IndexOutOfBoundsException");
         }
     }
 }

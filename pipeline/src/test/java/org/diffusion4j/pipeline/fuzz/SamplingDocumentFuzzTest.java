@@ -22,9 +22,14 @@ import org.junit.jupiter.api.Test;
  */
 class SamplingDocumentFuzzTest {
     private static final PipelineOptions OPTIONS = FuzzSupport.options();
-    private static final List<JsonNode> SEEDS = FuzzSupport.seeds(SamplingDocumentFuzzTest.class, "samplingDocument",
-            "seed-mixture-cfg-sweep.json", "seed-mixture-classifier-guidance.json", "seed-mixture-diffusers.json",
-            "seed-onnx-ddim-cfg.json", "seed-mixture-ddpm-batched.json");
+    private static final List<JsonNode> SEEDS = FuzzSupport.seeds(
+            SamplingDocumentFuzzTest.class,
+            "samplingDocument",
+            "seed-mixture-cfg-sweep.json",
+            "seed-mixture-classifier-guidance.json",
+            "seed-mixture-diffusers.json",
+            "seed-onnx-ddim-cfg.json",
+            "seed-mixture-ddpm-batched.json");
     private static final List<String> WORDS = FuzzSupport.vocabulary(SEEDS, names());
 
     private static List<String> names() {
@@ -32,9 +37,28 @@ class SamplingDocumentFuzzTest {
         for (PluginKind k : PluginKind.values()) {
             out.addAll(OPTIONS.registry().ids(k));
         }
-        out.addAll(List.of("/guidance/guidanceScale", "/sampler/steps", "/sampler/eta", "/seed", "/labels", "/", "",
-                "batchSize", "device", "backend", "noise", "predictionType", "numClasses", "sampleShape", "valueRange",
-                "upscale", "stepsOffset", "timestepSpacing", "trainedBetas", "diffusersCompatible", "ignoreUnsupported"));
+        out.addAll(List.of(
+                "/guidance/guidanceScale",
+                "/sampler/steps",
+                "/sampler/eta",
+                "/seed",
+                "/labels",
+                "/",
+                "",
+                "batchSize",
+                "device",
+                "backend",
+                "noise",
+                "predictionType",
+                "numClasses",
+                "sampleShape",
+                "valueRange",
+                "upscale",
+                "stepsOffset",
+                "timestepSpacing",
+                "trainedBetas",
+                "diffusersCompatible",
+                "ignoreUnsupported"));
         return out;
     }
 
@@ -44,7 +68,9 @@ class SamplingDocumentFuzzTest {
         for (JsonNode seed : SEEDS) {
             var problems = SamplingPipeline.check(seed, OPTIONS);
             if (seed.path("model").path("type").asText().equals("file")) {
-                assertThat(problems).singleElement().satisfies(p -> assertThat(p.path()).startsWith("/model"));
+                assertThat(problems)
+                        .singleElement()
+                        .satisfies(p -> assertThat(p.path()).startsWith("/model"));
             } else {
                 assertThat(problems).as("%s", seed.path("description")).isEmpty();
             }
@@ -53,7 +79,11 @@ class SamplingDocumentFuzzTest {
 
     @FuzzTest(maxDuration = "60s")
     void samplingDocument(FuzzedDataProvider data) {
-        var outcome = FuzzSupport.resolve(data, SEEDS, WORDS, d -> SamplingPipeline.fromJson(d, OPTIONS),
+        var outcome = FuzzSupport.resolve(
+                data,
+                SEEDS,
+                WORDS,
+                d -> SamplingPipeline.fromJson(d, OPTIONS),
                 d -> SamplingPipeline.check(d, OPTIONS));
         if (outcome.isEmpty()) {
             return;
@@ -61,7 +91,9 @@ class SamplingDocumentFuzzTest {
         SamplingPipeline p = outcome.get();
         assertThat(p.variantLabels()).hasSameSizeAs(p.resolvedConfigs()).isNotEmpty();
         for (ObjectNode resolved : p.resolvedConfigs()) {
-            assertThat(SamplingPipeline.check(resolved, OPTIONS)).as("resolved %s", resolved).isEmpty();
+            assertThat(SamplingPipeline.check(resolved, OPTIONS))
+                    .as("resolved %s", resolved)
+                    .isEmpty();
         }
     }
 }

@@ -20,16 +20,39 @@ import org.junit.jupiter.api.Test;
  */
 class TrainingDocumentFuzzTest {
     private static final PipelineOptions OPTIONS = FuzzSupport.options();
-    private static final List<JsonNode> SEEDS = FuzzSupport.seeds(TrainingDocumentFuzzTest.class, "trainingDocument",
-            "seed-mixture-train.json", "seed-demo-train.json", "seed-mixture-train-sample.json");
+    private static final List<JsonNode> SEEDS = FuzzSupport.seeds(
+            TrainingDocumentFuzzTest.class,
+            "trainingDocument",
+            "seed-mixture-train.json",
+            "seed-demo-train.json",
+            "seed-mixture-train-sample.json");
     private static final List<String> WORDS = FuzzSupport.vocabulary(SEEDS, names());
 
     private static List<String> names() {
         List<String> out = new ArrayList<>(OPTIONS.registry().ids(PluginKind.SCHEDULE));
         out.addAll(OPTIONS.registry().ids(PluginKind.SAMPLER));
-        out.addAll(List.of("mixture-fit", "unet", "trainer", "schedule", "steps", "seed", "output", "dir", "checkpointEvery",
-                "sample", "sampler", "guidance", "labels", "samplesPerLabel", "sweep", "data", "samples", "batchSize",
-                "learningRate", "components", "numTrainTimesteps"));
+        out.addAll(List.of(
+                "mixture-fit",
+                "unet",
+                "trainer",
+                "schedule",
+                "steps",
+                "seed",
+                "output",
+                "dir",
+                "checkpointEvery",
+                "sample",
+                "sampler",
+                "guidance",
+                "labels",
+                "samplesPerLabel",
+                "sweep",
+                "data",
+                "samples",
+                "batchSize",
+                "learningRate",
+                "components",
+                "numTrainTimesteps"));
         return out;
     }
 
@@ -39,7 +62,9 @@ class TrainingDocumentFuzzTest {
         for (JsonNode seed : SEEDS) {
             var problems = TrainingPipeline.check(seed, OPTIONS);
             if (seed.path("trainer").path("type").asText().equals("unet")) {
-                assertThat(problems).singleElement().satisfies(p -> assertThat(p.path()).isEqualTo("/trainer/type"));
+                assertThat(problems)
+                        .singleElement()
+                        .satisfies(p -> assertThat(p.path()).isEqualTo("/trainer/type"));
             } else {
                 assertThat(problems).as("%s", seed).isEmpty();
             }
@@ -48,7 +73,11 @@ class TrainingDocumentFuzzTest {
 
     @FuzzTest(maxDuration = "60s")
     void trainingDocument(FuzzedDataProvider data) {
-        var outcome = FuzzSupport.resolve(data, SEEDS, WORDS, d -> TrainingPipeline.fromJson(d, OPTIONS),
+        var outcome = FuzzSupport.resolve(
+                data,
+                SEEDS,
+                WORDS,
+                d -> TrainingPipeline.fromJson(d, OPTIONS),
                 d -> TrainingPipeline.check(d, OPTIONS));
         if (outcome.isEmpty()) {
             return;

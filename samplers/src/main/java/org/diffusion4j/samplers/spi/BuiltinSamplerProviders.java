@@ -1,8 +1,8 @@
 package org.diffusion4j.samplers.spi;
 
-import org.apiguardian.api.API;
 import java.util.List;
 import java.util.Set;
+import org.apiguardian.api.API;
 import org.diffusion4j.api.Sampler;
 import org.diffusion4j.api.spi.Capability;
 import org.diffusion4j.api.spi.PluginContext;
@@ -11,8 +11,7 @@ import org.diffusion4j.api.spi.SamplerProvider;
 /** Providers of the built-in samplers {@code ddim}, {@code ddpm} and {@code ancestral}. */
 @API(status = API.Status.STABLE, since = "0.1.0")
 public final class BuiltinSamplerProviders {
-    private BuiltinSamplerProviders() {
-    }
+    private BuiltinSamplerProviders() {}
 
     /** {@code ddim}. */
     public static final class DdimProvider implements SamplerProvider<SamplerConfigs.Ddim> {

@@ -1,10 +1,10 @@
 package org.diffusion4j.samplers.spi;
 
-import org.apiguardian.api.API;
 import java.util.List;
 import java.util.Set;
 import java.util.function.BiFunction;
 import java.util.function.Supplier;
+import org.apiguardian.api.API;
 import org.diffusion4j.api.Sampler;
 import org.diffusion4j.api.spi.Capability;
 import org.diffusion4j.api.spi.PluginContext;
@@ -18,8 +18,7 @@ import org.diffusion4j.samplers.SigmaSpacing;
  */
 @API(status = API.Status.STABLE, since = "0.1.0")
 public final class SigmaSamplerProviders {
-    private SigmaSamplerProviders() {
-    }
+    private SigmaSamplerProviders() {}
 
     private static final Set<Capability> DETERMINISTIC = Set.of(Capability.DETERMINISTIC);
     private static final Set<Capability> STOCHASTIC = Set.of();
@@ -37,8 +36,14 @@ public final class SigmaSamplerProviders {
         private final Supplier<C> defaults;
         private final BiFunction<C, PluginContext, Sampler> factory;
 
-        Described(String id, List<String> aliases, String description, Set<Capability> capabilities, Class<C> configType,
-                  Supplier<C> defaults, BiFunction<C, PluginContext, Sampler> factory) {
+        Described(
+                String id,
+                List<String> aliases,
+                String description,
+                Set<Capability> capabilities,
+                Class<C> configType,
+                Supplier<C> defaults,
+                BiFunction<C, PluginContext, Sampler> factory) {
             this.id = id;
             this.aliases = List.copyOf(aliases);
             this.description = description;
@@ -87,18 +92,27 @@ public final class SigmaSamplerProviders {
     /** {@code euler}. */
     public static final class EulerProvider extends Described<SamplerConfigs.Euler> {
         public EulerProvider() {
-            super("euler", List.of("k_euler"),
+            super(
+                    "euler",
+                    List.of("k_euler"),
                     "Euler on the probability-flow ODE in sigma (Karras et al. 2022, Algorithm 2 with S_churn = 0)",
-                    DETERMINISTIC, SamplerConfigs.Euler.class, SamplerConfigs.Euler::defaults, (c, ctx) -> c.build());
+                    DETERMINISTIC,
+                    SamplerConfigs.Euler.class,
+                    SamplerConfigs.Euler::defaults,
+                    (c, ctx) -> c.build());
         }
     }
 
     /** {@code euler_a}. */
     public static final class EulerAncestralProvider extends Described<SamplerConfigs.EulerAncestral> {
         public EulerAncestralProvider() {
-            super("euler_a", List.of("euler-ancestral", "euler_ancestral", "Euler a", "k_euler_a"),
+            super(
+                    "euler_a",
+                    List.of("euler-ancestral", "euler_ancestral", "Euler a", "k_euler_a"),
                     "Euler ancestral with eta (k-diffusion / diffusers EulerAncestralDiscreteScheduler)",
-                    STOCHASTIC, SamplerConfigs.EulerAncestral.class, SamplerConfigs.EulerAncestral::defaults,
+                    STOCHASTIC,
+                    SamplerConfigs.EulerAncestral.class,
+                    SamplerConfigs.EulerAncestral::defaults,
                     (c, ctx) -> c.build());
         }
     }
@@ -106,17 +120,27 @@ public final class SigmaSamplerProviders {
     /** {@code heun}. */
     public static final class HeunProvider extends Described<SamplerConfigs.Heun> {
         public HeunProvider() {
-            super("heun", List.of("k_heun"), "Heun's second-order method in sigma (Karras et al. 2022, Algorithm 1)",
-                    DETERMINISTIC, SamplerConfigs.Heun.class, SamplerConfigs.Heun::defaults, (c, ctx) -> c.build());
+            super(
+                    "heun",
+                    List.of("k_heun"),
+                    "Heun's second-order method in sigma (Karras et al. 2022, Algorithm 1)",
+                    DETERMINISTIC,
+                    SamplerConfigs.Heun.class,
+                    SamplerConfigs.Heun::defaults,
+                    (c, ctx) -> c.build());
         }
     }
 
     /** {@code dpmpp_2m}. */
     public static final class DpmPP2MProvider extends Described<SamplerConfigs.DpmPP2M> {
         public DpmPP2MProvider() {
-            super("dpmpp_2m", List.of("DPM++ 2M", "k_dpmpp_2m", "dpm++2m"),
+            super(
+                    "dpmpp_2m",
+                    List.of("DPM++ 2M", "k_dpmpp_2m", "dpm++2m"),
                     "DPM-Solver++(2M) (Lu et al. 2022, Algorithm 2); karras: true for Karras sigmas; solverOrder 1..3",
-                    DETERMINISTIC, SamplerConfigs.DpmPP2M.class, SamplerConfigs.DpmPP2M::defaults,
+                    DETERMINISTIC,
+                    SamplerConfigs.DpmPP2M.class,
+                    SamplerConfigs.DpmPP2M::defaults,
                     (c, ctx) -> c.build(SigmaSpacing.schedule()));
         }
     }
@@ -124,9 +148,13 @@ public final class SigmaSamplerProviders {
     /** {@code dpmpp_2m_karras}. */
     public static final class DpmPP2MKarrasProvider extends Described<SamplerConfigs.DpmPP2M> {
         public DpmPP2MKarrasProvider() {
-            super("dpmpp_2m_karras", List.of("DPM++ 2M Karras", "k_dpmpp_2m_karras"),
+            super(
+                    "dpmpp_2m_karras",
+                    List.of("DPM++ 2M Karras", "k_dpmpp_2m_karras"),
                     "DPM-Solver++(2M) on Karras sigmas (rho = 7)",
-                    DETERMINISTIC, SamplerConfigs.DpmPP2M.class, SamplerConfigs.DpmPP2M::defaults,
+                    DETERMINISTIC,
+                    SamplerConfigs.DpmPP2M.class,
+                    SamplerConfigs.DpmPP2M::defaults,
                     (c, ctx) -> c.build(SigmaSpacing.karras()));
         }
     }
@@ -134,9 +162,13 @@ public final class SigmaSamplerProviders {
     /** {@code dpmpp_2m_sde}. */
     public static final class DpmPP2MSdeProvider extends Described<SamplerConfigs.DpmPP2MSde> {
         public DpmPP2MSdeProvider() {
-            super("dpmpp_2m_sde", List.of("DPM++ 2M SDE", "sde-dpmsolver++"),
+            super(
+                    "dpmpp_2m_sde",
+                    List.of("DPM++ 2M SDE", "sde-dpmsolver++"),
                     "SDE-DPM-Solver++(2M) (Lu et al. 2022), midpoint, eta in [0, 1]",
-                    STOCHASTIC, SamplerConfigs.DpmPP2MSde.class, SamplerConfigs.DpmPP2MSde::defaults,
+                    STOCHASTIC,
+                    SamplerConfigs.DpmPP2MSde.class,
+                    SamplerConfigs.DpmPP2MSde::defaults,
                     (c, ctx) -> c.build(SigmaSpacing.schedule()));
         }
     }
@@ -144,8 +176,13 @@ public final class SigmaSamplerProviders {
     /** {@code dpmpp_2m_sde_karras}. */
     public static final class DpmPP2MSdeKarrasProvider extends Described<SamplerConfigs.DpmPP2MSde> {
         public DpmPP2MSdeKarrasProvider() {
-            super("dpmpp_2m_sde_karras", List.of("DPM++ 2M SDE Karras"), "SDE-DPM-Solver++(2M) on Karras sigmas",
-                    STOCHASTIC, SamplerConfigs.DpmPP2MSde.class, SamplerConfigs.DpmPP2MSde::defaults,
+            super(
+                    "dpmpp_2m_sde_karras",
+                    List.of("DPM++ 2M SDE Karras"),
+                    "SDE-DPM-Solver++(2M) on Karras sigmas",
+                    STOCHASTIC,
+                    SamplerConfigs.DpmPP2MSde.class,
+                    SamplerConfigs.DpmPP2MSde::defaults,
                     (c, ctx) -> c.build(SigmaSpacing.karras()));
         }
     }
@@ -153,16 +190,28 @@ public final class SigmaSamplerProviders {
     /** {@code lms}. */
     public static final class LmsProvider extends Described<SamplerConfigs.Lms> {
         public LmsProvider() {
-            super("lms", List.of("k_lms"), "linear multistep in sigma, order up to 4 (k-diffusion sample_lms)",
-                    DETERMINISTIC, SamplerConfigs.Lms.class, SamplerConfigs.Lms::defaults, (c, ctx) -> c.build());
+            super(
+                    "lms",
+                    List.of("k_lms"),
+                    "linear multistep in sigma, order up to 4 (k-diffusion sample_lms)",
+                    DETERMINISTIC,
+                    SamplerConfigs.Lms.class,
+                    SamplerConfigs.Lms::defaults,
+                    (c, ctx) -> c.build());
         }
     }
 
     /** {@code pndm}. */
     public static final class PndmProvider extends Described<SamplerConfigs.Pndm> {
         public PndmProvider() {
-            super("pndm", List.of("plms"), "PNDM pseudo numerical methods (Liu et al. 2022); warmUp plms (diffusers"
-                    + " skip_prk_steps) or runge_kutta", DETERMINISTIC, SamplerConfigs.Pndm.class, SamplerConfigs.Pndm::defaults,
+            super(
+                    "pndm",
+                    List.of("plms"),
+                    "PNDM pseudo numerical methods (Liu et al. 2022); warmUp plms (diffusers"
+                            + " skip_prk_steps) or runge_kutta",
+                    DETERMINISTIC,
+                    SamplerConfigs.Pndm.class,
+                    SamplerConfigs.Pndm::defaults,
                     (c, ctx) -> c.build());
         }
     }
@@ -170,8 +219,14 @@ public final class SigmaSamplerProviders {
     /** {@code unipc}. */
     public static final class UniPcProvider extends Described<SamplerConfigs.UniPc> {
         public UniPcProvider() {
-            super("unipc", List.of("uni_pc", "uni-pc"), "UniPC, UniP-p + UniC-p, bh1 or bh2, p = 1..3 (Zhao et al. 2023)",
-                    DETERMINISTIC, SamplerConfigs.UniPc.class, SamplerConfigs.UniPc::defaults, (c, ctx) -> c.build());
+            super(
+                    "unipc",
+                    List.of("uni_pc", "uni-pc"),
+                    "UniPC, UniP-p + UniC-p, bh1 or bh2, p = 1..3 (Zhao et al. 2023)",
+                    DETERMINISTIC,
+                    SamplerConfigs.UniPc.class,
+                    SamplerConfigs.UniPc::defaults,
+                    (c, ctx) -> c.build());
         }
     }
 }

@@ -1,7 +1,7 @@
 package org.diffusion4j.schedules.spi;
 
-import org.apiguardian.api.API;
 import java.util.List;
+import org.apiguardian.api.API;
 import org.diffusion4j.api.Schedule;
 import org.diffusion4j.api.spi.PluginContext;
 import org.diffusion4j.api.spi.ScheduleProvider;

@@ -1,7 +1,7 @@
 package org.diffusion4j.schedules.spi;
 
-import org.apiguardian.api.API;
 import java.util.List;
+import org.apiguardian.api.API;
 import org.diffusion4j.api.Schedule;
 import org.diffusion4j.api.spi.PluginContext;
 import org.diffusion4j.api.spi.ScheduleProvider;
@@ -32,7 +32,8 @@ public abstract class LogSnrScheduleProvider implements ScheduleProvider<LogSnrS
 
     @Override
     public String description() {
-        return "continuous " + shape.name().toLowerCase(java.util.Locale.ROOT) + " log-SNR schedule lambda(u) on [lambdaMin, lambdaMax]";
+        return "continuous " + shape.name().toLowerCase(java.util.Locale.ROOT)
+                + " log-SNR schedule lambda(u) on [lambdaMin, lambdaMax]";
     }
 
     @Override

@@ -13,8 +13,7 @@ import org.diffusion4j.pipeline.SamplingPipeline;
  * </pre>
  */
 public final class EmbeddingExample {
-    private EmbeddingExample() {
-    }
+    private EmbeddingExample() {}
 
     /** Samples {@code perLabel} images for each of {@code labels} with DDIM (25 steps) and CFG γ = 3. */
     public static Tensor sample(PluginSpec model, int perLabel, int... labels) {
@@ -23,13 +22,21 @@ public final class EmbeddingExample {
                 .schedule(PluginSpec.of("linear").with("numTrainTimesteps", 1000))
                 .sampler(PluginSpec.of("ddim").with("steps", 25))
                 .guidance(PluginSpec.of("cfg").with("guidanceScale", 3.0))
-                .labels(labels).samplesPerLabel(perLabel).seed(42)
-                .build().sample().sets().get(0).samples();
+                .labels(labels)
+                .samplesPerLabel(perLabel)
+                .seed(42)
+                .build()
+                .sample()
+                .sets()
+                .get(0)
+                .samples();
     }
 
     /** The model object of a class-conditional 1×8×8 ONNX file with 3 classes (the fixtures' {@code gmm_eps.onnx}). */
     public static PluginSpec onnxModel(Path onnx) {
-        return PluginSpec.of("file").with("file", onnx.toAbsolutePath().toString()).with("sampleShape", new int[] {1, 8, 8})
+        return PluginSpec.of("file")
+                .with("file", onnx.toAbsolutePath().toString())
+                .with("sampleShape", new int[] {1, 8, 8})
                 .with("numClasses", 3);
     }
 

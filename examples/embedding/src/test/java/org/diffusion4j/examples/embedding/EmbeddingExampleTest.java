@@ -3,19 +3,19 @@ package org.diffusion4j.examples.embedding;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
-import org.diffusion4j.api.tensor.Tensor;
-import org.diffusion4j.pipeline.PluginSpec;
 import org.diffusion4j.api.Conditions;
 import org.diffusion4j.api.NoisePredictor;
 import org.diffusion4j.api.SampleRequest;
 import org.diffusion4j.api.tensor.Shape;
+import org.diffusion4j.api.tensor.Tensor;
 import org.diffusion4j.guidance.Guidances;
+import org.diffusion4j.mixture.GaussianMixture;
+import org.diffusion4j.pipeline.PluginSpec;
 import org.diffusion4j.samplers.Samplers;
 import org.diffusion4j.schedules.Schedules;
 import org.diffusion4j.testkit.BoundRecorder;
 import org.diffusion4j.testkit.ErrorBound;
 import org.diffusion4j.testkit.FixtureBounds;
-import org.diffusion4j.mixture.GaussianMixture;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -30,7 +30,9 @@ class EmbeddingExampleTest {
         GaussianMixture mix = GaussianMixture.threeBlobs2d();
         float[] d = x.toFloatArray();
         for (int i = 0; i < 60; i++) {
-            assertThat(mix.classify(new double[] {d[2 * i], d[2 * i + 1]})).as("sample %d", i).isEqualTo(i / 20);
+            assertThat(mix.classify(new double[] {d[2 * i], d[2 * i + 1]}))
+                    .as("sample %d", i)
+                    .isEqualTo(i / 20);
         }
     }
 
@@ -44,7 +46,9 @@ class EmbeddingExampleTest {
                 }
             }
         }
-        return PluginSpec.of("gaussian-mixture").with("weights", new double[] {1, 1, 1}).with("means", means)
+        return PluginSpec.of("gaussian-mixture")
+                .with("weights", new double[] {1, 1, 1})
+                .with("means", means)
                 .with("stds", new double[] {0.5, 0.5, 0.5});
     }
 
@@ -80,16 +84,24 @@ class EmbeddingExampleTest {
                 means[k][n] = FixtureBounds.mean(k, n);
             }
         }
-        NoisePredictor flat = new GaussianMixture(new double[] {1, 1, 1}, means, new double[] {0.5, 0.5, 0.5})
-                .epsilonPredictor();
-        NoisePredictor oracle = (x, t, c) -> flat.predict(x.reshape(Shape.of(x.batchSize(), 64)), t, c).reshape(x.shape());
+        NoisePredictor flat =
+                new GaussianMixture(new double[] {1, 1, 1}, means, new double[] {0.5, 0.5, 0.5}).epsilonPredictor();
+        NoisePredictor oracle = (x, t, c) ->
+                flat.predict(x.reshape(Shape.of(x.batchSize(), 64)), t, c).reshape(x.shape());
         double worst = 0;
         for (int label : labels) {
             BoundRecorder recorder = new BoundRecorder(oracle, "gmm_eps");
             int[] y = new int[perLabel];
             java.util.Arrays.fill(y, label);
-            Samplers.ddim(25).sample(SampleRequest.builder().predictor(recorder).schedule(Schedules.linear(1000))
-                    .guidance(Guidances.cfg(3.0)).conditions(Conditions.labels(y)).sampleShape(1, 8, 8).seed(42).build());
+            Samplers.ddim(25)
+                    .sample(SampleRequest.builder()
+                            .predictor(recorder)
+                            .schedule(Schedules.linear(1000))
+                            .guidance(Guidances.cfg(3.0))
+                            .conditions(Conditions.labels(y))
+                            .sampleShape(1, 8, 8)
+                            .seed(42)
+                            .build());
             double amplification = FixtureBounds.cfgAmplification(3.0);
             worst = Math.max(worst, recorder.trajectory(1, amplification) + 25 * amplification * ErrorBound.U32);
         }

@@ -21,10 +21,10 @@ import org.diffusion4j.api.SampleRequest;
 import org.diffusion4j.api.Sampler;
 import org.diffusion4j.api.tensor.Tensor;
 import org.diffusion4j.guidance.Guidances;
+import org.diffusion4j.mixture.GaussianMixture;
 import org.diffusion4j.samplers.Samplers;
 import org.diffusion4j.schedules.DiscreteSchedule;
 import org.diffusion4j.schedules.Schedules;
-import org.diffusion4j.mixture.GaussianMixture;
 
 /**
  * Samples a 2-D class-conditional Gaussian mixture with DDIM (50 steps) and classifier-free guidance
@@ -39,13 +39,13 @@ import org.diffusion4j.mixture.GaussianMixture;
 public final class MixtureDemo {
     private static final Color[] COLORS = {new Color(0x1f77b4), new Color(0xd62728), new Color(0x2ca02c)};
 
-    private MixtureDemo() {
-    }
+    private MixtureDemo() {}
 
     /** Overlapping classes, so that guidance has something to sharpen. */
     static GaussianMixture mixture() {
-        return new GaussianMixture(new double[] {0.4, 0.35, 0.25},
-                new double[][] {{-1, 0}, {1, 0}, {0, 1.6}}, new double[] {0.7, 0.7, 0.7});
+        return new GaussianMixture(
+                new double[] {0.4, 0.35, 0.25}, new double[][] {{-1, 0}, {1, 0}, {0, 1.6}}, new double[] {0.7, 0.7, 0.7
+                });
     }
 
     /** The statistics of one guidance scale. */
@@ -151,7 +151,11 @@ public final class MixtureDemo {
         g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 18));
         g.drawString(title, 12, h - 34);
         g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 15));
-        g.drawString(String.format(Locale.ROOT, "class accuracy %.1f%%   (circles: 2 std of each class)", 100 * r.meanAccuracy()), 12, h - 12);
+        g.drawString(
+                String.format(
+                        Locale.ROOT, "class accuracy %.1f%%   (circles: 2 std of each class)", 100 * r.meanAccuracy()),
+                12,
+                h - 12);
         g.dispose();
         return img;
     }
@@ -163,7 +167,8 @@ public final class MixtureDemo {
             throw new IOException(target + ": not a file path (it has no parent folder)");
         }
         Files.createDirectories(dir);
-        Path tmp = Files.createFile(dir.resolve("." + target.getFileName() + "." + java.util.UUID.randomUUID() + ".tmp")); // default permissions
+        Path tmp = Files.createFile(dir.resolve(
+                "." + target.getFileName() + "." + java.util.UUID.randomUUID() + ".tmp")); // default permissions
         try {
             writer.write(tmp);
             Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
@@ -184,11 +189,21 @@ public final class MixtureDemo {
         List<ScaleResult> results = new ArrayList<>();
         List<String> written = new ArrayList<>();
         StringBuilder summary = new StringBuilder();
-        summary.append("diffusion4j 2-D mixture demo: DDIM 50 steps (eta 0), linear schedule T=1000, exact scores, seed 2026\n");
-        summary.append(String.format(Locale.ROOT, "%d samples per class; accuracy = fraction of samples whose most likely component"
-                + " is the requested class;%nspread = RMS per-axis deviation from the class's sample mean (data: 0.70; DDIM with 50 steps"
-                + " shrinks it slightly: 0.67 for a single Gaussian of std 0.70)%n%n", perClass));
-        summary.append(String.format(Locale.ROOT, "%-8s %-28s %-28s %s%n", "scale", "accuracy (class 0/1/2)", "spread (class 0/1/2)", "mean accuracy"));
+        summary.append(
+                "diffusion4j 2-D mixture demo: DDIM 50 steps (eta 0), linear schedule T=1000, exact scores, seed 2026\n");
+        summary.append(String.format(
+                Locale.ROOT,
+                "%d samples per class; accuracy = fraction of samples whose most likely component"
+                        + " is the requested class;%nspread = RMS per-axis deviation from the class's sample mean (data: 0.70; DDIM with 50 steps"
+                        + " shrinks it slightly: 0.67 for a single Gaussian of std 0.70)%n%n",
+                perClass));
+        summary.append(String.format(
+                Locale.ROOT,
+                "%-8s %-28s %-28s %s%n",
+                "scale",
+                "accuracy (class 0/1/2)",
+                "spread (class 0/1/2)",
+                "mean accuracy"));
         for (double s : scales) {
             ScaleResult r = run(mix, s, perClass, 2026);
             results.add(r);
@@ -200,7 +215,10 @@ public final class MixtureDemo {
                 }
             });
             written.add(png.toString());
-            summary.append(String.format(Locale.ROOT, "%-8s %-28s %-28s %.3f%n", fmt(s),
+            summary.append(String.format(
+                    Locale.ROOT,
+                    "%-8s %-28s %-28s %.3f%n",
+                    fmt(s),
                     String.format(Locale.ROOT, "%.3f / %.3f / %.3f", r.accuracy()[0], r.accuracy()[1], r.accuracy()[2]),
                     String.format(Locale.ROOT, "%.3f / %.3f / %.3f", r.spread()[0], r.spread()[1], r.spread()[2]),
                     r.meanAccuracy()));
@@ -216,8 +234,9 @@ public final class MixtureDemo {
     }
 
     /** The samplers compared at equal step counts, by their plugin names. */
-    static final String[] COMPARED = {"ddim", "euler", "euler_a", "heun", "dpmpp_2m", "DPM++ 2M Karras", "dpmpp_2m_sde", "lms",
-        "pndm", "unipc"};
+    static final String[] COMPARED = {
+        "ddim", "euler", "euler_a", "heun", "dpmpp_2m", "DPM++ 2M Karras", "dpmpp_2m_sde", "lms", "pndm", "unipc"
+    };
 
     /**
      * Samples the conditional mixture (γ = 1) with every sampler of {@link #COMPARED} at {@code steps} steps and writes one
@@ -233,17 +252,30 @@ public final class MixtureDemo {
         BufferedImage grid = new BufferedImage(cols * cell, rows * cell, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = grid.createGraphics();
         g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
-        StringBuilder summary = new StringBuilder(String.format(Locale.ROOT,
+        StringBuilder summary = new StringBuilder(String.format(
+                Locale.ROOT,
                 "diffusion4j 2-D mixture demo: samplers at %d steps, conditional (CFG scale 1), linear schedule T=1000, exact scores,"
-                        + " seed 2026, %d samples per class%n%n%-18s %-28s %-28s %s%n", steps, perClass, "sampler",
-                "accuracy (class 0/1/2)", "spread (class 0/1/2)", "mean accuracy"));
+                        + " seed 2026, %d samples per class%n%n%-18s %-28s %-28s %s%n",
+                steps,
+                perClass,
+                "sampler",
+                "accuracy (class 0/1/2)",
+                "spread (class 0/1/2)",
+                "mean accuracy"));
         for (int i = 0; i < COMPARED.length; i++) {
             String name = COMPARED[i];
-            Sampler sampler = reg.sampler(name, com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode().put("steps", steps));
+            Sampler sampler = reg.sampler(
+                    name,
+                    com.fasterxml.jackson.databind.node.JsonNodeFactory.instance
+                            .objectNode()
+                            .put("steps", steps));
             ScaleResult r = run(mix, sampler, 1, perClass, 2026);
             BufferedImage img = plot(mix, r, String.format(Locale.ROOT, "%s, %d steps", name, steps));
             g.drawImage(img, (i % cols) * cell, (i / cols) * cell, cell, cell, null);
-            summary.append(String.format(Locale.ROOT, "%-18s %-28s %-28s %.3f%n", name,
+            summary.append(String.format(
+                    Locale.ROOT,
+                    "%-18s %-28s %-28s %.3f%n",
+                    name,
                     String.format(Locale.ROOT, "%.3f / %.3f / %.3f", r.accuracy()[0], r.accuracy()[1], r.accuracy()[2]),
                     String.format(Locale.ROOT, "%.3f / %.3f / %.3f", r.spread()[0], r.spread()[1], r.spread()[2]),
                     r.meanAccuracy()));

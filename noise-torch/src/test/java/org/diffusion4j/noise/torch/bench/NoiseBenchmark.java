@@ -23,13 +23,18 @@ public final class NoiseBenchmark {
     private static final int BATCH = 64;
     private static final Shape SAMPLE = Shape.of(1, 28, 28);
 
-    private NoiseBenchmark() {
-    }
+    private NoiseBenchmark() {}
 
     public static void main(String[] args) {
         double seconds = args.length > 0 ? Double.parseDouble(args[0]) : 3.0;
-        System.out.printf(Locale.ROOT, "noise throughput, draws of %d x %s, %.1f s per measurement, %s %s%n",
-                BATCH, SAMPLE, seconds, System.getProperty("java.vm.name"), System.getProperty("java.version"));
+        System.out.printf(
+                Locale.ROOT,
+                "noise throughput, draws of %d x %s, %.1f s per measurement, %s %s%n",
+                BATCH,
+                SAMPLE,
+                seconds,
+                System.getProperty("java.vm.name"),
+                System.getProperty("java.version"));
         long[] seeds = new long[BATCH];
         Arrays.setAll(seeds, i -> 1000 + i);
         run("sdk (xoshiro256**, per-sample streams)", SdkNoise.INSTANCE, false, seeds, seconds);
@@ -62,7 +67,13 @@ public final class NoiseBenchmark {
             rates[r] = values / ((now - start) / 1e9);
         }
         Arrays.sort(rates);
-        System.out.printf(Locale.ROOT, "%-44s median %7.1f M normals/s  (min %.1f, max %.1f)  [checksum %.3f]%n",
-                name, rates[2] / 1e6, rates[0] / 1e6, rates[4] / 1e6, sink);
+        System.out.printf(
+                Locale.ROOT,
+                "%-44s median %7.1f M normals/s  (min %.1f, max %.1f)  [checksum %.3f]%n",
+                name,
+                rates[2] / 1e6,
+                rates[0] / 1e6,
+                rates[4] / 1e6,
+                sink);
     }
 }
