@@ -20,6 +20,7 @@ import org.diffusion4j.api.Condition;
 import org.diffusion4j.api.Conditions;
 import org.diffusion4j.api.Timestep;
 import org.diffusion4j.djl.DjlRuntime;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -313,7 +314,7 @@ final class TorchScriptModule implements AutoCloseable {
     }
 
     /** The first line and the last two non-empty lines of a PyTorch error (where the cause is). */
-    private static String firstLines(String s) {
+    private static String firstLines(@Nullable String s) {
         if (s == null) {
             return "";
         }
