@@ -2,7 +2,6 @@ package org.diffusion4j.djl;
 
 import ai.djl.Device;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -10,6 +9,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import org.diffusion4j.api.ClassifierGradient;
+import org.diffusion4j.api.DiffusionArgumentException;
 import org.diffusion4j.api.NoisePredictor;
 import org.diffusion4j.api.spi.Backend;
 import org.diffusion4j.api.spi.Capability;
@@ -81,18 +81,18 @@ public final class DjlBackend implements Backend {
         if (isCheckpoint(spec.file())) {
             String w = spec.stringOption("weights").orElse("ema");
             if (!w.equals("ema") && !w.equals("raw")) {
-                throw new IllegalArgumentException(spec.file() + ": option weights must be 'ema' or 'raw', got '" + w + "'");
+                throw new DiffusionArgumentException(DjlCheckpointException.CODE, spec.file() + ": option weights must be 'ema' or 'raw', got '" + w + "'");
             }
             try {
                 UNetModel m = Trainer.loadModel(spec.file(), device, w.equals("ema"));
                 owned.add(m);
                 if (m.config().predictionType() != spec.predictionType()) {
-                    throw new IllegalArgumentException(spec.file() + " was trained to predict " + m.config().predictionType()
-                            + " but the model spec says " + spec.predictionType());
+                    throw new DiffusionArgumentException(DjlCheckpointException.CODE, spec.file() + " was trained to predict "
+                            + m.config().predictionType() + " but the model spec says " + spec.predictionType());
                 }
                 return new UNetPredictor(m, tensors);
             } catch (IOException e) {
-                throw new UncheckedIOException(e);
+                throw new DjlCheckpointException("cannot load the UNet checkpoint " + spec.file() + ": " + e.getMessage(), e);
             }
         }
         TorchScriptPredictor p = TorchScriptPredictor.load(spec, tensors);
@@ -108,7 +108,7 @@ public final class DjlBackend implements Backend {
                 owned.add(m);
                 return m.gradient();
             } catch (IOException e) {
-                throw new UncheckedIOException(e);
+                throw new DjlCheckpointException("cannot load the classifier checkpoint " + spec.file() + ": " + e.getMessage(), e);
             }
         }
         TorchScriptClassifier c = TorchScriptClassifier.load(spec, tensors);
@@ -118,12 +118,12 @@ public final class DjlBackend implements Backend {
 
     private static boolean isCheckpoint(Path file) {
         if (!Files.isRegularFile(file)) {
-            throw new IllegalArgumentException("model file " + file + " does not exist or is not a file");
+            throw new DiffusionArgumentException(DjlCheckpointException.CODE, "model file " + file + " does not exist or is not a file");
         }
         try {
             return Checkpoint.isCheckpoint(file);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read model file " + file + ": " + e.getMessage(), e);
+            throw new DjlCheckpointException("cannot read model file " + file + ": " + e.getMessage(), e);
         }
     }
 

@@ -6,6 +6,8 @@ import ai.djl.pytorch.jni.JniUtils;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.diffusion4j.api.DiffusionArgumentException;
+import org.diffusion4j.api.DiffusionStateException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,6 +25,8 @@ public final class DjlRuntime {
     public static final String ENGINE = "PyTorch";
 
     private static final Logger LOG = LoggerFactory.getLogger(DjlRuntime.class);
+    /** The error code of a device that is unknown or missing (without fallback to the CPU). */
+    private static final String DEVICE_CODE = "D4J-DJL-DEVICE";
     private static final java.util.concurrent.locks.ReentrantLock AUTOGRAD = new java.util.concurrent.locks.ReentrantLock();
     private static final Pattern GPU = Pattern.compile("(?:gpu|cuda)(?:\\((\\d+)\\)|:(\\d+))?");
 
@@ -32,7 +36,8 @@ public final class DjlRuntime {
     /**
      * The PyTorch engine, loaded on first use. Sets {@code ai.djl.offline=true} unless already set.
      *
-     * @throws IllegalStateException when the native library cannot be loaded, with the likely reason
+     * @throws IllegalStateException when the native library cannot be loaded, with the likely reason (a
+     *                               {@link DiffusionStateException}, code {@code D4J-DJL-ENGINE})
      */
     public static synchronized Engine engine() {
         if (System.getProperty("ai.djl.offline") == null) {
@@ -42,7 +47,7 @@ public final class DjlRuntime {
         try {
             return Engine.getEngine(ENGINE);
         } catch (RuntimeException | UnsatisfiedLinkError e) {
-            throw new IllegalStateException("cannot start DJL's PyTorch engine: " + e.getMessage()
+            throw new DiffusionStateException("D4J-DJL-ENGINE", "cannot start DJL's PyTorch engine: " + e.getMessage()
                     + ". The jars ai.djl.pytorch:pytorch-jni and ai.djl.pytorch:pytorch-native-cpu (classifier "
                     + "linux-x86_64; or pytorch-native-cu124 with -Pcuda) must be on the class path; with "
                     + "ai.djl.offline=" + System.getProperty("ai.djl.offline") + " DJL downloads nothing.", e);
@@ -79,7 +84,8 @@ public final class DjlRuntime {
      * @param name          the device name
      * @param fallbackToCpu when a GPU is asked for but PyTorch sees none (or fewer), log a warning and use
      *                      the CPU instead of failing
-     * @throws IllegalArgumentException for an unknown name, or a missing GPU without fallback
+     * @throws IllegalArgumentException for an unknown name, or a missing GPU without fallback (code
+     *                                  {@code D4J-DJL-DEVICE})
      */
     public static Device device(String name, boolean fallbackToCpu) {
         String n = name.trim().toLowerCase(Locale.ROOT);
@@ -95,7 +101,7 @@ public final class DjlRuntime {
         }
         Matcher m = GPU.matcher(n);
         if (!m.matches()) {
-            throw new IllegalArgumentException("unknown device '" + name + "'; use cpu, gpu, gpu(i), cuda:i or auto");
+            throw new DiffusionArgumentException(DEVICE_CODE, "unknown device '" + name + "'; use cpu, gpu, gpu(i), cuda:i or auto");
         }
         String idx = m.group(1) != null ? m.group(1) : m.group(2);
         int i = idx == null ? 0 : Integer.parseInt(idx);
@@ -106,7 +112,7 @@ public final class DjlRuntime {
                 + gpus + " GPU(s)" + (gpus == 0 ? " (is the CPU native library on the class path? build with -Pcuda "
                 + "for pytorch-native-cu124, and check the CUDA driver)" : "");
         if (!fallbackToCpu) {
-            throw new IllegalArgumentException(why + "; set fallbackToCpu=true to run on the CPU instead");
+            throw new DiffusionArgumentException(DEVICE_CODE, why + "; set fallbackToCpu=true to run on the CPU instead");
         }
         LOG.warn("{}; falling back to the CPU", why);
         return Device.cpu();

@@ -70,7 +70,10 @@ class DjlBackendTest {
             assertThat(b.id()).isEqualTo("djl");
         }
         DjlConfig strict = new DjlConfig("gpu(3)", false, null, null, null);
-        assertThatThrownBy(() -> new DjlBackend(strict)).hasMessageContaining("GPU 3").hasMessageContaining("fallbackToCpu");
+        assertThatThrownBy(() -> new DjlBackend(strict)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("D4J-DJL-DEVICE: ").hasMessageContaining("GPU 3").hasMessageContaining("fallbackToCpu");
+        assertThatThrownBy(() -> DjlRuntime.device("tpu", true)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("D4J-DJL-DEVICE: ").hasMessageContaining("unknown device 'tpu'");
         assertThatThrownBy(() -> new DjlBackend(DjlConfig.DEFAULT.withDevice("tpu"))).hasMessageContaining("cpu, gpu, gpu(i)");
         assertThat(DjlRuntime.device("auto", true)).isIn(Device.cpu(), Device.gpu(0));
     }
@@ -98,8 +101,16 @@ class DjlBackendTest {
             assertThat(b.loadClassifier(ModelSpec.of(cls)).gradLogProb(x, Timestep.ofAlphaBar(200, 0.7),
                     Conditions.labels(0, 3)).shape()).isEqualTo(x.shape());
             assertThatThrownBy(() -> b.loadPredictor(new ModelSpec(ckpt, PredictionType.V, Map.of())))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("D4J-CHECKPOINT: ")
                     .hasMessageContaining("trained to predict EPSILON");
-            assertThatThrownBy(() -> b.loadPredictor(ModelSpec.of(dir.resolve("none.pt")))).hasMessageContaining("does not exist");
+            assertThatThrownBy(() -> b.loadPredictor(ModelSpec.of(dir.resolve("none.pt"))))
+                    .hasMessageStartingWith("D4J-CHECKPOINT: ").hasMessageContaining("does not exist");
+            // the checkpoint without its companion (optimizer state, EMA): still an UncheckedIOException, now coded
+            Path moved = Files.createDirectories(dir.resolve("moved")).resolve("unet.ckpt");
+            Files.copy(ckpt, moved);
+            assertThatThrownBy(() -> b.loadPredictor(ModelSpec.of(moved))).isInstanceOf(java.io.UncheckedIOException.class)
+                    .hasMessageStartingWith("D4J-CHECKPOINT: ").hasMessageContaining("companion")
+                    .satisfies(e -> assertThat(org.diffusion4j.api.DiffusionError.codeOf(e)).contains("D4J-CHECKPOINT"));
         }
     }
 

@@ -18,14 +18,22 @@ public record ClassifierConfig(@Nullable Integer imageChannels, @Nullable Intege
                                @Nullable Integer baseChannels, @Nullable List<Integer> channelMultipliers,
                                @Nullable Integer groups, @Nullable Double timeScale) {
 
+    private static final int DEFAULT_IMAGE_CHANNELS = 1;
+    private static final int DEFAULT_IMAGE_SIZE = 28;
+    private static final int DEFAULT_NUM_CLASSES = 10;
+    private static final int DEFAULT_BASE_CHANNELS = 32;
+    private static final List<Integer> DEFAULT_MULTIPLIERS = List.of(1, 2, 2);
+    private static final int DEFAULT_GROUPS = 8;
+    private static final double DEFAULT_TIME_SCALE = 1.0;
+
     public ClassifierConfig {
-        imageChannels = imageChannels == null ? 1 : imageChannels;
-        imageSize = imageSize == null ? 28 : imageSize;
-        numClasses = numClasses == null ? 10 : numClasses;
-        baseChannels = baseChannels == null ? 32 : baseChannels;
-        channelMultipliers = channelMultipliers == null ? List.of(1, 2, 2) : List.copyOf(channelMultipliers);
-        groups = groups == null ? 8 : groups;
-        timeScale = timeScale == null ? 1.0 : timeScale;
+        imageChannels = imageChannels == null ? DEFAULT_IMAGE_CHANNELS : imageChannels;
+        imageSize = imageSize == null ? DEFAULT_IMAGE_SIZE : imageSize;
+        numClasses = numClasses == null ? DEFAULT_NUM_CLASSES : numClasses;
+        baseChannels = baseChannels == null ? DEFAULT_BASE_CHANNELS : baseChannels;
+        channelMultipliers = channelMultipliers == null ? DEFAULT_MULTIPLIERS : List.copyOf(channelMultipliers);
+        groups = groups == null ? DEFAULT_GROUPS : groups;
+        timeScale = timeScale == null ? DEFAULT_TIME_SCALE : timeScale;
         if (imageChannels <= 0 || imageSize <= 0 || numClasses < 2 || baseChannels <= 0 || groups <= 0
                 || channelMultipliers.isEmpty() || !(timeScale > 0)) {
             throw new IllegalArgumentException("classifier config: need positive sizes, >= 2 classes, at least one level "
@@ -36,6 +44,44 @@ public record ClassifierConfig(@Nullable Integer imageChannels, @Nullable Intege
             throw new IllegalArgumentException("classifier imageSize " + imageSize + " is not divisible by " + div
                     + " for levels " + channelMultipliers);
         }
+    }
+
+    // The accessors below never return null: a component left out takes its default
+    // (the compact constructor stores the same default; these only spell that out for the nullness checker).
+
+    @Override
+    public Integer imageChannels() {
+        return imageChannels == null ? DEFAULT_IMAGE_CHANNELS : imageChannels;
+    }
+
+    @Override
+    public Integer imageSize() {
+        return imageSize == null ? DEFAULT_IMAGE_SIZE : imageSize;
+    }
+
+    @Override
+    public Integer numClasses() {
+        return numClasses == null ? DEFAULT_NUM_CLASSES : numClasses;
+    }
+
+    @Override
+    public Integer baseChannels() {
+        return baseChannels == null ? DEFAULT_BASE_CHANNELS : baseChannels;
+    }
+
+    @Override
+    public List<Integer> channelMultipliers() {
+        return channelMultipliers == null ? DEFAULT_MULTIPLIERS : channelMultipliers;
+    }
+
+    @Override
+    public Integer groups() {
+        return groups == null ? DEFAULT_GROUPS : groups;
+    }
+
+    @Override
+    public Double timeScale() {
+        return timeScale == null ? DEFAULT_TIME_SCALE : timeScale;
     }
 
     /** The defaults: 28×28×1 images, 10 classes, widths 32/64/64. */

@@ -54,6 +54,9 @@ public final class ImageGrid {
             }
         }
         Path dir = file.toAbsolutePath().getParent();
+        if (dir == null) {
+            throw new IllegalArgumentException("image path " + file + " has no parent directory to write into");
+        }
         Files.createDirectories(dir);
         Path tmp = Files.createFile(dir.resolve("." + file.getFileName() + "." + java.util.UUID.randomUUID() + ".tmp")); // default permissions
         try {

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.training.GradientCollector;
 import java.util.List;
+import org.diffusion4j.api.DiffusionArgumentException;
 import org.diffusion4j.api.ClassifierGradient;
 import org.diffusion4j.api.Conditions;
 import org.diffusion4j.api.Timestep;
@@ -43,7 +44,7 @@ public final class TorchScriptClassifier implements ClassifierGradient, AutoClos
         TorchScriptModule m = new TorchScriptModule(spec.file(), local.device(), o, dflt, true);
         if (!o.gradientOutput() && m.roles().contains(InputRole.CLASS_LABELS)) {
             m.close();
-            throw new IllegalArgumentException("classifier " + spec.file() + " takes class_labels (" + m.expects()
+            throw new DiffusionArgumentException(TorchScriptModule.CODE, "classifier " + spec.file() + " takes class_labels (" + m.expects()
                     + "); a logits classifier takes (sample, timestep). If it returns the gradient itself, set the option "
                     + "output to 'gradient'");
         }
@@ -53,7 +54,7 @@ public final class TorchScriptClassifier implements ClassifierGradient, AutoClos
     @Override
     public Tensor gradLogProb(Tensor x, Timestep time, Conditions labels) {
         if (labels.size() != x.batchSize()) {
-            throw new IllegalArgumentException(labels.size() + " labels for a batch of " + x.batchSize());
+            throw new DiffusionArgumentException(TorchScriptModule.CODE, labels.size() + " labels for a batch of " + x.batchSize());
         }
         int[] y = LogProbGradient.labelsOrNull(labels);
         if (module.options().gradientOutput()) {
@@ -68,7 +69,7 @@ public final class TorchScriptClassifier implements ClassifierGradient, AutoClos
                 try (GradientCollector gc = DjlRuntime.engine().newGradientCollector()) {
                     logits = module.forwardWithGrad(module.inputs(call, xa, time, Conditions.unconditional(x.batchSize())));
                     if (logits.getShape().dimension() != 2 || logits.getShape().get(0) != x.batchSize()) {
-                        throw new IllegalArgumentException("classifier " + module.file() + " returned shape "
+                        throw new DiffusionArgumentException(TorchScriptModule.CODE, "classifier " + module.file() + " returned shape "
                                 + logits.getShape() + "; logits [B, K] are expected (" + module.expects() + ")");
                     }
                     gc.backward(LogProbGradient.selectedLogProb(call, logits, y));
@@ -93,7 +94,7 @@ public final class TorchScriptClassifier implements ClassifierGradient, AutoClos
                     g = module.forwardWithGrad(module.inputs(call, xa, time, safe)).stopGradient();
                 }
                 if (!g.getShape().equals(xa.getShape())) {
-                    throw new IllegalArgumentException("classifier " + module.file() + " returned shape " + g.getShape()
+                    throw new DiffusionArgumentException(TorchScriptModule.CODE, "classifier " + module.file() + " returned shape " + g.getShape()
                             + " for samples of shape " + xa.getShape() + "; with output 'gradient' it must return ∇ log p(y|x_t)");
                 }
                 if (g.getDataType() != ai.djl.ndarray.types.DataType.FLOAT32) {

@@ -16,10 +16,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.diffusion4j.api.DiffusionArgumentException;
 import org.diffusion4j.api.Condition;
 import org.diffusion4j.api.Conditions;
 import org.diffusion4j.api.Timestep;
 import org.diffusion4j.djl.DjlRuntime;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,6 +34,9 @@ import org.slf4j.LoggerFactory;
  * expects and the inputs it was given.
  */
 final class TorchScriptModule implements AutoCloseable {
+
+    /** The error code of a TorchScript model that does not load, or does not fit the way it is called. */
+    static final String CODE = "D4J-TORCHSCRIPT";
 
     private static final Logger LOG = LoggerFactory.getLogger(TorchScriptModule.class);
 
@@ -58,7 +63,7 @@ final class TorchScriptModule implements AutoCloseable {
     TorchScriptModule(Path file, Device device, TorchScriptOptions options, List<InputRole> defaultRoles,
                       boolean forAutograd) {
         if (!Files.isRegularFile(file)) {
-            throw new IllegalArgumentException("TorchScript model file " + file + " does not exist or is not a file");
+            throw new DiffusionArgumentException(TorchScriptModule.CODE, "TorchScript model file " + file + " does not exist or is not a file");
         }
         this.file = file;
         this.options = options;
@@ -70,7 +75,7 @@ final class TorchScriptModule implements AutoCloseable {
             this.block = JniUtils.loadModule((PtNDManager) manager, file, true, new String[0], new String[0], forAutograd);
         } catch (RuntimeException e) {
             manager.close();
-            throw new IllegalArgumentException("cannot load TorchScript model " + file + ": " + e.getMessage()
+            throw new DiffusionArgumentException(TorchScriptModule.CODE, "cannot load TorchScript model " + file + ": " + e.getMessage()
                     + " (a file written by torch.jit.save / torch.jit.trace is expected)", e);
         }
         if (forAutograd) {
@@ -84,7 +89,7 @@ final class TorchScriptModule implements AutoCloseable {
     private List<InputRole> resolveRoles(List<InputRole> defaultRoles) {
         if (!options.inputs().isEmpty()) {
             if (signature.isPresent() && signature.get().argNames().size() != options.inputs().size()) {
-                throw new IllegalArgumentException("TorchScript model " + file + " expects "
+                throw new DiffusionArgumentException(TorchScriptModule.CODE, "TorchScript model " + file + " expects "
                         + signature.get().argNames().size() + " inputs, " + signature.get().describe()
                         + ", but option inputs lists " + options.inputs().size() + ": " + options.inputs());
             }
@@ -95,7 +100,7 @@ final class TorchScriptModule implements AutoCloseable {
         }
         List<InputRole> r = new ArrayList<>();
         for (String n : signature.get().argNames()) {
-            r.add(InputRole.of(n).orElseThrow(() -> new IllegalArgumentException("TorchScript model " + file + " has "
+            r.add(InputRole.of(n).orElseThrow(() -> new DiffusionArgumentException(TorchScriptModule.CODE, "TorchScript model " + file + " has "
                     + signature.get().describe() + "; its input '" + n + "' is not a name the SDK knows. Set the option "
                     + "inputs to the roles in order, e.g. [\"sample\", \"timestep\", \"class_labels\"]; roles: "
                     + InputRole.known())));
@@ -137,7 +142,7 @@ final class TorchScriptModule implements AutoCloseable {
         if (!roles.contains(InputRole.CLASS_LABELS) && !roles.contains(InputRole.ENCODER_HIDDEN_STATES)) {
             for (int i = 0; i < conditions.size(); i++) {
                 if (!conditions.get(i).isUnconditional()) {
-                    throw new IllegalArgumentException("the TorchScript model " + file + " has no condition input ("
+                    throw new DiffusionArgumentException(TorchScriptModule.CODE, "the TorchScript model " + file + " has no condition input ("
                             + expects() + "; inputs " + roles + "), but sample " + i + " is conditioned on "
                             + conditions.get(i) + ". An unconditional model cannot follow class labels or classifier-free"
                             + " guidance: sample it without conditions, or use a model that takes class_labels");
@@ -160,7 +165,7 @@ final class TorchScriptModule implements AutoCloseable {
         double t = time.modelTime();
         DataType d = options.timestepDtype();
         if (d.isInteger() && t != Math.rint(t)) {
-            throw new IllegalArgumentException("model " + file + " takes " + d + " timesteps but was asked about model time "
+            throw new DiffusionArgumentException(TorchScriptModule.CODE, "model " + file + " takes " + d + " timesteps but was asked about model time "
                     + t + "; use a discrete schedule, or set timestepDtype to float32");
         }
         ai.djl.ndarray.types.Shape s = options.timestepScalar() ? new ai.djl.ndarray.types.Shape() : new ai.djl.ndarray.types.Shape(b);
@@ -176,18 +181,18 @@ final class TorchScriptModule implements AutoCloseable {
             Condition c = conditions.get(i);
             if (c instanceof Condition.Label l) {
                 if (options.numClasses() >= 0 && l.value() >= options.numClasses()) {
-                    throw new IllegalArgumentException("condition " + i + " is class " + l.value() + " but model " + file
+                    throw new DiffusionArgumentException(TorchScriptModule.CODE, "condition " + i + " is class " + l.value() + " but model " + file
                             + " has numClasses " + options.numClasses());
                 }
                 y[i] = l.value();
             } else if (c.isUnconditional()) {
                 if (options.numClasses() < 0) {
-                    throw new IllegalArgumentException("model " + file + " takes class_labels and condition " + i
+                    throw new DiffusionArgumentException(TorchScriptModule.CODE, "model " + file + " takes class_labels and condition " + i
                             + " is the null condition; set the option numClasses (K) so it can be sent as class K");
                 }
                 y[i] = options.numClasses();
             } else {
-                throw new IllegalArgumentException("model " + file + " takes class_labels (" + expects() + ") but condition "
+                throw new DiffusionArgumentException(TorchScriptModule.CODE, "model " + file + " takes class_labels (" + expects() + ") but condition "
                         + i + " is an embedding");
             }
         }
@@ -199,17 +204,17 @@ final class TorchScriptModule implements AutoCloseable {
         for (Condition c : conditions.asList()) {
             if (c instanceof Condition.Embedding e) {
                 if (shape != null && !shape.equals(e.value().shape())) {
-                    throw new IllegalArgumentException("embedding conditions of shapes " + shape + " and "
+                    throw new DiffusionArgumentException(TorchScriptModule.CODE, "embedding conditions of shapes " + shape + " and "
                             + e.value().shape() + " in one batch for model " + file);
                 }
                 shape = e.value().shape();
             } else if (c instanceof Condition.Label) {
-                throw new IllegalArgumentException("model " + file + " takes encoder_hidden_states (" + expects()
+                throw new DiffusionArgumentException(TorchScriptModule.CODE, "model " + file + " takes encoder_hidden_states (" + expects()
                         + ") but a condition is a class label");
             }
         }
         if (shape == null) {
-            throw new IllegalArgumentException("model " + file + " takes encoder_hidden_states but every condition is the "
+            throw new DiffusionArgumentException(TorchScriptModule.CODE, "model " + file + " takes encoder_hidden_states but every condition is the "
                     + "null condition; pass the unconditional embedding (e.g. the empty prompt's) as Condition.embedding");
         }
         int per = shape.intSize();
@@ -234,12 +239,12 @@ final class TorchScriptModule implements AutoCloseable {
         try {
             out = ai.djl.pytorch.jni.IValueUtils.forward(block, new ai.djl.ndarray.NDList(inputs), true);
         } catch (EngineException e) {
-            throw new IllegalArgumentException("TorchScript model " + file + " rejected its inputs. It expects "
+            throw new DiffusionArgumentException(TorchScriptModule.CODE, "TorchScript model " + file + " rejected its inputs. It expects "
                     + expects() + "; it was given " + describe(inputs) + " for the roles " + roles
                     + ". PyTorch said: " + firstLines(e.getMessage()), e);
         }
         if (options.outputIndex() < 0 || options.outputIndex() >= out.size()) {
-            throw new IllegalArgumentException("TorchScript model " + file + " returned " + out.size()
+            throw new DiffusionArgumentException(TorchScriptModule.CODE, "TorchScript model " + file + " returned " + out.size()
                     + " tensors; option outputIndex " + options.outputIndex() + " is outside them");
         }
         return out.get(options.outputIndex());
@@ -261,7 +266,7 @@ final class TorchScriptModule implements AutoCloseable {
             try {
                 out = block.forward(args);
             } catch (EngineException e) {
-                throw new IllegalArgumentException("TorchScript model " + file + " rejected its inputs. It expects "
+                throw new DiffusionArgumentException(TorchScriptModule.CODE, "TorchScript model " + file + " rejected its inputs. It expects "
                         + expects() + "; it was given " + describe(inputs) + " for the roles " + roles
                         + " (options inputs, timestepDtype, timestepShape, sampleDtype). PyTorch said: "
                         + firstLines(e.getMessage()), e);
@@ -284,7 +289,7 @@ final class TorchScriptModule implements AutoCloseable {
             IValue[] items = out.isTuple() ? out.toIValueTuple() : out.toIValueArray();
             java.util.Collections.addAll(all, items);
             if (options.outputIndex() < 0 || options.outputIndex() >= items.length || !items[options.outputIndex()].isTensor()) {
-                throw new IllegalArgumentException("TorchScript model " + file + " returned a sequence of " + items.length
+                throw new DiffusionArgumentException(TorchScriptModule.CODE, "TorchScript model " + file + " returned a sequence of " + items.length
                         + " values; option outputIndex " + options.outputIndex() + " does not name a tensor in it");
             }
             return items[options.outputIndex()].toTensor((PtNDManager) call);
@@ -294,12 +299,12 @@ final class TorchScriptModule implements AutoCloseable {
             all.addAll(m.values());
             IValue v = m.get(options.outputKey());
             if (v == null || !v.isTensor()) {
-                throw new IllegalArgumentException("TorchScript model " + file + " returned a dict with keys " + m.keySet()
+                throw new DiffusionArgumentException(TorchScriptModule.CODE, "TorchScript model " + file + " returned a dict with keys " + m.keySet()
                         + "; set option outputKey to the tensor to use (now '" + options.outputKey() + "')");
             }
             return v.toTensor((PtNDManager) call);
         }
-        throw new IllegalArgumentException("TorchScript model " + file + " returned a " + out.getType()
+        throw new DiffusionArgumentException(TorchScriptModule.CODE, "TorchScript model " + file + " returned a " + out.getType()
                 + "; a tensor, a tuple/list of tensors or a dict is expected");
     }
 
@@ -313,7 +318,7 @@ final class TorchScriptModule implements AutoCloseable {
     }
 
     /** The first line and the last two non-empty lines of a PyTorch error (where the cause is). */
-    private static String firstLines(String s) {
+    private static String firstLines(@Nullable String s) {
         if (s == null) {
             return "";
         }

@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.Set;
+import org.diffusion4j.api.DiffusionArgumentException;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -72,7 +73,7 @@ record TorchScriptOptions(List<InputRole> inputs, DataType timestepDtype, boolea
     public static TorchScriptOptions parse(Map<String, Object> options, String source) {
         for (String k : options.keySet()) {
             if (!KEYS.contains(k)) {
-                throw new IllegalArgumentException(source + ": unknown TorchScript option '" + k + "'; known: "
+                throw new DiffusionArgumentException(TorchScriptModule.CODE, source + ": unknown TorchScript option '" + k + "'; known: "
                         + new java.util.TreeSet<>(KEYS));
             }
         }
@@ -88,23 +89,23 @@ record TorchScriptOptions(List<InputRole> inputs, DataType timestepDtype, boolea
                 }
             }
             for (String n : names) {
-                inputs.add(InputRole.of(n).orElseThrow(() -> new IllegalArgumentException(source + ": option inputs: '"
+                inputs.add(InputRole.of(n).orElseThrow(() -> new DiffusionArgumentException(TorchScriptModule.CODE, source + ": option inputs: '"
                         + n + "' is not a known input; known: " + InputRole.known())));
             }
         }
         DataType tDtype = dtype(options.getOrDefault("timestepDtype", "int64"), "timestepDtype", source);
         String tShape = String.valueOf(options.getOrDefault("timestepShape", "batch")).toLowerCase(Locale.ROOT);
         if (!tShape.equals("batch") && !tShape.equals("scalar")) {
-            throw new IllegalArgumentException(source + ": option timestepShape must be 'batch' ([B]) or 'scalar' ([]), got '"
+            throw new DiffusionArgumentException(TorchScriptModule.CODE, source + ": option timestepShape must be 'batch' ([B]) or 'scalar' ([]), got '"
                     + tShape + "'");
         }
         DataType sDtype = dtype(options.getOrDefault("sampleDtype", "float32"), "sampleDtype", source);
         if (sDtype != DataType.FLOAT32 && sDtype != DataType.FLOAT16) {
-            throw new IllegalArgumentException(source + ": option sampleDtype must be float32 or float16, got " + sDtype);
+            throw new DiffusionArgumentException(TorchScriptModule.CODE, source + ": option sampleDtype must be float32 or float16, got " + sDtype);
         }
         String output = String.valueOf(options.getOrDefault("output", "logits")).toLowerCase(Locale.ROOT);
         if (!output.equals("logits") && !output.equals("gradient")) {
-            throw new IllegalArgumentException(source + ": option output must be 'logits' or 'gradient', got '" + output + "'");
+            throw new DiffusionArgumentException(TorchScriptModule.CODE, source + ": option output must be 'logits' or 'gradient', got '" + output + "'");
         }
         int[] shape = null;
         Object ss = options.get("sampleShape");
@@ -114,7 +115,7 @@ record TorchScriptOptions(List<InputRole> inputs, DataType timestepDtype, boolea
                 shape[i] = intValue(l.get(i), "sampleShape", source);
             }
         } else if (ss != null) {
-            throw new IllegalArgumentException(source + ": option sampleShape must be a list such as [1, 28, 28], got " + ss);
+            throw new DiffusionArgumentException(TorchScriptModule.CODE, source + ": option sampleShape must be a list such as [1, 28, 28], got " + ss);
         }
         return new TorchScriptOptions(inputs, tDtype, tShape.equals("scalar"), sDtype,
                 options.containsKey("numClasses") ? intValue(options.get("numClasses"), "numClasses", source) : -1,
@@ -132,7 +133,7 @@ record TorchScriptOptions(List<InputRole> inputs, DataType timestepDtype, boolea
             case "float32", "float" -> DataType.FLOAT32;
             case "float64", "double" -> DataType.FLOAT64;
             case "float16", "half" -> DataType.FLOAT16;
-            default -> throw new IllegalArgumentException(source + ": option " + key + " must be one of int64, int32, "
+            default -> throw new DiffusionArgumentException(TorchScriptModule.CODE, source + ": option " + key + " must be one of int64, int32, "
                     + "float32, float64, float16; got '" + o + "'");
         };
     }
@@ -144,7 +145,7 @@ record TorchScriptOptions(List<InputRole> inputs, DataType timestepDtype, boolea
         try {
             return Integer.parseInt(String.valueOf(o).trim());
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(source + ": option " + key + " must be an integer, got '" + o + "'", e);
+            throw new DiffusionArgumentException(TorchScriptModule.CODE, source + ": option " + key + " must be an integer, got '" + o + "'", e);
         }
     }
 
@@ -156,6 +157,6 @@ record TorchScriptOptions(List<InputRole> inputs, DataType timestepDtype, boolea
         if (s.equals("true") || s.equals("false")) {
             return Boolean.parseBoolean(s);
         }
-        throw new IllegalArgumentException(source + ": option " + key + " must be true or false, got '" + o + "'");
+        throw new DiffusionArgumentException(TorchScriptModule.CODE, source + ": option " + key + " must be true or false, got '" + o + "'");
     }
 }

@@ -8,6 +8,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalInt;
+import org.diffusion4j.api.DiffusionArgumentException;
+import org.diffusion4j.api.DiffusionStateException;
 import org.diffusion4j.api.Condition;
 import org.diffusion4j.api.Conditions;
 import org.diffusion4j.api.NoisePredictor;
@@ -98,7 +100,7 @@ public final class TorchScriptPredictor implements NoisePredictor, AutoCloseable
     @Override
     public Tensor predict(Tensor x, Timestep time, Conditions conditions) {
         if (conditions.size() != x.batchSize()) {
-            throw new IllegalArgumentException(conditions.size() + " conditions for a batch of " + x.batchSize());
+            throw new DiffusionArgumentException(TorchScriptModule.CODE, conditions.size() + " conditions for a batch of " + x.batchSize());
         }
         OptionalInt fixed = module.options().fixedBatch();
         if (fixed.isPresent() && x.batchSize() != fixed.getAsInt()) {
@@ -111,7 +113,7 @@ public final class TorchScriptPredictor implements NoisePredictor, AutoCloseable
                     : call.create(x.toFloatArray(), DjlTensorFactory.djlShape(x.shape()));
             NDArray out = module.forward(call, module.inputs(call, in, time, conditions));
             if (!out.getShape().equals(in.getShape())) {
-                throw new IllegalStateException("TorchScript model " + module.file() + " returned shape " + out.getShape()
+                throw new DiffusionStateException(TorchScriptModule.CODE, "TorchScript model " + module.file() + " returned shape " + out.getShape()
                         + " for a sample of shape " + in.getShape() + " (" + module.expects() + ")");
             }
             if (x instanceof DjlTensor d) {

@@ -166,6 +166,9 @@ public final class Checkpoint {
     /** Writes this checkpoint to {@code target} (and its companion) through temporary files and atomic renames. */
     public void write(Path target) throws IOException {
         Path dir = target.toAbsolutePath().getParent();
+        if (dir == null) {
+            throw new IllegalArgumentException("checkpoint path " + target + " has no parent directory to write into");
+        }
         Files.createDirectories(dir);
         String save = UUID.randomUUID().toString();
         Map<String, Safetensors.Entry> own = new LinkedHashMap<>();

@@ -20,6 +20,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * The safetensors format (the weight format of diffusers and the Hugging Face ecosystem), float32 only:
@@ -211,7 +212,9 @@ final class Safetensors {
             long begin = (Long) sp[1];
             float[] data = new float[Math.toIntExact(((Long) sp[2] - begin) / 4)];
             ByteBuffer.wrap(all, body + (int) begin, data.length * 4).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(data);
-            tensors.put(name, new Entry(shapes.get(name), data));
+            // every span's name was put into shapes in the header loop above
+            long[] shape = Objects.requireNonNull(shapes.get(name), name);
+            tensors.put(name, new Entry(shape, data));
         }
         return new Contents(Collections.unmodifiableMap(metadata), Collections.unmodifiableMap(tensors));
     }

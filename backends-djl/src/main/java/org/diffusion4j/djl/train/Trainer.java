@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.diffusion4j.api.DiffusionStateException;
 import org.diffusion4j.api.PredictionType;
 import org.diffusion4j.api.Schedule;
 import org.diffusion4j.api.Timestep;
@@ -255,7 +256,7 @@ public final class Trainer implements AutoCloseable {
             }
             double loss = lossA.getFloat();
             if (!Double.isFinite(loss)) {
-                throw new IllegalStateException("training loss became " + loss + " at step " + step
+                throw new DiffusionStateException("D4J-TRAIN-DIVERGED", "training loss became " + loss + " at step " + step
                         + "; lower the learning rate or enable gradient clipping");
             }
             List<NDArray> grads = new ArrayList<>();

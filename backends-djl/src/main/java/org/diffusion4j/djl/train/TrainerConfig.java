@@ -28,32 +28,114 @@ public record TrainerConfig(@Nullable Integer batchSize, @Nullable Double learni
                             @Nullable Double pUncond, @Nullable Double minSnrGamma, @Nullable Long seed,
                             @Nullable Integer threads) {
 
+    private static final int DEFAULT_BATCH_SIZE = 64;
+    private static final double DEFAULT_LEARNING_RATE = 2e-4;
+    private static final int DEFAULT_WARMUP_STEPS = 500;
+    private static final double DEFAULT_WEIGHT_DECAY = 0.0;
+    private static final double DEFAULT_BETA1 = 0.9;
+    private static final double DEFAULT_BETA2 = 0.999;
+    private static final double DEFAULT_EPSILON = 1e-8;
+    private static final double DEFAULT_GRAD_CLIP = 1.0;
+    private static final double DEFAULT_EMA_DECAY = 0.999;
+    private static final double DEFAULT_P_UNCOND = 0.1;
+    private static final double DEFAULT_MIN_SNR_GAMMA = 0.0;
+    private static final long DEFAULT_SEED = 0L;
+    private static final int DEFAULT_THREADS = 0;
+
     public TrainerConfig {
-        batchSize = batchSize == null ? 64 : batchSize;
+        batchSize = batchSize == null ? DEFAULT_BATCH_SIZE : batchSize;
         check(batchSize > 0, "batchSize must be positive, got " + batchSize);
-        learningRate = learningRate == null ? 2e-4 : learningRate;
+        learningRate = learningRate == null ? DEFAULT_LEARNING_RATE : learningRate;
         check(learningRate > 0 && Double.isFinite(learningRate), "learningRate must be positive, got " + learningRate);
-        warmupSteps = warmupSteps == null ? 500 : warmupSteps;
+        warmupSteps = warmupSteps == null ? DEFAULT_WARMUP_STEPS : warmupSteps;
         check(warmupSteps >= 0, "warmupSteps must be >= 0, got " + warmupSteps);
-        weightDecay = weightDecay == null ? 0.0 : weightDecay;
+        weightDecay = weightDecay == null ? DEFAULT_WEIGHT_DECAY : weightDecay;
         check(weightDecay >= 0, "weightDecay must be >= 0, got " + weightDecay);
-        beta1 = beta1 == null ? 0.9 : beta1;
+        beta1 = beta1 == null ? DEFAULT_BETA1 : beta1;
         check(beta1 >= 0 && beta1 < 1, "beta1 must be in [0, 1), got " + beta1);
-        beta2 = beta2 == null ? 0.999 : beta2;
+        beta2 = beta2 == null ? DEFAULT_BETA2 : beta2;
         check(beta2 >= 0 && beta2 < 1, "beta2 must be in [0, 1), got " + beta2);
-        epsilon = epsilon == null ? 1e-8 : epsilon;
+        epsilon = epsilon == null ? DEFAULT_EPSILON : epsilon;
         check(epsilon > 0, "epsilon must be positive, got " + epsilon);
-        gradClip = gradClip == null ? 1.0 : gradClip;
+        gradClip = gradClip == null ? DEFAULT_GRAD_CLIP : gradClip;
         check(gradClip >= 0, "gradClip must be >= 0 (0: off), got " + gradClip);
-        emaDecay = emaDecay == null ? 0.999 : emaDecay;
+        emaDecay = emaDecay == null ? DEFAULT_EMA_DECAY : emaDecay;
         check(emaDecay >= 0 && emaDecay < 1, "emaDecay must be in [0, 1), got " + emaDecay);
-        pUncond = pUncond == null ? 0.1 : pUncond;
+        pUncond = pUncond == null ? DEFAULT_P_UNCOND : pUncond;
         check(pUncond >= 0 && pUncond <= 1, "pUncond must be in [0, 1], got " + pUncond);
-        minSnrGamma = minSnrGamma == null ? 0.0 : minSnrGamma;
+        minSnrGamma = minSnrGamma == null ? DEFAULT_MIN_SNR_GAMMA : minSnrGamma;
         check(minSnrGamma >= 0, "minSnrGamma must be >= 0 (0: off), got " + minSnrGamma);
-        seed = seed == null ? 0L : seed;
-        threads = threads == null ? 0 : threads;
+        seed = seed == null ? DEFAULT_SEED : seed;
+        threads = threads == null ? DEFAULT_THREADS : threads;
         check(threads >= 0, "threads must be >= 0, got " + threads);
+    }
+
+    // The accessors below never return null: a component left out takes its default (the compact
+    // constructor stores the same default, so these only spell that out for the nullness checker).
+
+    @Override
+    public Integer batchSize() {
+        return batchSize == null ? DEFAULT_BATCH_SIZE : batchSize;
+    }
+
+    @Override
+    public Double learningRate() {
+        return learningRate == null ? DEFAULT_LEARNING_RATE : learningRate;
+    }
+
+    @Override
+    public Integer warmupSteps() {
+        return warmupSteps == null ? DEFAULT_WARMUP_STEPS : warmupSteps;
+    }
+
+    @Override
+    public Double weightDecay() {
+        return weightDecay == null ? DEFAULT_WEIGHT_DECAY : weightDecay;
+    }
+
+    @Override
+    public Double beta1() {
+        return beta1 == null ? DEFAULT_BETA1 : beta1;
+    }
+
+    @Override
+    public Double beta2() {
+        return beta2 == null ? DEFAULT_BETA2 : beta2;
+    }
+
+    @Override
+    public Double epsilon() {
+        return epsilon == null ? DEFAULT_EPSILON : epsilon;
+    }
+
+    @Override
+    public Double gradClip() {
+        return gradClip == null ? DEFAULT_GRAD_CLIP : gradClip;
+    }
+
+    @Override
+    public Double emaDecay() {
+        return emaDecay == null ? DEFAULT_EMA_DECAY : emaDecay;
+    }
+
+    @Override
+    public Double pUncond() {
+        return pUncond == null ? DEFAULT_P_UNCOND : pUncond;
+    }
+
+    @Override
+    public Double minSnrGamma() {
+        return minSnrGamma == null ? DEFAULT_MIN_SNR_GAMMA : minSnrGamma;
+    }
+
+    @Override
+    public Long seed() {
+        return seed == null ? DEFAULT_SEED : seed;
+    }
+
+    @Override
+    public Integer threads() {
+        return threads == null ? DEFAULT_THREADS : threads;
     }
 
     private static void check(boolean ok, String message) {

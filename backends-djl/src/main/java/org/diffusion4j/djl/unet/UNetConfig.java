@@ -28,11 +28,24 @@ public record UNetConfig(@Nullable Integer imageChannels, @Nullable Integer imag
                          @Nullable Integer groups, @Nullable Double dropout, @Nullable Integer numClasses,
                          @Nullable Double timeScale, @Nullable PredictionType predictionType) {
 
+    private static final int DEFAULT_IMAGE_CHANNELS = 1;
+    private static final int DEFAULT_IMAGE_SIZE = 28;
+    private static final int DEFAULT_BASE_CHANNELS = 32;
+    private static final List<Integer> DEFAULT_MULTIPLIERS = List.of(1, 2, 2);
+    private static final int DEFAULT_RES_BLOCKS = 2;
+    private static final List<Integer> DEFAULT_ATTENTION = List.of(7);
+    private static final int DEFAULT_HEADS = 4;
+    private static final int DEFAULT_GROUPS = 8;
+    private static final double DEFAULT_DROPOUT = 0.1;
+    private static final int DEFAULT_NUM_CLASSES = 0;
+    private static final double DEFAULT_TIME_SCALE = 1.0;
+    private static final PredictionType DEFAULT_PREDICTION = PredictionType.EPSILON;
+
     public UNetConfig {
-        imageChannels = positive(imageChannels, 1, "imageChannels");
-        imageSize = positive(imageSize, 28, "imageSize");
-        baseChannels = positive(baseChannels, 32, "baseChannels");
-        channelMultipliers = channelMultipliers == null ? List.of(1, 2, 2) : List.copyOf(channelMultipliers);
+        imageChannels = positive(imageChannels, DEFAULT_IMAGE_CHANNELS, "imageChannels");
+        imageSize = positive(imageSize, DEFAULT_IMAGE_SIZE, "imageSize");
+        baseChannels = positive(baseChannels, DEFAULT_BASE_CHANNELS, "baseChannels");
+        channelMultipliers = channelMultipliers == null ? DEFAULT_MULTIPLIERS : List.copyOf(channelMultipliers);
         if (channelMultipliers.isEmpty()) {
             throw new IllegalArgumentException("channelMultipliers needs at least one level");
         }
@@ -41,23 +54,23 @@ public record UNetConfig(@Nullable Integer imageChannels, @Nullable Integer imag
                 throw new IllegalArgumentException("channelMultipliers must be positive, got " + channelMultipliers);
             }
         }
-        resBlocksPerLevel = positive(resBlocksPerLevel, 2, "resBlocksPerLevel");
-        attentionResolutions = attentionResolutions == null ? List.of(7) : List.copyOf(attentionResolutions);
-        attentionHeads = positive(attentionHeads, 4, "attentionHeads");
-        groups = positive(groups, 8, "groups");
-        dropout = dropout == null ? 0.1 : dropout;
+        resBlocksPerLevel = positive(resBlocksPerLevel, DEFAULT_RES_BLOCKS, "resBlocksPerLevel");
+        attentionResolutions = attentionResolutions == null ? DEFAULT_ATTENTION : List.copyOf(attentionResolutions);
+        attentionHeads = positive(attentionHeads, DEFAULT_HEADS, "attentionHeads");
+        groups = positive(groups, DEFAULT_GROUPS, "groups");
+        dropout = dropout == null ? DEFAULT_DROPOUT : dropout;
         if (!(dropout >= 0 && dropout < 1)) {
             throw new IllegalArgumentException("dropout must be in [0, 1), got " + dropout);
         }
-        numClasses = numClasses == null ? 0 : numClasses;
+        numClasses = numClasses == null ? DEFAULT_NUM_CLASSES : numClasses;
         if (numClasses < 0) {
             throw new IllegalArgumentException("numClasses must be >= 0 (0: unconditional), got " + numClasses);
         }
-        timeScale = timeScale == null ? 1.0 : timeScale;
+        timeScale = timeScale == null ? DEFAULT_TIME_SCALE : timeScale;
         if (!(timeScale > 0) || timeScale.isInfinite()) {
             throw new IllegalArgumentException("timeScale must be positive and finite, got " + timeScale);
         }
-        predictionType = predictionType == null ? PredictionType.EPSILON : predictionType;
+        predictionType = predictionType == null ? DEFAULT_PREDICTION : predictionType;
         int levels = channelMultipliers.size();
         int div = 1 << (levels - 1);
         if (imageSize % div != 0) {
@@ -69,6 +82,69 @@ public record UNetConfig(@Nullable Integer imageChannels, @Nullable Integer imag
                 throw new IllegalArgumentException("groups " + groups + " do not divide width " + baseChannels * m);
             }
         }
+    }
+
+    // The accessors below never return null: a component left out takes its default
+    // (the compact constructor stores the same default; these only spell that out for the nullness checker).
+
+    @Override
+    public Integer imageChannels() {
+        return imageChannels == null ? DEFAULT_IMAGE_CHANNELS : imageChannels;
+    }
+
+    @Override
+    public Integer imageSize() {
+        return imageSize == null ? DEFAULT_IMAGE_SIZE : imageSize;
+    }
+
+    @Override
+    public Integer baseChannels() {
+        return baseChannels == null ? DEFAULT_BASE_CHANNELS : baseChannels;
+    }
+
+    @Override
+    public List<Integer> channelMultipliers() {
+        return channelMultipliers == null ? DEFAULT_MULTIPLIERS : channelMultipliers;
+    }
+
+    @Override
+    public Integer resBlocksPerLevel() {
+        return resBlocksPerLevel == null ? DEFAULT_RES_BLOCKS : resBlocksPerLevel;
+    }
+
+    @Override
+    public List<Integer> attentionResolutions() {
+        return attentionResolutions == null ? DEFAULT_ATTENTION : attentionResolutions;
+    }
+
+    @Override
+    public Integer attentionHeads() {
+        return attentionHeads == null ? DEFAULT_HEADS : attentionHeads;
+    }
+
+    @Override
+    public Integer groups() {
+        return groups == null ? DEFAULT_GROUPS : groups;
+    }
+
+    @Override
+    public Double dropout() {
+        return dropout == null ? DEFAULT_DROPOUT : dropout;
+    }
+
+    @Override
+    public Integer numClasses() {
+        return numClasses == null ? DEFAULT_NUM_CLASSES : numClasses;
+    }
+
+    @Override
+    public Double timeScale() {
+        return timeScale == null ? DEFAULT_TIME_SCALE : timeScale;
+    }
+
+    @Override
+    public PredictionType predictionType() {
+        return predictionType == null ? DEFAULT_PREDICTION : predictionType;
     }
 
     private static int positive(@Nullable Integer v, int dflt, String name) {
@@ -122,11 +198,11 @@ public record UNetConfig(@Nullable Integer imageChannels, @Nullable Integer imag
 
     /** Width of the time/class embedding: 4 · baseChannels. */
     public int embeddingDim() {
-        return 4 * baseChannels;
+        return 4 * baseChannels();
     }
 
     /** True when the network takes class labels. */
     public boolean conditional() {
-        return numClasses > 0;
+        return numClasses() > 0;
     }
 }

@@ -221,6 +221,7 @@ class TorchScriptTest {
                 Map.of("numClasses", 3, "timestepDtype", "float32", "warmup", false)), f);
         try (p) {
             assertThatThrownBy(() -> p.predict(f.zeros(Shape.of(1, 1, 8, 8)), Timestep.ofAlphaBar(10, 0.5), Conditions.labels(0)))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("D4J-TORCHSCRIPT: ")
                     .hasMessageContaining("expects GmmEps.forward(sample: Tensor, timestep: Tensor, class_labels: Tensor)")
                     .hasMessageContaining("float32(1)").hasMessageContaining("long");
         }
@@ -228,6 +229,7 @@ class TorchScriptTest {
                 Map.of("inputs", List.of("sample", "timestep"))), f))
                 .hasMessageContaining("expects 3 inputs").hasMessageContaining("class_labels");
         assertThatThrownBy(() -> TorchScriptPredictor.load(new ModelSpec(gmm, PredictionType.EPSILON, Map.of("inputz", 1)), f))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("D4J-TORCHSCRIPT: ")
                 .hasMessageContaining("unknown TorchScript option 'inputz'");
         try (TorchScriptPredictor q = TorchScriptPredictor.load(ModelSpec.of(gmm), f)) {
             assertThatThrownBy(() -> q.predict(f.zeros(Shape.of(1, 1, 8, 8)), Timestep.ofAlphaBar(10, 0.5),

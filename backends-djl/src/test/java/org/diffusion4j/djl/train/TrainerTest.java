@@ -214,4 +214,39 @@ class TrainerTest {
         assertThatThrownBy(() -> Trainer.create(TestNets.tinyUNet(4), config(1), SCHEDULE, Shapes.generate(8, 28, 1),
                 Device.cpu(), 1)).hasMessageContaining("[1, 28, 28]").hasMessageContaining("[1, 16, 16]");
     }
+
+    @Test
+    void aLossThatIsNotFiniteStopsTrainingWithItsCode() {
+        // images of NaN make every prediction, and so the loss, NaN at the first step
+        ImageDataset nan = new ImageDataset() {
+            @Override
+            public int size() {
+                return DATA.size();
+            }
+
+            @Override
+            public org.diffusion4j.api.tensor.Shape imageShape() {
+                return DATA.imageShape();
+            }
+
+            @Override
+            public int numClasses() {
+                return DATA.numClasses();
+            }
+
+            @Override
+            public void copyImage(int i, float[] dst, int offset) {
+                java.util.Arrays.fill(dst, offset, offset + (int) DATA.imageShape().size(), Float.NaN);
+            }
+
+            @Override
+            public int label(int i) {
+                return DATA.label(i);
+            }
+        };
+        try (Trainer t = Trainer.create(TestNets.tinyUNet(4), config(1), SCHEDULE, nan, Device.cpu(), 11)) {
+            assertThatThrownBy(() -> t.train(1, ProgressListener.NONE)).isInstanceOf(IllegalStateException.class)
+                    .hasMessageStartingWith("D4J-TRAIN-DIVERGED: ").hasMessageContaining("step");
+        }
+    }
 }
