@@ -81,18 +81,24 @@ public final class DjlBackend implements Backend {
         if (isCheckpoint(spec.file())) {
             String w = spec.stringOption("weights").orElse("ema");
             if (!w.equals("ema") && !w.equals("raw")) {
-                throw new DiffusionArgumentException(DjlCheckpointException.CODE, spec.file() + ": option weights must be 'ema' or 'raw', got '" + w + "'");
+                throw new DiffusionArgumentException(
+                        DjlCheckpointException.CODE,
+                        spec.file() + ": option weights must be 'ema' or 'raw', got '" + w + "'");
             }
             try {
                 UNetModel m = Trainer.loadModel(spec.file(), device, w.equals("ema"));
                 owned.add(m);
                 if (m.config().predictionType() != spec.predictionType()) {
-                    throw new DiffusionArgumentException(DjlCheckpointException.CODE, spec.file() + " was trained to predict "
-                            + m.config().predictionType() + " but the model spec says " + spec.predictionType());
+                    throw new DiffusionArgumentException(
+                            DjlCheckpointException.CODE,
+                            spec.file() + " was trained to predict "
+                                    + m.config().predictionType() + " but the model spec says "
+                                    + spec.predictionType());
                 }
                 return new UNetPredictor(m, tensors);
             } catch (IOException e) {
-                throw new DjlCheckpointException("cannot load the UNet checkpoint " + spec.file() + ": " + e.getMessage(), e);
+                throw new DjlCheckpointException(
+                        "cannot load the UNet checkpoint " + spec.file() + ": " + e.getMessage(), e);
             }
         }
         TorchScriptPredictor p = TorchScriptPredictor.load(spec, tensors);
@@ -108,7 +114,8 @@ public final class DjlBackend implements Backend {
                 owned.add(m);
                 return m.gradient();
             } catch (IOException e) {
-                throw new DjlCheckpointException("cannot load the classifier checkpoint " + spec.file() + ": " + e.getMessage(), e);
+                throw new DjlCheckpointException(
+                        "cannot load the classifier checkpoint " + spec.file() + ": " + e.getMessage(), e);
             }
         }
         TorchScriptClassifier c = TorchScriptClassifier.load(spec, tensors);
@@ -118,7 +125,8 @@ public final class DjlBackend implements Backend {
 
     private static boolean isCheckpoint(Path file) {
         if (!Files.isRegularFile(file)) {
-            throw new DiffusionArgumentException(DjlCheckpointException.CODE, "model file " + file + " does not exist or is not a file");
+            throw new DiffusionArgumentException(
+                    DjlCheckpointException.CODE, "model file " + file + " does not exist or is not a file");
         }
         try {
             return Checkpoint.isCheckpoint(file);

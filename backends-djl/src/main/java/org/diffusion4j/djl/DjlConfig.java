@@ -16,8 +16,12 @@ import org.jspecify.annotations.Nullable;
  * @param graphOptimizer keep PyTorch's TorchScript graph-executor optimiser on (default {@code false}:
  *                       off, so the first batch of a new shape is not slow)
  */
-public record DjlConfig(@Nullable String device, @Nullable Boolean fallbackToCpu, @Nullable Integer threads,
-                        @Nullable Long gcThresholdMiB, @Nullable Boolean graphOptimizer) {
+public record DjlConfig(
+        @Nullable String device,
+        @Nullable Boolean fallbackToCpu,
+        @Nullable Integer threads,
+        @Nullable Long gcThresholdMiB,
+        @Nullable Boolean graphOptimizer) {
 
     private static final String DEFAULT_DEVICE = "cpu";
     private static final boolean DEFAULT_FALLBACK_TO_CPU = true;

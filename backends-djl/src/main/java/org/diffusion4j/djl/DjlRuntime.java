@@ -27,11 +27,12 @@ public final class DjlRuntime {
     private static final Logger LOG = LoggerFactory.getLogger(DjlRuntime.class);
     /** The error code of a device that is unknown or missing (without fallback to the CPU). */
     private static final String DEVICE_CODE = "D4J-DJL-DEVICE";
-    private static final java.util.concurrent.locks.ReentrantLock AUTOGRAD = new java.util.concurrent.locks.ReentrantLock();
+
+    private static final java.util.concurrent.locks.ReentrantLock AUTOGRAD =
+            new java.util.concurrent.locks.ReentrantLock();
     private static final Pattern GPU = Pattern.compile("(?:gpu|cuda)(?:\\((\\d+)\\)|:(\\d+))?");
 
-    private DjlRuntime() {
-    }
+    private DjlRuntime() {}
 
     /**
      * The PyTorch engine, loaded on first use. Sets {@code ai.djl.offline=true} unless already set.
@@ -47,10 +48,13 @@ public final class DjlRuntime {
         try {
             return Engine.getEngine(ENGINE);
         } catch (RuntimeException | UnsatisfiedLinkError e) {
-            throw new DiffusionStateException("D4J-DJL-ENGINE", "cannot start DJL's PyTorch engine: " + e.getMessage()
-                    + ". The jars ai.djl.pytorch:pytorch-jni and ai.djl.pytorch:pytorch-native-cpu (classifier "
-                    + "linux-x86_64; or pytorch-native-cu124 with -Pcuda) must be on the class path; with "
-                    + "ai.djl.offline=" + System.getProperty("ai.djl.offline") + " DJL downloads nothing.", e);
+            throw new DiffusionStateException(
+                    "D4J-DJL-ENGINE",
+                    "cannot start DJL's PyTorch engine: " + e.getMessage()
+                            + ". The jars ai.djl.pytorch:pytorch-jni and ai.djl.pytorch:pytorch-native-cpu (classifier "
+                            + "linux-x86_64; or pytorch-native-cu124 with -Pcuda) must be on the class path; with "
+                            + "ai.djl.offline=" + System.getProperty("ai.djl.offline") + " DJL downloads nothing.",
+                    e);
         }
     }
 
@@ -101,7 +105,8 @@ public final class DjlRuntime {
         }
         Matcher m = GPU.matcher(n);
         if (!m.matches()) {
-            throw new DiffusionArgumentException(DEVICE_CODE, "unknown device '" + name + "'; use cpu, gpu, gpu(i), cuda:i or auto");
+            throw new DiffusionArgumentException(
+                    DEVICE_CODE, "unknown device '" + name + "'; use cpu, gpu, gpu(i), cuda:i or auto");
         }
         String idx = m.group(1) != null ? m.group(1) : m.group(2);
         int i = idx == null ? 0 : Integer.parseInt(idx);
@@ -109,10 +114,14 @@ public final class DjlRuntime {
             return Device.gpu(i);
         }
         String why = "device '" + name + "' asked for GPU " + i + " but PyTorch " + engine.getVersion() + " sees "
-                + gpus + " GPU(s)" + (gpus == 0 ? " (is the CPU native library on the class path? build with -Pcuda "
-                + "for pytorch-native-cu124, and check the CUDA driver)" : "");
+                + gpus + " GPU(s)"
+                + (gpus == 0
+                        ? " (is the CPU native library on the class path? build with -Pcuda "
+                                + "for pytorch-native-cu124, and check the CUDA driver)"
+                        : "");
         if (!fallbackToCpu) {
-            throw new DiffusionArgumentException(DEVICE_CODE, why + "; set fallbackToCpu=true to run on the CPU instead");
+            throw new DiffusionArgumentException(
+                    DEVICE_CODE, why + "; set fallbackToCpu=true to run on the CPU instead");
         }
         LOG.warn("{}; falling back to the CPU", why);
         return Device.cpu();

@@ -29,7 +29,9 @@ class LibraryLogNoiseTest {
     void buildingANetworkPrintsNoCudaOrAutogradWarning() throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        Process p = new ProcessBuilder(List.of(java, "-Dai.djl.offline=true", "-cp", cp, LibraryLogNoiseTest.class.getName())).start();
+        Process p = new ProcessBuilder(
+                        List.of(java, "-Dai.djl.offline=true", "-cp", cp, LibraryLogNoiseTest.class.getName()))
+                .start();
         CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> read(p.getInputStream()));
         String err = read(p.getErrorStream());
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();

@@ -21,8 +21,14 @@ class ScopedSamplingTest {
     private static final int STEPS = 200;
 
     private static SampleRequest request(NoisePredictor p, org.diffusion4j.api.tensor.TensorFactory f) {
-        return SampleRequest.builder().predictor(p).schedule(Schedules.linear(1000)).batchSize(2).sampleShape(1, 4, 4)
-                .seed(5).tensors(f).build();
+        return SampleRequest.builder()
+                .predictor(p)
+                .schedule(Schedules.linear(1000))
+                .batchSize(2)
+                .sampleShape(1, 4, 4)
+                .seed(5)
+                .tensors(f)
+                .build();
     }
 
     @Test
@@ -35,7 +41,9 @@ class ScopedSamplingTest {
             };
             float[] result;
             try (TensorScope run = f.openScope()) {
-                result = Samplers.ddim(STEPS).sample(request(p, f), StepListener.NONE).toFloatArray();
+                result = Samplers.ddim(STEPS)
+                        .sample(request(p, f), StepListener.NONE)
+                        .toFloatArray();
             }
             // at a model call of step k: x_T (the run's), and the previous step's scope with x_k and that step's
             // model output; every older step's tensors are gone. Without scopes 2 per step would pile up (400).
@@ -46,10 +54,11 @@ class ScopedSamplingTest {
             // nothing the run still needed (an early free would fail or change the result)
             float[] observed;
             try (TensorScope run = f.openScope()) {
-                observed = Samplers.ddim(STEPS).sample(request(p, f), e -> { }).toFloatArray();
+                observed = Samplers.ddim(STEPS).sample(request(p, f), e -> {}).toFloatArray();
             }
             assertThat(observed).containsExactly(result);
-            assertThat(java.util.Arrays.stream(box(result)).allMatch(Float::isFinite)).isTrue();
+            assertThat(java.util.Arrays.stream(box(result)).allMatch(Float::isFinite))
+                    .isTrue();
         }
     }
 

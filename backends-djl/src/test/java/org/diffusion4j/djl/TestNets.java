@@ -6,8 +6,7 @@ import org.diffusion4j.djl.unet.UNetConfig;
 /** Small network configurations that keep the tests fast on two CPU cores. */
 public final class TestNets {
 
-    private TestNets() {
-    }
+    private TestNets() {}
 
     /** A 16×16×1 UNet: widths 8/16, one block per level, attention at 8×8, 4 groups. */
     public static UNetConfig tinyUNet(int classes) {

@@ -92,6 +92,18 @@ public record OnnxConfig(
         spinning = spinning != null && spinning;
     }
 
+    /** Threads one operator may use; 0 keeps ONNX Runtime's choice. Never null: the constructor defaults it. */
+    @Override
+    public Integer intraOpThreads() {
+        return intraOpThreads == null ? 0 : intraOpThreads;
+    }
+
+    /** Threads for independent operators; 0 keeps ONNX Runtime's choice. Never null: the constructor defaults it. */
+    @Override
+    public Integer interOpThreads() {
+        return interOpThreads == null ? 0 : interOpThreads;
+    }
+
     /** Graph optimisation levels of ONNX Runtime. */
     public enum OptimizationLevel {
         NONE,

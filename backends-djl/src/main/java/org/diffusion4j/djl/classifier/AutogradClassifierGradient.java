@@ -36,7 +36,8 @@ final class AutogradClassifierGradient implements ClassifierGradient {
         double[] t = new double[x.batchSize()];
         Arrays.fill(t, time.modelTime());
         return DjlRuntime.withAutograd(() -> {
-            try (NDManager call = model.manager().newSubManager(); NDScope scope = new NDScope()) {
+            try (NDManager call = model.manager().newSubManager();
+                    NDScope scope = new NDScope()) {
                 scope.suppressNotUsedWarning();
                 NDArray xa = call.create(x.toFloatArray(), DjlTensorFactory.djlShape(x.shape()));
                 xa.setRequiresGradient(true);

@@ -14,9 +14,14 @@ import org.jspecify.annotations.Nullable;
  * @param groups             group-norm groups (8)
  * @param timeScale          model time multiplier before the sinusoidal embedding (1)
  */
-public record ClassifierConfig(@Nullable Integer imageChannels, @Nullable Integer imageSize, @Nullable Integer numClasses,
-                               @Nullable Integer baseChannels, @Nullable List<Integer> channelMultipliers,
-                               @Nullable Integer groups, @Nullable Double timeScale) {
+public record ClassifierConfig(
+        @Nullable Integer imageChannels,
+        @Nullable Integer imageSize,
+        @Nullable Integer numClasses,
+        @Nullable Integer baseChannels,
+        @Nullable List<Integer> channelMultipliers,
+        @Nullable Integer groups,
+        @Nullable Double timeScale) {
 
     private static final int DEFAULT_IMAGE_CHANNELS = 1;
     private static final int DEFAULT_IMAGE_SIZE = 28;
@@ -34,10 +39,16 @@ public record ClassifierConfig(@Nullable Integer imageChannels, @Nullable Intege
         channelMultipliers = channelMultipliers == null ? DEFAULT_MULTIPLIERS : List.copyOf(channelMultipliers);
         groups = groups == null ? DEFAULT_GROUPS : groups;
         timeScale = timeScale == null ? DEFAULT_TIME_SCALE : timeScale;
-        if (imageChannels <= 0 || imageSize <= 0 || numClasses < 2 || baseChannels <= 0 || groups <= 0
-                || channelMultipliers.isEmpty() || !(timeScale > 0)) {
-            throw new IllegalArgumentException("classifier config: need positive sizes, >= 2 classes, at least one level "
-                    + "and a positive time scale; got " + this);
+        if (imageChannels <= 0
+                || imageSize <= 0
+                || numClasses < 2
+                || baseChannels <= 0
+                || groups <= 0
+                || channelMultipliers.isEmpty()
+                || !(timeScale > 0)) {
+            throw new IllegalArgumentException(
+                    "classifier config: need positive sizes, >= 2 classes, at least one level "
+                            + "and a positive time scale; got " + this);
         }
         int div = 1 << (channelMultipliers.size() - 1);
         if (imageSize % div != 0) {

@@ -46,16 +46,23 @@ public final class ClassifierModel implements AutoCloseable {
         this.manager.setName("classifier-parameters");
         this.block = new ClassifierNet(config);
         block.setInitializer(Initializer.ZEROS, (Parameter p) -> true);
-        block.initialize(manager, DataType.FLOAT32, new Shape(1, config.imageChannels(), config.imageSize(),
-                config.imageSize()), new Shape(1, config.baseChannels()));
+        block.initialize(
+                manager,
+                DataType.FLOAT32,
+                new Shape(1, config.imageChannels(), config.imageSize(), config.imageSize()),
+                new Shape(1, config.baseChannels()));
         Weights.initialise(block, seed);
     }
 
     /** Builds and initialises a classifier; logs its parameter count. */
     public static ClassifierModel create(ClassifierConfig config, Device device, long seed) {
         ClassifierModel m = new ClassifierModel(config, device, seed);
-        LOG.info("classifier built on {}: {} parameters ({} classes, base {}, multipliers {})", DjlRuntime.name(device),
-                String.format("%,d", Weights.count(m.block)), config.numClasses(), config.baseChannels(),
+        LOG.info(
+                "classifier built on {}: {} parameters ({} classes, base {}, multipliers {})",
+                DjlRuntime.name(device),
+                String.format("%,d", Weights.count(m.block)),
+                config.numClasses(),
+                config.baseChannels(),
                 config.channelMultipliers());
         return m;
     }
@@ -80,12 +87,14 @@ public final class ClassifierModel implements AutoCloseable {
             t[i] = modelTimes[i] * config.timeScale();
         }
         NDArray temb = call.create(Ops.sinusoidal(t, config.baseChannels()), new Shape(b, config.baseChannels()));
-        return block.forward(new ParameterStore(call, false), new NDList(x, temb), training).singletonOrThrow();
+        return block.forward(new ParameterStore(call, false), new NDList(x, temb), training)
+                .singletonOrThrow();
     }
 
     /** The most likely class of each image of {@code x} at model time {@code modelTime}. */
     public int[] classify(Tensor x, double modelTime) {
-        try (NDManager call = manager.newSubManager(); NDScope scope = new NDScope()) {
+        try (NDManager call = manager.newSubManager();
+                NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
             NDArray xa = call.create(x.toFloatArray(), DjlTensorFactory.djlShape(x.shape()));
             double[] t = new double[x.batchSize()];
@@ -109,7 +118,10 @@ public final class ClassifierModel implements AutoCloseable {
             for (int i = 0; i < n; i++) {
                 data.copyImage(start + i, x, i * per);
             }
-            int[] pred = classify(org.diffusion4j.api.tensor.ArrayTensor.wrap(x, data.imageShape().withBatch(n)), modelTime);
+            int[] pred = classify(
+                    org.diffusion4j.api.tensor.ArrayTensor.wrap(
+                            x, data.imageShape().withBatch(n)),
+                    modelTime);
             for (int i = 0; i < n; i++) {
                 if (pred[i] == data.label(start + i)) {
                     correct++;
@@ -147,8 +159,13 @@ public final class ClassifierModel implements AutoCloseable {
         var json = Checkpoint.json();
         var meta = json.createObjectNode();
         meta.set("classifier", json.valueToTree(config));
-        new Checkpoint(KIND, meta, json.createObjectNode(), Map.of(Checkpoint.MODEL, weights()),
-                org.diffusion4j.djl.nn.Weights.shapes(block)).write(file);
+        new Checkpoint(
+                        KIND,
+                        meta,
+                        json.createObjectNode(),
+                        Map.of(Checkpoint.MODEL, weights()),
+                        org.diffusion4j.djl.nn.Weights.shapes(block))
+                .write(file);
     }
 
     /** Loads a classifier written by {@link #save}. */

@@ -62,8 +62,8 @@ final class ClassifierNet extends AbstractBlock {
     }
 
     @Override
-    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training,
-                                     @Nullable PairList<String, Object> params) {
+    protected NDList forwardInternal(
+            ParameterStore ps, NDList inputs, boolean training, @Nullable PairList<String, Object> params) {
         NDArray e = Layers.call(time2, ps, Ops.silu(Layers.call(time1, ps, inputs.get(1), training)), training);
         NDArray h = Layers.call(convIn, ps, inputs.get(0), training);
         for (int i = 0; i < res.size(); i++) {

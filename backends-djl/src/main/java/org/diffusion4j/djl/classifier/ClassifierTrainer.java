@@ -48,7 +48,8 @@ public final class ClassifierTrainer implements AutoCloseable {
     /**
      * @param schedule the forward process to train on; {@code null} for a clean classifier
      */
-    public ClassifierTrainer(ClassifierModel model, TrainerConfig config, @Nullable Schedule schedule, ImageDataset data) {
+    public ClassifierTrainer(
+            ClassifierModel model, TrainerConfig config, @Nullable Schedule schedule, ImageDataset data) {
         if (data.numClasses() > model.config().numClasses()) {
             throw new IllegalArgumentException("data has " + data.numClasses() + " classes, the classifier "
                     + model.config().numClasses());
@@ -59,8 +60,8 @@ public final class ClassifierTrainer implements AutoCloseable {
         this.data = data;
         DjlRuntime.setThreads(config.threads());
         this.manager = DjlRuntime.engine().newBaseManager(model.device());
-        this.optimizer = new AdamW(model.block(), manager, config.beta1(), config.beta2(), config.epsilon(),
-                config.weightDecay());
+        this.optimizer = new AdamW(
+                model.block(), manager, config.beta1(), config.beta2(), config.epsilon(), config.weightDecay());
         this.order = new DataOrder(data.size(), config.seed());
     }
 
@@ -80,8 +81,9 @@ public final class ClassifierTrainer implements AutoCloseable {
         while (step < target) {
             double loss = trainStep();
             double rate = (step - start) / Math.max((System.nanoTime() - t0) / 1e9, 1e-9);
-            listener.onStep(new TrainingProgress(step, target, loss, smoothed, lr(step - 1), rate,
-                    Duration.ofMillis((long) ((target - step) / Math.max(rate, 1e-9) * 1000))));
+            listener.onStep(
+                    new TrainingProgress(step, target, loss, smoothed, lr(step - 1), rate, Duration.ofMillis((long)
+                            ((target - step) / Math.max(rate, 1e-9) * 1000))));
         }
     }
 
@@ -128,7 +130,8 @@ public final class ClassifierTrainer implements AutoCloseable {
         var c = model.config();
         model.block().freezeParameters(false);
         Engine engine = DjlRuntime.engine();
-        try (NDManager call = manager.newSubManager(); NDScope scope = new NDScope()) {
+        try (NDManager call = manager.newSubManager();
+                NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
             NDArray xa = call.create(x, new Shape(b, c.imageChannels(), c.imageSize(), c.imageSize()));
             NDArray loss;
@@ -146,7 +149,9 @@ public final class ClassifierTrainer implements AutoCloseable {
                 squares.add(g.square().sum());
             }
             // one host round trip for all parameters: the float32 sums of squares added in float64
-            double sq = ai.djl.ndarray.NDArrays.stack(squares).toType(ai.djl.ndarray.types.DataType.FLOAT64, false).sum()
+            double sq = ai.djl.ndarray.NDArrays.stack(squares)
+                    .toType(ai.djl.ndarray.types.DataType.FLOAT64, false)
+                    .sum()
                     .getDouble();
             double norm = Math.sqrt(sq);
             if (config.gradClip() > 0 && norm > config.gradClip()) {

@@ -16,8 +16,7 @@ import org.diffusion4j.api.Conditions;
  */
 public final class LogProbGradient {
 
-    private LogProbGradient() {
-    }
+    private LogProbGradient() {}
 
     /** The label of each sample, −1 for the null condition; fails on embeddings. */
     public static int[] labelsOrNull(Conditions labels) {
@@ -35,8 +34,8 @@ public final class LogProbGradient {
         float[] onehot = new float[b * k];
         for (int i = 0; i < b; i++) {
             if (y[i] >= k) {
-                throw new IllegalArgumentException("label " + y[i] + " of sample " + i + " outside the classifier's "
-                        + k + " classes");
+                throw new IllegalArgumentException(
+                        "label " + y[i] + " of sample " + i + " outside the classifier's " + k + " classes");
             }
             if (y[i] >= 0) {
                 onehot[i * k + y[i]] = 1f;

@@ -25,14 +25,13 @@ public final class FashionMnist {
     public static final Path DEFAULT_DIR = Path.of("/usr/share/datasets/fashion-mnist");
 
     /** The class names, by label. */
-    public static final List<String> CLASSES = List.of("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
-            "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot");
+    public static final List<String> CLASSES = List.of(
+            "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot");
 
     private static final int IMAGES_MAGIC = 0x00000803;
     private static final int LABELS_MAGIC = 0x00000801;
 
-    private FashionMnist() {
-    }
+    private FashionMnist() {}
 
     /** The training split from {@link #DEFAULT_DIR}. */
     public static ImageDataset train() throws IOException {
@@ -87,7 +86,9 @@ public final class FashionMnist {
                 return p;
             }
         }
-        throw new java.nio.file.NoSuchFileException(dir.resolve(name).toString(), null,
+        throw new java.nio.file.NoSuchFileException(
+                dir.resolve(name).toString(),
+                null,
                 "Fashion-MNIST file missing: expected " + name + " or " + name + ".gz in " + dir
                         + " (all four: train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte, "
                         + "t10k-labels-idx1-ubyte, plain or .gz; on Debian: apt-get install dataset-fashion-mnist)");
@@ -96,7 +97,7 @@ public final class FashionMnist {
     /** Reads an IDX file of unsigned bytes; returns its data (element [0]). */
     private static byte[][] readIdx(Path file, int magic, int dims) throws IOException {
         try (InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
-             DataInputStream in = new DataInputStream(gunzipIfNeeded(raw))) {
+                DataInputStream in = new DataInputStream(gunzipIfNeeded(raw))) {
             int m = in.readInt();
             if (m != magic) {
                 throw new IOException(file + ": IDX magic 0x" + Integer.toHexString(m) + ", expected 0x"

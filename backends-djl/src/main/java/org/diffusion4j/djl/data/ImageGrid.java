@@ -12,8 +12,7 @@ import org.diffusion4j.api.tensor.Tensor;
 /** Writes a batch of images in [−1, 1] as one PNG grid. */
 public final class ImageGrid {
 
-    private ImageGrid() {
-    }
+    private ImageGrid() {}
 
     /**
      * Writes {@code images} ({@code [N, C, H, W]}, C = 1 grey or 3 RGB, values in [−1, 1], clipped) as a
@@ -31,8 +30,8 @@ public final class ImageGrid {
         int w = d[3];
         int rows = (n + cols - 1) / cols;
         int pad = 2;
-        BufferedImage img = new BufferedImage(cols * (w * scale + pad) + pad, rows * (h * scale + pad) + pad,
-                BufferedImage.TYPE_INT_RGB);
+        BufferedImage img = new BufferedImage(
+                cols * (w * scale + pad) + pad, rows * (h * scale + pad) + pad, BufferedImage.TYPE_INT_RGB);
         float[] v = images.toFloatArray();
         for (int i = 0; i < n; i++) {
             int ox = pad + (i % cols) * (w * scale + pad);
@@ -58,7 +57,8 @@ public final class ImageGrid {
             throw new IllegalArgumentException("image path " + file + " has no parent directory to write into");
         }
         Files.createDirectories(dir);
-        Path tmp = Files.createFile(dir.resolve("." + file.getFileName() + "." + java.util.UUID.randomUUID() + ".tmp")); // default permissions
+        Path tmp = Files.createFile(dir.resolve(
+                "." + file.getFileName() + "." + java.util.UUID.randomUUID() + ".tmp")); // default permissions
         try {
             if (!ImageIO.write(img, "png", tmp.toFile())) {
                 throw new IOException("no PNG writer available");

@@ -17,8 +17,7 @@ public final class Shapes {
 
     private static final long GOLDEN_GAMMA = 0x9E3779B97F4A7C15L;
 
-    private Shapes() {
-    }
+    private Shapes() {}
 
     /** {@code n} images of {@code size}×{@code size} pixels, labels cycling 0, 1, 2, 3. */
     public static ImageDataset generate(int n, int size, long seed) {
@@ -44,8 +43,9 @@ public final class Shapes {
                         case 0 -> Math.abs(dx) <= half && Math.abs(dy) <= half;
                         case 1 -> dx * dx + dy * dy <= half * half;
                         case 2 -> Math.abs(dx) <= half * 1.3 && Math.abs(dy) <= half * 0.35;
-                        default -> Math.max(Math.abs(dx), Math.abs(dy)) <= half
-                                && Math.max(Math.abs(dx), Math.abs(dy)) > half - 2;
+                        default ->
+                            Math.max(Math.abs(dx), Math.abs(dy)) <= half
+                                    && Math.max(Math.abs(dx), Math.abs(dy)) > half - 2;
                     };
                     pixels[i * per + y * size + x] = (byte) (on ? bright : 0);
                 }

@@ -25,7 +25,8 @@ public final class AttentionBlock extends AbstractBlock {
 
     public AttentionBlock(int channels, int heads, int groups) {
         if (heads <= 0 || channels % heads != 0) {
-            throw new IllegalArgumentException("attention: " + heads + " heads do not divide " + channels + " channels");
+            throw new IllegalArgumentException(
+                    "attention: " + heads + " heads do not divide " + channels + " channels");
         }
         this.channels = channels;
         this.heads = heads;
@@ -35,8 +36,8 @@ public final class AttentionBlock extends AbstractBlock {
     }
 
     @Override
-    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training,
-                                     @Nullable PairList<String, Object> params) {
+    protected NDList forwardInternal(
+            ParameterStore ps, NDList inputs, boolean training, @Nullable PairList<String, Object> params) {
         NDArray x = inputs.singletonOrThrow();
         Shape s = x.getShape();
         long b = s.get(0);
@@ -46,7 +47,8 @@ public final class AttentionBlock extends AbstractBlock {
         NDArray q = t.get(":,0");
         NDArray k = t.get(":,1");
         NDArray v = t.get(":,2");
-        NDArray w = Ops.scale(q.transpose(0, 1, 3, 2).matMul(k), (float) (1 / Math.sqrt(d))).softmax(-1); // [B, h, n, n]
+        NDArray w = Ops.scale(q.transpose(0, 1, 3, 2).matMul(k), (float) (1 / Math.sqrt(d)))
+                .softmax(-1); // [B, h, n, n]
         NDArray o = v.matMul(w.transpose(0, 1, 3, 2)).reshape(s); // [B, h, d, n] -> [B, C, H, W]
         return new NDList(x.add(Layers.call(proj, ps, o, training)));
     }

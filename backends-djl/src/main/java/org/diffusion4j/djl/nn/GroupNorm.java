@@ -31,16 +31,25 @@ public final class GroupNorm extends AbstractBlock {
         }
         this.channels = channels;
         this.groups = groups;
-        this.gamma = addParameter(Parameter.builder().setName("gamma").setType(Parameter.Type.GAMMA)
-                .optShape(new Shape(channels)).optInitializer(Initializer.ONES).build());
-        this.beta = addParameter(Parameter.builder().setName("beta").setType(Parameter.Type.BETA)
-                .optShape(new Shape(channels)).optInitializer(Initializer.ZEROS).build());
+        this.gamma = addParameter(Parameter.builder()
+                .setName("gamma")
+                .setType(Parameter.Type.GAMMA)
+                .optShape(new Shape(channels))
+                .optInitializer(Initializer.ONES)
+                .build());
+        this.beta = addParameter(Parameter.builder()
+                .setName("beta")
+                .setType(Parameter.Type.BETA)
+                .optShape(new Shape(channels))
+                .optInitializer(Initializer.ZEROS)
+                .build());
     }
 
     /** Normalises {@code x}. */
     public NDArray apply(ParameterStore ps, NDArray x) {
         if (x.getShape().dimension() != 4 || x.getShape().get(1) != channels) {
-            throw new IllegalArgumentException("group norm over " + channels + " channels got input of shape " + x.getShape());
+            throw new IllegalArgumentException(
+                    "group norm over " + channels + " channels got input of shape " + x.getShape());
         }
         NDArray g = ps.getValue(gamma, x.getDevice(), false).reshape(1, channels, 1, 1);
         NDArray b = ps.getValue(beta, x.getDevice(), false).reshape(1, channels, 1, 1);
@@ -48,8 +57,8 @@ public final class GroupNorm extends AbstractBlock {
     }
 
     @Override
-    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training,
-                                     @Nullable PairList<String, Object> params) {
+    protected NDList forwardInternal(
+            ParameterStore ps, NDList inputs, boolean training, @Nullable PairList<String, Object> params) {
         return new NDList(apply(ps, inputs.singletonOrThrow()));
     }
 

@@ -11,18 +11,25 @@ import ai.djl.training.ParameterStore;
 /** Factories of DJL layers and a one-array call helper. */
 public final class Layers {
 
-    private Layers() {
-    }
+    private Layers() {}
 
     /** A 3×3 convolution with padding 1 (same size) and {@code out} filters. */
     public static Conv2d conv3(int out) {
-        return Conv2d.builder().setKernelShape(new Shape(3, 3)).optPadding(new Shape(1, 1)).setFilters(out).build();
+        return Conv2d.builder()
+                .setKernelShape(new Shape(3, 3))
+                .optPadding(new Shape(1, 1))
+                .setFilters(out)
+                .build();
     }
 
     /** A 3×3 convolution with stride 2 and padding 1 (halves height and width). */
     public static Conv2d conv3Stride2(int out) {
-        return Conv2d.builder().setKernelShape(new Shape(3, 3)).optPadding(new Shape(1, 1)).optStride(new Shape(2, 2))
-                .setFilters(out).build();
+        return Conv2d.builder()
+                .setKernelShape(new Shape(3, 3))
+                .optPadding(new Shape(1, 1))
+                .optStride(new Shape(2, 2))
+                .setFilters(out)
+                .build();
     }
 
     /** A 1×1 convolution. */

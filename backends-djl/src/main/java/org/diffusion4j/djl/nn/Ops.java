@@ -11,8 +11,7 @@ import ai.djl.nn.norm.LayerNorm;
 /** Stateless tensor functions the blocks share. */
 public final class Ops {
 
-    private Ops() {
-    }
+    private Ops() {}
 
     /** SiLU (swish with β = 1): x · sigmoid(x). */
     public static NDArray silu(NDArray x) {

@@ -46,8 +46,8 @@ public final class ResBlock extends AbstractBlock {
     }
 
     @Override
-    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training,
-                                     @Nullable PairList<String, Object> params) {
+    protected NDList forwardInternal(
+            ParameterStore ps, NDList inputs, boolean training, @Nullable PairList<String, Object> params) {
         NDArray x = inputs.get(0);
         NDArray e = inputs.get(1);
         long b = x.getShape().get(0);

@@ -26,8 +26,7 @@ public final class Weights {
 
     private static final NDIndex ALL = new NDIndex("...");
 
-    private Weights() {
-    }
+    private Weights() {}
 
     /**
      * Copies host values into {@code a} in place (it keeps its identity and its gradient attachment).

@@ -20,6 +20,7 @@ final class DjlScope implements TensorScope {
     private final DjlTensorFactory factory;
     /** The thread's open scopes when this one was opened: {@link #keep} moves to the innermost still open. */
     private final ArrayDeque<DjlScope> stack;
+
     private final Thread owner = Thread.currentThread();
     private final Set<Cleaner.Cleanable> members = Collections.newSetFromMap(new IdentityHashMap<>());
     private boolean closed;
@@ -82,8 +83,8 @@ final class DjlScope implements TensorScope {
 
     private void checkThread(String op) {
         if (Thread.currentThread() != owner) {
-            throw new IllegalStateException(op + ": a tensor scope belongs to the thread that opened it (" + owner.getName()
-                    + "), not " + Thread.currentThread().getName());
+            throw new IllegalStateException(op + ": a tensor scope belongs to the thread that opened it ("
+                    + owner.getName() + "), not " + Thread.currentThread().getName());
         }
     }
 

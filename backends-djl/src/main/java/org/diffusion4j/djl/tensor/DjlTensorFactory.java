@@ -93,8 +93,8 @@ public final class DjlTensorFactory implements TensorFactory, AutoCloseable {
     @Override
     public Tensor of(float[] data, Shape shape) {
         if (data.length != shape.size()) {
-            throw new IllegalArgumentException("data has " + data.length + " elements but shape " + shape
-                    + " needs " + shape.size());
+            throw new IllegalArgumentException(
+                    "data has " + data.length + " elements but shape " + shape + " needs " + shape.size());
         }
         return wrap(manager.create(data, djlShape(shape)));
     }
@@ -117,8 +117,8 @@ public final class DjlTensorFactory implements TensorFactory, AutoCloseable {
         Shape sample = parts.get(0).shape().sampleShape();
         for (Tensor t : parts) {
             if (!t.shape().sampleShape().equals(sample)) {
-                throw new IllegalArgumentException("concat: shapes " + parts.get(0).shape() + " and " + t.shape()
-                        + " differ outside the batch axis");
+                throw new IllegalArgumentException("concat: shapes "
+                        + parts.get(0).shape() + " and " + t.shape() + " differ outside the batch axis");
             }
         }
         try (NDScope scope = new NDScope()) {
@@ -245,7 +245,8 @@ public final class DjlTensorFactory implements TensorFactory, AutoCloseable {
     }
 
     /** Frees one tensor's array; holds no reference to the tensor. */
-    private record Release(NDArray array, long bytes, AtomicLong liveTensors, AtomicLong liveBytes) implements Runnable {
+    private record Release(NDArray array, long bytes, AtomicLong liveTensors, AtomicLong liveBytes)
+            implements Runnable {
         @Override
         public void run() {
             array.close();

@@ -41,8 +41,11 @@ enum InputRole {
     public static String known() {
         StringBuilder sb = new StringBuilder();
         for (InputRole r : values()) {
-            sb.append(sb.length() == 0 ? "" : "; ").append(r.canonical()).append(" (").append(String.join(", ",
-                    r.names.subList(1, r.names.size()))).append(')');
+            sb.append(sb.length() == 0 ? "" : "; ")
+                    .append(r.canonical())
+                    .append(" (")
+                    .append(String.join(", ", r.names.subList(1, r.names.size())))
+                    .append(')');
         }
         return sb.toString();
     }

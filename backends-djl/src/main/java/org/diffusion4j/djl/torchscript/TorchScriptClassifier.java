@@ -5,9 +5,9 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.training.GradientCollector;
 import java.util.List;
-import org.diffusion4j.api.DiffusionArgumentException;
 import org.diffusion4j.api.ClassifierGradient;
 import org.diffusion4j.api.Conditions;
+import org.diffusion4j.api.DiffusionArgumentException;
 import org.diffusion4j.api.Timestep;
 import org.diffusion4j.api.spi.ModelSpec;
 import org.diffusion4j.api.tensor.Tensor;
@@ -36,17 +36,21 @@ public final class TorchScriptClassifier implements ClassifierGradient, AutoClos
 
     /** Loads a classifier on the factory's device. */
     public static TorchScriptClassifier load(ModelSpec spec, DjlTensorFactory local) {
-        TorchScriptOptions o = TorchScriptOptions.parse(spec.options(), spec.file().toString());
-        List<InputRole> dflt = o.gradientOutput() ? List.of(InputRole.SAMPLE, InputRole.TIMESTEP, InputRole.CLASS_LABELS)
+        TorchScriptOptions o =
+                TorchScriptOptions.parse(spec.options(), spec.file().toString());
+        List<InputRole> dflt = o.gradientOutput()
+                ? List.of(InputRole.SAMPLE, InputRole.TIMESTEP, InputRole.CLASS_LABELS)
                 : List.of(InputRole.SAMPLE, InputRole.TIMESTEP);
         // loaded for autograd: gradients flow through a logits model, and a model returning its gradient may
         // compute it with torch.autograd.grad inside its forward
         TorchScriptModule m = new TorchScriptModule(spec.file(), local.device(), o, dflt, true);
         if (!o.gradientOutput() && m.roles().contains(InputRole.CLASS_LABELS)) {
             m.close();
-            throw new DiffusionArgumentException(TorchScriptModule.CODE, "classifier " + spec.file() + " takes class_labels (" + m.expects()
-                    + "); a logits classifier takes (sample, timestep). If it returns the gradient itself, set the option "
-                    + "output to 'gradient'");
+            throw new DiffusionArgumentException(
+                    TorchScriptModule.CODE,
+                    "classifier " + spec.file() + " takes class_labels (" + m.expects()
+                            + "); a logits classifier takes (sample, timestep). If it returns the gradient itself, set the option "
+                            + "output to 'gradient'");
         }
         return new TorchScriptClassifier(m);
     }
@@ -54,23 +58,28 @@ public final class TorchScriptClassifier implements ClassifierGradient, AutoClos
     @Override
     public Tensor gradLogProb(Tensor x, Timestep time, Conditions labels) {
         if (labels.size() != x.batchSize()) {
-            throw new DiffusionArgumentException(TorchScriptModule.CODE, labels.size() + " labels for a batch of " + x.batchSize());
+            throw new DiffusionArgumentException(
+                    TorchScriptModule.CODE, labels.size() + " labels for a batch of " + x.batchSize());
         }
         int[] y = LogProbGradient.labelsOrNull(labels);
         if (module.options().gradientOutput()) {
             return direct(x, time, labels, y);
         }
         return DjlRuntime.withAutograd(() -> {
-            try (NDManager call = module.manager().newSubManager(); NDScope scope = new NDScope()) {
+            try (NDManager call = module.manager().newSubManager();
+                    NDScope scope = new NDScope()) {
                 scope.suppressNotUsedWarning();
                 NDArray xa = call.create(x.toFloatArray(), DjlTensorFactory.djlShape(x.shape()));
                 xa.setRequiresGradient(true);
                 NDArray logits;
                 try (GradientCollector gc = DjlRuntime.engine().newGradientCollector()) {
-                    logits = module.forwardWithGrad(module.inputs(call, xa, time, Conditions.unconditional(x.batchSize())));
+                    logits = module.forwardWithGrad(
+                            module.inputs(call, xa, time, Conditions.unconditional(x.batchSize())));
                     if (logits.getShape().dimension() != 2 || logits.getShape().get(0) != x.batchSize()) {
-                        throw new DiffusionArgumentException(TorchScriptModule.CODE, "classifier " + module.file() + " returned shape "
-                                + logits.getShape() + "; logits [B, K] are expected (" + module.expects() + ")");
+                        throw new DiffusionArgumentException(
+                                TorchScriptModule.CODE,
+                                "classifier " + module.file() + " returned shape " + logits.getShape()
+                                        + "; logits [B, K] are expected (" + module.expects() + ")");
                     }
                     gc.backward(LogProbGradient.selectedLogProb(call, logits, y));
                 }
@@ -85,17 +94,21 @@ public final class TorchScriptClassifier implements ClassifierGradient, AutoClos
      */
     private Tensor direct(Tensor x, Timestep time, Conditions labels, int[] y) {
         return DjlRuntime.withAutograd(() -> {
-            try (NDManager call = module.manager().newSubManager(); NDScope scope = new NDScope()) {
+            try (NDManager call = module.manager().newSubManager();
+                    NDScope scope = new NDScope()) {
                 scope.suppressNotUsedWarning();
                 NDArray xa = call.create(x.toFloatArray(), DjlTensorFactory.djlShape(x.shape()));
                 Conditions safe = LogProbGradient.nullAsLabelZero(labels);
                 NDArray g;
                 try (GradientCollector gc = DjlRuntime.engine().newGradientCollector()) {
-                    g = module.forwardWithGrad(module.inputs(call, xa, time, safe)).stopGradient();
+                    g = module.forwardWithGrad(module.inputs(call, xa, time, safe))
+                            .stopGradient();
                 }
                 if (!g.getShape().equals(xa.getShape())) {
-                    throw new DiffusionArgumentException(TorchScriptModule.CODE, "classifier " + module.file() + " returned shape " + g.getShape()
-                            + " for samples of shape " + xa.getShape() + "; with output 'gradient' it must return ∇ log p(y|x_t)");
+                    throw new DiffusionArgumentException(
+                            TorchScriptModule.CODE,
+                            "classifier " + module.file() + " returned shape " + g.getShape() + " for samples of shape "
+                                    + xa.getShape() + "; with output 'gradient' it must return ∇ log p(y|x_t)");
                 }
                 if (g.getDataType() != ai.djl.ndarray.types.DataType.FLOAT32) {
                     g = g.toType(ai.djl.ndarray.types.DataType.FLOAT32, false);

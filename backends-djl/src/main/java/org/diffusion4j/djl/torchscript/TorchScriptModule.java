@@ -16,9 +16,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.diffusion4j.api.DiffusionArgumentException;
 import org.diffusion4j.api.Condition;
 import org.diffusion4j.api.Conditions;
+import org.diffusion4j.api.DiffusionArgumentException;
 import org.diffusion4j.api.Timestep;
 import org.diffusion4j.djl.DjlRuntime;
 import org.jspecify.annotations.Nullable;
@@ -60,10 +60,11 @@ final class TorchScriptModule implements AutoCloseable {
      *                    inference fails there with "Inference tensors cannot be saved for backward" as soon
      *                    as it has a parameter that autograd must save (a conv or linear weight)
      */
-    TorchScriptModule(Path file, Device device, TorchScriptOptions options, List<InputRole> defaultRoles,
-                      boolean forAutograd) {
+    TorchScriptModule(
+            Path file, Device device, TorchScriptOptions options, List<InputRole> defaultRoles, boolean forAutograd) {
         if (!Files.isRegularFile(file)) {
-            throw new DiffusionArgumentException(TorchScriptModule.CODE, "TorchScript model file " + file + " does not exist or is not a file");
+            throw new DiffusionArgumentException(
+                    TorchScriptModule.CODE, "TorchScript model file " + file + " does not exist or is not a file");
         }
         this.file = file;
         this.options = options;
@@ -72,26 +73,40 @@ final class TorchScriptModule implements AutoCloseable {
         this.manager = DjlRuntime.engine().newBaseManager(device);
         this.manager.setName("torchscript:" + file.getFileName());
         try {
-            this.block = JniUtils.loadModule((PtNDManager) manager, file, true, new String[0], new String[0], forAutograd);
+            this.block =
+                    JniUtils.loadModule((PtNDManager) manager, file, true, new String[0], new String[0], forAutograd);
         } catch (RuntimeException e) {
             manager.close();
-            throw new DiffusionArgumentException(TorchScriptModule.CODE, "cannot load TorchScript model " + file + ": " + e.getMessage()
-                    + " (a file written by torch.jit.save / torch.jit.trace is expected)", e);
+            throw new DiffusionArgumentException(
+                    TorchScriptModule.CODE,
+                    "cannot load TorchScript model " + file + ": " + e.getMessage()
+                            + " (a file written by torch.jit.save / torch.jit.trace is expected)",
+                    e);
         }
         if (forAutograd) {
-            JniUtils.enableInferenceMode(block); // eval(): dropout and batch norm as at inference, gradients still allowed
+            JniUtils.enableInferenceMode(
+                    block); // eval(): dropout and batch norm as at inference, gradients still allowed
         }
-        LOG.info("loaded TorchScript {} on {}{}: {}; inputs {}", file, DjlRuntime.name(device),
+        LOG.info(
+                "loaded TorchScript {} on {}{}: {}; inputs {}",
+                file,
+                DjlRuntime.name(device),
                 forAutograd ? " for autograd" : "",
-                signature.map(TorchScriptSignature::describe).orElse("signature not readable"), roles);
+                signature.map(TorchScriptSignature::describe).orElse("signature not readable"),
+                roles);
     }
 
     private List<InputRole> resolveRoles(List<InputRole> defaultRoles) {
         if (!options.inputs().isEmpty()) {
-            if (signature.isPresent() && signature.get().argNames().size() != options.inputs().size()) {
-                throw new DiffusionArgumentException(TorchScriptModule.CODE, "TorchScript model " + file + " expects "
-                        + signature.get().argNames().size() + " inputs, " + signature.get().describe()
-                        + ", but option inputs lists " + options.inputs().size() + ": " + options.inputs());
+            if (signature.isPresent()
+                    && signature.get().argNames().size() != options.inputs().size()) {
+                throw new DiffusionArgumentException(
+                        TorchScriptModule.CODE,
+                        "TorchScript model " + file + " expects "
+                                + signature.get().argNames().size() + " inputs, "
+                                + signature.get().describe()
+                                + ", but option inputs lists "
+                                + options.inputs().size() + ": " + options.inputs());
             }
             return options.inputs();
         }
@@ -100,10 +115,14 @@ final class TorchScriptModule implements AutoCloseable {
         }
         List<InputRole> r = new ArrayList<>();
         for (String n : signature.get().argNames()) {
-            r.add(InputRole.of(n).orElseThrow(() -> new DiffusionArgumentException(TorchScriptModule.CODE, "TorchScript model " + file + " has "
-                    + signature.get().describe() + "; its input '" + n + "' is not a name the SDK knows. Set the option "
-                    + "inputs to the roles in order, e.g. [\"sample\", \"timestep\", \"class_labels\"]; roles: "
-                    + InputRole.known())));
+            r.add(InputRole.of(n)
+                    .orElseThrow(() -> new DiffusionArgumentException(
+                            TorchScriptModule.CODE,
+                            "TorchScript model " + file + " has "
+                                    + signature.get().describe() + "; its input '" + n
+                                    + "' is not a name the SDK knows. Set the option "
+                                    + "inputs to the roles in order, e.g. [\"sample\", \"timestep\", \"class_labels\"]; roles: "
+                                    + InputRole.known())));
         }
         return r;
     }
@@ -142,17 +161,21 @@ final class TorchScriptModule implements AutoCloseable {
         if (!roles.contains(InputRole.CLASS_LABELS) && !roles.contains(InputRole.ENCODER_HIDDEN_STATES)) {
             for (int i = 0; i < conditions.size(); i++) {
                 if (!conditions.get(i).isUnconditional()) {
-                    throw new DiffusionArgumentException(TorchScriptModule.CODE, "the TorchScript model " + file + " has no condition input ("
-                            + expects() + "; inputs " + roles + "), but sample " + i + " is conditioned on "
-                            + conditions.get(i) + ". An unconditional model cannot follow class labels or classifier-free"
-                            + " guidance: sample it without conditions, or use a model that takes class_labels");
+                    throw new DiffusionArgumentException(
+                            TorchScriptModule.CODE,
+                            "the TorchScript model " + file + " has no condition input ("
+                                    + expects() + "; inputs " + roles + "), but sample " + i + " is conditioned on "
+                                    + conditions.get(i)
+                                    + ". An unconditional model cannot follow class labels or classifier-free"
+                                    + " guidance: sample it without conditions, or use a model that takes class_labels");
                 }
             }
         }
         List<NDArray> in = new ArrayList<>();
         for (InputRole r : roles) {
             switch (r) {
-                case SAMPLE -> in.add(options.sampleDtype() == DataType.FLOAT32 ? x : x.toType(options.sampleDtype(), false));
+                case SAMPLE ->
+                    in.add(options.sampleDtype() == DataType.FLOAT32 ? x : x.toType(options.sampleDtype(), false));
                 case TIMESTEP -> in.add(timestep(call, time, b));
                 case CLASS_LABELS -> in.add(labels(call, conditions));
                 case ENCODER_HIDDEN_STATES -> in.add(embeddings(call, conditions));
@@ -165,10 +188,13 @@ final class TorchScriptModule implements AutoCloseable {
         double t = time.modelTime();
         DataType d = options.timestepDtype();
         if (d.isInteger() && t != Math.rint(t)) {
-            throw new DiffusionArgumentException(TorchScriptModule.CODE, "model " + file + " takes " + d + " timesteps but was asked about model time "
-                    + t + "; use a discrete schedule, or set timestepDtype to float32");
+            throw new DiffusionArgumentException(
+                    TorchScriptModule.CODE,
+                    "model " + file + " takes " + d + " timesteps but was asked about model time " + t
+                            + "; use a discrete schedule, or set timestepDtype to float32");
         }
-        ai.djl.ndarray.types.Shape s = options.timestepScalar() ? new ai.djl.ndarray.types.Shape() : new ai.djl.ndarray.types.Shape(b);
+        ai.djl.ndarray.types.Shape s =
+                options.timestepScalar() ? new ai.djl.ndarray.types.Shape() : new ai.djl.ndarray.types.Shape(b);
         int n = options.timestepScalar() ? 1 : b;
         double[] v = new double[n];
         java.util.Arrays.fill(v, t);
@@ -181,19 +207,25 @@ final class TorchScriptModule implements AutoCloseable {
             Condition c = conditions.get(i);
             if (c instanceof Condition.Label l) {
                 if (options.numClasses() >= 0 && l.value() >= options.numClasses()) {
-                    throw new DiffusionArgumentException(TorchScriptModule.CODE, "condition " + i + " is class " + l.value() + " but model " + file
-                            + " has numClasses " + options.numClasses());
+                    throw new DiffusionArgumentException(
+                            TorchScriptModule.CODE,
+                            "condition " + i + " is class " + l.value() + " but model " + file + " has numClasses "
+                                    + options.numClasses());
                 }
                 y[i] = l.value();
             } else if (c.isUnconditional()) {
                 if (options.numClasses() < 0) {
-                    throw new DiffusionArgumentException(TorchScriptModule.CODE, "model " + file + " takes class_labels and condition " + i
-                            + " is the null condition; set the option numClasses (K) so it can be sent as class K");
+                    throw new DiffusionArgumentException(
+                            TorchScriptModule.CODE,
+                            "model " + file + " takes class_labels and condition " + i
+                                    + " is the null condition; set the option numClasses (K) so it can be sent as class K");
                 }
                 y[i] = options.numClasses();
             } else {
-                throw new DiffusionArgumentException(TorchScriptModule.CODE, "model " + file + " takes class_labels (" + expects() + ") but condition "
-                        + i + " is an embedding");
+                throw new DiffusionArgumentException(
+                        TorchScriptModule.CODE,
+                        "model " + file + " takes class_labels (" + expects() + ") but condition " + i
+                                + " is an embedding");
             }
         }
         return call.create(y);
@@ -204,18 +236,24 @@ final class TorchScriptModule implements AutoCloseable {
         for (Condition c : conditions.asList()) {
             if (c instanceof Condition.Embedding e) {
                 if (shape != null && !shape.equals(e.value().shape())) {
-                    throw new DiffusionArgumentException(TorchScriptModule.CODE, "embedding conditions of shapes " + shape + " and "
-                            + e.value().shape() + " in one batch for model " + file);
+                    throw new DiffusionArgumentException(
+                            TorchScriptModule.CODE,
+                            "embedding conditions of shapes " + shape + " and "
+                                    + e.value().shape() + " in one batch for model " + file);
                 }
                 shape = e.value().shape();
             } else if (c instanceof Condition.Label) {
-                throw new DiffusionArgumentException(TorchScriptModule.CODE, "model " + file + " takes encoder_hidden_states (" + expects()
-                        + ") but a condition is a class label");
+                throw new DiffusionArgumentException(
+                        TorchScriptModule.CODE,
+                        "model " + file + " takes encoder_hidden_states (" + expects()
+                                + ") but a condition is a class label");
             }
         }
         if (shape == null) {
-            throw new DiffusionArgumentException(TorchScriptModule.CODE, "model " + file + " takes encoder_hidden_states but every condition is the "
-                    + "null condition; pass the unconditional embedding (e.g. the empty prompt's) as Condition.embedding");
+            throw new DiffusionArgumentException(
+                    TorchScriptModule.CODE,
+                    "model " + file + " takes encoder_hidden_states but every condition is the "
+                            + "null condition; pass the unconditional embedding (e.g. the empty prompt's) as Condition.embedding");
         }
         int per = shape.intSize();
         float[] data = new float[conditions.size() * per];
@@ -224,7 +262,10 @@ final class TorchScriptModule implements AutoCloseable {
                 System.arraycopy(e.value().toFloatArray(), 0, data, i * per, per);
             }
         }
-        return call.create(data, new ai.djl.ndarray.types.Shape(shape.withBatch(conditions.size()).longDims()));
+        return call.create(
+                data,
+                new ai.djl.ndarray.types.Shape(
+                        shape.withBatch(conditions.size()).longDims()));
     }
 
     /**
@@ -239,13 +280,18 @@ final class TorchScriptModule implements AutoCloseable {
         try {
             out = ai.djl.pytorch.jni.IValueUtils.forward(block, new ai.djl.ndarray.NDList(inputs), true);
         } catch (EngineException e) {
-            throw new DiffusionArgumentException(TorchScriptModule.CODE, "TorchScript model " + file + " rejected its inputs. It expects "
-                    + expects() + "; it was given " + describe(inputs) + " for the roles " + roles
-                    + ". PyTorch said: " + firstLines(e.getMessage()), e);
+            throw new DiffusionArgumentException(
+                    TorchScriptModule.CODE,
+                    "TorchScript model " + file + " rejected its inputs. It expects "
+                            + expects() + "; it was given " + describe(inputs) + " for the roles " + roles
+                            + ". PyTorch said: " + firstLines(e.getMessage()),
+                    e);
         }
         if (options.outputIndex() < 0 || options.outputIndex() >= out.size()) {
-            throw new DiffusionArgumentException(TorchScriptModule.CODE, "TorchScript model " + file + " returned " + out.size()
-                    + " tensors; option outputIndex " + options.outputIndex() + " is outside them");
+            throw new DiffusionArgumentException(
+                    TorchScriptModule.CODE,
+                    "TorchScript model " + file + " returned " + out.size() + " tensors; option outputIndex "
+                            + options.outputIndex() + " is outside them");
         }
         return out.get(options.outputIndex());
     }
@@ -266,10 +312,13 @@ final class TorchScriptModule implements AutoCloseable {
             try {
                 out = block.forward(args);
             } catch (EngineException e) {
-                throw new DiffusionArgumentException(TorchScriptModule.CODE, "TorchScript model " + file + " rejected its inputs. It expects "
-                        + expects() + "; it was given " + describe(inputs) + " for the roles " + roles
-                        + " (options inputs, timestepDtype, timestepShape, sampleDtype). PyTorch said: "
-                        + firstLines(e.getMessage()), e);
+                throw new DiffusionArgumentException(
+                        TorchScriptModule.CODE,
+                        "TorchScript model " + file + " rejected its inputs. It expects "
+                                + expects() + "; it was given " + describe(inputs) + " for the roles " + roles
+                                + " (options inputs, timestepDtype, timestepShape, sampleDtype). PyTorch said: "
+                                + firstLines(e.getMessage()),
+                        e);
             }
             all.add(out);
             NDArray r = pick(out, call, all);
@@ -288,9 +337,14 @@ final class TorchScriptModule implements AutoCloseable {
         if (out.isTuple() || out.isList() || out.isTensorList()) {
             IValue[] items = out.isTuple() ? out.toIValueTuple() : out.toIValueArray();
             java.util.Collections.addAll(all, items);
-            if (options.outputIndex() < 0 || options.outputIndex() >= items.length || !items[options.outputIndex()].isTensor()) {
-                throw new DiffusionArgumentException(TorchScriptModule.CODE, "TorchScript model " + file + " returned a sequence of " + items.length
-                        + " values; option outputIndex " + options.outputIndex() + " does not name a tensor in it");
+            if (options.outputIndex() < 0
+                    || options.outputIndex() >= items.length
+                    || !items[options.outputIndex()].isTensor()) {
+                throw new DiffusionArgumentException(
+                        TorchScriptModule.CODE,
+                        "TorchScript model " + file + " returned a sequence of " + items.length
+                                + " values; option outputIndex " + options.outputIndex()
+                                + " does not name a tensor in it");
             }
             return items[options.outputIndex()].toTensor((PtNDManager) call);
         }
@@ -299,13 +353,17 @@ final class TorchScriptModule implements AutoCloseable {
             all.addAll(m.values());
             IValue v = m.get(options.outputKey());
             if (v == null || !v.isTensor()) {
-                throw new DiffusionArgumentException(TorchScriptModule.CODE, "TorchScript model " + file + " returned a dict with keys " + m.keySet()
-                        + "; set option outputKey to the tensor to use (now '" + options.outputKey() + "')");
+                throw new DiffusionArgumentException(
+                        TorchScriptModule.CODE,
+                        "TorchScript model " + file + " returned a dict with keys " + m.keySet()
+                                + "; set option outputKey to the tensor to use (now '" + options.outputKey() + "')");
             }
             return v.toTensor((PtNDManager) call);
         }
-        throw new DiffusionArgumentException(TorchScriptModule.CODE, "TorchScript model " + file + " returned a " + out.getType()
-                + "; a tensor, a tuple/list of tensors or a dict is expected");
+        throw new DiffusionArgumentException(
+                TorchScriptModule.CODE,
+                "TorchScript model " + file + " returned a " + out.getType()
+                        + "; a tensor, a tuple/list of tensors or a dict is expected");
     }
 
     private static String describe(List<NDArray> inputs) {

@@ -46,13 +46,32 @@ import org.jspecify.annotations.Nullable;
  * @param sampleShape    one sample's shape, or null
  * @param fixedBatchSize the only accepted batch size, or −1
  */
-record TorchScriptOptions(List<InputRole> inputs, DataType timestepDtype, boolean timestepScalar,
-                                 DataType sampleDtype, int numClasses, int outputIndex, String outputKey,
-                                 boolean gradientOutput, boolean graphOptimizer, boolean warmup,
-                                 int @Nullable [] sampleShape, int fixedBatchSize) {
+record TorchScriptOptions(
+        List<InputRole> inputs,
+        DataType timestepDtype,
+        boolean timestepScalar,
+        DataType sampleDtype,
+        int numClasses,
+        int outputIndex,
+        String outputKey,
+        boolean gradientOutput,
+        boolean graphOptimizer,
+        boolean warmup,
+        int @Nullable [] sampleShape,
+        int fixedBatchSize) {
 
-    private static final Set<String> KEYS = Set.of("inputs", "timestepDtype", "timestepShape", "sampleDtype",
-            "numClasses", "outputIndex", "outputKey", "output", "graphOptimizer", "warmup", "sampleShape",
+    private static final Set<String> KEYS = Set.of(
+            "inputs",
+            "timestepDtype",
+            "timestepShape",
+            "sampleDtype",
+            "numClasses",
+            "outputIndex",
+            "outputKey",
+            "output",
+            "graphOptimizer",
+            "warmup",
+            "sampleShape",
             "fixedBatchSize");
 
     public TorchScriptOptions {
@@ -73,8 +92,9 @@ record TorchScriptOptions(List<InputRole> inputs, DataType timestepDtype, boolea
     public static TorchScriptOptions parse(Map<String, Object> options, String source) {
         for (String k : options.keySet()) {
             if (!KEYS.contains(k)) {
-                throw new DiffusionArgumentException(TorchScriptModule.CODE, source + ": unknown TorchScript option '" + k + "'; known: "
-                        + new java.util.TreeSet<>(KEYS));
+                throw new DiffusionArgumentException(
+                        TorchScriptModule.CODE,
+                        source + ": unknown TorchScript option '" + k + "'; known: " + new java.util.TreeSet<>(KEYS));
             }
         }
         List<InputRole> inputs = new ArrayList<>();
@@ -89,23 +109,31 @@ record TorchScriptOptions(List<InputRole> inputs, DataType timestepDtype, boolea
                 }
             }
             for (String n : names) {
-                inputs.add(InputRole.of(n).orElseThrow(() -> new DiffusionArgumentException(TorchScriptModule.CODE, source + ": option inputs: '"
-                        + n + "' is not a known input; known: " + InputRole.known())));
+                inputs.add(InputRole.of(n)
+                        .orElseThrow(() -> new DiffusionArgumentException(
+                                TorchScriptModule.CODE,
+                                source + ": option inputs: '" + n + "' is not a known input; known: "
+                                        + InputRole.known())));
             }
         }
         DataType tDtype = dtype(options.getOrDefault("timestepDtype", "int64"), "timestepDtype", source);
-        String tShape = String.valueOf(options.getOrDefault("timestepShape", "batch")).toLowerCase(Locale.ROOT);
+        String tShape =
+                String.valueOf(options.getOrDefault("timestepShape", "batch")).toLowerCase(Locale.ROOT);
         if (!tShape.equals("batch") && !tShape.equals("scalar")) {
-            throw new DiffusionArgumentException(TorchScriptModule.CODE, source + ": option timestepShape must be 'batch' ([B]) or 'scalar' ([]), got '"
-                    + tShape + "'");
+            throw new DiffusionArgumentException(
+                    TorchScriptModule.CODE,
+                    source + ": option timestepShape must be 'batch' ([B]) or 'scalar' ([]), got '" + tShape + "'");
         }
         DataType sDtype = dtype(options.getOrDefault("sampleDtype", "float32"), "sampleDtype", source);
         if (sDtype != DataType.FLOAT32 && sDtype != DataType.FLOAT16) {
-            throw new DiffusionArgumentException(TorchScriptModule.CODE, source + ": option sampleDtype must be float32 or float16, got " + sDtype);
+            throw new DiffusionArgumentException(
+                    TorchScriptModule.CODE, source + ": option sampleDtype must be float32 or float16, got " + sDtype);
         }
         String output = String.valueOf(options.getOrDefault("output", "logits")).toLowerCase(Locale.ROOT);
         if (!output.equals("logits") && !output.equals("gradient")) {
-            throw new DiffusionArgumentException(TorchScriptModule.CODE, source + ": option output must be 'logits' or 'gradient', got '" + output + "'");
+            throw new DiffusionArgumentException(
+                    TorchScriptModule.CODE,
+                    source + ": option output must be 'logits' or 'gradient', got '" + output + "'");
         }
         int[] shape = null;
         Object ss = options.get("sampleShape");
@@ -115,15 +143,25 @@ record TorchScriptOptions(List<InputRole> inputs, DataType timestepDtype, boolea
                 shape[i] = intValue(l.get(i), "sampleShape", source);
             }
         } else if (ss != null) {
-            throw new DiffusionArgumentException(TorchScriptModule.CODE, source + ": option sampleShape must be a list such as [1, 28, 28], got " + ss);
+            throw new DiffusionArgumentException(
+                    TorchScriptModule.CODE,
+                    source + ": option sampleShape must be a list such as [1, 28, 28], got " + ss);
         }
-        return new TorchScriptOptions(inputs, tDtype, tShape.equals("scalar"), sDtype,
+        return new TorchScriptOptions(
+                inputs,
+                tDtype,
+                tShape.equals("scalar"),
+                sDtype,
                 options.containsKey("numClasses") ? intValue(options.get("numClasses"), "numClasses", source) : -1,
                 options.containsKey("outputIndex") ? intValue(options.get("outputIndex"), "outputIndex", source) : 0,
-                String.valueOf(options.getOrDefault("outputKey", "sample")), output.equals("gradient"),
+                String.valueOf(options.getOrDefault("outputKey", "sample")),
+                output.equals("gradient"),
                 bool(options.getOrDefault("graphOptimizer", false), "graphOptimizer", source),
-                bool(options.getOrDefault("warmup", true), "warmup", source), shape,
-                options.containsKey("fixedBatchSize") ? intValue(options.get("fixedBatchSize"), "fixedBatchSize", source) : -1);
+                bool(options.getOrDefault("warmup", true), "warmup", source),
+                shape,
+                options.containsKey("fixedBatchSize")
+                        ? intValue(options.get("fixedBatchSize"), "fixedBatchSize", source)
+                        : -1);
     }
 
     private static DataType dtype(Object o, String key, String source) {
@@ -133,8 +171,11 @@ record TorchScriptOptions(List<InputRole> inputs, DataType timestepDtype, boolea
             case "float32", "float" -> DataType.FLOAT32;
             case "float64", "double" -> DataType.FLOAT64;
             case "float16", "half" -> DataType.FLOAT16;
-            default -> throw new DiffusionArgumentException(TorchScriptModule.CODE, source + ": option " + key + " must be one of int64, int32, "
-                    + "float32, float64, float16; got '" + o + "'");
+            default ->
+                throw new DiffusionArgumentException(
+                        TorchScriptModule.CODE,
+                        source + ": option " + key + " must be one of int64, int32, "
+                                + "float32, float64, float16; got '" + o + "'");
         };
     }
 
@@ -145,7 +186,8 @@ record TorchScriptOptions(List<InputRole> inputs, DataType timestepDtype, boolea
         try {
             return Integer.parseInt(String.valueOf(o).trim());
         } catch (NumberFormatException e) {
-            throw new DiffusionArgumentException(TorchScriptModule.CODE, source + ": option " + key + " must be an integer, got '" + o + "'", e);
+            throw new DiffusionArgumentException(
+                    TorchScriptModule.CODE, source + ": option " + key + " must be an integer, got '" + o + "'", e);
         }
     }
 
@@ -157,6 +199,7 @@ record TorchScriptOptions(List<InputRole> inputs, DataType timestepDtype, boolea
         if (s.equals("true") || s.equals("false")) {
             return Boolean.parseBoolean(s);
         }
-        throw new DiffusionArgumentException(TorchScriptModule.CODE, source + ": option " + key + " must be true or false, got '" + o + "'");
+        throw new DiffusionArgumentException(
+                TorchScriptModule.CODE, source + ": option " + key + " must be true or false, got '" + o + "'");
     }
 }

@@ -8,10 +8,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalInt;
-import org.diffusion4j.api.DiffusionArgumentException;
-import org.diffusion4j.api.DiffusionStateException;
 import org.diffusion4j.api.Condition;
 import org.diffusion4j.api.Conditions;
+import org.diffusion4j.api.DiffusionArgumentException;
+import org.diffusion4j.api.DiffusionStateException;
 import org.diffusion4j.api.NoisePredictor;
 import org.diffusion4j.api.PredictionType;
 import org.diffusion4j.api.Timestep;
@@ -55,9 +55,10 @@ public final class TorchScriptPredictor implements NoisePredictor, AutoCloseable
      * @throws IllegalArgumentException for a missing or unreadable file, bad options, or a failed warm-up
      */
     public static TorchScriptPredictor load(ModelSpec spec, DjlTensorFactory local) {
-        TorchScriptOptions o = TorchScriptOptions.parse(spec.options(), spec.file().toString());
-        TorchScriptModule m = new TorchScriptModule(spec.file(), local.device(), o,
-                List.of(InputRole.SAMPLE, InputRole.TIMESTEP));
+        TorchScriptOptions o =
+                TorchScriptOptions.parse(spec.options(), spec.file().toString());
+        TorchScriptModule m =
+                new TorchScriptModule(spec.file(), local.device(), o, List.of(InputRole.SAMPLE, InputRole.TIMESTEP));
         TorchScriptPredictor p = new TorchScriptPredictor(m, spec.predictionType(), local);
         try {
             p.warmUp();
@@ -81,7 +82,9 @@ public final class TorchScriptPredictor implements NoisePredictor, AutoCloseable
         if (o.sampleShape() == null) {
             // debug, not info: a run document's own sampleShape does not reach the backend's options, so at info
             // every CLI run of a TorchScript model would print this, and its advice
-            LOG.debug("no warm-up call for {}: set the model option sampleShape (e.g. [1, 28, 28]) to enable it", module.file());
+            LOG.debug(
+                    "no warm-up call for {}: set the model option sampleShape (e.g. [1, 28, 28]) to enable it",
+                    module.file());
             return;
         }
         int b = o.fixedBatch().orElse(2);
@@ -90,7 +93,8 @@ public final class TorchScriptPredictor implements NoisePredictor, AutoCloseable
             LOG.debug("no warm-up call for {}: it takes embeddings whose shape is not configured", module.file());
             return;
         }
-        Conditions c = module.roles().contains(InputRole.CLASS_LABELS) ? Conditions.labels(new int[b])
+        Conditions c = module.roles().contains(InputRole.CLASS_LABELS)
+                ? Conditions.labels(new int[b])
                 : Conditions.unconditional(b);
         long t0 = System.nanoTime();
         predict(local.zeros(s), Timestep.ofAlphaBar(0, 0.5), c);
@@ -100,21 +104,26 @@ public final class TorchScriptPredictor implements NoisePredictor, AutoCloseable
     @Override
     public Tensor predict(Tensor x, Timestep time, Conditions conditions) {
         if (conditions.size() != x.batchSize()) {
-            throw new DiffusionArgumentException(TorchScriptModule.CODE, conditions.size() + " conditions for a batch of " + x.batchSize());
+            throw new DiffusionArgumentException(
+                    TorchScriptModule.CODE, conditions.size() + " conditions for a batch of " + x.batchSize());
         }
         OptionalInt fixed = module.options().fixedBatch();
         if (fixed.isPresent() && x.batchSize() != fixed.getAsInt()) {
             return predictInChunks(x, time, conditions, fixed.getAsInt());
         }
         boolean sameDevice = x instanceof DjlTensor d && d.factory().device().equals(module.device());
-        try (NDManager call = module.manager().newSubManager(); NDScope scope = new NDScope()) {
+        try (NDManager call = module.manager().newSubManager();
+                NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
-            NDArray in = sameDevice ? ((DjlTensor) x).array()
+            NDArray in = sameDevice
+                    ? ((DjlTensor) x).array()
                     : call.create(x.toFloatArray(), DjlTensorFactory.djlShape(x.shape()));
             NDArray out = module.forward(call, module.inputs(call, in, time, conditions));
             if (!out.getShape().equals(in.getShape())) {
-                throw new DiffusionStateException(TorchScriptModule.CODE, "TorchScript model " + module.file() + " returned shape " + out.getShape()
-                        + " for a sample of shape " + in.getShape() + " (" + module.expects() + ")");
+                throw new DiffusionStateException(
+                        TorchScriptModule.CODE,
+                        "TorchScript model " + module.file() + " returned shape " + out.getShape()
+                                + " for a sample of shape " + in.getShape() + " (" + module.expects() + ")");
             }
             if (x instanceof DjlTensor d) {
                 return d.factory().wrap(out);

@@ -49,7 +49,8 @@ record TorchScriptSignature(String className, List<String> argNames, List<String
             for (Enumeration<? extends ZipEntry> e = zip.entries(); e.hasMoreElements(); ) {
                 ZipEntry z = e.nextElement();
                 entries.add(z);
-                if (z.getName().endsWith("/data.pkl") && z.getName().indexOf('/') == z.getName().lastIndexOf('/')) {
+                if (z.getName().endsWith("/data.pkl")
+                        && z.getName().indexOf('/') == z.getName().lastIndexOf('/')) {
                     root = z.getName().substring(0, z.getName().indexOf('/'));
                 }
             }
@@ -98,7 +99,8 @@ record TorchScriptSignature(String className, List<String> argNames, List<String
         String params = source.substring(open, i - 1);
         int arrow = source.indexOf("->", i);
         int colon = source.indexOf(":\n", i);
-        String ret = arrow >= 0 && colon > arrow ? source.substring(arrow + 2, colon).trim() : "?";
+        String ret =
+                arrow >= 0 && colon > arrow ? source.substring(arrow + 2, colon).trim() : "?";
         List<String> names = new ArrayList<>();
         List<String> types = new ArrayList<>();
         for (String p : splitTopLevel(params)) {

@@ -103,8 +103,8 @@ public final class AdamW implements AutoCloseable {
 
     private static void set(NDArray a, float @org.jspecify.annotations.Nullable [] values, String what, String source) {
         if (values == null || values.length != a.size()) {
-            throw new IllegalArgumentException(source + ": optimizer state " + what + (values == null ? " is missing"
-                    : " has " + values.length + " values, expected " + a.size()));
+            throw new IllegalArgumentException(source + ": optimizer state " + what
+                    + (values == null ? " is missing" : " has " + values.length + " values, expected " + a.size()));
         }
         org.diffusion4j.djl.nn.Weights.assign(a, values);
     }

@@ -82,7 +82,11 @@ public final class Checkpoint {
      * @param shapes   the shape of each array name (a parameter's shape, shared by its weights, EMA and
      *                 moments); names without one are stored flat
      */
-    public Checkpoint(String kind, JsonNode meta, JsonNode state, Map<String, Map<String, float[]>> sections,
+    public Checkpoint(
+            String kind,
+            JsonNode meta,
+            JsonNode state,
+            Map<String, Map<String, float[]>> sections,
             Map<String, long[]> shapes) {
         if (!meta.isObject() || !state.isObject()) {
             throw new IllegalArgumentException("checkpoint metadata and state must be JSON objects");
@@ -261,13 +265,16 @@ public final class Checkpoint {
             }
         }
         if (!Safetensors.looksLike(file)) {
-            throw new IOException(file + " is not a diffusion4j checkpoint (neither safetensors nor the magic D4JCKPT1)");
+            throw new IOException(
+                    file + " is not a diffusion4j checkpoint (neither safetensors nor the magic D4JCKPT1)");
         }
         Safetensors.Contents c = Safetensors.read(file);
         Map<String, String> m = c.metadata();
         if (!FORMAT.equals(m.get("format"))) {
-            throw new IOException(file + " is a safetensors file but not a diffusion4j checkpoint (__metadata__.format is "
-                    + (m.containsKey("format") ? "'" + m.get("format") + "'" : "missing") + ", expected '" + FORMAT + "')");
+            throw new IOException(
+                    file + " is a safetensors file but not a diffusion4j checkpoint (__metadata__.format is "
+                            + (m.containsKey("format") ? "'" + m.get("format") + "'" : "missing") + ", expected '"
+                            + FORMAT + "')");
         }
         String kind = required(file, m, "kind");
         ObjectNode meta = object(file, "__metadata__.meta", required(file, m, "meta"));
@@ -288,8 +295,8 @@ public final class Checkpoint {
             }
             Safetensors.Contents s = Safetensors.read(cf);
             if (!STATE_FORMAT.equals(s.metadata().get("format"))) {
-                throw new IOException(cf + " is not a diffusion4j state file (__metadata__.format should be '"
-                        + STATE_FORMAT + "')");
+                throw new IOException(
+                        cf + " is not a diffusion4j state file (__metadata__.format should be '" + STATE_FORMAT + "')");
             }
             if (!required(file, m, "save").equals(s.metadata().get("save"))) {
                 throw new IOException(cf + " belongs to another save than " + file

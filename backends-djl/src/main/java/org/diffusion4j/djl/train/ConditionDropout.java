@@ -9,8 +9,7 @@ import org.diffusion4j.api.noise.SdkNoise;
  */
 final class ConditionDropout {
 
-    private ConditionDropout() {
-    }
+    private ConditionDropout() {}
 
     /**
      * Replaces labels in place.

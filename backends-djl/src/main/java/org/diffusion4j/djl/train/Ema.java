@@ -68,7 +68,10 @@ final class Ema implements AutoCloseable {
             float[] w = weights.get(name);
             if (w == null || w.length != shadow.get(i).size()) {
                 throw new IllegalArgumentException(source + ": EMA weights for '" + name + "' "
-                        + (w == null ? "are missing" : "have " + w.length + " values, expected " + shadow.get(i).size()));
+                        + (w == null
+                                ? "are missing"
+                                : "have " + w.length + " values, expected "
+                                        + shadow.get(i).size()));
             }
             org.diffusion4j.djl.nn.Weights.assign(shadow.get(i), w);
         }

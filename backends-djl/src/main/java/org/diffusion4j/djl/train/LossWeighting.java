@@ -10,8 +10,7 @@ import org.diffusion4j.api.Timestep;
  */
 final class LossWeighting {
 
-    private LossWeighting() {
-    }
+    private LossWeighting() {}
 
     /**
      * The weight of one sample.

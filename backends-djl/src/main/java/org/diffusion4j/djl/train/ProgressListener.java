@@ -8,7 +8,7 @@ import org.slf4j.LoggerFactory;
 public interface ProgressListener {
 
     /** A listener that does nothing. */
-    ProgressListener NONE = p -> { };
+    ProgressListener NONE = p -> {};
 
     void onStep(TrainingProgress progress);
 

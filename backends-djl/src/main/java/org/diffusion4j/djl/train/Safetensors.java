@@ -38,18 +38,16 @@ final class Safetensors {
 
     /** Largest header accepted, as the reference implementation's limit. */
     static final long MAX_HEADER = 100L << 20;
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private Safetensors() {
-    }
+    private Safetensors() {}
 
     /** One float32 tensor: its shape and row-major data. */
-    record Entry(long[] shape, float[] data) {
-    }
+    record Entry(long[] shape, float[] data) {}
 
     /** A file's metadata and tensors, in file order. */
-    record Contents(Map<String, String> metadata, Map<String, Entry> tensors) {
-    }
+    record Contents(Map<String, String> metadata, Map<String, Entry> tensors) {}
 
     /** Writes {@code tensors} (in map order) with {@code metadata} to {@code out}. */
     static void write(OutputStream out, Map<String, String> metadata, Map<String, Entry> tensors) throws IOException {
@@ -124,7 +122,8 @@ final class Safetensors {
     static Contents read(Path file) throws IOException {
         byte[] all = Files.readAllBytes(file);
         if (all.length < 8) {
-            throw new IOException(file + ": not a safetensors file (" + all.length + " bytes, shorter than the 8-byte header length)");
+            throw new IOException(file + ": not a safetensors file (" + all.length
+                    + " bytes, shorter than the 8-byte header length)");
         }
         ByteBuffer in = ByteBuffer.wrap(all).order(ByteOrder.LITTLE_ENDIAN);
         long n = in.getLong();
@@ -170,7 +169,11 @@ final class Safetensors {
             }
             JsonNode s = v.path("shape");
             JsonNode o = v.path("data_offsets");
-            if (!s.isArray() || !o.isArray() || o.size() != 2 || !o.get(0).canConvertToLong() || !o.get(1).canConvertToLong()) {
+            if (!s.isArray()
+                    || !o.isArray()
+                    || o.size() != 2
+                    || !o.get(0).canConvertToLong()
+                    || !o.get(1).canConvertToLong()) {
                 throw new IOException(where + " needs a shape array and data_offsets [begin, end]");
             }
             long[] shape = new long[s.size()];
@@ -187,8 +190,8 @@ final class Safetensors {
             }
             long elements = elements(shape);
             if (elements < 0 || elements > bodyLength / 4 || end - begin != 4 * elements) {
-                throw new IOException(where + ": shape " + s + " needs " + 4 * elements + " bytes but data_offsets "
-                        + o + " span " + (end - begin));
+                throw new IOException(where + ": shape " + s + " needs " + 4 * elements + " bytes but data_offsets " + o
+                        + " span " + (end - begin));
             }
             spans.add(new Object[] {name, begin, end});
             shapes.put(name, shape);
@@ -198,20 +201,25 @@ final class Safetensors {
         long pos = 0;
         for (Object[] sp : sorted) {
             if ((Long) sp[1] != pos) {
-                throw new IOException(file + ": tensor '" + sp[0] + "' starts at byte " + sp[1] + " of the data, expected "
-                        + pos + ((Long) sp[1] < pos ? " (tensors overlap)" : " (a hole in the data)"));
+                throw new IOException(
+                        file + ": tensor '" + sp[0] + "' starts at byte " + sp[1] + " of the data, expected " + pos
+                                + ((Long) sp[1] < pos ? " (tensors overlap)" : " (a hole in the data)"));
             }
             pos = (Long) sp[2];
         }
         if (pos != bodyLength) {
-            throw new IOException(file + ": the tensors cover " + pos + " bytes of data but the file has " + bodyLength);
+            throw new IOException(
+                    file + ": the tensors cover " + pos + " bytes of data but the file has " + bodyLength);
         }
         Map<String, Entry> tensors = new LinkedHashMap<>();
         for (Object[] sp : spans) {
             String name = (String) sp[0];
             long begin = (Long) sp[1];
             float[] data = new float[Math.toIntExact(((Long) sp[2] - begin) / 4)];
-            ByteBuffer.wrap(all, body + (int) begin, data.length * 4).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(data);
+            ByteBuffer.wrap(all, body + (int) begin, data.length * 4)
+                    .order(ByteOrder.LITTLE_ENDIAN)
+                    .asFloatBuffer()
+                    .get(data);
             // every span's name was put into shapes in the header loop above
             long[] shape = Objects.requireNonNull(shapes.get(name), name);
             tensors.put(name, new Entry(shape, data));

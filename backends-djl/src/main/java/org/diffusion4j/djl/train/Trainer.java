@@ -80,14 +80,16 @@ public final class Trainer implements AutoCloseable {
     private Trainer(UNetModel model, TrainerConfig config, Schedule schedule, ImageDataset data) {
         UNetConfig uc = model.config();
         org.diffusion4j.api.tensor.Shape img = data.imageShape();
-        if (img.rank() != 3 || img.get(0) != uc.imageChannels() || img.get(1) != uc.imageSize()
+        if (img.rank() != 3
+                || img.get(0) != uc.imageChannels()
+                || img.get(1) != uc.imageSize()
                 || img.get(2) != uc.imageSize()) {
             throw new IllegalArgumentException("data images have shape " + img + " but the UNet takes ["
                     + uc.imageChannels() + ", " + uc.imageSize() + ", " + uc.imageSize() + "]");
         }
         if (uc.conditional() && data.numClasses() > uc.numClasses()) {
-            throw new IllegalArgumentException("data has " + data.numClasses() + " classes but the UNet only "
-                    + uc.numClasses());
+            throw new IllegalArgumentException(
+                    "data has " + data.numClasses() + " classes but the UNet only " + uc.numClasses());
         }
         this.model = model;
         this.config = config;
@@ -95,8 +97,8 @@ public final class Trainer implements AutoCloseable {
         this.data = data;
         DjlRuntime.setThreads(config.threads());
         this.manager = DjlRuntime.engine().newBaseManager(model.device());
-        this.optimizer = new AdamW(model.block(), manager, config.beta1(), config.beta2(), config.epsilon(),
-                config.weightDecay());
+        this.optimizer = new AdamW(
+                model.block(), manager, config.beta1(), config.beta2(), config.epsilon(), config.weightDecay());
         this.ema = new Ema(model.block(), manager, config.emaDecay());
         this.order = new DataOrder(data.size(), config.seed());
     }
@@ -106,8 +108,8 @@ public final class Trainer implements AutoCloseable {
      *
      * @param seed of the initial weights (the data/noise seed is {@link TrainerConfig#seed()})
      */
-    public static Trainer create(UNetConfig unet, TrainerConfig config, Schedule schedule, ImageDataset data,
-                                 Device device, long seed) {
+    public static Trainer create(
+            UNetConfig unet, TrainerConfig config, Schedule schedule, ImageDataset data, Device device, long seed) {
         return new Trainer(UNetModel.create(unet, device, seed), config, schedule, data);
     }
 
@@ -115,7 +117,8 @@ public final class Trainer implements AutoCloseable {
      * Continues the run saved in {@code checkpoint}: network, EMA, optimizer state, step and loss curve.
      * The schedule and data must be the ones of the original run for the continuation to be exact.
      */
-    public static Trainer resume(Path checkpoint, Schedule schedule, ImageDataset data, Device device) throws IOException {
+    public static Trainer resume(Path checkpoint, Schedule schedule, ImageDataset data, Device device)
+            throws IOException {
         Checkpoint c = Checkpoint.read(checkpoint);
         if (!KIND.equals(c.kind())) {
             throw new IOException(checkpoint + " holds a '" + c.kind() + "' checkpoint, not a " + KIND + " one");
@@ -126,15 +129,21 @@ public final class Trainer implements AutoCloseable {
         long step = state.get("step").asLong();
         int dataSize = state.path("dataSize").asInt(-1);
         if (dataSize != data.size()) {
-            LOG.warn("{} was trained on {} images, resuming on {}: the data order will differ", checkpoint, dataSize,
+            LOG.warn(
+                    "{} was trained on {} images, resuming on {}: the data order will differ",
+                    checkpoint,
+                    dataSize,
                     data.size());
         }
         UNetModel m = UNetModel.create(uc, device, 0);
         m.load(c.section(checkpoint, Checkpoint.MODEL), checkpoint.toString());
         Trainer t = new Trainer(m, tc, schedule, data);
         t.ema.restore(c.section(checkpoint, "ema"), state.get("emaUpdates").asLong(), checkpoint.toString());
-        t.optimizer.restore(c.section(checkpoint, "adam.m"), c.section(checkpoint, "adam.v"),
-                state.get("adamUpdates").asLong(), checkpoint.toString());
+        t.optimizer.restore(
+                c.section(checkpoint, "adam.m"),
+                c.section(checkpoint, "adam.v"),
+                state.get("adamUpdates").asLong(),
+                checkpoint.toString());
         t.step = step;
         float[] curve = c.section(checkpoint, "losses").getOrDefault("loss", new float[0]);
         for (float f : curve) {
@@ -225,22 +234,33 @@ public final class Trainer implements AutoCloseable {
             lastDropped = ConditionDropout.apply(classes, config.pUncond(), uc.numClasses(), rng);
         }
         double lr = learningRate(step);
-        double loss = DjlRuntime.withAutograd(() -> runStep(x0, eps, times, alpha, sigma, cx0, ceps, weight, classes, lr));
+        double loss =
+                DjlRuntime.withAutograd(() -> runStep(x0, eps, times, alpha, sigma, cx0, ceps, weight, classes, lr));
         step++;
         losses.add((float) loss);
         smoothed = Double.isNaN(smoothed) ? loss : 0.98 * smoothed + 0.02 * loss;
         return loss;
     }
 
-    private double runStep(float[] x0, float[] eps, double[] times, float[] alpha, float[] sigma, float[] cx0,
-                           float[] ceps, float[] weight, int[] classes, double lr) {
+    private double runStep(
+            float[] x0,
+            float[] eps,
+            double[] times,
+            float[] alpha,
+            float[] sigma,
+            float[] cx0,
+            float[] ceps,
+            float[] weight,
+            int[] classes,
+            double lr) {
         int b = times.length;
         UNetConfig uc = model.config();
         Shape img = new Shape(b, uc.imageChannels(), uc.imageSize(), uc.imageSize());
         Shape col = new Shape(b, 1, 1, 1);
         Engine engine = DjlRuntime.engine();
         engine.setRandomSeed(DataOrder.engineSeed(config.seed(), step));
-        try (NDManager call = manager.newSubManager(); NDScope scope = new NDScope()) {
+        try (NDManager call = manager.newSubManager();
+                NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
             NDArray x0a = call.create(x0, img);
             NDArray epsA = call.create(eps, img);
@@ -256,8 +276,10 @@ public final class Trainer implements AutoCloseable {
             }
             double loss = lossA.getFloat();
             if (!Double.isFinite(loss)) {
-                throw new DiffusionStateException("D4J-TRAIN-DIVERGED", "training loss became " + loss + " at step " + step
-                        + "; lower the learning rate or enable gradient clipping");
+                throw new DiffusionStateException(
+                        "D4J-TRAIN-DIVERGED",
+                        "training loss became " + loss + " at step " + step
+                                + "; lower the learning rate or enable gradient clipping");
             }
             List<NDArray> grads = new ArrayList<>();
             NDList squares = new NDList();
@@ -271,7 +293,10 @@ public final class Trainer implements AutoCloseable {
             if (config.gradClip() > 0) {
                 // one host round trip for all parameters (not one each): the per-parameter float32 sums of squares,
                 // added in float64
-                double sq = NDArrays.stack(squares).toType(DataType.FLOAT64, false).sum().getDouble();
+                double sq = NDArrays.stack(squares)
+                        .toType(DataType.FLOAT64, false)
+                        .sum()
+                        .getDouble();
                 double norm = Math.sqrt(sq); // global gradient norm (Pascanu et al. 2013)
                 if (norm > config.gradClip()) {
                     float f = (float) (config.gradClip() / norm);

@@ -22,11 +22,20 @@ import org.jspecify.annotations.Nullable;
  * @param seed           seed of the data order, noise, times, condition dropout and dropout masks
  * @param threads        PyTorch intra-op threads; 0 (default) keeps PyTorch's choice
  */
-public record TrainerConfig(@Nullable Integer batchSize, @Nullable Double learningRate, @Nullable Integer warmupSteps,
-                            @Nullable Double weightDecay, @Nullable Double beta1, @Nullable Double beta2,
-                            @Nullable Double epsilon, @Nullable Double gradClip, @Nullable Double emaDecay,
-                            @Nullable Double pUncond, @Nullable Double minSnrGamma, @Nullable Long seed,
-                            @Nullable Integer threads) {
+public record TrainerConfig(
+        @Nullable Integer batchSize,
+        @Nullable Double learningRate,
+        @Nullable Integer warmupSteps,
+        @Nullable Double weightDecay,
+        @Nullable Double beta1,
+        @Nullable Double beta2,
+        @Nullable Double epsilon,
+        @Nullable Double gradClip,
+        @Nullable Double emaDecay,
+        @Nullable Double pUncond,
+        @Nullable Double minSnrGamma,
+        @Nullable Long seed,
+        @Nullable Integer threads) {
 
     private static final int DEFAULT_BATCH_SIZE = 64;
     private static final double DEFAULT_LEARNING_RATE = 2e-4;
@@ -253,8 +262,20 @@ public record TrainerConfig(@Nullable Integer batchSize, @Nullable Double learni
         }
 
         public TrainerConfig build() {
-            return new TrainerConfig(batchSize, learningRate, warmupSteps, weightDecay, beta1, beta2, epsilon, gradClip,
-                    emaDecay, pUncond, minSnrGamma, seed, threads);
+            return new TrainerConfig(
+                    batchSize,
+                    learningRate,
+                    warmupSteps,
+                    weightDecay,
+                    beta1,
+                    beta2,
+                    epsilon,
+                    gradClip,
+                    emaDecay,
+                    pUncond,
+                    minSnrGamma,
+                    seed,
+                    threads);
         }
     }
 }

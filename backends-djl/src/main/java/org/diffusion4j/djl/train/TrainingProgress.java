@@ -13,8 +13,14 @@ import java.time.Duration;
  * @param stepsPerSecond steps per second in the current call
  * @param eta            estimated time to {@code targetStep}
  */
-public record TrainingProgress(long step, long targetStep, double loss, double smoothedLoss, double learningRate,
-                               double stepsPerSecond, Duration eta) {
+public record TrainingProgress(
+        long step,
+        long targetStep,
+        double loss,
+        double smoothedLoss,
+        double learningRate,
+        double stepsPerSecond,
+        Duration eta) {
 
     /** Fraction of the current call done, in [0, 1]. */
     public double fraction(long startStep) {
@@ -24,8 +30,16 @@ public record TrainingProgress(long step, long targetStep, double loss, double s
 
     @Override
     public String toString() {
-        return String.format(java.util.Locale.ROOT, "step %d/%d loss %.4f (avg %.4f) lr %.2e %.2f steps/s ETA %s",
-                step, targetStep, loss, smoothedLoss, learningRate, stepsPerSecond, format(eta));
+        return String.format(
+                java.util.Locale.ROOT,
+                "step %d/%d loss %.4f (avg %.4f) lr %.2e %.2f steps/s ETA %s",
+                step,
+                targetStep,
+                loss,
+                smoothedLoss,
+                learningRate,
+                stepsPerSecond,
+                format(eta));
     }
 
     private static String format(Duration d) {

@@ -73,8 +73,12 @@ public final class UNet extends AbstractBlock {
         this.time1 = addChildBlock("time1", Layers.linear(embDim));
         this.time2 = addChildBlock("time2", Layers.linear(embDim));
         this.classTable = config.conditional()
-                ? addParameter(Parameter.builder().setName("classTable").setType(Parameter.Type.WEIGHT)
-                        .optShape(new Shape(config.numClasses() + 1, embDim)).optInitializer(Initializer.ZEROS).build())
+                ? addParameter(Parameter.builder()
+                        .setName("classTable")
+                        .setType(Parameter.Type.WEIGHT)
+                        .optShape(new Shape(config.numClasses() + 1, embDim))
+                        .optInitializer(Initializer.ZEROS)
+                        .build())
                 : null;
         this.convIn = addChildBlock("convIn", Layers.conv3(base));
         Deque<Integer> skips = new ArrayDeque<>();
@@ -88,8 +92,10 @@ public final class UNet extends AbstractBlock {
             for (int r = 0; r < config.resBlocksPerLevel(); r++) {
                 rs.add(addChildBlock("down" + i + "_res" + r, new ResBlock(ch, out, embDim, groups, dropout)));
                 ch = out;
-                as.add(config.attentionResolutions().contains(res)
-                        ? addChildBlock("down" + i + "_attn" + r, new AttentionBlock(ch, heads, groups)) : null);
+                as.add(
+                        config.attentionResolutions().contains(res)
+                                ? addChildBlock("down" + i + "_attn" + r, new AttentionBlock(ch, heads, groups))
+                                : null);
                 skips.push(ch);
             }
             downRes.add(rs);
@@ -113,8 +119,10 @@ public final class UNet extends AbstractBlock {
                 int skip = skips.pop();
                 rs.add(addChildBlock("up" + i + "_res" + r, new ResBlock(ch + skip, out, embDim, groups, dropout)));
                 ch = out;
-                as.add(config.attentionResolutions().contains(res)
-                        ? addChildBlock("up" + i + "_attn" + r, new AttentionBlock(ch, heads, groups)) : null);
+                as.add(
+                        config.attentionResolutions().contains(res)
+                                ? addChildBlock("up" + i + "_attn" + r, new AttentionBlock(ch, heads, groups))
+                                : null);
             }
             upRes.add(rs);
             upAttn.add(as);
@@ -130,8 +138,8 @@ public final class UNet extends AbstractBlock {
     }
 
     @Override
-    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training,
-                                     @Nullable PairList<String, Object> params) {
+    protected NDList forwardInternal(
+            ParameterStore ps, NDList inputs, boolean training, @Nullable PairList<String, Object> params) {
         NDArray x = inputs.get(0);
         NDArray e = Layers.call(time2, ps, Ops.silu(Layers.call(time1, ps, inputs.get(1), training)), training);
         if (classTable != null) {
@@ -145,7 +153,10 @@ public final class UNet extends AbstractBlock {
         skips.push(h);
         for (int i = 0; i < downRes.size(); i++) {
             for (int r = 0; r < downRes.get(i).size(); r++) {
-                h = downRes.get(i).get(r).forward(ps, new NDList(h, e), training).singletonOrThrow();
+                h = downRes.get(i)
+                        .get(r)
+                        .forward(ps, new NDList(h, e), training)
+                        .singletonOrThrow();
                 AttentionBlock a = downAttn.get(i).get(r);
                 if (a != null) {
                     h = Layers.call(a, ps, h, training);
@@ -164,7 +175,10 @@ public final class UNet extends AbstractBlock {
         for (int j = 0; j < upRes.size(); j++) {
             for (int r = 0; r < upRes.get(j).size(); r++) {
                 NDArray cat = h.concat(skips.pop(), 1);
-                h = upRes.get(j).get(r).forward(ps, new NDList(cat, e), training).singletonOrThrow();
+                h = upRes.get(j)
+                        .get(r)
+                        .forward(ps, new NDList(cat, e), training)
+                        .singletonOrThrow();
                 AttentionBlock a = upAttn.get(j).get(r);
                 if (a != null) {
                     h = Layers.call(a, ps, h, training);

@@ -22,11 +22,19 @@ import org.jspecify.annotations.Nullable;
  *                              (1 for integer timesteps in [0, T); for example 1000 for u ∈ [0, 1])
  * @param predictionType        what the network is trained to predict
  */
-public record UNetConfig(@Nullable Integer imageChannels, @Nullable Integer imageSize, @Nullable Integer baseChannels,
-                         @Nullable List<Integer> channelMultipliers, @Nullable Integer resBlocksPerLevel,
-                         @Nullable List<Integer> attentionResolutions, @Nullable Integer attentionHeads,
-                         @Nullable Integer groups, @Nullable Double dropout, @Nullable Integer numClasses,
-                         @Nullable Double timeScale, @Nullable PredictionType predictionType) {
+public record UNetConfig(
+        @Nullable Integer imageChannels,
+        @Nullable Integer imageSize,
+        @Nullable Integer baseChannels,
+        @Nullable List<Integer> channelMultipliers,
+        @Nullable Integer resBlocksPerLevel,
+        @Nullable List<Integer> attentionResolutions,
+        @Nullable Integer attentionHeads,
+        @Nullable Integer groups,
+        @Nullable Double dropout,
+        @Nullable Integer numClasses,
+        @Nullable Double timeScale,
+        @Nullable PredictionType predictionType) {
 
     private static final int DEFAULT_IMAGE_CHANNELS = 1;
     private static final int DEFAULT_IMAGE_SIZE = 28;
@@ -162,38 +170,104 @@ public record UNetConfig(@Nullable Integer imageChannels, @Nullable Integer imag
 
     /** This configuration with {@code k} classes (plus the null class). */
     public UNetConfig withClasses(int k) {
-        return new UNetConfig(imageChannels, imageSize, baseChannels, channelMultipliers, resBlocksPerLevel,
-                attentionResolutions, attentionHeads, groups, dropout, k, timeScale, predictionType);
+        return new UNetConfig(
+                imageChannels,
+                imageSize,
+                baseChannels,
+                channelMultipliers,
+                resBlocksPerLevel,
+                attentionResolutions,
+                attentionHeads,
+                groups,
+                dropout,
+                k,
+                timeScale,
+                predictionType);
     }
 
     /** This configuration with another width, level layout and block count. */
     public UNetConfig withSize(int base, List<Integer> multipliers, int resBlocks, List<Integer> attention) {
-        return new UNetConfig(imageChannels, imageSize, base, multipliers, resBlocks, attention, attentionHeads, groups,
-                dropout, numClasses, timeScale, predictionType);
+        return new UNetConfig(
+                imageChannels,
+                imageSize,
+                base,
+                multipliers,
+                resBlocks,
+                attention,
+                attentionHeads,
+                groups,
+                dropout,
+                numClasses,
+                timeScale,
+                predictionType);
     }
 
     /** This configuration with another dropout rate. */
     public UNetConfig withDropout(double rate) {
-        return new UNetConfig(imageChannels, imageSize, baseChannels, channelMultipliers, resBlocksPerLevel,
-                attentionResolutions, attentionHeads, groups, rate, numClasses, timeScale, predictionType);
+        return new UNetConfig(
+                imageChannels,
+                imageSize,
+                baseChannels,
+                channelMultipliers,
+                resBlocksPerLevel,
+                attentionResolutions,
+                attentionHeads,
+                groups,
+                rate,
+                numClasses,
+                timeScale,
+                predictionType);
     }
 
     /** This configuration for another image size and channel count. */
     public UNetConfig withImage(int channels, int size) {
-        return new UNetConfig(channels, size, baseChannels, channelMultipliers, resBlocksPerLevel,
-                attentionResolutions, attentionHeads, groups, dropout, numClasses, timeScale, predictionType);
+        return new UNetConfig(
+                channels,
+                size,
+                baseChannels,
+                channelMultipliers,
+                resBlocksPerLevel,
+                attentionResolutions,
+                attentionHeads,
+                groups,
+                dropout,
+                numClasses,
+                timeScale,
+                predictionType);
     }
 
     /** This configuration with another time scale. */
     public UNetConfig withTimeScale(double scale) {
-        return new UNetConfig(imageChannels, imageSize, baseChannels, channelMultipliers, resBlocksPerLevel,
-                attentionResolutions, attentionHeads, groups, dropout, numClasses, scale, predictionType);
+        return new UNetConfig(
+                imageChannels,
+                imageSize,
+                baseChannels,
+                channelMultipliers,
+                resBlocksPerLevel,
+                attentionResolutions,
+                attentionHeads,
+                groups,
+                dropout,
+                numClasses,
+                scale,
+                predictionType);
     }
 
     /** This configuration predicting {@code type}. */
     public UNetConfig withPredictionType(PredictionType type) {
-        return new UNetConfig(imageChannels, imageSize, baseChannels, channelMultipliers, resBlocksPerLevel,
-                attentionResolutions, attentionHeads, groups, dropout, numClasses, timeScale, type);
+        return new UNetConfig(
+                imageChannels,
+                imageSize,
+                baseChannels,
+                channelMultipliers,
+                resBlocksPerLevel,
+                attentionResolutions,
+                attentionHeads,
+                groups,
+                dropout,
+                numClasses,
+                timeScale,
+                type);
     }
 
     /** Width of the time/class embedding: 4 · baseChannels. */

@@ -38,8 +38,12 @@ public final class UNetModel implements AutoCloseable {
         this.manager.setName("unet-parameters");
         this.block = new UNet(config);
         block.setInitializer(Initializer.ZEROS, (Parameter p) -> true);
-        block.initialize(manager, DataType.FLOAT32, new Shape(1, config.imageChannels(), config.imageSize(),
-                config.imageSize()), new Shape(1, config.baseChannels()), new Shape(1, config.numClasses() + 1));
+        block.initialize(
+                manager,
+                DataType.FLOAT32,
+                new Shape(1, config.imageChannels(), config.imageSize(), config.imageSize()),
+                new Shape(1, config.baseChannels()),
+                new Shape(1, config.numClasses() + 1));
         Weights.initialise(block, seed);
         this.parameterCount = Weights.count(block);
     }
@@ -51,10 +55,18 @@ public final class UNetModel implements AutoCloseable {
      */
     public static UNetModel create(UNetConfig config, Device device, long seed) {
         UNetModel m = new UNetModel(config, device, seed);
-        LOG.info("UNet built on {}: {} parameters (base {}, multipliers {}, {} res blocks/level, attention at {}, "
-                        + "{} classes, dropout {}, predicts {})", DjlRuntime.name(device), String.format("%,d", m.parameterCount),
-                config.baseChannels(), config.channelMultipliers(), config.resBlocksPerLevel(),
-                config.attentionResolutions(), config.numClasses(), config.dropout(), config.predictionType());
+        LOG.info(
+                "UNet built on {}: {} parameters (base {}, multipliers {}, {} res blocks/level, attention at {}, "
+                        + "{} classes, dropout {}, predicts {})",
+                DjlRuntime.name(device),
+                String.format("%,d", m.parameterCount),
+                config.baseChannels(),
+                config.channelMultipliers(),
+                config.resBlocksPerLevel(),
+                config.attentionResolutions(),
+                config.numClasses(),
+                config.dropout(),
+                config.predictionType());
         return m;
     }
 
@@ -139,17 +151,17 @@ public final class UNetModel implements AutoCloseable {
         try {
             idx = conditions.labelArray(k);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("this UNet is conditioned on class labels (" + k + " classes): "
-                    + e.getMessage(), e);
+            throw new IllegalArgumentException(
+                    "this UNet is conditioned on class labels (" + k + " classes): " + e.getMessage(), e);
         }
         for (int i = 0; i < idx.length; i++) {
             if (idx[i] > k) {
-                throw new IllegalArgumentException("condition " + i + " is class " + idx[i] + " but the UNet has "
-                        + k + " classes [0, " + k + ") plus the null class");
+                throw new IllegalArgumentException("condition " + i + " is class " + idx[i] + " but the UNet has " + k
+                        + " classes [0, " + k + ") plus the null class");
             }
             if (idx[i] == k && !conditions.get(i).isUnconditional()) {
-                throw new IllegalArgumentException("condition " + i + " is class " + k + ", outside the " + k + " classes [0, " + k
-                        + "); use Condition.none() for the null class");
+                throw new IllegalArgumentException("condition " + i + " is class " + k + ", outside the " + k
+                        + " classes [0, " + k + "); use Condition.none() for the null class");
             }
         }
         return idx;

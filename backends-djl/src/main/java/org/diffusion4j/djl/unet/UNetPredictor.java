@@ -34,7 +34,8 @@ public final class UNetPredictor implements NoisePredictor {
      */
     public UNetPredictor(UNetModel model, DjlTensorFactory local) {
         if (!local.device().equals(model.device())) {
-            throw new IllegalArgumentException("tensor factory on " + local.device() + " for a model on " + model.device());
+            throw new IllegalArgumentException(
+                    "tensor factory on " + local.device() + " for a model on " + model.device());
         }
         this.model = model;
         this.local = local;
@@ -54,10 +55,12 @@ public final class UNetPredictor implements NoisePredictor {
         double[] t = new double[b];
         Arrays.fill(t, time.modelTime());
         boolean sameDevice = x instanceof DjlTensor d && d.factory().device().equals(model.device());
-        try (NDManager call = local.manager().newSubManager(); NDScope scope = new NDScope()) {
+        try (NDManager call = local.manager().newSubManager();
+                NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
-            NDArray in = sameDevice ? ((DjlTensor) x).array() : call.create(x.toFloatArray(),
-                    DjlTensorFactory.djlShape(x.shape()));
+            NDArray in = sameDevice
+                    ? ((DjlTensor) x).array()
+                    : call.create(x.toFloatArray(), DjlTensorFactory.djlShape(x.shape()));
             NDArray out = model.forward(call, in, t, classes, false);
             if (x instanceof DjlTensor d) {
                 return d.factory().wrap(out);
@@ -73,6 +76,7 @@ public final class UNetPredictor implements NoisePredictor {
 
     @Override
     public String toString() {
-        return "UNetPredictor[" + model.parameterCount() + " parameters, " + model.config().predictionType() + "]";
+        return "UNetPredictor[" + model.parameterCount() + " parameters, "
+                + model.config().predictionType() + "]";
     }
 }

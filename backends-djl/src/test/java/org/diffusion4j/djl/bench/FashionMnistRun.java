@@ -15,7 +15,6 @@ import org.diffusion4j.api.Guidance;
 import org.diffusion4j.api.SampleRequest;
 import org.diffusion4j.api.Sampler;
 import org.diffusion4j.api.Schedule;
-import org.diffusion4j.api.tensor.Shape;
 import org.diffusion4j.api.tensor.Tensor;
 import org.diffusion4j.djl.DjlRuntime;
 import org.diffusion4j.djl.classifier.ClassifierConfig;
@@ -51,8 +50,7 @@ import org.diffusion4j.schedules.Schedules;
  */
 public final class FashionMnistRun {
 
-    private FashionMnistRun() {
-    }
+    private FashionMnistRun() {}
 
     public static void main(String[] args) throws IOException {
         Map<String, String> a = parse(args);
@@ -74,13 +72,22 @@ public final class FashionMnistRun {
 
         // 1. the class-conditional UNet, trained for a time budget
         UNetConfig unet = UNetConfig.defaults().withClasses(10).withSize(32, List.of(1, 2, 2), 1, List.of(7));
-        TrainerConfig tc = TrainerConfig.builder().batchSize(64).learningRate(5e-4).warmupSteps(200).emaDecay(0.995)
-                .pUncond(0.1).gradClip(1.0).seed(2024).threads(threads).build();
+        TrainerConfig tc = TrainerConfig.builder()
+                .batchSize(64)
+                .learningRate(5e-4)
+                .warmupSteps(200)
+                .emaDecay(0.995)
+                .pUncond(0.1)
+                .gradClip(1.0)
+                .seed(2024)
+                .threads(threads)
+                .build();
         Path ckpt = work.resolve("unet.ckpt");
         long t0 = System.nanoTime();
         long trainedSteps;
         double trainedSeconds;
-        try (Trainer t = Files.exists(ckpt) ? Trainer.resume(ckpt, schedule, train, Device.cpu())
+        try (Trainer t = Files.exists(ckpt)
+                ? Trainer.resume(ckpt, schedule, train, Device.cpu())
                 : Trainer.create(unet, tc, schedule, train, Device.cpu(), 2024)) {
             long start = t.stepsDone();
             double budget = minutes * 60;
@@ -106,7 +113,9 @@ public final class FashionMnistRun {
             report.put("lossLast100", mean(l.subList(Math.max(0, l.size() - 100), l.size())));
             StringBuilder csv = new StringBuilder("step,loss_mean_of_50\n");
             for (int i = 0; i + 50 <= l.size(); i += 50) {
-                csv.append(i + 50).append(',').append(String.format(Locale.ROOT, "%.5f", mean(l.subList(i, i + 50))))
+                csv.append(i + 50)
+                        .append(',')
+                        .append(String.format(Locale.ROOT, "%.5f", mean(l.subList(i, i + 50))))
                         .append('\n');
             }
             Files.writeString(out.resolve("unet_loss.csv"), csv);
@@ -119,8 +128,13 @@ public final class FashionMnistRun {
             clean = ClassifierModel.load(clsPath, Device.cpu());
         } else {
             clean = ClassifierModel.create(ClassifierConfig.defaults(), Device.cpu(), 7);
-            TrainerConfig cc = TrainerConfig.builder().batchSize(64).learningRate(1e-3).warmupSteps(100).seed(7)
-                    .threads(threads).build();
+            TrainerConfig cc = TrainerConfig.builder()
+                    .batchSize(64)
+                    .learningRate(1e-3)
+                    .warmupSteps(100)
+                    .seed(7)
+                    .threads(threads)
+                    .build();
             long c0 = System.nanoTime();
             try (ClassifierTrainer ct = new ClassifierTrainer(clean, cc, null, train)) {
                 ct.train(classifierSteps, ProgressListener.logEvery(100));
@@ -143,13 +157,21 @@ public final class FashionMnistRun {
         Sampler ddim = Samplers.ddim(ddimSteps);
         report.put("ddimSteps", ddimSteps);
         List<String> rows = new ArrayList<>();
-        try (DjlTensorFactory f = DjlTensorFactory.cpu(); UNetModel ema = Trainer.loadModel(ckpt, Device.cpu(), true)) {
+        try (DjlTensorFactory f = DjlTensorFactory.cpu();
+                UNetModel ema = Trainer.loadModel(ckpt, Device.cpu(), true)) {
             UNetPredictor p = new UNetPredictor(ema, f);
             for (double gamma : new double[] {0, 1, 3, 5}) {
                 Guidance g = Guidances.cfg(gamma);
                 long s0 = System.nanoTime();
-                Tensor x = ddim.sample(SampleRequest.builder().predictor(p).schedule(schedule).guidance(g)
-                        .conditions(Conditions.labels(labels)).sampleShape(1, 28, 28).seed(31).tensors(f).build());
+                Tensor x = ddim.sample(SampleRequest.builder()
+                        .predictor(p)
+                        .schedule(schedule)
+                        .guidance(g)
+                        .conditions(Conditions.labels(labels))
+                        .sampleShape(1, 28, 28)
+                        .seed(31)
+                        .tensors(f)
+                        .build());
                 double secs = (System.nanoTime() - s0) / 1e9;
                 String name = String.format(Locale.ROOT, "cfg_gamma%.0f.png", gamma);
                 ImageGrid.writePng(x, perClass, 3, out.resolve(name));
@@ -164,8 +186,13 @@ public final class FashionMnistRun {
                     noisy = ClassifierModel.load(noisyPath, Device.cpu());
                 } else {
                     noisy = ClassifierModel.create(ClassifierConfig.defaults(), Device.cpu(), 8);
-                    TrainerConfig nc = TrainerConfig.builder().batchSize(64).learningRate(1e-3).warmupSteps(100).seed(8)
-                            .threads(threads).build();
+                    TrainerConfig nc = TrainerConfig.builder()
+                            .batchSize(64)
+                            .learningRate(1e-3)
+                            .warmupSteps(100)
+                            .seed(8)
+                            .threads(threads)
+                            .build();
                     try (ClassifierTrainer nt = new ClassifierTrainer(noisy, nc, schedule, train)) {
                         nt.train(noisySteps, ProgressListener.logEvery(100));
                     }
@@ -175,9 +202,15 @@ public final class FashionMnistRun {
                 ClassifierGradient grad = noisy.gradient();
                 for (double s : new double[] {0, 2, 5}) {
                     long s0 = System.nanoTime();
-                    Tensor x = ddim.sample(SampleRequest.builder().predictor(p).schedule(schedule)
-                            .guidance(Guidances.classifier(grad, s)).conditions(Conditions.labels(labels))
-                            .sampleShape(1, 28, 28).seed(31).tensors(f).build());
+                    Tensor x = ddim.sample(SampleRequest.builder()
+                            .predictor(p)
+                            .schedule(schedule)
+                            .guidance(Guidances.classifier(grad, s))
+                            .conditions(Conditions.labels(labels))
+                            .sampleShape(1, 28, 28)
+                            .seed(31)
+                            .tensors(f)
+                            .build());
                     double secs = (System.nanoTime() - s0) / 1e9;
                     String name = String.format(Locale.ROOT, "classifier_guidance_s%.0f.png", s);
                     ImageGrid.writePng(x, perClass, 3, out.resolve(name));
@@ -190,17 +223,22 @@ public final class FashionMnistRun {
 
         StringBuilder md = new StringBuilder("# Fashion-MNIST real run (generated by FashionMnistRun)\n\n");
         for (Map.Entry<String, Object> e : report.entrySet()) {
-            md.append("- ").append(e.getKey()).append(": ").append(e.getValue() instanceof Double d
-                    ? String.format(Locale.ROOT, "%.4f", d) : e.getValue()).append('\n');
+            md.append("- ")
+                    .append(e.getKey())
+                    .append(": ")
+                    .append(e.getValue() instanceof Double d ? String.format(Locale.ROOT, "%.4f", d) : e.getValue())
+                    .append('\n');
         }
-        md.append("\n| guidance | grid | accuracy of the clean classifier on the samples | per class (0..9) | sampling s |\n")
+        md.append(
+                        "\n| guidance | grid | accuracy of the clean classifier on the samples | per class (0..9) | sampling s |\n")
                 .append("|---|---|---|---|---|\n");
         rows.forEach(r -> md.append(r).append('\n'));
         Files.writeString(out.resolve("run-summary.md"), md);
         System.err.println(md);
     }
 
-    private static String evaluate(String what, String grid, Tensor x, int[] labels, ClassifierModel clean, double secs) {
+    private static String evaluate(
+            String what, String grid, Tensor x, int[] labels, ClassifierModel clean, double secs) {
         int[] pred = clean.classify(x, 0);
         int ok = 0;
         int[] perClass = new int[10];
@@ -214,8 +252,16 @@ public final class FashionMnistRun {
         for (int k = 0; k < 10; k++) {
             pc.append(k == 0 ? "" : " ").append(perClass[k]);
         }
-        String row = String.format(Locale.ROOT, "| %s | %s | %.3f (%d/%d) | %s (of " + pred.length / 10 + ") | %.1f |", what, grid,
-                (double) ok / pred.length, ok, pred.length, pc, secs);
+        String row = String.format(
+                Locale.ROOT,
+                "| %s | %s | %.3f (%d/%d) | %s (of " + pred.length / 10 + ") | %.1f |",
+                what,
+                grid,
+                (double) ok / pred.length,
+                ok,
+                pred.length,
+                pc,
+                secs);
         System.err.println(row);
         return row;
     }

@@ -22,8 +22,8 @@ import org.diffusion4j.djl.tensor.DjlTensor;
 import org.diffusion4j.djl.tensor.DjlTensorFactory;
 import org.diffusion4j.djl.train.ProgressListener;
 import org.diffusion4j.djl.train.TrainerConfig;
-import org.diffusion4j.schedules.Schedules;
 import org.diffusion4j.djl.unet.UNetBounds;
+import org.diffusion4j.schedules.Schedules;
 import org.diffusion4j.testkit.ErrorBound;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -56,7 +56,8 @@ class ClassifierTest {
     /** log p(y | x, t) of one image, in float64 from the logits. */
     private static double logProb(float[] x, double t, int y) {
         try (NDManager m = DjlRuntime.engine().newBaseManager()) {
-            NDArray logits = model.forward(m, m.create(x, new ai.djl.ndarray.types.Shape(1, 1, 16, 16)), new double[] {t}, false);
+            NDArray logits = model.forward(
+                    m, m.create(x, new ai.djl.ndarray.types.Shape(1, 1, 16, 16)), new double[] {t}, false);
             double[] l = new double[4];
             float[] f = logits.toFloatArray();
             double max = Double.NEGATIVE_INFINITY;
@@ -87,7 +88,8 @@ class ClassifierTest {
     /** max_k |ℓ_k| of one image: the magnitude the logits' rounding is relative to. */
     private static double maxAbsLogit(float[] x, double t) {
         try (NDManager m = DjlRuntime.engine().newBaseManager()) {
-            float[] l = model.forward(m, m.create(x, new ai.djl.ndarray.types.Shape(1, 1, 16, 16)), new double[] {t}, false)
+            float[] l = model.forward(
+                            m, m.create(x, new ai.djl.ndarray.types.Shape(1, 1, 16, 16)), new double[] {t}, false)
                     .toFloatArray();
             double max = 0;
             for (float v : l) {
@@ -103,7 +105,8 @@ class ClassifierTest {
         float[] x = noise(256, 1);
         Timestep t = Timestep.ofAlphaBar(300, 0.6);
         int y = 2;
-        float[] g = grad.gradLogProb(ArrayTensor.of(x, s), t, Conditions.labels(y)).toFloatArray();
+        float[] g =
+                grad.gradLogProb(ArrayTensor.of(x, s), t, Conditions.labels(y)).toFloatArray();
         // directional derivative along 3 unit directions v: (f(x + h v) − f(x − h v)) / 2h ≈ g·v.
         // Error of the central difference D(h): truncation C h² + O(h⁴), estimated from D(h) and D(h/2) as
         // |D(h) − D(h/2)|/3 (Richardson: D(h/2) − g·v ≈ (D(h) − D(h/2))/3); rounding: each f is the log-softmax
@@ -112,8 +115,10 @@ class ClassifierTest {
         // so D(h/2) carries (e_f + u |x| |g|)/(h/2) more; autograd itself is within the gradient bound of
         // UNetBounds, relative to |g| (normwise). The step h = 4 (D(h/2) at h/2 = 2) keeps the rounding term
         // e_f/(h/2) small next to the derivative; the Richardson estimate covers the larger truncation.
-        double ef = ErrorBound.float32(Math.max(1, maxAbsLogit(x, 300)),
-                UNetBounds.classifierGradientOperations(SMALL) / 2.0, UNetBounds.SAFETY);
+        double ef = ErrorBound.float32(
+                Math.max(1, maxAbsLogit(x, 300)),
+                UNetBounds.classifierGradientOperations(SMALL) / 2.0,
+                UNetBounds.SAFETY);
         double normX = 0;
         double normG = 0;
         for (int i = 0; i < 256; i++) {
@@ -123,7 +128,8 @@ class ClassifierTest {
         normX = Math.sqrt(normX);
         normG = Math.sqrt(normG);
         for (long dir = 0; dir < 3; dir++) {
-            float[] v = dir == 0 ? g.clone() : noise(256, 10 + dir); // the gradient's own direction, then two random ones
+            float[] v =
+                    dir == 0 ? g.clone() : noise(256, 10 + dir); // the gradient's own direction, then two random ones
             double norm = 0;
             for (float f : v) {
                 norm += f * f;
@@ -139,7 +145,8 @@ class ClassifierTest {
             double truncation = Math.abs(coarse - fine) / 3;
             double rounding = (ef + ErrorBound.U32 * normX * normG) / (h / 2);
             double autograd = UNetBounds.classifierGradient(SMALL) * normG; // |δg · v̂| ≤ |δg| ≤ rel · |g|
-            assertThat(Math.abs(fine - gv)).as("direction %d: fd %s vs autograd %s", dir, fine, gv)
+            assertThat(Math.abs(fine - gv))
+                    .as("direction %d: fd %s vs autograd %s", dir, fine, gv)
                     .isLessThanOrEqualTo(2 * (truncation + rounding) + autograd);
             if (dir == 0) {
                 // not vacuous: along the gradient, g·v̂ = |g|, and the bound is a small fraction of it, so a zero,
@@ -154,14 +161,17 @@ class ClassifierTest {
         Shape s = Shape.of(3, 1, 16, 16);
         float[] x = noise(3 * 256, 2);
         Timestep t = Timestep.ofAlphaBar(100, 0.8);
-        Tensor batch = grad.gradLogProb(ArrayTensor.of(x, s), t, Conditions.of(Condition.label(1), Condition.none(),
-                Condition.label(3)));
+        Tensor batch = grad.gradLogProb(
+                ArrayTensor.of(x, s), t, Conditions.of(Condition.label(1), Condition.none(), Condition.label(3)));
         float[] b = batch.toFloatArray();
         for (int i = 256; i < 512; i++) {
             assertThat(b[i]).isZero();
         }
-        float[] single = grad.gradLogProb(ArrayTensor.of(java.util.Arrays.copyOfRange(x, 512, 768), Shape.of(1, 1, 16, 16)),
-                t, Conditions.labels(3)).toFloatArray();
+        float[] single = grad.gradLogProb(
+                        ArrayTensor.of(java.util.Arrays.copyOfRange(x, 512, 768), Shape.of(1, 1, 16, 16)),
+                        t,
+                        Conditions.labels(3))
+                .toFloatArray();
         // batch 3 vs batch 1: two float32 evaluations of the gradient (PyTorch may block batches differently)
         double scale = 0;
         for (float v : single) {
@@ -184,7 +194,12 @@ class ClassifierTest {
         ImageDataset test = Shapes.generate(200, 16, 99);
         try (ClassifierModel m = ClassifierModel.create(SMALL, Device.cpu(), 5)) {
             double before = m.accuracy(test, 0, 100);
-            TrainerConfig c = TrainerConfig.builder().batchSize(32).learningRate(3e-3).warmupSteps(5).seed(1).build();
+            TrainerConfig c = TrainerConfig.builder()
+                    .batchSize(32)
+                    .learningRate(3e-3)
+                    .warmupSteps(5)
+                    .seed(1)
+                    .build();
             try (ClassifierTrainer t = new ClassifierTrainer(m, c, null, train)) {
                 t.train(150, ProgressListener.NONE);
             }
@@ -201,8 +216,8 @@ class ClassifierTest {
     void noisyTrainingRunsOnForwardProcessSamples() {
         ImageDataset train = Shapes.generate(128, 16, 2);
         try (ClassifierModel m = ClassifierModel.create(SMALL, Device.cpu(), 6);
-             ClassifierTrainer t = new ClassifierTrainer(m, TrainerConfig.builder().batchSize(16).seed(2).build(),
-                     Schedules.linear(1000), train)) {
+                ClassifierTrainer t = new ClassifierTrainer(
+                        m, TrainerConfig.builder().batchSize(16).seed(2).build(), Schedules.linear(1000), train)) {
             double first = t.trainStep();
             assertThat(first).isBetween(0.5 * Math.log(4), 3 * Math.log(4)); // near log K at the start
         }
@@ -211,7 +226,8 @@ class ClassifierTest {
     @Test
     void embeddingsAreNotLabels() {
         Tensor x = ArrayTensor.FACTORY.zeros(Shape.of(1, 1, 16, 16));
-        assertThatThrownBy(() -> grad.gradLogProb(x, Timestep.ofAlphaBar(1, 0.5), Conditions.of(Condition.embedding(x))))
+        assertThatThrownBy(
+                        () -> grad.gradLogProb(x, Timestep.ofAlphaBar(1, 0.5), Conditions.of(Condition.embedding(x))))
                 .hasMessageContaining("class labels");
         assertThatThrownBy(() -> grad.gradLogProb(x, Timestep.ofAlphaBar(1, 0.5), Conditions.labels(7)))
                 .hasMessageContaining("label 7");

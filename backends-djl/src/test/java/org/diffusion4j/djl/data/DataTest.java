@@ -79,7 +79,9 @@ class DataTest {
         }
         String ext = gzip ? ".gz" : "";
         Files.write(dir.resolve(prefix + "-images-idx3-ubyte" + ext), idx(0x803, new int[] {3, 28, 28}, pixels, gzip));
-        Files.write(dir.resolve(prefix + "-labels-idx1-ubyte" + ext), idx(0x801, new int[] {3}, new byte[] {9, 0, 4}, gzip));
+        Files.write(
+                dir.resolve(prefix + "-labels-idx1-ubyte" + ext),
+                idx(0x801, new int[] {3}, new byte[] {9, 0, 4}, gzip));
     }
 
     @Test
@@ -101,12 +103,15 @@ class DataTest {
 
     @Test
     void missingOrMalformedFilesAreNamed(@TempDir Path dir) throws IOException {
-        assertThatThrownBy(() -> FashionMnist.train(dir)).isInstanceOf(NoSuchFileException.class)
-                .hasMessageContaining("train-images-idx3-ubyte").hasMessageContaining("t10k-labels-idx1-ubyte")
+        assertThatThrownBy(() -> FashionMnist.train(dir))
+                .isInstanceOf(NoSuchFileException.class)
+                .hasMessageContaining("train-images-idx3-ubyte")
+                .hasMessageContaining("t10k-labels-idx1-ubyte")
                 .hasMessageContaining("dataset-fashion-mnist");
         writeSplit(dir, "train", false);
         Files.write(dir.resolve("train-labels-idx1-ubyte"), idx(0x803, new int[] {3}, new byte[3], false));
-        assertThatThrownBy(() -> FashionMnist.train(dir)).hasMessageContaining("train-labels-idx1-ubyte")
+        assertThatThrownBy(() -> FashionMnist.train(dir))
+                .hasMessageContaining("train-labels-idx1-ubyte")
                 .hasMessageContaining("magic");
         Files.write(dir.resolve("train-labels-idx1-ubyte"), idx(0x801, new int[] {5}, new byte[3], false));
         assertThatThrownBy(() -> FashionMnist.train(dir)).hasMessageContaining("truncated");

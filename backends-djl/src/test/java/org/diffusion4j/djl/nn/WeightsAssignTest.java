@@ -25,7 +25,9 @@ class WeightsAssignTest {
             float[] v = {1, -2, 3.5f, Float.MIN_VALUE, -0f, 6e30f};
             Weights.assign(a, v);
             assertThat(a.toFloatArray()).containsExactly(v);
-            assertThat(m.getManagedArrays()).as("the temporary source array is freed").hasSize(1);
+            assertThat(m.getManagedArrays())
+                    .as("the temporary source array is freed")
+                    .hasSize(1);
             assertThat(a.hasGradient()).isTrue();
             try (GradientCollector gc = DjlRuntime.engine().newGradientCollector()) {
                 gc.backward(a.mul(2).sum());
@@ -35,8 +37,10 @@ class WeightsAssignTest {
             NDArray scalar = m.zeros(new Shape());
             Weights.assign(scalar, new float[] {7});
             assertThat(scalar.getFloat()).isEqualTo(7f);
-            assertThatThrownBy(() -> Weights.assign(a, new float[5])).isInstanceOf(IllegalArgumentException.class)
-                    .hasMessageContaining("5 values").hasMessageContaining("(2, 3)");
+            assertThatThrownBy(() -> Weights.assign(a, new float[5]))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("5 values")
+                    .hasMessageContaining("(2, 3)");
         }
     }
 }

@@ -138,7 +138,9 @@ class DjlTensorTest {
         assertThat(f.of(new float[] {Float.NaN, 1}, Shape.of(2)).allFinite()).isFalse();
         // finite elements whose float32 sum overflows, and infinities that cancel to NaN in a sum
         assertThat(f.of(new float[] {3e38f, 3e38f}, Shape.of(2)).allFinite()).isTrue();
-        assertThat(f.of(new float[] {Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY}, Shape.of(2)).allFinite()).isFalse();
+        assertThat(f.of(new float[] {Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY}, Shape.of(2))
+                        .allFinite())
+                .isFalse();
     }
 
     @Test
@@ -155,8 +157,10 @@ class DjlTensorTest {
     @Test
     void badInputIsRejectedWithBothShapes() {
         Tensor x = f.zeros(S);
-        assertThatThrownBy(() -> x.plus(f.zeros(Shape.of(3, 10)))).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("[3, 2, 5]").hasMessageContaining("[3, 10]");
+        assertThatThrownBy(() -> x.plus(f.zeros(Shape.of(3, 10))))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("[3, 2, 5]")
+                .hasMessageContaining("[3, 10]");
         assertThatThrownBy(() -> x.reshape(Shape.of(7))).hasMessageContaining("sizes differ");
         assertThatThrownBy(() -> x.slice(2, 4)).isInstanceOf(IndexOutOfBoundsException.class);
         assertThatThrownBy(() -> x.timesPerSample(new double[2])).hasMessageContaining("2 scales for a batch of 3");

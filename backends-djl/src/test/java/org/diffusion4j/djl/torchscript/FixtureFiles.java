@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** The committed fixtures of {@code tools/fixtures/out} (made by make_fixtures.py) and their JSON files. */
@@ -14,8 +13,7 @@ final class FixtureFiles {
     static final Path DIR = Path.of("..", "tools", "fixtures", "out");
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private FixtureFiles() {
-    }
+    private FixtureFiles() {}
 
     /** The fixture file {@code name}; it is committed, so a missing one is a failure, not a skip. */
     static Path fixture(String name) {

@@ -40,6 +40,7 @@ class LearnedClassifierGradientTest {
     private static final int K = 3;
     /** Covers the O(u²) terms dropped by the first-order running bounds (each below 1e-6 of the first-order terms). */
     private static final double SAFETY = 2;
+
     private static DjlTensorFactory f;
 
     @BeforeAll
@@ -96,8 +97,12 @@ class LearnedClassifierGradientTest {
         float[] y = floats(e.get("inputs").get("class_labels"));
         float[] recorded = floats(e.get("outputs").get("grad"));
         try (TorchScriptClassifier autograd = logitsClassifier();
-             TorchScriptClassifier twin = TorchScriptClassifier.load(new ModelSpec(fixture("tiny_classifier_grad.pt"),
-                     PredictionType.EPSILON, Map.of("output", "gradient", "numClasses", K)), f)) {
+                TorchScriptClassifier twin = TorchScriptClassifier.load(
+                        new ModelSpec(
+                                fixture("tiny_classifier_grad.pt"),
+                                PredictionType.EPSILON,
+                                Map.of("output", "gradient", "numClasses", K)),
+                        f)) {
             for (int b = 0; b < y.length; b++) {
                 Tensor xb = ArrayTensor.of(Arrays.copyOfRange(x, b * 64, b * 64 + 64), Shape.of(1, 1, 8, 8));
                 Timestep tb = Timestep.ofAlphaBar(t[b], 0.5);
@@ -110,13 +115,17 @@ class LearnedClassifierGradientTest {
                     double tol = SAFETY * 2 * err[i];
                     float r = recorded[b * 64 + i];
                     norm = Math.max(norm, Math.abs(r));
-                    assertThat((double) a[i]).as("sample %d element %d: djl autograd vs recorded twin", b, i)
+                    assertThat((double) a[i])
+                            .as("sample %d element %d: djl autograd vs recorded twin", b, i)
                             .isCloseTo(r, org.assertj.core.api.Assertions.within(tol));
-                    assertThat((double) w[i]).as("sample %d element %d: djl twin vs recorded twin", b, i)
+                    assertThat((double) w[i])
+                            .as("sample %d element %d: djl twin vs recorded twin", b, i)
                             .isCloseTo(r, org.assertj.core.api.Assertions.within(tol));
                 }
                 // the comparison is not vacuous: every tolerance is below 5 % of the largest gradient element
-                assertThat(norm).isGreaterThan(20 * SAFETY * 2 * Arrays.stream(err).max().orElseThrow());
+                assertThat(norm)
+                        .isGreaterThan(
+                                20 * SAFETY * 2 * Arrays.stream(err).max().orElseThrow());
             }
         }
     }
@@ -142,8 +151,11 @@ class LearnedClassifierGradientTest {
         double grid = bounds.get("fd_grid").asDouble();
         TorchScriptOptions o = TorchScriptOptions.parse(Map.of(), "tiny_classifier.pt");
         try (TorchScriptClassifier autograd = logitsClassifier();
-             TorchScriptModule logits = new TorchScriptModule(fixture("tiny_classifier.pt"), Device.cpu(), o,
-                     List.of(InputRole.SAMPLE, InputRole.TIMESTEP))) {
+                TorchScriptModule logits = new TorchScriptModule(
+                        fixture("tiny_classifier.pt"),
+                        Device.cpu(),
+                        o,
+                        List.of(InputRole.SAMPLE, InputRole.TIMESTEP))) {
             for (int b = 0; b < y.length; b++) {
                 double h = bounds.get("h").get(b).asDouble();
                 double ef = bounds.get("eval_error").get(b).asDouble();
@@ -158,14 +170,19 @@ class LearnedClassifierGradientTest {
                     for (int s = 0; s < 2; s++) {
                         float[] p = xg.clone();
                         p[i] = (float) (xg[i] + (s == 0 ? h : -h));
-                        assertThat(Math.abs((double) p[i] - xg[i])).as("x' ± h exact in float32").isEqualTo(h);
+                        assertThat(Math.abs((double) p[i] - xg[i]))
+                                .as("x' ± h exact in float32")
+                                .isEqualTo(h);
                         System.arraycopy(p, 0, pts, (2 * i + s) * 64, 64);
                     }
                 }
                 double[] z = logits(logits, pts, 128, t[b]);
                 int label = (int) y[b];
-                float[] g = autograd.gradLogProb(ArrayTensor.of(xg, Shape.of(1, 1, 8, 8)), Timestep.ofAlphaBar(t[b], 0.5),
-                        Conditions.of(Condition.label(label))).toFloatArray();
+                float[] g = autograd.gradLogProb(
+                                ArrayTensor.of(xg, Shape.of(1, 1, 8, 8)),
+                                Timestep.ofAlphaBar(t[b], 0.5),
+                                Conditions.of(Condition.label(label)))
+                        .toFloatArray();
                 double zmax = Arrays.stream(z).map(Math::abs).max().orElseThrow();
                 // double log-softmax: K exps, a sum, a log and a subtraction, each within (K + 4)·2^-53 of |z| + log K
                 double ed = (K + 4) * 0x1p-53 * (zmax + Math.log(K));
@@ -177,14 +194,19 @@ class LearnedClassifierGradientTest {
                     double d = (plus - minus) / (2 * h);
                     // the truncation term is rigorous (d3 bounds |f‴| everywhere); SAFETY multiplies the rounding terms
                     double tol = h * h * d3 / 6 + SAFETY * (ef / h + ed / h + gradErr[i]);
-                    assertThat((double) g[i]).as("sample %d (t=%s, y=%d) element %d: autograd vs central difference (h=%s)",
-                            b, t[b], label, i, h).isCloseTo(d, org.assertj.core.api.Assertions.within(tol));
+                    assertThat((double) g[i])
+                            .as(
+                                    "sample %d (t=%s, y=%d) element %d: autograd vs central difference (h=%s)",
+                                    b, t[b], label, i, h)
+                            .isCloseTo(d, org.assertj.core.api.Assertions.within(tol));
                     worst = Math.max(worst, tol);
                     norm = Math.max(norm, Math.abs(g[i]));
                 }
                 // the check is not vacuous: the tolerance stays below 2/3 of the largest element, so a zero or
                 // sign-flipped gradient fails it
-                assertThat(norm).as("sample %d: largest gradient element vs tolerance", b).isGreaterThan(1.5 * worst);
+                assertThat(norm)
+                        .as("sample %d: largest gradient element vs tolerance", b)
+                        .isGreaterThan(1.5 * worst);
             }
         }
     }
@@ -204,7 +226,8 @@ class LearnedClassifierGradientTest {
     private static double[] logits(TorchScriptModule m, float[] xs, int batch, float time) {
         try (NDManager call = m.manager().newSubManager()) {
             NDArray xa = call.create(xs, new ai.djl.ndarray.types.Shape(batch, 1, 8, 8));
-            NDArray out = m.forward(call, m.inputs(call, xa, Timestep.ofAlphaBar(time, 0.5), Conditions.unconditional(batch)));
+            NDArray out = m.forward(
+                    call, m.inputs(call, xa, Timestep.ofAlphaBar(time, 0.5), Conditions.unconditional(batch)));
             assertThat(out.getShape().getShape()).containsExactly(batch, K);
             float[] v = out.toFloatArray();
             double[] d = new double[v.length];

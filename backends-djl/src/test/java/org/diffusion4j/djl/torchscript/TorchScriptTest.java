@@ -64,8 +64,11 @@ class TorchScriptTest {
     private static void close(float[] actual, float[] expected, double tol) {
         assertThat(actual).hasSameSizeAs(expected);
         for (int i = 0; i < actual.length; i++) {
-            assertThat((double) actual[i]).as("element %d", i).isCloseTo(expected[i],
-                    org.assertj.core.api.Assertions.within(tol * Math.max(1, Math.abs(expected[i]))));
+            assertThat((double) actual[i])
+                    .as("element %d", i)
+                    .isCloseTo(
+                            expected[i],
+                            org.assertj.core.api.Assertions.within(tol * Math.max(1, Math.abs(expected[i]))));
         }
     }
 
@@ -73,7 +76,8 @@ class TorchScriptTest {
     private static void assertWithinBound(float[] actual, float[] expected, double[] bound) {
         assertThat(actual).hasSameSizeAs(expected);
         for (int i = 0; i < actual.length; i++) {
-            assertThat(Math.abs((double) actual[i] - expected[i])).as("element %d: %s vs %s", i, actual[i], expected[i])
+            assertThat(Math.abs((double) actual[i] - expected[i]))
+                    .as("element %d: %s vs %s", i, actual[i], expected[i])
                     .isLessThanOrEqualTo(bound[i]);
         }
     }
@@ -111,10 +115,13 @@ class TorchScriptTest {
         float[] x = data(in.get(0));
         float[] t = data(in.get(1));
         float[] y = data(in.get(2));
-        float[] out = data(output == null ? e.get("outputs").fields().next().getValue() : e.get("outputs").get(output));
+        float[] out = data(
+                output == null
+                        ? e.get("outputs").fields().next().getValue()
+                        : e.get("outputs").get(output));
         double tol = twoEvaluations(name, x);
-        try (TorchScriptPredictor p = TorchScriptPredictor.load(new ModelSpec(fixture(name + ".pt"), PredictionType.EPSILON,
-                options), f)) {
+        try (TorchScriptPredictor p =
+                TorchScriptPredictor.load(new ModelSpec(fixture(name + ".pt"), PredictionType.EPSILON, options), f)) {
             for (int i = 0; i < y.length; i++) {
                 Condition c = y[i] == 3 ? Condition.none() : Condition.label((int) y[i]);
                 Tensor xi = ArrayTensor.of(slice(x, i, 64), Shape.of(1, 1, 8, 8));
@@ -142,13 +149,21 @@ class TorchScriptTest {
         checkPerSample("linear_fp16", Map.of("numClasses", 3, "timestepDtype", "float16", "sampleDtype", "float16"));
         // a scalar float64 timestep shared by the batch: the three probes in one call
         JsonNode e = expected("linear_t_f64_scalar");
-        try (TorchScriptPredictor p = TorchScriptPredictor.load(new ModelSpec(fixture("linear_t_f64_scalar.pt"),
-                PredictionType.EPSILON, Map.of("numClasses", 3, "timestepDtype", "float64", "timestepShape", "scalar")), f)) {
+        try (TorchScriptPredictor p = TorchScriptPredictor.load(
+                new ModelSpec(
+                        fixture("linear_t_f64_scalar.pt"),
+                        PredictionType.EPSILON,
+                        Map.of("numClasses", 3, "timestepDtype", "float64", "timestepShape", "scalar")),
+                f)) {
             Tensor x = f.of(data(e.get("inputs").get("sample")), Shape.of(3, 1, 8, 8));
-            Tensor r = p.predict(x, Timestep.ofAlphaBar(500, 0.5), Conditions.of(Condition.label(0), Condition.label(2),
-                    Condition.none()));
+            Tensor r = p.predict(
+                    x,
+                    Timestep.ofAlphaBar(500, 0.5),
+                    Conditions.of(Condition.label(0), Condition.label(2), Condition.none()));
             assertThat(r).isInstanceOf(DjlTensor.class);
-            close(r.toFloatArray(), data(e.get("outputs").get("out_sample")),
+            close(
+                    r.toFloatArray(),
+                    data(e.get("outputs").get("out_sample")),
                     twoEvaluations("linear_t_f64_scalar", data(e.get("inputs").get("sample"))));
         }
     }
@@ -171,13 +186,20 @@ class TorchScriptTest {
         float[] h = data(e.get("inputs").get("encoder_hidden_states"));
         float[] out = data(e.get("outputs").get("out_sample"));
         try (TorchScriptPredictor p = TorchScriptPredictor.load(ModelSpec.of(fixture("linear_emb.pt")), f)) {
-            assertThat(p.inputs()).containsExactly(InputRole.SAMPLE, InputRole.TIMESTEP, InputRole.ENCODER_HIDDEN_STATES);
+            assertThat(p.inputs())
+                    .containsExactly(InputRole.SAMPLE, InputRole.TIMESTEP, InputRole.ENCODER_HIDDEN_STATES);
             for (int i = 0; i < 3; i++) {
                 Condition c = Condition.embedding(ArrayTensor.of(slice(h, i, 8), Shape.of(2, 4)));
-                Tensor r = p.predict(ArrayTensor.of(slice(x, i, 64), Shape.of(1, 1, 8, 8)), Timestep.ofAlphaBar(t[i], 0.5),
+                Tensor r = p.predict(
+                        ArrayTensor.of(slice(x, i, 64), Shape.of(1, 1, 8, 8)),
+                        Timestep.ofAlphaBar(t[i], 0.5),
                         Conditions.of(c));
-                // the linear bound at max(|x|, 4 max|h|) covers the embedding term 0.5 (Σ_{l,j} w h) E[0] (8 terms, |w| ≤ 0.5)
-                close(r.toFloatArray(), slice(out, i, 64), 2 * FixtureBounds.linear(Math.max(maxAbs(x), 4 * maxAbs(h))));
+                // the linear bound at max(|x|, 4 max|h|) covers the embedding term 0.5 (Σ_{l,j} w h) E[0] (8 terms, |w|
+                // ≤ 0.5)
+                close(
+                        r.toFloatArray(),
+                        slice(out, i, 64),
+                        2 * FixtureBounds.linear(Math.max(maxAbs(x), 4 * maxAbs(h))));
             }
         }
     }
@@ -190,8 +212,12 @@ class TorchScriptTest {
         float[] y = data(e.get("inputs").get("class_labels"));
         float[] exact = data(e.get("outputs").get("grad"));
         try (TorchScriptClassifier logits = TorchScriptClassifier.load(ModelSpec.of(fixture("gmm_logits.pt")), f);
-             TorchScriptClassifier direct = TorchScriptClassifier.load(new ModelSpec(fixture("gmm_grad.pt"),
-                     PredictionType.EPSILON, Map.of("output", "gradient", "numClasses", 3)), f)) {
+                TorchScriptClassifier direct = TorchScriptClassifier.load(
+                        new ModelSpec(
+                                fixture("gmm_grad.pt"),
+                                PredictionType.EPSILON,
+                                Map.of("output", "gradient", "numClasses", 3)),
+                        f)) {
             for (int i = 0; i < 3; i++) {
                 Conditions c = Conditions.of(y[i] == 3 ? Condition.none() : Condition.label((int) y[i]));
                 Tensor xi = ArrayTensor.of(slice(x, i, 64), Shape.of(1, 1, 8, 8));
@@ -201,14 +227,18 @@ class TorchScriptTest {
                 float[] xs = slice(x, i, 64);
                 double ab = FixtureBounds.alphaBar((int) t[i]);
                 double[] export = FixtureBounds.mixture(FixtureBounds.MixtureOutput.GRADIENT, xs, label, ab);
-                double[] autograd = FixtureBounds.mixture(FixtureBounds.MixtureOutput.GRADIENT_BY_AUTOGRAD, xs, label, ab);
+                double[] autograd =
+                        FixtureBounds.mixture(FixtureBounds.MixtureOutput.GRADIENT_BY_AUTOGRAD, xs, label, ab);
                 double[] both = new double[export.length];
                 for (int n = 0; n < both.length; n++) {
                     both[n] = export[n] + autograd[n];
                 }
                 // recorded gmm_grad (one float32 evaluation) vs autograd of the logits / vs the same export
                 assertWithinBound(logits.gradLogProb(xi, ti, c).toFloatArray(), slice(exact, i, 64), both);
-                assertWithinBound(direct.gradLogProb(xi, ti, c).toFloatArray(), slice(exact, i, 64), FixtureBounds.times(2, export));
+                assertWithinBound(
+                        direct.gradLogProb(xi, ti, c).toFloatArray(),
+                        slice(exact, i, 64),
+                        FixtureBounds.times(2, export));
             }
         }
     }
@@ -217,25 +247,38 @@ class TorchScriptTest {
     void wrongInputsNameWhatTheModelExpects() {
         Path gmm = fixture("gmm_eps.pt");
         // float timesteps cannot index the model's alpha_bar table
-        TorchScriptPredictor p = TorchScriptPredictor.load(new ModelSpec(gmm, PredictionType.EPSILON,
-                Map.of("numClasses", 3, "timestepDtype", "float32", "warmup", false)), f);
+        TorchScriptPredictor p = TorchScriptPredictor.load(
+                new ModelSpec(
+                        gmm,
+                        PredictionType.EPSILON,
+                        Map.of("numClasses", 3, "timestepDtype", "float32", "warmup", false)),
+                f);
         try (p) {
-            assertThatThrownBy(() -> p.predict(f.zeros(Shape.of(1, 1, 8, 8)), Timestep.ofAlphaBar(10, 0.5), Conditions.labels(0)))
-                    .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("D4J-TORCHSCRIPT: ")
-                    .hasMessageContaining("expects GmmEps.forward(sample: Tensor, timestep: Tensor, class_labels: Tensor)")
-                    .hasMessageContaining("float32(1)").hasMessageContaining("long");
+            assertThatThrownBy(() -> p.predict(
+                            f.zeros(Shape.of(1, 1, 8, 8)), Timestep.ofAlphaBar(10, 0.5), Conditions.labels(0)))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageStartingWith("D4J-TORCHSCRIPT: ")
+                    .hasMessageContaining(
+                            "expects GmmEps.forward(sample: Tensor, timestep: Tensor, class_labels: Tensor)")
+                    .hasMessageContaining("float32(1)")
+                    .hasMessageContaining("long");
         }
-        assertThatThrownBy(() -> TorchScriptPredictor.load(new ModelSpec(gmm, PredictionType.EPSILON,
-                Map.of("inputs", List.of("sample", "timestep"))), f))
-                .hasMessageContaining("expects 3 inputs").hasMessageContaining("class_labels");
-        assertThatThrownBy(() -> TorchScriptPredictor.load(new ModelSpec(gmm, PredictionType.EPSILON, Map.of("inputz", 1)), f))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("D4J-TORCHSCRIPT: ")
+        assertThatThrownBy(() -> TorchScriptPredictor.load(
+                        new ModelSpec(gmm, PredictionType.EPSILON, Map.of("inputs", List.of("sample", "timestep"))), f))
+                .hasMessageContaining("expects 3 inputs")
+                .hasMessageContaining("class_labels");
+        assertThatThrownBy(() ->
+                        TorchScriptPredictor.load(new ModelSpec(gmm, PredictionType.EPSILON, Map.of("inputz", 1)), f))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("D4J-TORCHSCRIPT: ")
                 .hasMessageContaining("unknown TorchScript option 'inputz'");
         try (TorchScriptPredictor q = TorchScriptPredictor.load(ModelSpec.of(gmm), f)) {
-            assertThatThrownBy(() -> q.predict(f.zeros(Shape.of(1, 1, 8, 8)), Timestep.ofAlphaBar(10, 0.5),
-                    Conditions.unconditional(1))).hasMessageContaining("numClasses");
-            assertThatThrownBy(() -> q.predict(f.zeros(Shape.of(1, 1, 8, 8)), Timestep.ofAlphaBar(10.5, 0.5),
-                    Conditions.labels(0))).hasMessageContaining("int64 timesteps");
+            assertThatThrownBy(() -> q.predict(
+                            f.zeros(Shape.of(1, 1, 8, 8)), Timestep.ofAlphaBar(10, 0.5), Conditions.unconditional(1)))
+                    .hasMessageContaining("numClasses");
+            assertThatThrownBy(() -> q.predict(
+                            f.zeros(Shape.of(1, 1, 8, 8)), Timestep.ofAlphaBar(10.5, 0.5), Conditions.labels(0)))
+                    .hasMessageContaining("int64 timesteps");
         }
         assertThatThrownBy(() -> TorchScriptPredictor.load(ModelSpec.of(DIR.resolve("missing.pt")), f))
                 .hasMessageContaining("does not exist");
@@ -243,17 +286,27 @@ class TorchScriptTest {
 
     @Test
     void aFixedBatchModelRunsOtherBatchesInPaddedChunks() {
-        try (TorchScriptPredictor p = TorchScriptPredictor.load(new ModelSpec(fixture("linear_b1.pt"), PredictionType.EPSILON,
-                Map.of("fixedBatchSize", 1, "numClasses", 3, "sampleShape", List.of(1, 8, 8))), f);
-             TorchScriptPredictor dynamic = TorchScriptPredictor.load(new ModelSpec(fixture("linear.pt"), PredictionType.EPSILON,
-                Map.of("numClasses", 3, "sampleShape", List.of(1, 8, 8))), f)) {
+        try (TorchScriptPredictor p = TorchScriptPredictor.load(
+                        new ModelSpec(
+                                fixture("linear_b1.pt"),
+                                PredictionType.EPSILON,
+                                Map.of("fixedBatchSize", 1, "numClasses", 3, "sampleShape", List.of(1, 8, 8))),
+                        f);
+                TorchScriptPredictor dynamic = TorchScriptPredictor.load(
+                        new ModelSpec(
+                                fixture("linear.pt"),
+                                PredictionType.EPSILON,
+                                Map.of("numClasses", 3, "sampleShape", List.of(1, 8, 8))),
+                        f)) {
             assertThat(p.fixedBatchSize()).hasValue(1);
             float[] data = new float[3 * 64];
             for (int i = 0; i < data.length; i++) {
                 data[i] = (float) Math.sin(i);
             }
             Tensor x = f.of(data, Shape.of(3, 1, 8, 8));
-            Conditions c = Conditions.of(org.diffusion4j.api.Condition.label(0), org.diffusion4j.api.Condition.label(2),
+            Conditions c = Conditions.of(
+                    org.diffusion4j.api.Condition.label(0),
+                    org.diffusion4j.api.Condition.label(2),
                     org.diffusion4j.api.Condition.none());
             float[] chunked = p.predict(x, Timestep.ofAlphaBar(10, 0.5), c).toFloatArray();
             float[] whole = dynamic.predict(x, Timestep.ofAlphaBar(10, 0.5), c).toFloatArray();

@@ -65,10 +65,14 @@ class CheckpointTest {
         Safetensors.Contents main = Safetensors.read(file);
         assertThat(main.tensors()).containsOnlyKeys("w");
         assertThat(main.tensors().get("w").shape()).containsExactly(2, 3);
-        assertThat(main.metadata()).containsEntry("format", Checkpoint.FORMAT).containsEntry("companion", "run.state.safetensors");
-        assertThat(Safetensors.read(dir.resolve("run.state.safetensors")).tensors()).containsOnlyKeys("ema/w", "losses/loss");
+        assertThat(main.metadata())
+                .containsEntry("format", Checkpoint.FORMAT)
+                .containsEntry("companion", "run.state.safetensors");
+        assertThat(Safetensors.read(dir.resolve("run.state.safetensors")).tensors())
+                .containsOnlyKeys("ema/w", "losses/loss");
         assertThat(Checkpoint.isCheckpoint(file)).isTrue();
-        assertThatThrownBy(() -> c.section(file, "adam.m")).hasMessageContaining("no section 'adam.m'")
+        assertThatThrownBy(() -> c.section(file, "adam.m"))
+                .hasMessageContaining("no section 'adam.m'")
                 .hasMessageContaining("[model, ema, losses]");
     }
 
@@ -91,7 +95,9 @@ class CheckpointTest {
 
     @Test
     void readsTheSafetensorsFileWrittenByPython() throws IOException {
-        assertThat(PYTHON_FIXTURE).as("committed fixture (run from backends-djl)").exists();
+        assertThat(PYTHON_FIXTURE)
+                .as("committed fixture (run from backends-djl)")
+                .exists();
         Safetensors.Contents c = Safetensors.read(PYTHON_FIXTURE);
         assertThat(c.metadata()).containsEntry("written_by", "tools/fixtures/safetensors_check.py");
         // the script's values are dyadic rationals, exact in float32: compare bit for bit
@@ -108,7 +114,8 @@ class CheckpointTest {
         assertThat(c.tensors().get("empty").data()).isEmpty();
         // a safetensors file without the SDK's metadata is not a checkpoint, and says why
         assertThat(Checkpoint.isCheckpoint(PYTHON_FIXTURE)).isFalse();
-        assertThatThrownBy(() -> Checkpoint.read(PYTHON_FIXTURE)).hasMessageContaining("not a diffusion4j checkpoint")
+        assertThatThrownBy(() -> Checkpoint.read(PYTHON_FIXTURE))
+                .hasMessageContaining("not a diffusion4j checkpoint")
                 .hasMessageContaining("__metadata__.format is missing");
     }
 
@@ -117,13 +124,20 @@ class CheckpointTest {
     void pythonReadsATrainerCheckpointWrittenByJava(@TempDir Path dir) throws Exception {
         Path python = Path.of("/usr/bin/python3");
         assumeTrue(Files.isExecutable(python), "no /usr/bin/python3");
-        Process probe = new ProcessBuilder(python.toString(), "-c", "import torch").redirectErrorStream(true).start();
+        Process probe = new ProcessBuilder(python.toString(), "-c", "import torch")
+                .redirectErrorStream(true)
+                .start();
         assumeTrue(probe.waitFor(60, TimeUnit.SECONDS) && probe.exitValue() == 0, "no torch for /usr/bin/python3");
         Path file = dir.resolve("model.ckpt");
         Map<String, float[]> weights;
         Map<String, float[]> ema;
-        try (Trainer t = Trainer.create(TestNets.tinyUNet(4), TrainerConfig.builder().batchSize(4).seed(1).build(),
-                Schedules.linear(1000), Shapes.generate(16, 16, 1), Device.cpu(), 3)) {
+        try (Trainer t = Trainer.create(
+                TestNets.tinyUNet(4),
+                TrainerConfig.builder().batchSize(4).seed(1).build(),
+                Schedules.linear(1000),
+                Shapes.generate(16, 16, 1),
+                Device.cpu(),
+                3)) {
             t.train(2, ProgressListener.NONE);
             t.save(file);
             weights = t.model().weights();
@@ -140,7 +154,10 @@ class CheckpointTest {
         assertThat(r.path("tensors").size()).isEqualTo(weights.size());
         for (var e : weights.entrySet()) {
             check(r.path("tensors").path(e.getKey()), e.getValue(), e.getKey());
-            check(r.path("companion").path("tensors").path("ema/" + e.getKey()), ema.get(e.getKey()), "ema/" + e.getKey());
+            check(
+                    r.path("companion").path("tensors").path("ema/" + e.getKey()),
+                    ema.get(e.getKey()),
+                    "ema/" + e.getKey());
         }
     }
 
@@ -166,8 +183,13 @@ class CheckpointTest {
     @Test
     void checkpointsOfTheFirstFormatStillLoad(@TempDir Path dir) throws IOException {
         Path file = dir.resolve("old.ckpt");
-        Files.write(file, legacy("unet-trainer", "{\"step\": 7, \"unet\": {}}",
-                Map.of("model", Map.of("w", new float[] {1.5f, -2})), Map.of("ema", Map.of("w", new float[] {0.25f, 8}))));
+        Files.write(
+                file,
+                legacy(
+                        "unet-trainer",
+                        "{\"step\": 7, \"unet\": {}}",
+                        Map.of("model", Map.of("w", new float[] {1.5f, -2})),
+                        Map.of("ema", Map.of("w", new float[] {0.25f, 8}))));
         assertThat(Checkpoint.isCheckpoint(file)).isTrue();
         Checkpoint c = Checkpoint.read(file);
         assertThat(c.kind()).isEqualTo("unet-trainer");
@@ -176,12 +198,15 @@ class CheckpointTest {
         assertThat(c.section(file, "model").get("w")).containsExactly(1.5f, -2);
         assertThat(c.section(file, "ema").get("w")).containsExactly(0.25f, 8);
         Files.write(file, java.util.Arrays.copyOf(Files.readAllBytes(file), 40));
-        assertThatThrownBy(() -> Checkpoint.read(file)).hasMessageContaining("truncated").hasMessageContaining("old.ckpt");
+        assertThatThrownBy(() -> Checkpoint.read(file))
+                .hasMessageContaining("truncated")
+                .hasMessageContaining("old.ckpt");
     }
 
     /** The first format, written from its specification (big-endian; magic, kind, meta, sections). */
     @SafeVarargs
-    private static byte[] legacy(String kind, String meta, Map<String, Map<String, float[]>>... sections) throws IOException {
+    private static byte[] legacy(String kind, String meta, Map<String, Map<String, float[]>>... sections)
+            throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         DataOutputStream out = new DataOutputStream(bytes);
         out.write("D4JCKPT1".getBytes(StandardCharsets.US_ASCII));
@@ -218,13 +243,20 @@ class CheckpointTest {
 
         Path truncated = dir.resolve("cut.safetensors");
         Files.write(truncated, java.util.Arrays.copyOf(bytes, bytes.length - 4));
-        assertThatThrownBy(() -> Safetensors.read(truncated)).hasMessageContaining("cut.safetensors")
+        assertThatThrownBy(() -> Safetensors.read(truncated))
+                .hasMessageContaining("cut.safetensors")
                 .hasMessageContaining("tensor 'w'");
 
         Path overlap = dir.resolve("overlap.safetensors");
-        Files.write(overlap, raw("{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]},"
-                + "\"b\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[4,12]}}", 12));
-        assertThatThrownBy(() -> Safetensors.read(overlap)).hasMessageContaining("tensor 'b'").hasMessageContaining("overlap");
+        Files.write(
+                overlap,
+                raw(
+                        "{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]},"
+                                + "\"b\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[4,12]}}",
+                        12));
+        assertThatThrownBy(() -> Safetensors.read(overlap))
+                .hasMessageContaining("tensor 'b'")
+                .hasMessageContaining("overlap");
 
         Path dtype = dir.resolve("f16.safetensors");
         Files.write(dtype, raw("{\"h\":{\"dtype\":\"F16\",\"shape\":[2],\"data_offsets\":[0,4]}}", 4));
@@ -237,7 +269,9 @@ class CheckpointTest {
         Files.write(dir.resolve("a.state.safetensors"), Files.readAllBytes(companionOfAnotherSave(dir)));
         assertThatThrownBy(() -> Checkpoint.read(good)).hasMessageContaining("belongs to another save");
         Files.delete(dir.resolve("a.state.safetensors"));
-        assertThatThrownBy(() -> Checkpoint.read(good)).hasMessageContaining("companion").hasMessageContaining("missing");
+        assertThatThrownBy(() -> Checkpoint.read(good))
+                .hasMessageContaining("companion")
+                .hasMessageContaining("missing");
     }
 
     private static Path companionOfAnotherSave(Path dir) throws IOException {
@@ -261,10 +295,18 @@ class CheckpointTest {
         byte[] before = Files.readAllBytes(file);
         byte[] companionBefore = Files.readAllBytes(dir.resolve("run.state.safetensors"));
         // a tensor named like the header's metadata entry fails while the companion is being written
-        Checkpoint bad = new Checkpoint("test", Checkpoint.json().createObjectNode(), Checkpoint.json().createObjectNode(),
-                Map.of(Checkpoint.MODEL, Map.of("w", new float[1]), "x", Map.of("", new float[1])), Map.of());
-        Checkpoint worse = new Checkpoint("test", Checkpoint.json().createObjectNode(), Checkpoint.json().createObjectNode(),
-                Map.of(Checkpoint.MODEL, Map.of("__metadata__", new float[1])), Map.of());
+        Checkpoint bad = new Checkpoint(
+                "test",
+                Checkpoint.json().createObjectNode(),
+                Checkpoint.json().createObjectNode(),
+                Map.of(Checkpoint.MODEL, Map.of("w", new float[1]), "x", Map.of("", new float[1])),
+                Map.of());
+        Checkpoint worse = new Checkpoint(
+                "test",
+                Checkpoint.json().createObjectNode(),
+                Checkpoint.json().createObjectNode(),
+                Map.of(Checkpoint.MODEL, Map.of("__metadata__", new float[1])),
+                Map.of());
         assertThatThrownBy(() -> worse.write(file)).hasMessageContaining("__metadata__");
         assertThat(files(dir)).containsExactly("run.safetensors", "run.state.safetensors");
         assertThat(Files.readAllBytes(file)).isEqualTo(before);

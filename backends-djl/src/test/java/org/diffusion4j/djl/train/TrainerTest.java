@@ -25,7 +25,12 @@ class TrainerTest {
     private static final ImageDataset DATA = Shapes.generate(256, 16, 3);
 
     private static TrainerConfig config(long seed) {
-        return TrainerConfig.builder().batchSize(16).learningRate(2e-3).warmupSteps(5).seed(seed).build();
+        return TrainerConfig.builder()
+                .batchSize(16)
+                .learningRate(2e-3)
+                .warmupSteps(5)
+                .seed(seed)
+                .build();
     }
 
     private static Trainer trainer(long seed) {
@@ -37,8 +42,14 @@ class TrainerTest {
         try (Trainer t = trainer(1)) {
             t.train(40, ProgressListener.NONE);
             List<Float> l = t.losses();
-            double first = l.subList(0, 5).stream().mapToDouble(Float::doubleValue).average().orElseThrow();
-            double last = l.subList(35, 40).stream().mapToDouble(Float::doubleValue).average().orElseThrow();
+            double first = l.subList(0, 5).stream()
+                    .mapToDouble(Float::doubleValue)
+                    .average()
+                    .orElseThrow();
+            double last = l.subList(35, 40).stream()
+                    .mapToDouble(Float::doubleValue)
+                    .average()
+                    .orElseThrow();
             assertThat(first).isGreaterThan(0.5); // an untrained ε-network: E‖ε‖² per pixel ≈ 1
             assertThat(last).isLessThan(0.6 * first);
         }
@@ -46,7 +57,9 @@ class TrainerTest {
 
     @Test
     void trainingIsDeterministicOnTheCpu() {
-        try (Trainer a = trainer(5); Trainer b = trainer(5); Trainer c = trainer(6)) {
+        try (Trainer a = trainer(5);
+                Trainer b = trainer(5);
+                Trainer c = trainer(6)) {
             for (int i = 0; i < 3; i++) {
                 assertThat(a.trainStep()).isEqualTo(b.trainStep());
             }
@@ -100,7 +113,8 @@ class TrainerTest {
             assertThat(r.losses()).hasSize(5);
         }
         try (Stream<Path> files = Files.list(dir)) {
-            assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("run.ckpt", "run.ckpt.state.safetensors"); // no temporary left
+            assertThat(files.map(p -> p.getFileName().toString()))
+                    .containsExactlyInAnyOrder("run.ckpt", "run.ckpt.state.safetensors"); // no temporary left
         }
     }
 
@@ -116,7 +130,8 @@ class TrainerTest {
         Checkpoint c = Checkpoint.read(file);
         assertThat(c.state().get("step").asLong()).isEqualTo(2);
         Files.write(dir.resolve("bad.ckpt"), new byte[] {1, 2, 3});
-        assertThatThrownBy(() -> Checkpoint.read(dir.resolve("bad.ckpt"))).hasMessageContaining("not a diffusion4j checkpoint");
+        assertThatThrownBy(() -> Checkpoint.read(dir.resolve("bad.ckpt")))
+                .hasMessageContaining("not a diffusion4j checkpoint");
     }
 
     @Test
@@ -145,8 +160,8 @@ class TrainerTest {
         assertThat(rate).isCloseTo(0.1, within(5 * sd)); // 5 standard errors: a false failure has probability 6e-7
         assertThat(java.util.Arrays.stream(labels).filter(v -> v == 10).count()).isEqualTo(dropped);
         // and the trainer drops at its configured p_uncond (here 0.3) over 40 steps × 16 labels
-        try (Trainer t = Trainer.create(TestNets.tinyUNet(4), config(3).toBuilder().pUncond(0.3).build(), SCHEDULE, DATA,
-                Device.cpu(), 1)) {
+        try (Trainer t = Trainer.create(
+                TestNets.tinyUNet(4), config(3).toBuilder().pUncond(0.3).build(), SCHEDULE, DATA, Device.cpu(), 1)) {
             int total = 0;
             for (int i = 0; i < 40; i++) {
                 t.trainStep();
@@ -160,24 +175,32 @@ class TrainerTest {
     @Test
     void lossWeightsAndTargetsFollowTheirClosedForms() {
         var t = org.diffusion4j.api.Timestep.ofAlphaBar(3, 0.8); // SNR = 4
-        assertThat(LossWeighting.weight(org.diffusion4j.api.PredictionType.EPSILON, t, 0)).isEqualTo(1);
+        assertThat(LossWeighting.weight(org.diffusion4j.api.PredictionType.EPSILON, t, 0))
+                .isEqualTo(1);
         // a handful of double operations (SNR = ᾱ/σ², min, a ratio): γ_8 in double of weights ≤ 2, ×10 safety
         double w = 10 * org.diffusion4j.testkit.ErrorBound.gamma64(8) * 2;
-        assertThat(LossWeighting.weight(org.diffusion4j.api.PredictionType.EPSILON, t, 5)).isCloseTo(1, within(w));
-        assertThat(LossWeighting.weight(org.diffusion4j.api.PredictionType.EPSILON, t, 2)).isCloseTo(0.5, within(w));
-        assertThat(LossWeighting.weight(org.diffusion4j.api.PredictionType.SAMPLE, t, 2)).isCloseTo(2, within(w));
-        assertThat(LossWeighting.weight(org.diffusion4j.api.PredictionType.V, t, 2)).isCloseTo(0.4, within(w));
+        assertThat(LossWeighting.weight(org.diffusion4j.api.PredictionType.EPSILON, t, 5))
+                .isCloseTo(1, within(w));
+        assertThat(LossWeighting.weight(org.diffusion4j.api.PredictionType.EPSILON, t, 2))
+                .isCloseTo(0.5, within(w));
+        assertThat(LossWeighting.weight(org.diffusion4j.api.PredictionType.SAMPLE, t, 2))
+                .isCloseTo(2, within(w));
+        assertThat(LossWeighting.weight(org.diffusion4j.api.PredictionType.V, t, 2))
+                .isCloseTo(0.4, within(w));
         // the v target c_x0·x0 + c_ε·ε, converted back by the api's PredictionType, gives ε again
         double[] c = LossWeighting.targetCoefficients(org.diffusion4j.api.PredictionType.V, t);
-        var x0 = org.diffusion4j.api.tensor.ArrayTensor.of(new float[] {0.5f, -1f}, org.diffusion4j.api.tensor.Shape.of(1, 2));
-        var eps = org.diffusion4j.api.tensor.ArrayTensor.of(new float[] {1.2f, 0.3f}, org.diffusion4j.api.tensor.Shape.of(1, 2));
+        var x0 = org.diffusion4j.api.tensor.ArrayTensor.of(
+                new float[] {0.5f, -1f}, org.diffusion4j.api.tensor.Shape.of(1, 2));
+        var eps = org.diffusion4j.api.tensor.ArrayTensor.of(
+                new float[] {1.2f, 0.3f}, org.diffusion4j.api.tensor.Shape.of(1, 2));
         var xt = x0.linear(t.alpha(), eps, t.sigma());
         var v = x0.linear(c[0], eps, c[1]);
         var back = org.diffusion4j.api.PredictionType.V.toEpsilon(v, xt, t);
         // x_t, v and ε = σ x_t + α v each take two float32 products and a sum (γ_3 each, on terms of size
         // (α + σ)(|x0| + |ε|) ≤ 2 · 2.2): ≤ 3 γ_3 · 4.4, with safety 2
         double tol = 2 * 3 * org.diffusion4j.testkit.ErrorBound.gamma32(3) * 4.4;
-        assertThat((double) back.toFloatArray()[0]).isCloseTo(1.2, within(tol + 0x1p-24 * 1.2)); // 1.2f itself is rounded
+        assertThat((double) back.toFloatArray()[0])
+                .isCloseTo(1.2, within(tol + 0x1p-24 * 1.2)); // 1.2f itself is rounded
         assertThat((double) back.toFloatArray()[1]).isCloseTo(0.3, within(tol + 0x1p-24 * 0.3));
     }
 
@@ -191,19 +214,28 @@ class TrainerTest {
         assertThat(seen.get(2).targetStep()).isEqualTo(3);
         assertThat(seen.get(2).stepsPerSecond()).isPositive();
         // warm-up step 1 of 5: lr · 1/5 in double, two roundings (γ_2 of 4e-4), ×10 safety
-        assertThat(seen.get(0).learningRate()).isCloseTo(2e-3 / 5, within(10 * org.diffusion4j.testkit.ErrorBound.gamma64(2) * 4e-4));
+        assertThat(seen.get(0).learningRate())
+                .isCloseTo(2e-3 / 5, within(10 * org.diffusion4j.testkit.ErrorBound.gamma64(2) * 4e-4));
     }
 
     @Test
     void vPredictionWithMinSnrOnAContinuousScheduleLearns() {
         // model time u ∈ [0, 1] of the cosine log-SNR schedule, scaled to [0, 1000] for the embedding
-        var unet = TestNets.tinyUNet(4).withPredictionType(org.diffusion4j.api.PredictionType.V).withTimeScale(1000);
+        var unet = TestNets.tinyUNet(4)
+                .withPredictionType(org.diffusion4j.api.PredictionType.V)
+                .withTimeScale(1000);
         var cfg = config(21).toBuilder().minSnrGamma(5).build();
         try (Trainer t = Trainer.create(unet, cfg, Schedules.cosineLogSnr(), DATA, Device.cpu(), 2)) {
             t.train(40, ProgressListener.NONE);
             List<Float> l = t.losses();
-            double first = l.subList(0, 5).stream().mapToDouble(Float::doubleValue).average().orElseThrow();
-            double last = l.subList(35, 40).stream().mapToDouble(Float::doubleValue).average().orElseThrow();
+            double first = l.subList(0, 5).stream()
+                    .mapToDouble(Float::doubleValue)
+                    .average()
+                    .orElseThrow();
+            double last = l.subList(35, 40).stream()
+                    .mapToDouble(Float::doubleValue)
+                    .average()
+                    .orElseThrow();
             assertThat(l).allMatch(v -> Float.isFinite(v));
             assertThat(last).isLessThan(0.8 * first);
         }
@@ -211,8 +243,10 @@ class TrainerTest {
 
     @Test
     void mismatchedDataIsRejected() {
-        assertThatThrownBy(() -> Trainer.create(TestNets.tinyUNet(4), config(1), SCHEDULE, Shapes.generate(8, 28, 1),
-                Device.cpu(), 1)).hasMessageContaining("[1, 28, 28]").hasMessageContaining("[1, 16, 16]");
+        assertThatThrownBy(() -> Trainer.create(
+                        TestNets.tinyUNet(4), config(1), SCHEDULE, Shapes.generate(8, 28, 1), Device.cpu(), 1))
+                .hasMessageContaining("[1, 28, 28]")
+                .hasMessageContaining("[1, 16, 16]");
     }
 
     @Test
@@ -236,7 +270,8 @@ class TrainerTest {
 
             @Override
             public void copyImage(int i, float[] dst, int offset) {
-                java.util.Arrays.fill(dst, offset, offset + (int) DATA.imageShape().size(), Float.NaN);
+                java.util.Arrays.fill(
+                        dst, offset, offset + (int) DATA.imageShape().size(), Float.NaN);
             }
 
             @Override
@@ -245,8 +280,10 @@ class TrainerTest {
             }
         };
         try (Trainer t = Trainer.create(TestNets.tinyUNet(4), config(1), SCHEDULE, nan, Device.cpu(), 11)) {
-            assertThatThrownBy(() -> t.train(1, ProgressListener.NONE)).isInstanceOf(IllegalStateException.class)
-                    .hasMessageStartingWith("D4J-TRAIN-DIVERGED: ").hasMessageContaining("step");
+            assertThatThrownBy(() -> t.train(1, ProgressListener.NONE))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageStartingWith("D4J-TRAIN-DIVERGED: ")
+                    .hasMessageContaining("step");
         }
     }
 }

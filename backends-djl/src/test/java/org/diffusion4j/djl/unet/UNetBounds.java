@@ -25,8 +25,7 @@ public final class UNetBounds {
     /** The safety factor, as in {@code FixtureBounds.SAFETY}: second-order terms and 1-ulp exp/sqrt. */
     public static final double SAFETY = 2;
 
-    private UNetBounds() {
-    }
+    private UNetBounds() {}
 
     /** The operation count described above. */
     public static long operations(UNetConfig c) {

@@ -64,7 +64,8 @@ class UNetTest {
         assertThat(dout).isInstanceOf(DjlTensor.class);
         // the same network on the same values, handed over as host or as device tensor: at most two float32
         // evaluations apart (UNetBounds, relative to max(1, |ε|)); the RMS difference is at most the largest
-        assertThat(rmsDiff(dout, out)).isLessThanOrEqualTo(TWO_EVALUATIONS * Math.max(1, out.abs().max()));
+        assertThat(rmsDiff(dout, out))
+                .isLessThanOrEqualTo(TWO_EVALUATIONS * Math.max(1, out.abs().max()));
     }
 
     @Test
@@ -103,12 +104,15 @@ class UNetTest {
     @Test
     void seededInitialisationIsReproducible() {
         try (UNetModel a = UNetModel.create(TestNets.tinyUNet(3), Device.cpu(), 7);
-             UNetModel b = UNetModel.create(TestNets.tinyUNet(3), Device.cpu(), 8)) {
+                UNetModel b = UNetModel.create(TestNets.tinyUNet(3), Device.cpu(), 8)) {
             Map<String, float[]> wa = a.weights();
             Map<String, float[]> w0 = model.weights();
             Map<String, float[]> wb = b.weights();
             assertThat(wa.keySet()).isEqualTo(w0.keySet());
-            String conv = wa.keySet().stream().filter(k -> k.contains("convIn") && k.endsWith("weight")).findFirst().orElseThrow();
+            String conv = wa.keySet().stream()
+                    .filter(k -> k.contains("convIn") && k.endsWith("weight"))
+                    .findFirst()
+                    .orElseThrow();
             assertThat(wa.get(conv)).containsExactly(w0.get(conv));
             assertThat(wb.get(conv)).isNotEqualTo(w0.get(conv));
             // U(-1/sqrt(fan_in), 1/sqrt(fan_in)) with fan_in = 1 * 3 * 3
@@ -124,17 +128,17 @@ class UNetTest {
         int e = 32;
         long conv3 = 0;
         long count = 0;
-        count += 8 * e + e + e * e + e;              // time MLP
-        count += 4L * e;                             // class table (3 + ∅) x 32
-        count += 1 * 8 * 9 + 8;                      // conv in
-        count += res(8, 8, e);                       // down0 res (16x16)
-        count += 8 * 8 * 9 + 8;                      // downsample
-        count += res(8, 16, e) + attn(16);           // down1 res + attention (8x8)
+        count += 8 * e + e + e * e + e; // time MLP
+        count += 4L * e; // class table (3 + ∅) x 32
+        count += 1 * 8 * 9 + 8; // conv in
+        count += res(8, 8, e); // down0 res (16x16)
+        count += 8 * 8 * 9 + 8; // downsample
+        count += res(8, 16, e) + attn(16); // down1 res + attention (8x8)
         count += res(16, 16, e) + attn(16) + res(16, 16, e); // middle
         count += res(16 + 16, 16, e) + attn(16) + res(16 + 8, 16, e) + attn(16); // up1 (8x8) with skips 16, 8
-        count += 16 * 16 * 9 + 16;                   // upsample conv
+        count += 16 * 16 * 9 + 16; // upsample conv
         count += res(16 + 8, 8, e) + res(8 + 8, 8, e); // up0 with skips 8 (down sample), 8 (down0 res)
-        count += 2 * 8 + 8 * 9 + 1;                  // out norm, conv out
+        count += 2 * 8 + 8 * 9 + 1; // out norm, conv out
         assertThat(model.parameterCount()).isEqualTo(count + conv3);
     }
 
@@ -151,7 +155,8 @@ class UNetTest {
     void badInputGivesClearErrors() {
         Tensor x = noise(2, 4);
         Timestep t = Timestep.ofAlphaBar(500, 0.5);
-        assertThatThrownBy(() -> p.predict(x, t, Conditions.labels(0, 3))).hasMessageContaining("class 3")
+        assertThatThrownBy(() -> p.predict(x, t, Conditions.labels(0, 3)))
+                .hasMessageContaining("class 3")
                 .hasMessageContaining("3 classes");
         assertThatThrownBy(() -> p.predict(x, t, Conditions.of(Condition.label(0), Condition.embedding(x.slice(0, 1)))))
                 .hasMessageContaining("embedding");

@@ -25,8 +25,7 @@ final class TrainingData {
     /** The Fashion-MNIST training files, each plain or gzipped. */
     static final List<String> FASHION_TRAIN_FILES = List.of("train-images-idx3-ubyte", "train-labels-idx1-ubyte");
 
-    private TrainingData() {
-    }
+    private TrainingData() {}
 
     /**
      * A loaded data set and what to tell the user about it.
@@ -35,8 +34,7 @@ final class TrainingData {
      * @param name        {@code shapes} or {@code fashion-mnist}
      * @param description one line: what was loaded, from where, and why (for {@code auto})
      */
-    record Loaded(ImageDataset data, String name, String description) {
-    }
+    record Loaded(ImageDataset data, String name, String description) {}
 
     /** The canonical name of {@code dataset} (case-insensitive; {@code null} means {@code auto}). */
     static String canonical(String dataset) {
@@ -45,7 +43,8 @@ final class TrainingData {
             d = "fashion-mnist";
         }
         if (!NAMES.contains(d)) {
-            throw new IllegalArgumentException("dataset must be one of " + String.join(", ", NAMES) + ", got '" + dataset + "'");
+            throw new IllegalArgumentException(
+                    "dataset must be one of " + String.join(", ", NAMES) + ", got '" + dataset + "'");
         }
         return d;
     }
@@ -63,8 +62,10 @@ final class TrainingData {
 
     /** The message for a Fashion-MNIST directory that lacks files. */
     static String missingMessage(Path dir, List<String> missing) {
-        return "dataDir: Fashion-MNIST training files missing in " + dir.toAbsolutePath() + ": " + String.join(", ", missing)
-                + " (expected " + String.join(" and ", FASHION_TRAIN_FILES) + ", each plain or .gz; on Debian they come with"
+        return "dataDir: Fashion-MNIST training files missing in " + dir.toAbsolutePath() + ": "
+                + String.join(", ", missing)
+                + " (expected " + String.join(" and ", FASHION_TRAIN_FILES)
+                + ", each plain or .gz; on Debian they come with"
                 + " the package dataset-fashion-mnist). Use \"dataset\": \"shapes\" for the built-in data set, or \"auto\""
                 + " to fall back to it when Fashion-MNIST is missing";
     }
@@ -114,7 +115,8 @@ final class TrainingData {
             description += ", first " + limit + " images";
         }
         if (asked.equals("auto")) {
-            description += chosen.equals("fashion-mnist") ? " (dataset auto: Fashion-MNIST is installed)"
+            description += chosen.equals("fashion-mnist")
+                    ? " (dataset auto: Fashion-MNIST is installed)"
                     : " (dataset auto: no Fashion-MNIST in " + dir.toAbsolutePath() + ")";
         }
         return new Loaded(data, chosen, description);

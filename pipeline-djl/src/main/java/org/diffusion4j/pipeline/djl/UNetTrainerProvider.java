@@ -50,11 +50,24 @@ public final class UNetTrainerProvider implements TrainerProvider<UNetTrainerPro
      *                     falls back to the CPU
      * @param weights      the weights the sampling document loads: {@code ema} (default) or {@code raw}
      */
-    public record Config(@Nullable String dataset, @Nullable String dataDir, @Nullable Integer shapesCount,
-            @Nullable Integer shapesSize, @Nullable Integer limit, @Nullable Network network, @Nullable Integer batchSize,
-            @Nullable Double learningRate, @Nullable Integer warmupSteps, @Nullable Double weightDecay,
-            @Nullable Double gradClip, @Nullable Double emaDecay, @Nullable Double pUncond, @Nullable Double minSnrGamma,
-            @Nullable Integer threads, @Nullable String device, @Nullable String weights) {
+    public record Config(
+            @Nullable String dataset,
+            @Nullable String dataDir,
+            @Nullable Integer shapesCount,
+            @Nullable Integer shapesSize,
+            @Nullable Integer limit,
+            @Nullable Network network,
+            @Nullable Integer batchSize,
+            @Nullable Double learningRate,
+            @Nullable Integer warmupSteps,
+            @Nullable Double weightDecay,
+            @Nullable Double gradClip,
+            @Nullable Double emaDecay,
+            @Nullable Double pUncond,
+            @Nullable Double minSnrGamma,
+            @Nullable Integer threads,
+            @Nullable String device,
+            @Nullable String weights) {
 
         String datasetOrDefault() {
             return dataset == null ? "auto" : dataset;
@@ -120,16 +133,31 @@ public final class UNetTrainerProvider implements TrainerProvider<UNetTrainerPro
      * @param predictionType       {@code epsilon} (default), {@code sample} or {@code v_prediction}
      * @param timeScale            factor on the model time before the embedding (default 1)
      */
-    public record Network(@Nullable Integer baseChannels, @Nullable List<Integer> channelMultipliers,
-            @Nullable Integer resBlocksPerLevel, @Nullable List<Integer> attentionResolutions, @Nullable Integer attentionHeads,
-            @Nullable Integer groups, @Nullable Double dropout, @Nullable String predictionType, @Nullable Double timeScale) {
+    public record Network(
+            @Nullable Integer baseChannels,
+            @Nullable List<Integer> channelMultipliers,
+            @Nullable Integer resBlocksPerLevel,
+            @Nullable List<Integer> attentionResolutions,
+            @Nullable Integer attentionHeads,
+            @Nullable Integer groups,
+            @Nullable Double dropout,
+            @Nullable String predictionType,
+            @Nullable Double timeScale) {
 
         /** The UNet for images of {@code channels}×{@code size}×{@code size} with {@code classes} classes. */
         UNetConfig unet(int channels, int size, int classes) {
-            return new UNetConfig(channels, size, baseChannels == null ? 16 : baseChannels,
-                    channelMultipliers == null ? List.of(1, 2) : channelMultipliers, resBlocksPerLevel == null ? 1 : resBlocksPerLevel,
-                    attentionResolutions == null ? List.of() : attentionResolutions, attentionHeads == null ? 2 : attentionHeads,
-                    groups == null ? 8 : groups, dropout == null ? 0.0 : dropout, classes, timeScale,
+            return new UNetConfig(
+                    channels,
+                    size,
+                    baseChannels == null ? 16 : baseChannels,
+                    channelMultipliers == null ? List.of(1, 2) : channelMultipliers,
+                    resBlocksPerLevel == null ? 1 : resBlocksPerLevel,
+                    attentionResolutions == null ? List.of() : attentionResolutions,
+                    attentionHeads == null ? 2 : attentionHeads,
+                    groups == null ? 8 : groups,
+                    dropout == null ? 0.0 : dropout,
+                    classes,
+                    timeScale,
                     predictionType == null ? PredictionType.EPSILON : PredictionType.parse(predictionType));
         }
     }
@@ -191,7 +219,8 @@ public final class UNetTrainerProvider implements TrainerProvider<UNetTrainerPro
 
     private static void noNullElement(String field, @Nullable List<Integer> values) {
         if (values != null && values.contains(null)) {
-            throw new IllegalArgumentException("network: " + field + " must hold integers, got null at index " + values.indexOf(null));
+            throw new IllegalArgumentException(
+                    "network: " + field + " must hold integers, got null at index " + values.indexOf(null));
         }
     }
 

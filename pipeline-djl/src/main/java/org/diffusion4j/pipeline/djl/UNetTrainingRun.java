@@ -41,16 +41,23 @@ final class UNetTrainingRun implements TrainerProvider.Trainer {
     }
 
     @Override
-    public TrainerProvider.TrainResult train(TrainerProvider.TrainRequest request, TrainerProvider.TrainListener listener) {
-        TrainingData.Loaded loaded = TrainingData.load(config.datasetOrDefault(), config.dataDirOrDefault(),
-                config.shapesCountOrDefault(), config.shapesSizeOrDefault(), config.limitOrDefault(), request.seed());
+    public TrainerProvider.TrainResult train(
+            TrainerProvider.TrainRequest request, TrainerProvider.TrainListener listener) {
+        TrainingData.Loaded loaded = TrainingData.load(
+                config.datasetOrDefault(),
+                config.dataDirOrDefault(),
+                config.shapesCountOrDefault(),
+                config.shapesSizeOrDefault(),
+                config.limitOrDefault(),
+                request.seed());
         ImageDataset data = loaded.data();
         Shape image = data.imageShape();
         UNetConfig unet;
         try {
             unet = config.networkOrDefault().unet(image.get(0), image.get(1), data.numClasses());
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("network: " + e.getMessage() + " (for " + loaded.name() + " images " + image + ")", e);
+            throw new IllegalArgumentException(
+                    "network: " + e.getMessage() + " (for " + loaded.name() + " images " + image + ")", e);
         }
         TrainerConfig tc = config.trainerConfig(request.seed());
         Device device = DjlRuntime.device(config.deviceOrDefault(), true);
@@ -68,7 +75,8 @@ final class UNetTrainingRun implements TrainerProvider.Trainer {
                 if (listener.cancelled()) {
                     // before this step's checkpoint: every checkpoint written so far is complete (Checkpoint.write
                     // renames a finished temporary file into place, or deletes it)
-                    throw new CancellationException("training cancelled after " + step + " of " + request.steps() + " steps");
+                    throw new CancellationException(
+                            "training cancelled after " + step + " of " + request.steps() + " steps");
                 }
                 if (step < request.steps() && request.checkpointEvery() > 0 && step % request.checkpointEvery() == 0) {
                     t.save(dir.resolve(String.format(Locale.ROOT, "checkpoint-%d.ckpt", step)));
@@ -85,7 +93,9 @@ final class UNetTrainingRun implements TrainerProvider.Trainer {
         model.put("type", "file");
         model.put("file", last.toAbsolutePath().toString());
         // UNetConfig's constructor fills a missing prediction type with EPSILON
-        model.put("predictionType", Objects.requireNonNull(unet.predictionType()).name().toLowerCase(Locale.ROOT));
+        model.put(
+                "predictionType",
+                Objects.requireNonNull(unet.predictionType()).name().toLowerCase(Locale.ROOT));
         ArrayNode shape = model.putArray("sampleShape");
         for (int d : image.dims()) {
             shape.add(d);

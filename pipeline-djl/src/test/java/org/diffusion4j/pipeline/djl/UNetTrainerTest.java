@@ -69,8 +69,12 @@ class UNetTrainerTest {
 
         // checkpoints every 20 steps and the final one, no temporary files
         try (Stream<Path> files = Files.list(dir)) {
-            assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("checkpoint-20.ckpt",
-                    "checkpoint-20.ckpt.state.safetensors", "model.ckpt", "model.ckpt.state.safetensors");
+            assertThat(files.map(p -> p.getFileName().toString()))
+                    .containsExactlyInAnyOrder(
+                            "checkpoint-20.ckpt",
+                            "checkpoint-20.ckpt.state.safetensors",
+                            "model.ckpt",
+                            "model.ckpt.state.safetensors");
         } catch (IOException e) {
             throw new AssertionError(e);
         }
@@ -91,9 +95,11 @@ class UNetTrainerTest {
         assertThat(s.path("description").asText()).contains("0 square, 1 disc, 2 bar, 3 frame");
         assertThat(SamplingPipeline.check(s, PipelineOptions.defaults())).isEmpty();
 
-        SamplingResult out = SamplingPipeline.fromJson(s, PipelineOptions.defaults()).sample();
+        SamplingResult out =
+                SamplingPipeline.fromJson(s, PipelineOptions.defaults()).sample();
         assertThat(out.backend()).isEqualTo("djl");
-        assertThat(out.sets()).extracting(SampleSet::label)
+        assertThat(out.sets())
+                .extracting(SampleSet::label)
                 .containsExactly("guidanceScale=0", "guidanceScale=1", "guidanceScale=4");
         for (SampleSet set : out.sets()) {
             assertThat(set.samples().shape().dims()).containsExactly(12, 1, 16, 16);
@@ -156,7 +162,8 @@ class UNetTrainerTest {
                 return seen >= 3;
             }
         };
-        assertThatThrownBy(() -> t.train(dir, stopAt3)).isInstanceOf(CancellationException.class)
+        assertThatThrownBy(() -> t.train(dir, stopAt3))
+                .isInstanceOf(CancellationException.class)
                 .hasMessageContaining("after 3 of 100 steps");
         try (Stream<Path> files = Files.list(dir)) {
             assertThat(files).isEmpty();
@@ -165,13 +172,20 @@ class UNetTrainerTest {
 
     @Test
     void askingForMissingFashionMnistIsAnErrorNamingTheFiles(@TempDir Path empty) {
-        ObjectNode doc = document("{\"type\": \"unet\", \"dataset\": \"fashion-mnist\", \"dataDir\": "
-                + Json.tree(empty.toString()) + "}", 10);
+        ObjectNode doc = document(
+                "{\"type\": \"unet\", \"dataset\": \"fashion-mnist\", \"dataDir\": " + Json.tree(empty.toString())
+                        + "}",
+                10);
         List<ConfigProblem> problems = TrainingPipeline.check(doc, PipelineOptions.defaults());
         assertThat(problems).hasSize(1);
         assertThat(problems.get(0).path()).isEqualTo("/trainer/dataDir");
-        assertThat(problems.get(0).message()).contains("train-images-idx3-ubyte", "train-labels-idx1-ubyte", empty.toString(),
-                "\"shapes\"", "\"auto\"");
+        assertThat(problems.get(0).message())
+                .contains(
+                        "train-images-idx3-ubyte",
+                        "train-labels-idx1-ubyte",
+                        empty.toString(),
+                        "\"shapes\"",
+                        "\"auto\"");
     }
 
     @Test
@@ -208,7 +222,8 @@ class UNetTrainerTest {
         float[] img = new float[784];
         loaded.data().copyImage(1, img, 0);
         // [0, 255] → [−1, 1]: a division and a subtraction in float32, γ_2 of values ≤ 1 (×2 safety)
-        assertThat((double) img[0]).isCloseTo(20.0 / 127.5 - 1, org.assertj.core.api.Assertions.within(2 * 2 * 0x1p-24 + 0x1p-24));
+        assertThat((double) img[0])
+                .isCloseTo(20.0 / 127.5 - 1, org.assertj.core.api.Assertions.within(2 * 2 * 0x1p-24 + 0x1p-24));
         assertThat(loaded.description()).contains("Fashion-MNIST", "first 2 images", "Fashion-MNIST is installed");
     }
 
@@ -225,14 +240,21 @@ class UNetTrainerTest {
     @Test
     void badTrainerSettingsAreReportedAtTheirJsonPath() {
         assertProblem("{\"type\": \"unet\", \"batchSze\": 8}", "/trainer/batchSze", "did you mean 'batchSize'");
-        assertProblem("{\"type\": \"unet\", \"dataset\": \"mnist\"}", "/trainer/dataset", "auto, shapes, fashion-mnist");
-        assertProblem("{\"type\": \"unet\", \"network\": {\"baseChannels\": 12, \"groups\": 8}}", "/trainer/network",
+        assertProblem(
+                "{\"type\": \"unet\", \"dataset\": \"mnist\"}", "/trainer/dataset", "auto, shapes, fashion-mnist");
+        assertProblem(
+                "{\"type\": \"unet\", \"network\": {\"baseChannels\": 12, \"groups\": 8}}",
+                "/trainer/network",
                 "groups 8 do not divide width 12");
-        assertProblem("{\"type\": \"unet\", \"network\": {\"channelMultipliers\": [1, 2, 2, 2]}}", "/trainer/network",
+        assertProblem(
+                "{\"type\": \"unet\", \"network\": {\"channelMultipliers\": [1, 2, 2, 2]}}",
+                "/trainer/network",
                 "not divisible");
-        assertProblem("{\"type\": \"unet\", \"learningRate\": -1}", "/trainer/learningRate", "learningRate must be positive");
+        assertProblem(
+                "{\"type\": \"unet\", \"learningRate\": -1}", "/trainer/learningRate", "learningRate must be positive");
         assertProblem("{\"type\": \"unet\", \"weights\": \"best\"}", "/trainer/weights", "'ema' or 'raw'");
-        assertProblem("{\"type\": \"unet\", \"network\": {\"predictionType\": \"noise\"}}", "/trainer/network", "noise");
+        assertProblem(
+                "{\"type\": \"unet\", \"network\": {\"predictionType\": \"noise\"}}", "/trainer/network", "noise");
         assertProblem("{\"type\": \"unet\", \"batchSize\": \"big\"}", "/trainer/batchSize", "expected");
     }
 
@@ -250,6 +272,7 @@ class UNetTrainerTest {
         List<ConfigProblem> problems = TrainingPipeline.check(doc, PipelineOptions.defaults());
         assertThat(problems).hasSize(1);
         assertThat(problems.get(0).path()).isEqualTo("/sample/modle");
-        assertThat(problems.get(0).message()).contains("unknown field 'modle'", "allowed fields: description, backend, device, sampler");
+        assertThat(problems.get(0).message())
+                .contains("unknown field 'modle'", "allowed fields: description, backend, device, sampler");
     }
 }

@@ -29,8 +29,7 @@ import org.diffusion4j.schedules.Schedules;
  */
 public final class DemoSpeed {
 
-    private DemoSpeed() {
-    }
+    private DemoSpeed() {}
 
     public static void main(String[] args) {
         int threads = args.length > 0 ? Integer.parseInt(args[0]) : 0;
@@ -39,8 +38,14 @@ public final class DemoSpeed {
         DjlRuntime.setThreads(threads);
         UNetConfig net = new UNetConfig(1, 28, 16, List.of(1, 2), 1, List.of(), 2, 8, 0.0, 10, null, null);
         Schedule schedule = Schedules.linear(1000);
-        TrainerConfig tc = TrainerConfig.builder().batchSize(32).learningRate(2e-3).warmupSteps(50).emaDecay(0.995)
-                .threads(threads).seed(1).build();
+        TrainerConfig tc = TrainerConfig.builder()
+                .batchSize(32)
+                .learningRate(2e-3)
+                .warmupSteps(50)
+                .emaDecay(0.995)
+                .threads(threads)
+                .seed(1)
+                .build();
         // 10 classes of 28×28 images: the shapes stand in for Fashion-MNIST (same tensor sizes, same cost)
         var data = new TenClasses(Shapes.generate(1000, 28, 1));
         try (Trainer t = Trainer.create(net, tc, schedule, data, Device.cpu(), 1)) {
@@ -68,12 +73,18 @@ public final class DemoSpeed {
                     fm[i] = (System.nanoTime() - s0) / 1e6;
                 }
                 double forward = median(fm);
-                System.out.printf(Locale.ROOT, "demo network: %,d parameters, threads %s%n", t.model().parameterCount(),
+                System.out.printf(
+                        Locale.ROOT,
+                        "demo network: %,d parameters, threads %s%n",
+                        t.model().parameterCount(),
                         threads == 0 ? "PyTorch's default" : threads);
                 System.out.printf(Locale.ROOT, "train step (batch 32): %.1f ms (median of %d)%n", train, steps);
                 System.out.printf(Locale.ROOT, "forward (batch 80):    %.1f ms (median of %d)%n", forward, reps);
-                System.out.printf(Locale.ROOT, "demo estimate: 600 steps %.0f s + 4 scales x 2 chunks x 20 DDIM steps %.0f s%n",
-                        600 * train / 1e3, 160 * forward / 1e3);
+                System.out.printf(
+                        Locale.ROOT,
+                        "demo estimate: 600 steps %.0f s + 4 scales x 2 chunks x 20 DDIM steps %.0f s%n",
+                        600 * train / 1e3,
+                        160 * forward / 1e3);
             }
         }
     }
@@ -85,7 +96,8 @@ public final class DemoSpeed {
     }
 
     /** A data set relabelled into 10 classes (cost of the 10-class network on 28×28 images). */
-    private record TenClasses(org.diffusion4j.djl.data.ImageDataset d) implements org.diffusion4j.djl.data.ImageDataset {
+    private record TenClasses(org.diffusion4j.djl.data.ImageDataset d)
+            implements org.diffusion4j.djl.data.ImageDataset {
         @Override
         public int size() {
             return d.size();

@@ -20,27 +20,50 @@ import org.junit.jupiter.api.Test;
  */
 class UNetTrainingDocumentFuzzTest {
     private static final PipelineOptions OPTIONS = FuzzSupport.options();
-    private static final List<JsonNode> SEEDS = FuzzSupport.seeds(UNetTrainingDocumentFuzzTest.class, "trainingDocument",
-            "seed-demo-train.json", "seed-unet-every-field.json");
+    private static final List<JsonNode> SEEDS = FuzzSupport.seeds(
+            UNetTrainingDocumentFuzzTest.class,
+            "trainingDocument",
+            "seed-demo-train.json",
+            "seed-unet-every-field.json");
     private static final List<String> WORDS = FuzzSupport.vocabulary(SEEDS, names());
 
     private static List<String> names() {
         List<String> out = new ArrayList<>(OPTIONS.registry().ids(PluginKind.SCHEDULE));
-        out.addAll(List.of("unet", "mixture-fit", "auto", "shapes", "fashion-mnist", "fashion", "dataDir", "ema", "raw",
-                "epsilon", "sample", "v_prediction", "gpu", "cpu", "cuda"));
+        out.addAll(List.of(
+                "unet",
+                "mixture-fit",
+                "auto",
+                "shapes",
+                "fashion-mnist",
+                "fashion",
+                "dataDir",
+                "ema",
+                "raw",
+                "epsilon",
+                "sample",
+                "v_prediction",
+                "gpu",
+                "cpu",
+                "cuda"));
         return out;
     }
 
     @Test
     void theSeedsResolve() {
         for (JsonNode seed : SEEDS) {
-            assertThat(TrainingPipeline.check(seed, OPTIONS)).as("%s", seed.path("description")).isEmpty();
+            assertThat(TrainingPipeline.check(seed, OPTIONS))
+                    .as("%s", seed.path("description"))
+                    .isEmpty();
         }
     }
 
     @FuzzTest(maxDuration = "60s")
     void trainingDocument(FuzzedDataProvider data) {
-        var outcome = FuzzSupport.resolve(data, SEEDS, WORDS, d -> TrainingPipeline.fromJson(d, OPTIONS),
+        var outcome = FuzzSupport.resolve(
+                data,
+                SEEDS,
+                WORDS,
+                d -> TrainingPipeline.fromJson(d, OPTIONS),
                 d -> TrainingPipeline.check(d, OPTIONS));
         if (outcome.isEmpty()) {
             return;
