@@ -5,7 +5,7 @@ import org.apiguardian.api.API;
 /** Static factories for the common schedules. */
 @API(status = API.Status.STABLE, since = "0.1.0")
 public final class Schedules {
-    private   Schedules() {}
+    private Schedules() {}
 
     /** Ho et al.'s linear schedule, β from 1e-4 to 0.02 over T steps. */
     public static DiscreteSchedule linear(int T) {
