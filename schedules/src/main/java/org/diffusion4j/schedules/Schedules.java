@@ -13,7 +13,7 @@ public final class Schedules {
     }
 
     /** A linear β schedule. */
-    static DiscreteSchedule linear(int T, double betaStart, double betaEnd) {
+    public static DiscreteSchedule linear(int T, double betaStart, double betaEnd) {
         return DiscreteSchedule.builder(BetaSchedules.linear(T, betaStart, betaEnd))
                 .name("linear")
                 .build();
