@@ -64,8 +64,13 @@ final class MetricPlot {
         if (pad == 0) {
             pad = Math.max(Math.abs(yMax) * 0.05, 0.05);
         }
-        yMin -= pad;
-        yMax += pad;
+        // round axis ends to a 1-2-5 step so the tick labels read as round numbers
+        double yStep = niceStep((yMax - yMin + 2 * pad) / 5);
+        yMin = Math.floor((yMin - pad) / yStep) * yStep;
+        yMax = Math.ceil((yMax + pad) / yStep) * yStep;
+        double xStep = niceStep((xMax - xMin) / 5);
+        xMin = Math.floor(xMin / xStep + 1e-9) * xStep;
+        xMax = Math.ceil(xMax / xStep - 1e-9) * xStep;
 
         BufferedImage img = new BufferedImage(WIDTH, HEIGHT, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = img.createGraphics();
@@ -79,16 +84,21 @@ final class MetricPlot {
             Text text = new Text(g);
             text.font(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
             // grid and ticks
-            for (int i = 0; i <= 5; i++) {
-                double yv = yMin + (yMax - yMin) * i / 5;
-                int y = TOP + ph - (int) Math.round(ph * i / 5.0);
+            int yTicks = (int) Math.round((yMax - yMin) / yStep);
+            for (int i = 0; i <= yTicks; i++) {
+                double yv = snap(yMin + i * yStep, yStep);
+                int y = TOP + ph - (int) Math.round(ph * (yv - yMin) / (yMax - yMin));
                 g.setColor(new Color(0xe5e5e5));
                 g.drawLine(LEFT, y, LEFT + pw, y);
                 g.setColor(Color.DARK_GRAY);
                 String s = format(yv);
                 text.draw(s, LEFT - 8 - text.width(s), y + text.ascent() / 2 - 1);
-                double xv = xMin + (xMax - xMin) * i / 5;
-                int x = LEFT + (int) Math.round(pw * i / 5.0);
+            }
+            int xTicks = (int) Math.round((xMax - xMin) / xStep);
+            for (int i = 0; i <= xTicks; i++) {
+                double xv = snap(xMin + i * xStep, xStep);
+                int x = LEFT + (int) Math.round(pw * (xv - xMin) / (xMax - xMin));
+                g.setColor(Color.DARK_GRAY);
                 g.drawLine(x, TOP + ph, x, TOP + ph + 5);
                 String t = format(xv);
                 text.draw(t, x - text.width(t) / 2, TOP + ph + 8 + text.ascent());
@@ -104,6 +114,10 @@ final class MetricPlot {
                     + (metric == Metric.ACCURACY ? "" : ", features: " + model);
             text.draw(sub, LEFT, 40);
             // series
+            if (series.size() > 1 || !series.keySet().iterator().next().isEmpty()) {
+                g.setColor(new Color(255, 255, 255, 220));
+                g.fillRect(LEFT + pw - 156, TOP + 4, 150, 16 * series.size() + 6);
+            }
             int c = 0;
             int legendY = TOP + 16;
             for (Map.Entry<String, List<double[]>> e : series.entrySet()) {
@@ -135,6 +149,21 @@ final class MetricPlot {
             g.dispose();
         }
         return img;
+    }
+
+    /** A tick value with the rounding residue of i·step removed (0.30000000000000004 → 0.3, 5e-17 → 0). */
+    private static double snap(double v, double step) {
+        return Math.abs(v) < step * 1e-9 ? 0 : Math.round(v / step) * step;
+    }
+
+    /** The 1-2-5 × 10^k step nearest above {@code raw} (raw > 0), for round tick values. */
+    static double niceStep(double raw) {
+        if (!(raw > 0) || !Double.isFinite(raw)) {
+            return 1;
+        }
+        double mag = Math.pow(10, Math.floor(Math.log10(raw)));
+        double f = raw / mag;
+        return (f <= 1 ? 1 : f <= 2 ? 2 : f <= 5 ? 5 : 10) * mag;
     }
 
     /**
