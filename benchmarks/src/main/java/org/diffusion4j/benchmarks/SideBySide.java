@@ -104,8 +104,8 @@ public final class SideBySide {
             versions.put("Python", "torch " + string(out, "torch") + ", Python " + string(out, "python"));
             rows.add(new Row(
                     "Python, torch " + string(out, "torch") + ", TorchScript",
-                    py.get("forward_b32_s"),
-                    py.get("ddim50_cfg_b16_s")));
+                    number(py, "forward_b32_s"),
+                    number(py, "ddim50_cfg_b16_s")));
         }
         if (!skip.contains("onnx")) {
             System.out.println("onnx ...");
@@ -365,7 +365,7 @@ public final class SideBySide {
         }
     }
 
-    static String table(List<Row> rows, Double pythonLoop) {
+    static String table(List<Row> rows, @Nullable Double pythonLoop) {
         StringBuilder sb = new StringBuilder();
         sb.append(
                 "| run | forward, batch 32 | DDIM-50 + CFG, B = 16 | loop overhead over 50 bare forwards | vs Python |\n");
@@ -492,6 +492,15 @@ public final class SideBySide {
             m.put(k.group(1), Double.parseDouble(k.group(2)));
         }
         return m;
+    }
+
+    /** A figure the Python baseline must have printed. */
+    static double number(Map<String, Double> figures, String key) {
+        Double v = figures.get(key);
+        if (v == null) {
+            throw new IllegalStateException("the Python baseline's JSON has no '" + key + "': " + figures);
+        }
+        return v;
     }
 
     static String string(String json, String key) {

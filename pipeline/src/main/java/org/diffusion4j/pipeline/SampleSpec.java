@@ -192,7 +192,7 @@ public final class SampleSpec {
         s.require("file", "the tensor file of x_T, relative to the document's folder, such as \"x_T.npy\"");
         Optional<String> tensor = s.nonBlank("tensor");
         Optional<int[]> shape =
-                s.intArray("shape", 1, Documents.INITIAL_SHAPE.max().intValue(), 1, Integer.MAX_VALUE);
+                s.intArray("shape", 1, (int) Documents.INITIAL_SHAPE.declaredMax(), 1, Integer.MAX_VALUE);
         if (file.isEmpty()) {
             return null;
         }

@@ -70,6 +70,7 @@ final class EvaluateCommand implements Callable<Integer> {
             required = true,
             paramLabel = "FILE",
             description = "the evaluation document (JSON)")
+    @SuppressWarnings("NullAway.Init") // required = true: picocli sets it before call()
     Path config;
 
     @Option(names = "--out", paramLabel = "DIR", description = "output folder (default: the document's output.dir)")
@@ -85,7 +86,7 @@ final class EvaluateCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         InputFiles.requireFile(spec.commandLine(), "--config", config, false);
         JsonNode doc = Json.read(config);
-        Path base = config.toAbsolutePath().getParent();
+        Path base = InputFiles.folderOf(spec.commandLine(), "--config", config.toAbsolutePath());
         String src = config.toString();
         allow(doc, "", FIELDS);
         ImageSet ref = images(base, doc, "reference");
