@@ -174,7 +174,7 @@ public final class Safetensors {
                         source,
                         "tensor '" + name + "': data_offsets [" + begin + ", " + end
                                 + "] hold " + (end - begin) + " bytes, shape " + Arrays.toString(shape) + " of " + dtype
-                                + " needs " + (long) n * t.byteSize());
+                                + " needs " + (long) n * t.byteSize() + " bytes");
             }
             ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
             b.position((int) (dataStart + begin));
@@ -275,9 +275,10 @@ public final class Safetensors {
             }
             entries.add(new Entry(name, v.get("dtype").asText(), shape, b.asLong(), e.asLong()));
         }
-        // the tensors must tile the buffer: sorted by offset, each starts where the previous ended
+        // the tensors must tile the buffer: sorted by offset, each starts where the previous ended; an empty
+        // tensor ([b, b]) sorts before a non-empty one starting at b, so it never reads as an overlap
         List<Entry> sorted = new ArrayList<>(entries);
-        sorted.sort((x, y) -> Long.compare(x.begin, y.begin));
+        sorted.sort((x, y) -> x.begin != y.begin ? Long.compare(x.begin, y.begin) : Long.compare(x.end, y.end));
         long at = 0;
         for (Entry e : sorted) {
             if (e.begin != at) {

@@ -166,6 +166,23 @@ class TensorFilesTest {
     }
 
     @Test
+    void anEmptyTensorSharingItsOffsetWithAFullOneIsNotAnOverlap() throws IOException {
+        // the non-empty tensor is listed first, so a sort by start offset alone would put it before the
+        // empty one and read [12, 12] after [12, 20] as an overlap
+        byte[] file = safetensors(
+                "{\"full\": {\"dtype\": \"F32\", \"shape\": [2], \"data_offsets\": [12, 20]},"
+                        + " \"a\": {\"dtype\": \"F32\", \"shape\": [3], \"data_offsets\": [0, 12]},"
+                        + " \"empty\": {\"dtype\": \"F32\", \"shape\": [0], \"data_offsets\": [12, 12]}}",
+                20);
+        Path f = dir.resolve("empty.safetensors");
+        Files.write(f, file);
+        Safetensors.Contents c = Safetensors.readAll(f);
+        assertThat(c.tensors().keySet()).containsExactly("full", "a", "empty");
+        assertThat(c.tensors().get("empty").shape()).containsExactly(0);
+        assertThat(c.tensors().get("full").size()).isEqualTo(2);
+    }
+
+    @Test
     void badSafetensorsFiles() throws IOException {
         Object[][] cases = {
             {
