@@ -4,14 +4,11 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
-import java.nio.FloatBuffer;
-import java.nio.LongBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Random;
 
 /**
  * ONNX Runtime session settings on the benchmark UNet (issue 12): the bare forward at batch 32 under
@@ -70,21 +67,7 @@ public final class OrtSettings {
                 }));
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         int n = 32;
-        float[] x = new float[n * 28 * 28];
-        Random rnd = new Random(1);
-        for (int i = 0; i < x.length; i++) {
-            x[i] = (float) rnd.nextGaussian();
-        }
-        long[] t = new long[n];
-        long[] y = new long[n];
-        for (int i = 0; i < n; i++) {
-            t[i] = 500;
-            y[i] = i % 11;
-        }
-        Map<String, OnnxTensor> in = Map.of(
-                "sample", OnnxTensor.createTensor(env, FloatBuffer.wrap(x), new long[] {n, 1, 28, 28}),
-                "timestep", OnnxTensor.createTensor(env, LongBuffer.wrap(t), new long[] {n}),
-                "class_labels", OnnxTensor.createTensor(env, LongBuffer.wrap(y), new long[] {n}));
+        Map<String, OnnxTensor> in = SideBySide.benchInputs(env, n);
         List<OrtSession> sessions = new ArrayList<>();
         for (Setting s : settings) {
             OrtSession.SessionOptions so = new OrtSession.SessionOptions();

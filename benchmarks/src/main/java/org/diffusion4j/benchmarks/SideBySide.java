@@ -231,21 +231,7 @@ public final class SideBySide {
         }
         OrtSession s = env.createSession(file.toString(), so);
         int n = 2 * B;
-        float[] x = new float[n * 28 * 28];
-        Random rnd = new Random(1);
-        for (int i = 0; i < x.length; i++) {
-            x[i] = (float) rnd.nextGaussian();
-        }
-        long[] t = new long[n];
-        long[] y = new long[n];
-        for (int i = 0; i < n; i++) {
-            t[i] = 500;
-            y[i] = i % 11;
-        }
-        Map<String, OnnxTensor> in = Map.of(
-                "sample", OnnxTensor.createTensor(env, FloatBuffer.wrap(x), new long[] {n, 1, 28, 28}),
-                "timestep", OnnxTensor.createTensor(env, LongBuffer.wrap(t), new long[] {n}),
-                "class_labels", OnnxTensor.createTensor(env, LongBuffer.wrap(y), new long[] {n}));
+        Map<String, OnnxTensor> in = SideBySide.benchInputs(env, n);
         return () -> {
             long t0 = System.nanoTime();
             try (OrtSession.Result r = s.run(in)) {
@@ -492,6 +478,28 @@ public final class SideBySide {
             m.put(k.group(1), Double.parseDouble(k.group(2)));
         }
         return m;
+    }
+
+    /**
+     * The benchmark UNet's inputs for a batch of {@code n}: fixed-seed Gaussian samples [n, 1, 28, 28], timestep
+     * 500 and labels cycling through the 11 classes (10 = ∅); shared by this program and {@link OrtSettings}.
+     */
+    static Map<String, OnnxTensor> benchInputs(OrtEnvironment env, int n) throws OrtException {
+        float[] x = new float[n * 28 * 28];
+        Random rnd = new Random(1);
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) rnd.nextGaussian();
+        }
+        long[] t = new long[n];
+        long[] y = new long[n];
+        for (int i = 0; i < n; i++) {
+            t[i] = 500;
+            y[i] = i % 11;
+        }
+        return Map.of(
+                "sample", OnnxTensor.createTensor(env, FloatBuffer.wrap(x), new long[] {n, 1, 28, 28}),
+                "timestep", OnnxTensor.createTensor(env, LongBuffer.wrap(t), new long[] {n}),
+                "class_labels", OnnxTensor.createTensor(env, LongBuffer.wrap(y), new long[] {n}));
     }
 
     /** A figure the Python baseline must have printed. */
