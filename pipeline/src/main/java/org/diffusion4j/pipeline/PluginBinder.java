@@ -98,6 +98,7 @@ final class PluginBinder {
     private Optional<Bound> bindTo(PluginDescriptor<?> provider, ObjectNode o, String path) {
         try {
             Object config = registry.bind(provider, o);
+            deprecations(provider, config).forEach((at, message) -> problems.warn(path + at, message));
             return Optional.of(new Bound(provider, config, o, path));
         } catch (PluginConfigException e) {
             String at = e.path().isEmpty()
@@ -108,6 +109,11 @@ final class PluginBinder {
             problems.add(at, configMessage(provider, e, o));
             return Optional.empty();
         }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <C> java.util.Map<String, String> deprecations(PluginDescriptor<C> provider, Object config) {
+        return provider.deprecations((C) config);
     }
 
     /**

@@ -18,6 +18,9 @@ import java.util.Optional;
  *   {@code [1 or 3, H, W]} only; other samples are plotted on a fixed-size canvas, and their CSV is
  *   written as it is made).</li>
  * </ul>
+ * A document's {@code initialState} (x_T for the whole run, {@code [samples, ...sampleShape]} float32) is
+ * held for the whole run, beside the grid; while it is read, the file's values, the reader's array and the
+ * run's copy are alive at once ({@value #INITIAL_STATE_LOAD_COPIES} copies).
  * Besides the estimate, Java arrays bound a grid: at most 2³¹−1 floats (and pixels) each.
  */
 final class RunSize {
@@ -25,6 +28,8 @@ final class RunSize {
     static final int WORKING_COPIES = 12;
     /** The largest Java array. */
     static final long MAX_ARRAY = Integer.MAX_VALUE - 8L;
+    /** Copies of the initial state alive while it is read (see the class comment). */
+    static final int INITIAL_STATE_LOAD_COPIES = 3;
 
     private final long rows;
     private final long cols;
@@ -32,6 +37,7 @@ final class RunSize {
     private final long sampleSize;
     private final int[] shape;
     private final OutputSpec output;
+    private final boolean initialState;
 
     RunSize(SampleSpec spec, int[] sampleShape) {
         this.rows = spec.labels().size();
@@ -44,6 +50,7 @@ final class RunSize {
         this.sampleSize = d;
         this.shape = sampleShape.clone();
         this.output = spec.output();
+        this.initialState = spec.initialState().isPresent();
     }
 
     /** Samples in one grid. */
@@ -74,11 +81,17 @@ final class RunSize {
         return multiply(w, h);
     }
 
+    /** The initial state held through the run, bytes; 0 when the document gives none. */
+    long initialStateBytes() {
+        return initialState ? gridBytes() : 0;
+    }
+
     /** The estimated peak for one grid, bytes. */
     long peakBytes() {
-        long sampling = add(gridBytes(), workingBytes());
-        long drawing = add(gridBytes(), multiply(imagePixels(), 4));
-        return Math.max(sampling, drawing);
+        long loading = multiply(initialStateBytes(), INITIAL_STATE_LOAD_COPIES);
+        long sampling = add(add(gridBytes(), workingBytes()), initialStateBytes());
+        long drawing = add(add(gridBytes(), multiply(imagePixels(), 4)), initialStateBytes());
+        return Math.max(loading, Math.max(sampling, drawing));
     }
 
     /**
@@ -115,6 +128,9 @@ final class RunSize {
                     .append(chunk);
             if (imagePixels() > 0) {
                 sb.append(", picture ").append(bytes(multiply(imagePixels(), 4)));
+            }
+            if (initialState) {
+                sb.append(", initial state ").append(bytes(initialStateBytes()));
             }
             sb.append("), more than the ")
                     .append(bytes(limit))

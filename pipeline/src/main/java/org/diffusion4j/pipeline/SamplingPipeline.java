@@ -111,6 +111,7 @@ public final class SamplingPipeline {
         Problems p = new Problems();
         SamplingPipeline sp = SamplingResolver.resolve(doc, options, p);
         p.throwIfAny(options.source());
+        p.logWarnings(options.source());
         if (sp == null) {
             throw new IllegalStateException("unresolved pipeline without a recorded problem");
         }
@@ -124,9 +125,17 @@ public final class SamplingPipeline {
 
     /** Every problem of a document; empty when it is valid. Starts no backend and loads no model. */
     public static List<ConfigProblem> check(JsonNode doc, PipelineOptions options) {
+        return validate(doc, options).problems();
+    }
+
+    /**
+     * Every problem of a document and every deprecated setting it uses ({@link Validation}). Starts no
+     * backend and loads no model.
+     */
+    public static Validation validate(JsonNode doc, PipelineOptions options) {
         Problems p = new Problems();
         SamplingResolver.resolve(doc, options, p);
-        return p.list();
+        return p.validation();
     }
 
     /** A fluent builder: the document's settings plus in-code resources. */

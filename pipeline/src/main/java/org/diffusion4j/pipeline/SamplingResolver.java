@@ -230,6 +230,7 @@ final class SamplingResolver {
                     spec.device().isPresent() && cp.path().equals("/backend/device") ? "/device" : cp.path(),
                     cp.message());
         }
+        p.addWarnings(bp.warnings());
         return bound.map(x -> new BackendChoice((BackendProvider<?>) x.provider(), x.canonicalJson()));
     }
 
@@ -394,6 +395,7 @@ final class SamplingResolver {
                 p.add(cp.path(), cp.message() + (count > 1 && !commonToAll(cp) ? suffix : ""));
             }
         }
+        p.addWarnings(vp.warnings());
         if (!vp.isEmpty() || schedule.isEmpty()) {
             return Optional.empty();
         }

@@ -66,9 +66,17 @@ public final class TrainingPipeline {
 
     /** Every problem of a training document; empty when valid. */
     public static List<ConfigProblem> check(JsonNode doc, PipelineOptions o) {
+        return validate(doc, o).problems();
+    }
+
+    /**
+     * Every problem of a training document and every deprecated setting it uses, those of its
+     * {@code sample} section under {@code /sample} ({@link Validation}).
+     */
+    public static Validation validate(JsonNode doc, PipelineOptions o) {
         Problems p = new Problems();
         resolve(doc, o, trainers(o), p);
-        return p.list();
+        return p.validation();
     }
 
     /** The pipeline of a training document, with the trainers on the class path. */
@@ -86,6 +94,7 @@ public final class TrainingPipeline {
         Problems p = new Problems();
         TrainingPipeline t = resolve(doc, o, trainers, p);
         p.throwIfAny(o.source());
+        p.logWarnings(o.source());
         if (t == null) {
             throw new IllegalStateException("unresolved training pipeline without a recorded problem");
         }
@@ -190,7 +199,14 @@ public final class TrainingPipeline {
         PipelineOptions so = o.withResource(STAND_IN, (org.diffusion4j.api.NoisePredictor) (x, t, c) -> x.times(0))
                 .withResource(
                         STAND_IN + "/classifier", (org.diffusion4j.api.ClassifierGradient) (x, t, c) -> x.times(0));
-        for (ConfigProblem cp : SamplingPipeline.check(s, so)) {
+        Validation v = SamplingPipeline.validate(s, so);
+        for (ConfigProblem w : v.warnings()) {
+            String first = w.path().isEmpty() ? "" : w.path().substring(1).split("/", 2)[0];
+            if (sample.has(first)) {
+                p.warn("/sample" + w.path(), w.message());
+            }
+        }
+        for (ConfigProblem cp : v.problems()) {
             String first = cp.path().isEmpty() ? "" : cp.path().substring(1).split("/", 2)[0];
             if (sample.has(first)) {
                 p.add("/sample" + cp.path(), cp.message());

@@ -79,6 +79,25 @@ class BadInputTest {
     }
 
     @Test
+    void theInitialStateCountsTowardsTheRunSize() {
+        // 100 · 4096 samples of 2 floats: a grid of 3.125 MiB; in batches of 1024 the working set is
+        // 1024 · 2 · 4 B · 12 = 96 KiB, so without an initial state the peak is about 3.2 MiB and fits 6 MiB.
+        // An initial state holds one more grid (sampling peak 6.3 MiB) and, while it is read, three copies of
+        // it (9.4 MiB): past 6 MiB
+        PipelineOptions o = PipelineOptions.defaults().withMemoryLimit(6L << 20);
+        String grid = MIXTURE.replace(
+                "\"labels\": [0, 1], \"samplesPerLabel\": 2",
+                "\"labels\": [" + labels(100) + "], \"samplesPerLabel\": 4096, \"batchSize\": 1024");
+        assertThat(problems(grid, o)).isEmpty();
+        String withState =
+                grid.replace("\"batchSize\": 1024", "\"batchSize\": 1024, \"initialState\": {\"file\": \"x_T.npy\"}");
+        assertThat(problems(withState, o))
+                .filteredOn(p -> p.path().equals("/samplesPerLabel"))
+                .singleElement()
+                .satisfies(p -> assertThat(p.message()).contains("needs about 9.4 MiB", "initial state 3.1 MiB"));
+    }
+
+    @Test
     void aGridBeyondAJavaArrayIsRefusedWhateverTheHeap() {
         String doc = MIXTURE.replace(
                 "\"labels\": [0, 1], \"samplesPerLabel\": 2",

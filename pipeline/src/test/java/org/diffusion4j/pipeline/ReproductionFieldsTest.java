@@ -285,6 +285,31 @@ class ReproductionFieldsTest {
                     assertThat(c.path()).startsWith("/guidance");
                     assertThat(c.message()).contains("only one of");
                 });
+        // the bare w is valid but reported at its path, with the gamma it means and what to write instead;
+        // hoSalimansW and guidanceScale draw no warning
+        Validation bare =
+                SamplingPipeline.validate(Json.parse(base.formatted("\"w\": 1") + "\"seed\": 3}", "t"), options());
+        assertThat(bare.valid()).isTrue();
+        assertThat(bare.warnings()).singleElement().satisfies(c -> {
+            assertThat(c.path()).isEqualTo("/guidance/w");
+            assertThat(c.message()).contains("gamma = 1 + w = 2.0", "\"hoSalimansW\": 1.0", "\"guidanceScale\": 2.0");
+        });
+        assertThat(SamplingPipeline.validate(
+                                Json.parse(base.formatted("\"hoSalimansW\": 1") + "\"seed\": 3}", "t"), options())
+                        .warnings())
+                .isEmpty();
+        assertThat(SamplingPipeline.validate(Json.parse(HEAD + "\"seed\": 3}", "t"), options())
+                        .warnings())
+                .isEmpty();
+        // a sweep of the deprecated field is reported once, at the field, however many variants use it
+        Validation swept = SamplingPipeline.validate(
+                Json.parse(
+                        base.formatted("\"w\": 1")
+                                + "\"seed\": 3, \"sweep\": {\"parameter\": \"/guidance/w\", \"values\": [1, 2]}}",
+                        "t"),
+                options());
+        assertThat(swept.valid()).isTrue();
+        assertThat(swept.warnings()).extracting(ConfigProblem::path).containsOnly("/guidance/w");
     }
 
     @Test

@@ -3,6 +3,7 @@ package org.diffusion4j.api.spi;
 import java.net.URL;
 import java.security.CodeSource;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.apiguardian.api.API;
@@ -67,4 +68,17 @@ public interface PluginDescriptor<C> {
 
     /** The configuration class, bound from JSON by the registry. */
     Class<C> configType();
+
+    /**
+     * The deprecated settings a bound configuration uses, each with what to write instead: keys are JSON
+     * pointers relative to the plugin's object (for example {@code "/w"}), values are one-sentence
+     * messages. Documents that use them still run; {@code validate} and the pipeline report them as
+     * warnings at their document path. The default reports none.
+     *
+     * @param config a configuration bound from a document by the registry
+     * @return an ordered, unmodifiable map; empty when nothing deprecated is used
+     */
+    default Map<String, String> deprecations(C config) {
+        return Map.of();
+    }
 }

@@ -2,7 +2,6 @@ package org.diffusion4j.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.Callable;
 import org.diffusion4j.pipeline.ConfigProblem;
 import org.diffusion4j.pipeline.Json;
@@ -10,6 +9,7 @@ import org.diffusion4j.pipeline.PipelineConfigException;
 import org.diffusion4j.pipeline.PipelineOptions;
 import org.diffusion4j.pipeline.SamplingPipeline;
 import org.diffusion4j.pipeline.TrainingPipeline;
+import org.diffusion4j.pipeline.Validation;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -42,9 +42,12 @@ final class ValidateCommand implements Callable<Integer> {
                 .withBaseDirectory(InputFiles.folderOf(spec.commandLine(), "--config", config))
                 .withSource(config.toString());
         boolean train = TrainingPipeline.isTrainingDocument(doc);
-        List<ConfigProblem> problems = train ? TrainingPipeline.check(doc, o) : SamplingPipeline.check(doc, o);
-        if (!problems.isEmpty()) {
-            throw new PipelineConfigException(config.toString(), problems);
+        Validation v = train ? TrainingPipeline.validate(doc, o) : SamplingPipeline.validate(doc, o);
+        for (ConfigProblem w : v.warnings()) {
+            spec.commandLine().getErr().println("warning: " + config + ": " + w);
+        }
+        if (!v.valid()) {
+            throw new PipelineConfigException(config.toString(), v.problems());
         }
         spec.commandLine().getOut().println(config + ": valid " + (train ? "training" : "sampling") + " document");
         return Main.OK;

@@ -329,6 +329,28 @@ class CliTest {
     }
 
     @Test
+    void validatePrintsDeprecatedSettingsAsWarningsAndStillPasses(@TempDir Path dir) throws IOException {
+        Path f = write(
+                dir,
+                "w.json",
+                SMALL.replace("\"guidanceScale\": 2", "\"w\": 1")
+                        .replace("\"sweep\": {\"parameter\": \"/guidance/guidanceScale\", \"values\": [1, 4]},", ""));
+        Run v = run("validate", "--config", f.toString());
+        assertThat(v.code()).as(v.err()).isZero();
+        assertThat(v.err().lines().filter(l -> l.startsWith("warning: ")))
+                .singleElement()
+                .satisfies(l -> assertThat(l).contains(f.toString(), "/guidance/w:", "gamma = 1 + w = 2.0"));
+        // and no example document uses a deprecated setting
+        try (Stream<Path> files = Files.list(CONFIGS)) {
+            for (Path e : files.filter(p -> p.toString().endsWith(".json")).toList()) {
+                assertThat(run("validate", "--config", e.toString()).err())
+                        .as(e.toString())
+                        .doesNotContain("warning:");
+            }
+        }
+    }
+
+    @Test
     void everyExampleConfigValidatesAndEverySamplingDocumentRuns(@TempDir Path dir) throws IOException {
         try (Stream<Path> files = Files.list(CONFIGS)) {
             for (Path f :

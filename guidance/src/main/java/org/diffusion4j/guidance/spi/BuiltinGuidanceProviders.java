@@ -1,6 +1,7 @@
 package org.diffusion4j.guidance.spi;
 
 import java.util.List;
+import java.util.Map;
 import org.apiguardian.api.API;
 import org.diffusion4j.api.Guidance;
 import org.diffusion4j.api.spi.GuidanceProvider;
@@ -80,6 +81,11 @@ public final class BuiltinGuidanceProviders {
         @Override
         public Guidance create(GuidanceConfigs.Cfg config, PluginContext context) {
             return config.build();
+        }
+
+        @Override
+        public Map<String, String> deprecations(GuidanceConfigs.Cfg config) {
+            return config.wDeprecation().map(m -> Map.of("/w", m)).orElse(Map.of());
         }
     }
 

@@ -1,6 +1,7 @@
 package org.diffusion4j.guidance.spi;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Optional;
 import org.apiguardian.api.API;
 import org.diffusion4j.api.ClassifierGradient;
 import org.diffusion4j.api.Guidance;
@@ -19,8 +20,8 @@ public final class GuidanceConfigs {
      *
      * @param guidanceScale γ, diffusers' guidance_scale: ε̂ = γ ε_c + (1 − γ) ε_u
      * @param hoSalimansW   Ho &amp; Salimans' w (arXiv 2207.12598, eq. 6): ε̃ = (1 + w) ε_c − w ε_u (γ = 1 + w)
-     * @param w             deprecated alias of {@code hoSalimansW}, kept so older documents still run (a warning
-     *                      is logged): a bare "w" was misread as γ (the CFG seeds' and GLIDE's w are γ)
+     * @param w             deprecated alias of {@code hoSalimansW}, kept so older documents still run (reported
+     *                      as a deprecation warning): a bare "w" was misread as γ (the CFG seeds' and GLIDE's w are γ)
      * @param wPrime        GLIDE's scale (arXiv 2112.10741, §2.3) w': ε̄ = ε_u + w'(ε_c − ε_u) (γ = w')
      * @param batching      {@code auto} (default), {@code concat} or {@code sequential}
      * @param rescale       guidance rescale φ ∈ [0, 1] (default 0)
@@ -53,6 +54,18 @@ public final class GuidanceConfigs {
             return new Cfg(null, null, null, null, null, null, null, null);
         }
 
+        /**
+         * The message for a bare {@code w}, which is read as Ho &amp; Salimans' w; empty when not given.
+         * Reported as a deprecation by the {@code cfg} provider (validate and the pipeline print it).
+         */
+        Optional<String> wDeprecation() {
+            if (w == null) {
+                return Optional.empty();
+            }
+            return Optional.of("\"w\": " + w + " is read as Ho & Salimans' w, gamma = 1 + w = " + (1 + w)
+                    + "; \"w\" is deprecated: write \"hoSalimansW\": " + w + ", or \"guidanceScale\": " + (1 + w));
+        }
+
         ClassifierFreeGuidance build() {
             int given = (guidanceScale != null ? 1 : 0)
                     + (hoSalimansW != null ? 1 : 0)
@@ -62,15 +75,6 @@ public final class GuidanceConfigs {
                 throw new IllegalArgumentException(
                         "give only one of guidanceScale (gamma), hoSalimansW (Ho & Salimans' w,"
                                 + " gamma = 1 + w) and wPrime (gamma = wPrime); they are the same knob");
-            }
-            if (w != null) {
-                System.getLogger(GuidanceConfigs.class.getName())
-                        .log(
-                                System.Logger.Level.WARNING,
-                                "cfg: \"w\": " + w
-                                        + " is read as Ho & Salimans' w, gamma = 1 + w = " + (1 + w)
-                                        + "; \"w\" is deprecated: write"
-                                        + " \"hoSalimansW\": " + w + ", or \"guidanceScale\": " + (1 + w));
             }
             Double hs = hoSalimansW != null ? hoSalimansW : w;
             ClassifierFreeGuidance g = hs != null
