@@ -101,6 +101,13 @@ final class Documents {
                     .<ObjectNode>set("type", Json.tree(List.of("integer", "null")))
                     .put("minimum", 0)))
             .byDefault("none (the grid of `labels`)");
+    static final DocField SAMPLE_EMBEDDINGS = DocField.of(
+                    "sampleEmbeddings",
+                    Type.OBJECT,
+                    "one sample per condition embedding of a tensor file `[samples, ...embeddingShape]` (for a model"
+                            + " with an embedding input), each with its own noise as with `sampleLabels`; the same"
+                            + " fields as `initialState`; instead of `labels`/`sampleLabels`")
+            .byDefault("none");
     static final DocField SAMPLES_PER_LABEL = DocField.integer("samplesPerLabel", 1, 4096, "grid columns")
             .byDefault(8, "8")
             .inTrainingSample();
@@ -155,6 +162,7 @@ final class Documents {
             GUIDANCE,
             LABELS,
             SAMPLE_LABELS,
+            SAMPLE_EMBEDDINGS,
             SAMPLES_PER_LABEL,
             BATCH_SIZE,
             SEED,
@@ -288,7 +296,7 @@ final class Documents {
         if (parent == OUTPUT) {
             return Optional.of(OUTPUT_FIELDS);
         }
-        if (parent == INITIAL_STATE) {
+        if (parent == INITIAL_STATE || parent == SAMPLE_EMBEDDINGS) {
             return Optional.of(INITIAL_STATE_FIELDS);
         }
         if (parent == TRAIN_OUTPUT) {

@@ -1,13 +1,10 @@
 package org.diffusion4j.pipeline;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Optional;
 import org.diffusion4j.io.NdArray;
-import org.diffusion4j.io.Safetensors;
 import org.diffusion4j.io.TensorFiles;
 import org.jspecify.annotations.Nullable;
 
@@ -65,29 +62,7 @@ public record InitialState(String file, @Nullable String tensor, int[] shape) {
      *                                 file cannot be read
      */
     float[] read(Path base, int[] expected, String source) {
-        Path p = base.resolve(file);
-        NdArray a;
-        try {
-            if (format() == TensorFiles.Format.SAFETENSORS && tensor != null) {
-                a = Safetensors.read(p, tensor);
-            } else if (format() == TensorFiles.Format.RAW_F32) {
-                a = TensorFiles.read(p, shape);
-            } else {
-                a = TensorFiles.read(p);
-            }
-        } catch (IOException | RuntimeException e) {
-            throw new PipelineConfigException(
-                    source,
-                    "/initialState/file",
-                    "cannot read the initial state '" + file + "' (" + p + "): " + e.getMessage());
-        }
-        if (shape.length > 0 && !a.hasShape(shape)) {
-            throw new PipelineConfigException(
-                    source,
-                    "/initialState/shape",
-                    "the initial state '" + file + "' has shape " + Arrays.toString(a.shape())
-                            + " but /initialState/shape says " + Arrays.toString(shape));
-        }
+        NdArray a = asFile().read(base, "initialState", source);
         if (!a.hasShape(expected)) {
             throw new PipelineConfigException(
                     source,
@@ -99,19 +74,13 @@ public record InitialState(String file, @Nullable String tensor, int[] shape) {
         return a.toFloatArray();
     }
 
+    /** The same file as a {@link TensorFile}. */
+    public TensorFile asFile() {
+        return new TensorFile(file, tensor, shape);
+    }
+
     ObjectNode toJson() {
-        ObjectNode o = Json.object();
-        o.put("file", file);
-        if (tensor != null) {
-            o.put("tensor", tensor);
-        }
-        if (shape.length > 0) {
-            ArrayNode a = o.putArray("shape");
-            for (int d : shape) {
-                a.add(d);
-            }
-        }
-        return o;
+        return asFile().toJson();
     }
 
     @Override

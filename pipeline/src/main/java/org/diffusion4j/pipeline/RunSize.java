@@ -20,7 +20,8 @@ import java.util.Optional;
  * </ul>
  * A document's {@code initialState} (x_T for the whole run, {@code [samples, ...sampleShape]} float32) is
  * held for the whole run, beside the grid; while it is read, the file's values, the reader's array and the
- * run's copy are alive at once ({@value #INITIAL_STATE_LOAD_COPIES} copies).
+ * run's copy are alive at once ({@value #INITIAL_STATE_LOAD_COPIES} copies). The embeddings of
+ * {@code sampleEmbeddings} (float32) are held for the whole run too.
  * Besides the estimate, Java arrays bound a grid: at most 2³¹−1 floats (and pixels) each.
  */
 final class RunSize {
@@ -38,6 +39,7 @@ final class RunSize {
     private final int[] shape;
     private final OutputSpec output;
     private final boolean initialState;
+    private final long embeddingBytes;
 
     RunSize(SampleSpec spec, int[] sampleShape) {
         this.rows = spec.labels().size();
@@ -51,6 +53,7 @@ final class RunSize {
         this.shape = sampleShape.clone();
         this.output = spec.output();
         this.initialState = spec.initialState().isPresent();
+        this.embeddingBytes = multiply(spec.embeddingValues(), 4);
     }
 
     /** Samples in one grid. */
@@ -86,11 +89,16 @@ final class RunSize {
         return initialState ? gridBytes() : 0;
     }
 
+    /** What the run holds besides its grid: the initial state and the sample embeddings, bytes. */
+    long heldBytes() {
+        return add(initialStateBytes(), embeddingBytes);
+    }
+
     /** The estimated peak for one grid, bytes. */
     long peakBytes() {
-        long loading = multiply(initialStateBytes(), INITIAL_STATE_LOAD_COPIES);
-        long sampling = add(add(gridBytes(), workingBytes()), initialStateBytes());
-        long drawing = add(add(gridBytes(), multiply(imagePixels(), 4)), initialStateBytes());
+        long loading = add(multiply(initialStateBytes(), INITIAL_STATE_LOAD_COPIES), embeddingBytes);
+        long sampling = add(add(gridBytes(), workingBytes()), heldBytes());
+        long drawing = add(add(gridBytes(), multiply(imagePixels(), 4)), heldBytes());
         return Math.max(loading, Math.max(sampling, drawing));
     }
 
@@ -131,6 +139,9 @@ final class RunSize {
             }
             if (initialState) {
                 sb.append(", initial state ").append(bytes(initialStateBytes()));
+            }
+            if (embeddingBytes > 0) {
+                sb.append(", sample embeddings ").append(bytes(embeddingBytes));
             }
             sb.append("), more than the ")
                     .append(bytes(limit))

@@ -23,7 +23,8 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>The grid of a run has one row per entry of {@code labels} (a class label, or {@code null} for
  * the unconditional row) and {@code samplesPerLabel} columns; or, with {@code sampleLabels}, one sample
- * per entry, each with its own noise (a grid of one column).
+ * per entry, each with its own noise (a grid of one column); or, with {@code sampleEmbeddings}, one sample
+ * per embedding of a tensor file {@code [samples, ...embeddingShape]}, each with its own noise.
  */
 public final class SampleSpec {
     /** The document format version. */
@@ -44,6 +45,10 @@ public final class SampleSpec {
     private final @Nullable PluginSpec noise;
     private final @Nullable Sweep sweep;
     private final @Nullable InitialState initialState;
+    private final @Nullable TensorFile embeddings;
+    /** Values in the embeddings file, once the pipeline has read it (0 before; for the run-size estimate). */
+    private final long embeddingValues;
+
     private final @Nullable OutputSpec output;
     /** The generic fields given ({@link DocField#generic}), by JSON pointer. */
     private final Map<String, JsonNode> values;
@@ -64,6 +69,8 @@ public final class SampleSpec {
         this.noise = b.noise;
         this.sweep = b.sweep;
         this.initialState = b.initialState;
+        this.embeddings = b.embeddings;
+        this.embeddingValues = b.embeddingValues;
         this.output = b.output;
         Map<String, JsonNode> v = new LinkedHashMap<>();
         b.values.forEach((k, x) -> v.put(k, x.deepCopy()));
@@ -92,6 +99,8 @@ public final class SampleSpec {
         b.noise = noise;
         b.sweep = sweep;
         b.initialState = initialState;
+        b.embeddings = embeddings;
+        b.embeddingValues = embeddingValues;
         b.output = output;
         b.values = new LinkedHashMap<>(values);
         return b;
@@ -142,11 +151,34 @@ public final class SampleSpec {
                 b.perSample = true;
             });
         }
+        if (f.has("sampleEmbeddings")) {
+            List<String> grid = new ArrayList<>();
+            for (String g : List.of("labels", "samplesPerLabel", "sampleLabels")) {
+                if (f.has(g)) {
+                    grid.add("/" + g);
+                }
+            }
+            if (!grid.isEmpty()) {
+                p.add(
+                        f.at("sampleEmbeddings"),
+                        "give either sampleEmbeddings (one sample per embedding), sampleLabels or labels ×"
+                                + " samplesPerLabel, not two of them; remove " + String.join(" and ", grid));
+            }
+            f.object("sampleEmbeddings", "a tensor file {\"file\": \"embeddings.npy\"}")
+                    .ifPresent(s -> {
+                        b.embeddings = tensorFile(
+                                s, "the embeddings [samples, ...embeddingShape], such as \"embeddings.npy\"");
+                        b.perSample = b.embeddings != null;
+                    });
+        }
         f.integer(Documents.SAMPLES_PER_LABEL).ifPresent(v -> b.samplesPerLabel = v.intValue());
         f.integer(Documents.BATCH_SIZE).ifPresent(v -> b.batchSize = v.intValue());
         f.integer(Documents.SEED).ifPresent(v -> b.seed = v);
-        f.object("initialState", "a tensor file {\"file\": \"x_T.npy\"}")
-                .ifPresent(s -> b.initialState = initialState(s));
+        f.object("initialState", "a tensor file {\"file\": \"x_T.npy\"}").ifPresent(s -> {
+            TensorFile t =
+                    tensorFile(s, "the tensor file of x_T, relative to the document's folder, such as \"x_T.npy\"");
+            b.initialState = t == null ? null : new InitialState(t.file(), t.tensor(), t.shape());
+        });
         f.object("sweep", "a sweep {\"parameter\": \"/guidance/guidanceScale\", \"values\": [...]}")
                 .ifPresent(s -> b.sweep = sweep(s, p));
         f.object("output", "the output settings").ifPresent(o -> b.output = output(o, p, b.values));
@@ -186,17 +218,18 @@ public final class SampleSpec {
         return Optional.of(l);
     }
 
-    private static @Nullable InitialState initialState(Fields s) {
+    /** A tensor file object ({@code initialState}, {@code sampleEmbeddings}); null when it has no file. */
+    private static @Nullable TensorFile tensorFile(Fields s, String fileHint) {
         s.allow(Documents.INITIAL_STATE_FIELDS);
         Optional<String> file = s.nonBlank("file");
-        s.require("file", "the tensor file of x_T, relative to the document's folder, such as \"x_T.npy\"");
+        s.require("file", fileHint);
         Optional<String> tensor = s.nonBlank("tensor");
         Optional<int[]> shape =
                 s.intArray("shape", 1, (int) Documents.INITIAL_SHAPE.declaredMax(), 1, Integer.MAX_VALUE);
         if (file.isEmpty()) {
             return null;
         }
-        InitialState st = new InitialState(file.get(), tensor.orElse(null), shape.orElse(new int[0]));
+        TensorFile st = new TensorFile(file.get(), tensor.orElse(null), shape.orElse(new int[0]));
         if (tensor.isPresent() && st.format() != org.diffusion4j.io.TensorFiles.Format.SAFETENSORS) {
             s.problems()
                     .add(
@@ -346,7 +379,9 @@ public final class SampleSpec {
         if (guidance != null) {
             o.set("guidance", guidance.toJson());
         }
-        if (perSample || !labels.equals(Builder.DEFAULT_LABELS)) {
+        if (embeddings != null) {
+            o.set("sampleEmbeddings", embeddings.toJson());
+        } else if (perSample || !labels.equals(Builder.DEFAULT_LABELS)) {
             ArrayNode a = o.putArray(perSample ? "sampleLabels" : "labels");
             for (Integer l : labels) {
                 if (l == null) {
@@ -446,9 +481,35 @@ public final class SampleSpec {
         return perSample;
     }
 
-    /** The JSON field the labels came from: {@code labels} or {@code sampleLabels}. */
+    /** The JSON field the samples came from: {@code labels}, {@code sampleLabels} or {@code sampleEmbeddings}. */
     String labelsField() {
-        return perSample ? "sampleLabels" : "labels";
+        return embeddings != null ? "sampleEmbeddings" : perSample ? "sampleLabels" : "labels";
+    }
+
+    /**
+     * The file of one condition embedding per sample ({@code sampleEmbeddings}), if the document gives one.
+     * Such a run has {@link #perSample()} true and, once its pipeline is resolved, one {@code null} entry of
+     * {@link #labels()} per embedding (sample i is conditioned on embedding i, not on a label).
+     */
+    public Optional<TensorFile> sampleEmbeddings() {
+        return Optional.ofNullable(embeddings);
+    }
+
+    /**
+     * This document with {@code n} samples of its embeddings, {@code values} values in all (the pipeline
+     * reads both from the file).
+     */
+    SampleSpec withEmbeddingCount(int n, long values) {
+        Builder b = toBuilder();
+        b.labels = new ArrayList<>(Collections.nCopies(n, null));
+        b.perSample = true;
+        b.embeddingValues = values;
+        return new SampleSpec(b);
+    }
+
+    /** Values of the embeddings file once read by the pipeline; 0 before, or without embeddings. */
+    long embeddingValues() {
+        return embeddingValues;
     }
 
     /** The given initial state x_T, if any. */
@@ -522,6 +583,8 @@ public final class SampleSpec {
         private List<@Nullable Integer> labels = DEFAULT_LABELS;
         private boolean perSample;
         private @Nullable InitialState initialState;
+        private @Nullable TensorFile embeddings;
+        private long embeddingValues;
         private int samplesPerLabel = DEFAULT_SAMPLES;
         private int batchSize;
         private long seed;
@@ -597,6 +660,7 @@ public final class SampleSpec {
             Arrays.stream(labels).forEach(l::add);
             this.labels = l;
             this.perSample = false;
+            this.embeddings = null;
             return this;
         }
 
@@ -604,6 +668,7 @@ public final class SampleSpec {
         public Builder labels(List<@Nullable Integer> labels) {
             this.labels = new ArrayList<>(labels);
             this.perSample = false;
+            this.embeddings = null;
             return this;
         }
 
@@ -611,6 +676,18 @@ public final class SampleSpec {
         public Builder sampleLabels(List<@Nullable Integer> labels) {
             this.labels = new ArrayList<>(labels);
             this.perSample = true;
+            this.embeddings = null;
+            return this;
+        }
+
+        /**
+         * One sample per embedding of a tensor file {@code [samples, ...embeddingShape]}
+         * ({@code sampleEmbeddings}), each with its own noise; replaces labels and sampleLabels.
+         */
+        public Builder sampleEmbeddings(TensorFile file) {
+            this.embeddings = file;
+            this.perSample = true;
+            this.labels = DEFAULT_LABELS;
             return this;
         }
 

@@ -265,6 +265,7 @@ public final class SamplingPipeline {
             versions.put("backend:" + backendProvider.id(), backendProvider.version());
             versions.put("model:" + model.provider().id(), model.provider().version());
             float @Nullable [] initial = initialState(shape);
+            @Nullable Embeddings embeddings = embeddings();
             SamplingResult header = new SamplingResult(
                     List.of(),
                     backend.id(),
@@ -282,7 +283,7 @@ public final class SamplingPipeline {
                                 v.guidance().provider().id(),
                                 v.guidance().json(),
                                 ctx);
-                SampleSet set = run(v, vi, g, m, shape, backend, listener, initial);
+                SampleSet set = run(v, vi, g, m, shape, backend, listener, initial, embeddings);
                 if (sink == null) {
                     sets.add(set);
                 } else {
@@ -304,6 +305,36 @@ public final class SamplingPipeline {
         return spec.initialState().get().read(options.baseDirectory(), batchDims(spec, shape), options.source());
     }
 
+    /** The document's sample embeddings for the whole run; null when it gives none. */
+    private @Nullable Embeddings embeddings() {
+        if (spec.sampleEmbeddings().isEmpty()) {
+            return null;
+        }
+        org.diffusion4j.io.NdArray a =
+                spec.sampleEmbeddings().get().read(options.baseDirectory(), "sampleEmbeddings", options.source());
+        int[] dims = a.shape();
+        if (dims.length < 2 || dims[0] != spec.labels().size()) {
+            // the file changed between validation and the run
+            throw new PipelineConfigException(
+                    options.source(),
+                    "/sampleEmbeddings",
+                    "the sample embeddings '" + spec.sampleEmbeddings().get().file() + "' now have shape "
+                            + java.util.Arrays.toString(dims) + "; the run was resolved for "
+                            + spec.labels().size()
+                            + " samples");
+        }
+        return new Embeddings(a.toFloatArray(), Shape.of(java.util.Arrays.copyOfRange(dims, 1, dims.length)));
+    }
+
+    /** One condition embedding per sample, row-major {@code [samples, ...shape]}. */
+    private record Embeddings(float[] values, Shape shape) {
+        Condition of(int sample, org.diffusion4j.api.tensor.TensorFactory f) {
+            int per = Math.toIntExact(shape.size());
+            return Condition.embedding(
+                    f.of(java.util.Arrays.copyOfRange(values, sample * per, (sample + 1) * per), shape));
+        }
+    }
+
     /** The shape of all of a grid's samples: {@code [samples, ...sampleShape]}. */
     static int[] batchDims(SampleSpec spec, Shape shape) {
         int[] dims = new int[shape.rank() + 1];
@@ -320,7 +351,8 @@ public final class SamplingPipeline {
             Shape shape,
             Backend backend,
             PipelineListener listener,
-            float @Nullable [] initial) {
+            float @Nullable [] initial,
+            @Nullable Embeddings embeddings) {
         long t0 = System.nanoTime();
         List<@Nullable Integer> labels = spec.labels();
         int cols = spec.samplesPerLabel();
@@ -341,7 +373,10 @@ public final class SamplingPipeline {
             long[] seeds = new long[to - from];
             for (int i = from; i < to; i++) {
                 Integer label = labels.get(i / cols);
-                conds.add(label == null ? Condition.none() : Condition.label(label));
+                conds.add(
+                        embeddings != null
+                                ? embeddings.of(i, backend.tensors())
+                                : label == null ? Condition.none() : Condition.label(label));
                 seeds[i - from] = sampleSeed(v.seed(), spec.perSample() ? i : i % cols);
             }
             Tensor x0 = null;
@@ -419,9 +454,10 @@ public final class SamplingPipeline {
             // a session samples the (label, seed) pairs its caller computes from the grid; neither field is a grid's
             throw new PipelineConfigException(
                     options.source(),
-                    spec.perSample() ? "/sampleLabels" : "/initialState",
+                    spec.perSample() ? "/" + spec.labelsField() : "/initialState",
                     "a session (open(), the distributed run) samples grids of labels × samplesPerLabel from the run seed;"
-                            + " it takes neither sampleLabels nor initialState: run the document with sample()");
+                            + " it takes neither sampleLabels, sampleEmbeddings nor initialState: run the document with"
+                            + " sample()");
         }
         Backend backend = startBackend();
         try {

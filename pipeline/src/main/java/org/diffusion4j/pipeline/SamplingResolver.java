@@ -53,7 +53,11 @@ final class SamplingResolver {
     record BackendChoice(BackendProvider<?> provider, ObjectNode json) {}
 
     static @Nullable SamplingPipeline resolve(JsonNode doc, PipelineOptions o, Problems p) {
-        SampleSpec spec = parse(doc, o, p);
+        SampleSpec parsed = parse(doc, o, p);
+        if (parsed == null) {
+            return null;
+        }
+        SampleSpec spec = countEmbeddings(parsed, o, p);
         if (spec == null) {
             return null;
         }
@@ -106,6 +110,36 @@ final class SamplingResolver {
             return "; available " + kind.label() + "s: " + String.join(", ", r.ids(kind));
         };
         return SampleSpec.parse(doc, p, catalog);
+    }
+
+    /**
+     * Step 1b: a document with {@code sampleEmbeddings} has one sample per embedding: the file is read
+     * (relative to the document's folder) to count them. Null when it cannot be read or has no sample axis.
+     */
+    static @Nullable SampleSpec countEmbeddings(SampleSpec spec, PipelineOptions o, Problems p) {
+        if (spec.sampleEmbeddings().isEmpty()) {
+            return spec;
+        }
+        TensorFile f = spec.sampleEmbeddings().get();
+        try {
+            int[] shape =
+                    f.read(o.baseDirectory(), "sampleEmbeddings", o.source()).shape();
+            if (shape.length < 2 || shape[0] < 1) {
+                p.add(
+                        "/sampleEmbeddings",
+                        "the sample embeddings '" + f.file() + "' have shape " + java.util.Arrays.toString(shape)
+                                + "; expected [samples, ...embeddingShape] with at least one sample, such as [16, 77, 768]");
+                return null;
+            }
+            long values = 1;
+            for (int d : shape) {
+                values = Math.multiplyExact(values, d);
+            }
+            return spec.withEmbeddingCount(shape[0], values);
+        } catch (PipelineConfigException e) {
+            e.problems().forEach(cp -> p.add(cp.path(), cp.message()));
+            return null;
+        }
     }
 
     /**
@@ -325,6 +359,9 @@ final class SamplingResolver {
     static String sizePath(JsonNode doc) {
         if (doc.has("sampleLabels")) {
             return "/sampleLabels";
+        }
+        if (doc.has("sampleEmbeddings")) {
+            return "/sampleEmbeddings";
         }
         return doc.has("samplesPerLabel") || !doc.has("labels") ? "/samplesPerLabel" : "/labels";
     }

@@ -222,6 +222,92 @@ class ReproductionFieldsTest {
         assertThat(spec.toBuilder().build()).isEqualTo(spec);
     }
 
+    /**
+     * A model conditioned on an embedding [2] per sample: ε = x/2 + e (e = 0 for the null condition), so a
+     * sample's trajectory depends on its own embedding.
+     */
+    static final org.diffusion4j.api.NoisePredictor EMBEDDING_MODEL = (x, t, c) -> {
+        float[] v = x.toFloatArray();
+        for (int i = 0; i < c.size(); i++) {
+            float[] e = c.get(i) instanceof org.diffusion4j.api.Condition.Embedding emb
+                    ? emb.value().toFloatArray()
+                    : new float[2];
+            v[2 * i] = v[2 * i] / 2 + e[0];
+            v[2 * i + 1] = v[2 * i + 1] / 2 + e[1];
+        }
+        return ArrayTensor.wrap(v, x.shape());
+    };
+
+    @Test
+    void sampleEmbeddingsConditionEverySampleOnItsOwnEmbeddingWithItsOwnNoise() throws Exception {
+        float[] emb = {1, -1, 0.5f, 2, 1, -1};
+        Npy.write(dir.resolve("emb.npy"), NdArray.ofFloats(emb, 3, 2));
+        PipelineOptions o = options().withResource("emb", EMBEDDING_MODEL);
+        String doc = """
+                {"model": {"type": "resource", "name": "emb", "sampleShape": [2]},
+                 "schedule": {"type": "linear", "numTrainTimesteps": 1000}, "sampler": {"type": "ddim", "steps": 10},
+                 "guidance": {"type": "cfg", "guidanceScale": 2}, "seed": 5,
+                 "sampleEmbeddings": {"file": "emb.npy"}, "batchSize": 2}""";
+        SampleSet s = SamplingPipeline.fromJson(Json.parse(doc, "t"), o)
+                .sample()
+                .sets()
+                .get(0);
+        long[] seeds = new long[3];
+        List<org.diffusion4j.api.Condition> conds = new java.util.ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            seeds[i] = SamplingPipeline.sampleSeed(5, i);
+            conds.add(org.diffusion4j.api.Condition.embedding(
+                    ArrayTensor.wrap(Arrays.copyOfRange(emb, 2 * i, 2 * i + 2), Shape.of(2))));
+        }
+        // the same run written with the api, in one call: batchSize never changes a sample
+        float[] want = Samplers.ddim(10)
+                .sample(SampleRequest.builder()
+                        .predictor(EMBEDDING_MODEL)
+                        .schedule(Schedules.linear(1000))
+                        .guidance(Guidances.cfg(2))
+                        .sampleShape(2)
+                        .conditions(Conditions.of(conds))
+                        .sampleSeeds(seeds)
+                        .build())
+                .toFloatArray();
+        assertThat(s.samples().toFloatArray()).containsExactly(want);
+        assertThat(s.rows()).isEqualTo(3);
+        assertThat(s.columns()).isEqualTo(1);
+        // samples 0 and 2 share an embedding but not their noise
+        float[] x = s.samples().toFloatArray();
+        assertThat(Arrays.copyOfRange(x, 0, 2)).isNotEqualTo(Arrays.copyOfRange(x, 4, 6));
+        // the document round-trips through toJson
+        SampleSpec spec = SampleSpec.fromJson(Json.parse(doc, "t"), "t");
+        assertThat(spec.toJson().at("/sampleEmbeddings/file").asText()).isEqualTo("emb.npy");
+        assertThat(spec.toJson().has("sampleLabels")).isFalse();
+        assertThat(SampleSpec.fromJson(spec.toJson(), "t")).isEqualTo(spec);
+    }
+
+    @Test
+    void sampleEmbeddingsErrorsNameTheirPath() throws Exception {
+        Npy.write(dir.resolve("flat.npy"), NdArray.ofFloats(new float[] {1, 2, 3}, 3));
+        assertThat(check("\"sampleEmbeddings\": {\"file\": \"missing.npy\"}}")).anySatisfy(c -> {
+            assertThat(c.path()).isEqualTo("/sampleEmbeddings/file");
+            assertThat(c.message()).contains("cannot read the sample embeddings 'missing.npy'");
+        });
+        assertThat(check("\"sampleEmbeddings\": {\"file\": \"flat.npy\"}}")).anySatisfy(c -> {
+            assertThat(c.path()).isEqualTo("/sampleEmbeddings");
+            assertThat(c.message()).contains("shape [3]", "[samples, ...embeddingShape]");
+        });
+        assertThat(check("\"sampleEmbeddings\": {\"file\": \"flat.npy\"}, \"sampleLabels\": [0], \"labels\": [1]}"))
+                .anySatisfy(c -> {
+                    assertThat(c.path()).isEqualTo("/sampleEmbeddings");
+                    assertThat(c.message()).contains("remove /labels and /sampleLabels");
+                });
+        assertThat(check("\"sampleEmbeddings\": {}}"))
+                .anySatisfy(c -> assertThat(c.path()).isEqualTo("/sampleEmbeddings/file"));
+        Npy.write(dir.resolve("emb.npy"), NdArray.ofFloats(new float[] {1, 2, 3, 4}, 2, 2));
+        assertThatThrownBy(() -> pipeline("\"sampleEmbeddings\": {\"file\": \"emb.npy\"}}")
+                        .open())
+                .isInstanceOf(PipelineConfigException.class)
+                .hasMessageContaining("/sampleEmbeddings");
+    }
+
     @Test
     void aSessionRefusesDocumentsThatAreNotGrids() throws Exception {
         assertThatThrownBy(() -> pipeline("\"sampleLabels\": [0, 1]}").open())
