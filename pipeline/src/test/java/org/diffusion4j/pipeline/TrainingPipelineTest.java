@@ -63,4 +63,18 @@ class TrainingPipelineTest {
         assertThat(p).extracting(ConfigProblem::path).containsExactly("/sample/model", "/sample/samplesPerLable");
         assertThat(p.get(1).message()).contains("did you mean 'samplesPerLabel'");
     }
+
+    @Test
+    void aDeprecatedSettingInTheSampleObjectIsAWarningAtItsPath() {
+        Validation v = TrainingPipeline.validate(
+                doc(", \"sample\": {\"guidance\": {\"type\": \"cfg\", \"w\": 2}}"), PipelineOptions.defaults());
+        assertThat(v.valid()).as("%s", v.problems()).isTrue();
+        assertThat(v.warnings()).singleElement().satisfies(w -> {
+            assertThat(w.path()).isEqualTo("/sample/guidance/w");
+            assertThat(w.message()).contains("gamma = 1 + w = 3.0");
+        });
+        assertThat(TrainingPipeline.validate(doc(""), PipelineOptions.defaults())
+                        .warnings())
+                .isEmpty();
+    }
 }
