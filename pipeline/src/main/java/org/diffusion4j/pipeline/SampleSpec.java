@@ -501,7 +501,11 @@ public final class SampleSpec {
      */
     SampleSpec withEmbeddingCount(int n, long values) {
         Builder b = toBuilder();
-        b.labels = new ArrayList<>(Collections.nCopies(n, null));
+        List<@Nullable Integer> unlabelled = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            unlabelled.add(null);
+        }
+        b.labels = unlabelled;
         b.perSample = true;
         b.embeddingValues = values;
         return new SampleSpec(b);
