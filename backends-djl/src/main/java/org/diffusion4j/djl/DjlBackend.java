@@ -141,15 +141,16 @@ public final class DjlBackend implements Backend {
         if (batch < 0 || batch != scoreOption(spec, "batchSize", 0)) {
             throw new DiffusionArgumentException(
                     DjlCheckpointException.CODE,
-                    spec.file() + ": option batchSize must be a positive integer, got " + spec.options().get("batchSize"));
+                    spec.file() + ": option batchSize must be a positive integer, got "
+                            + spec.options().get("batchSize"));
         }
         if (isCheckpoint(spec.file())) {
             for (String k : spec.options().keySet()) {
                 if (!k.equals("modelTime") && !k.equals("batchSize")) {
                     throw new DiffusionArgumentException(
                             DjlCheckpointException.CODE,
-                            spec.file() + ": unknown option '" + k + "' for a classifier checkpoint; options: batchSize,"
-                                    + " modelTime");
+                            spec.file() + ": unknown option '" + k
+                                    + "' for a classifier checkpoint; options: batchSize," + " modelTime");
                 }
             }
             try {

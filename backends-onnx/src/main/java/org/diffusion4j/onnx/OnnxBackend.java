@@ -37,6 +37,7 @@ public final class OnnxBackend implements Backend {
     private final List<OnnxModel> models = new ArrayList<>();
     /** Guarded by {@link #models}. */
     private final List<OnnxScoreModel> scoreModels = new ArrayList<>();
+
     private boolean closed;
 
     private OnnxBackend(OrtEnvironment env, OnnxConfig config, int cudaDevice) {

@@ -247,8 +247,10 @@ final class OnnxScoreModel implements ScoreModel, AutoCloseable {
                 return v;
             }
         } catch (OrtException e) {
-            throw new OnnxModelException("score model " + file + ": ONNX Runtime failed on images "
-                    + Arrays.toString(dims) + ": " + e.getMessage(), e);
+            throw new OnnxModelException(
+                    "score model " + file + ": ONNX Runtime failed on images " + Arrays.toString(dims) + ": "
+                            + e.getMessage(),
+                    e);
         } finally {
             feed.values().forEach(OnnxTensor::close);
         }

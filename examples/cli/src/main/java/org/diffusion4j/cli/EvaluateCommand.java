@@ -121,7 +121,8 @@ final class EvaluateCommand implements Callable<Integer> {
     private final List<ConfigProblem> problems = new ArrayList<>();
 
     /** A model object of the document, checked: where it is, its file, backend id and options. */
-    private record ModelRef(String at, Path file, String backend, Map<String, Object> options, int batchSize, String id) {}
+    private record ModelRef(
+            String at, Path file, String backend, Map<String, Object> options, int batchSize, String id) {}
 
     /** The sampling document and its axes, checked. */
     private record Sampling(Path file, ObjectNode doc, SweepAxes axes, PipelineOptions options) {}
@@ -166,7 +167,9 @@ final class EvaluateCommand implements Callable<Integer> {
                             + " \"sweep\")");
         } else if (doc.has("sets")) {
             if (doc.has("sweep")) {
-                problem("/sweep", "a sweep needs \"sampling\" (a sampling document); with \"sets\" give each set's value");
+                problem(
+                        "/sweep",
+                        "a sweep needs \"sampling\" (a sampling document); with \"sets\" give each set's value");
             }
             if (!sets.isArray() || sets.isEmpty()) {
                 problem("/sets", "required: a non-empty array of {\"samples\": \"file\", \"value\": number}");
@@ -185,8 +188,8 @@ final class EvaluateCommand implements Callable<Integer> {
         } else {
             sampling = sampling(base, doc, pipelineOptions);
         }
-        String parameter = doc.path("parameter").asText(
-                sampling != null ? sampling.axes().name(0) : "value");
+        String parameter =
+                doc.path("parameter").asText(sampling != null ? sampling.axes().name(0) : "value");
         if (doc.has("parameter") && !doc.get("parameter").isTextual()) {
             problem("/parameter", "expected the swept parameter's name (a string), got " + doc.get("parameter"));
         }
@@ -204,7 +207,9 @@ final class EvaluateCommand implements Callable<Integer> {
         }
         String tensors = o.path("tensors").asText("none");
         if (!tensors.equals("none") && !tensors.equals("npy")) {
-            problem("/output/tensors", "expected \"none\" or \"npy\" (the swept runs' samples), got " + o.get("tensors"));
+            problem(
+                    "/output/tensors",
+                    "expected \"none\" or \"npy\" (the swept runs' samples), got " + o.get("tensors"));
         } else if (tensors.equals("npy") && sampling == null) {
             problem("/output/tensors", "only a sweep (\"sampling\") samples; its samples can be written as npy");
         }
@@ -223,7 +228,8 @@ final class EvaluateCommand implements Callable<Integer> {
                     .k(k);
             if (classifier != null) {
                 eb.classifier(Classifier.of(classifier))
-                        .classifierBatchSize(Objects.requireNonNull(classifierRef).batchSize());
+                        .classifierBatchSize(
+                                Objects.requireNonNull(classifierRef).batchSize());
             }
             if (cache != null) {
                 eb.cacheDirectory(cache);
@@ -236,8 +242,10 @@ final class EvaluateCommand implements Callable<Integer> {
             } else {
                 for (int i = 0; i < sampleSets.size(); i++) {
                     JsonNode s = sets.get(i);
-                    EvaluationResult r = ev.evaluate(Objects.requireNonNull(sampleSets.get(i), "samples"), labels.get(i));
-                    report = report.with(s.path("series").asText("samples"), s.get("value").doubleValue(), r);
+                    EvaluationResult r =
+                            ev.evaluate(Objects.requireNonNull(sampleSets.get(i), "samples"), labels.get(i));
+                    report = report.with(
+                            s.path("series").asText("samples"), s.get("value").doubleValue(), r);
                 }
             }
             for (Path p : report.write(dir, name)) {
@@ -331,8 +339,9 @@ final class EvaluateCommand implements Callable<Integer> {
         if (m.has("batchSize") && (!m.get("batchSize").canConvertToInt() || batch < 1)) {
             problem(at + "/batchSize", "expected an integer >= 1 (images per model call), got " + m.get("batchSize"));
         }
-        String id = m.path("id").asText(m.path("file").asText() + ":" + m.path("output").asText(
-                String.valueOf(options.getOrDefault("output", "output0"))));
+        String id = m.path("id")
+                .asText(m.path("file").asText() + ":"
+                        + m.path("output").asText(String.valueOf(options.getOrDefault("output", "output0"))));
         return file == null ? null : new ModelRef(at, file, backend, options, Math.max(batch, 1), id);
     }
 
@@ -341,8 +350,8 @@ final class EvaluateCommand implements Callable<Integer> {
         Backend backend = backends.get(m.backend());
         try {
             if (backend == null) {
-                backend = (Backend) po.registry()
-                        .create(PluginKind.BACKEND, m.backend(), null, PluginContext.of(po.registry()));
+                backend = (Backend)
+                        po.registry().create(PluginKind.BACKEND, m.backend(), null, PluginContext.of(po.registry()));
                 backends.put(m.backend(), backend);
             }
         } catch (RuntimeException e) {
@@ -354,8 +363,9 @@ final class EvaluateCommand implements Callable<Integer> {
         } catch (UnsupportedOperationException e) {
             problem(m.at() + "/backend", String.valueOf(e.getMessage()));
         } catch (RuntimeException e) {
-            problem(m.at(), "backend '" + m.backend() + "' cannot load " + m.file() + " as a score model: "
-                    + e.getMessage());
+            problem(
+                    m.at(),
+                    "backend '" + m.backend() + "' cannot load " + m.file() + " as a score model: " + e.getMessage());
         }
         return null;
     }
@@ -405,8 +415,10 @@ final class EvaluateCommand implements Callable<Integer> {
             JsonNode p = a.path("parameter");
             JsonNode v = a.path("values");
             if (!p.isTextual() || !p.asText().startsWith("/") || p.asText().length() < 2) {
-                problem(at + "/parameter", "expected a JSON pointer into the sampling document, such as"
-                        + " \"/guidance/guidanceScale\", got " + p);
+                problem(
+                        at + "/parameter",
+                        "expected a JSON pointer into the sampling document, such as"
+                                + " \"/guidance/guidanceScale\", got " + p);
                 continue;
             }
             SweepAxes.Axis axis = new SweepAxes.Axis(p.asText(), new ArrayList<>());
@@ -416,8 +428,9 @@ final class EvaluateCommand implements Callable<Integer> {
             if (!(samplingDoc.at(axis.parent()) instanceof ObjectNode)) {
                 problem(
                         at + "/parameter",
-                        "the sampling document " + file + " has no object at " + (axis.parent().isEmpty() ? "/" : axis.parent())
-                                + " to set '" + axis.field() + "' in");
+                        "the sampling document " + file + " has no object at "
+                                + (axis.parent().isEmpty() ? "/" : axis.parent()) + " to set '" + axis.field()
+                                + "' in");
             }
             if (!v.isArray() || v.isEmpty()) {
                 problem(at + "/values", "required: a non-empty array of the axis's values");
@@ -427,7 +440,9 @@ final class EvaluateCommand implements Callable<Integer> {
             for (int j = 0; j < v.size(); j++) {
                 JsonNode x = v.get(j);
                 if (i == 0 && (!x.isNumber() || !Double.isFinite(x.doubleValue()))) {
-                    problem(at + "/values/" + j, "the first axis is the plots' x axis: its values must be numbers, got " + x);
+                    problem(
+                            at + "/values/" + j,
+                            "the first axis is the plots' x axis: its values must be numbers, got " + x);
                 } else if (!x.isValueNode()) {
                     problem(at + "/values/" + j, "expected a JSON value (number, string, boolean), got " + x);
                 }
@@ -435,19 +450,22 @@ final class EvaluateCommand implements Callable<Integer> {
             }
             axes.add(new SweepAxes.Axis(axis.pointer(), values));
         }
-        if (axes.size() != sw.size() || problems.stream().anyMatch(q -> q.path().startsWith("/sweep")
-                || q.path().equals("/sampling"))) {
+        if (axes.size() != sw.size()
+                || problems.stream()
+                        .anyMatch(q -> q.path().startsWith("/sweep") || q.path().equals("/sampling"))) {
             return null;
         }
         SweepAxes sweep = new SweepAxes(axes);
         Path folder = file.toAbsolutePath().getParent();
-        PipelineOptions options = po.withBaseDirectory(Objects.requireNonNull(folder, "folder")).withSource(file.toString());
+        PipelineOptions options =
+                po.withBaseDirectory(Objects.requireNonNull(folder, "folder")).withSource(file.toString());
         // every combination is checked before anything is sampled: a bad value is reported at its place in /sweep
         for (SweepAxes.Combination c : sweep.combinations()) {
             for (ConfigProblem q : SamplingPipeline.check(sweep.apply(samplingDoc, c), options)) {
                 String at = "/sampling";
                 for (int a = 0; a < axes.size(); a++) {
-                    if (q.path().equals(axes.get(a).pointer()) || q.path().startsWith(axes.get(a).pointer() + "/")) {
+                    if (q.path().equals(axes.get(a).pointer())
+                            || q.path().startsWith(axes.get(a).pointer() + "/")) {
                         at = "/sweep/" + a + "/values/" + c.axes()[a];
                     }
                 }
@@ -501,7 +519,8 @@ final class EvaluateCommand implements Callable<Integer> {
             SampleSet set = sets.get(0);
             Tensor x = set.samples();
             String label = s.axes().settings(c).toString();
-            ImageSet samples = ImageSet.ofBatch(x.toFloatArray(), x.shape(), s.file().getFileName() + " " + label);
+            ImageSet samples =
+                    ImageSet.ofBatch(x.toFloatArray(), x.shape(), s.file().getFileName() + " " + label);
             int[] labels = accuracy ? labels(set) : null;
             EvaluationResult r = ev.evaluate(samples, labels);
             report = report.with(s.axes().series(c), c.values().get(0).doubleValue(), r);

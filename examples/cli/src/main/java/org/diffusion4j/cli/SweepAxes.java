@@ -92,7 +92,10 @@ final class SweepAxes {
         }
         StringBuilder sb = new StringBuilder();
         for (int a = 1; a < axes.size(); a++) {
-            sb.append(a == 1 ? "" : ", ").append(name(a)).append('=').append(text(c.values().get(a)));
+            sb.append(a == 1 ? "" : ", ")
+                    .append(name(a))
+                    .append('=')
+                    .append(text(c.values().get(a)));
         }
         return sb.toString();
     }
@@ -111,7 +114,8 @@ final class SweepAxes {
         ObjectNode d = doc.deepCopy();
         for (int a = 0; a < axes.size(); a++) {
             Axis axis = axes.get(a);
-            ((ObjectNode) d.at(axis.parent())).set(axis.field(), c.values().get(a).deepCopy());
+            ((ObjectNode) d.at(axis.parent()))
+                    .set(axis.field(), c.values().get(a).deepCopy());
         }
         return d;
     }
