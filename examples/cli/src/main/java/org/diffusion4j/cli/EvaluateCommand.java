@@ -460,8 +460,22 @@ final class EvaluateCommand implements Callable<Integer> {
         PipelineOptions options =
                 po.withBaseDirectory(Objects.requireNonNull(folder, "folder")).withSource(file.toString());
         // every combination is checked before anything is sampled: a bad value is reported at its place in /sweep
+        List<ConfigProblem> own = SamplingPipeline.check(samplingDoc, options);
+        java.util.Set<String> touched = new java.util.HashSet<>();
+        axes.forEach(a -> touched.add(a.pointer()));
+        for (ConfigProblem q : own) {
+            if (touched.stream().noneMatch(t -> q.path().equals(t) || q.path().startsWith(t + "/"))) {
+                problem(
+                        "/sampling",
+                        "the sampling document " + file + " at " + (q.path().isEmpty() ? "/" : q.path()) + ": "
+                                + q.message());
+            }
+        }
         for (SweepAxes.Combination c : sweep.combinations()) {
             for (ConfigProblem q : SamplingPipeline.check(sweep.apply(samplingDoc, c), options)) {
+                if (own.contains(q)) {
+                    continue; // a problem of the document itself, reported once above
+                }
                 String at = "/sampling";
                 for (int a = 0; a < axes.size(); a++) {
                     if (q.path().equals(axes.get(a).pointer())
@@ -469,9 +483,13 @@ final class EvaluateCommand implements Callable<Integer> {
                         at = "/sweep/" + a + "/values/" + c.axes()[a];
                     }
                 }
-                String msg = "with " + sweep.settings(c) + ", the sampling document " + file + " at "
+                String where = "the sampling document " + file + " at "
                         + (q.path().isEmpty() ? "/" : q.path()) + ": " + q.message();
-                if (problems.stream().noneMatch(x -> x.path().equals(msg))) {
+                // a bad axis value is reported once, at its place; any other problem with its combination
+                String msg = at.equals("/sampling") ? "with " + sweep.settings(c) + ", " + where : where;
+                String path = at;
+                if (problems.stream()
+                        .noneMatch(x -> x.path().equals(path) && x.message().equals(msg))) {
                     problem(at, msg);
                 }
             }

@@ -349,5 +349,19 @@ class EvaluateCommandTest {
                 .contains("/sweep/1/values/1")
                 .contains("no-such-sampler")
                 .doesNotContain("/sweep/1/values/0");
+        // a bad value is reported once, not once per combination
+        assertThat(r2.err().split("no sampler named 'no-such-sampler'", -1)).hasSize(2);
+        // a problem of the sampling document itself, whatever the sweep sets: once, at /sampling
+        Files.writeString(
+                dir.resolve("bad.json"),
+                Files.readString(dir.resolve("sample.json"))
+                        .replace("\"samplesPerLabel\": 2", "\"samplesPerLabel\": -1"));
+        Path cfg3 = Files.writeString(dir.resolve("eval3.json"), """
+                {"reference": "ref.npy", "featureModel": %s, "sampling": "bad.json",
+                 "sweep": [{"parameter": "/guidance/guidanceScale", "values": [1, 3]}]}""".formatted(model));
+        CliTest.Run r3 = CliTest.run("evaluate", "--config", cfg3.toString());
+        assertThat(r3.code()).isEqualTo(Main.BAD_CONFIG);
+        assertThat(r3.err()).contains("at /sampling: the sampling document").contains("/samplesPerLabel");
+        assertThat(r3.err().split("/samplesPerLabel", -1)).hasSize(2);
     }
 }
