@@ -14,8 +14,8 @@ final class Scores {
         Tensor out = model.apply(ArrayTensor.wrap(images, batchShape));
         int b = batchShape.get(0);
         if (out.shape().rank() != 2 || out.shape().get(0) != b) {
-            throw new IllegalArgumentException(model + " returned shape " + out.shape() + " for images " + batchShape
-                    + "; [" + b + ", K] is expected");
+            throw new IllegalArgumentException("the score model returned shape " + out.shape() + " for images "
+                    + batchShape + "; [" + b + ", K] (one row of K scores per image) is expected");
         }
         float[] v = out.toFloatArray();
         int k = out.shape().get(1);
