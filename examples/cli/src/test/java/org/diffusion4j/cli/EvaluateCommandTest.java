@@ -221,6 +221,13 @@ class EvaluateCommandTest {
         CliTest.Run r2 = CliTest.run("evaluate", "--config", cfg2.toString());
         assertThat(r2.code()).isEqualTo(Main.BAD_CONFIG);
         assertThat(r2.err()).contains("/featureModel").contains("unknown option 'outputs'");
+        // a backend without score models (the pure-Java one) is named at the model's backend
+        Path cfg3 = Files.writeString(dir.resolve("eval3.json"), """
+                {"reference": "ref.npy", "featureModel": {"file": "%s", "backend": "java"},
+                 "sets": [{"samples": "ref.npy", "value": 0}]}""".formatted(path("gmm_logits.onnx")));
+        CliTest.Run r3 = CliTest.run("evaluate", "--config", cfg3.toString());
+        assertThat(r3.code()).isEqualTo(Main.BAD_CONFIG);
+        assertThat(r3.err()).contains("/featureModel/backend").contains("backend 'java' cannot load score models");
     }
 
     /**
