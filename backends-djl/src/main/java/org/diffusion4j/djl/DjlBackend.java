@@ -14,10 +14,13 @@ import org.diffusion4j.api.NoisePredictor;
 import org.diffusion4j.api.spi.Backend;
 import org.diffusion4j.api.spi.Capability;
 import org.diffusion4j.api.spi.ModelSpec;
+import org.diffusion4j.api.spi.ScoreModel;
 import org.diffusion4j.djl.classifier.ClassifierModel;
+import org.diffusion4j.djl.classifier.ClassifierScores;
 import org.diffusion4j.djl.tensor.DjlTensorFactory;
 import org.diffusion4j.djl.torchscript.TorchScriptClassifier;
 import org.diffusion4j.djl.torchscript.TorchScriptPredictor;
+import org.diffusion4j.djl.torchscript.TorchScriptScores;
 import org.diffusion4j.djl.train.Checkpoint;
 import org.diffusion4j.djl.train.Trainer;
 import org.diffusion4j.djl.unet.UNetModel;
@@ -30,6 +33,8 @@ import org.diffusion4j.djl.unet.UNetPredictor;
  *   by {@link Trainer#save} (its EMA weights; option {@code weights: "raw"} for the raw ones).</li>
  *   <li>{@link #loadClassifier}: a TorchScript classifier ({@link TorchScriptClassifier}) or a checkpoint
  *   written by {@link ClassifierModel#save}, with gradients by autograd.</li>
+ *   <li>{@link #loadScoreModel}: a classifier checkpoint's logits ({@link ClassifierScores}) or a
+ *   TorchScript module's output ({@link TorchScriptScores}), for evaluation.</li>
  * </ul>
  * Closing the backend frees its tensors and every model it loaded.
  */
@@ -121,6 +126,54 @@ public final class DjlBackend implements Backend {
         TorchScriptClassifier c = TorchScriptClassifier.load(spec, tensors);
         owned.add(c);
         return c;
+    }
+
+    /**
+     * Loads a score model (for evaluation): a checkpoint written by {@link ClassifierModel#save} (its
+     * logits; options {@code modelTime}, default 0 = clean images, and {@code batchSize}), or a TorchScript
+     * module taking (sample[, timestep]) (its forward output; the TorchScript options plus {@code modelTime}
+     * and {@code batchSize}).
+     */
+    @Override
+    public synchronized ScoreModel loadScoreModel(ModelSpec spec) {
+        double t = scoreOption(spec, "modelTime", 0);
+        int batch = (int) scoreOption(spec, "batchSize", 0);
+        if (batch < 0 || batch != scoreOption(spec, "batchSize", 0)) {
+            throw new DiffusionArgumentException(
+                    DjlCheckpointException.CODE,
+                    spec.file() + ": option batchSize must be a positive integer, got "
+                            + spec.options().get("batchSize"));
+        }
+        if (isCheckpoint(spec.file())) {
+            for (String k : spec.options().keySet()) {
+                if (!k.equals("modelTime") && !k.equals("batchSize")) {
+                    throw new DiffusionArgumentException(
+                            DjlCheckpointException.CODE,
+                            spec.file() + ": unknown option '" + k
+                                    + "' for a classifier checkpoint; options: batchSize," + " modelTime");
+                }
+            }
+            try {
+                ClassifierModel m = ClassifierModel.load(spec.file(), device);
+                owned.add(m);
+                return new ClassifierScores(m, t, batch);
+            } catch (IOException e) {
+                throw new DjlCheckpointException(
+                        "cannot load the classifier checkpoint " + spec.file() + ": " + e.getMessage(), e);
+            }
+        }
+        TorchScriptScores s = TorchScriptScores.load(spec, tensors, t, batch);
+        owned.add(s);
+        return s;
+    }
+
+    private static double scoreOption(ModelSpec spec, String key, double dflt) {
+        Object v = spec.options().getOrDefault(key, dflt);
+        if (!(v instanceof Number n) || !Double.isFinite(n.doubleValue())) {
+            throw new DiffusionArgumentException(
+                    DjlCheckpointException.CODE, spec.file() + ": option " + key + " must be a number, got " + v);
+        }
+        return n.doubleValue();
     }
 
     private static boolean isCheckpoint(Path file) {

@@ -12,6 +12,7 @@ import java.util.Set;
 import org.diffusion4j.api.spi.Backend;
 import org.diffusion4j.api.spi.Capability;
 import org.diffusion4j.api.spi.ModelSpec;
+import org.diffusion4j.api.spi.ScoreModel;
 import org.diffusion4j.api.tensor.ArrayTensor;
 import org.diffusion4j.api.tensor.TensorFactory;
 import org.slf4j.Logger;
@@ -19,7 +20,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The ONNX Runtime backend: loads {@code .onnx} files as {@link OnnxNoisePredictor}s and
- * gradient-output classifiers as {@link OnnxClassifierGradient}s. Tensors stay pure-Java
+ * gradient-output classifiers as {@link OnnxClassifierGradient}s, and logits or feature models as
+ * {@link ScoreModel}s ({@link #loadScoreModel}). Tensors stay pure-Java
  * ({@link ArrayTensor}): ONNX Runtime's Java API takes and returns host memory.
  *
  * <p>Each model gets its own session, made with this backend's session options (threads, graph
@@ -33,6 +35,9 @@ public final class OnnxBackend implements Backend {
     private final OnnxConfig config;
     private final int cudaDevice;
     private final List<OnnxModel> models = new ArrayList<>();
+    /** Guarded by {@link #models}. */
+    private final List<OnnxScoreModel> scoreModels = new ArrayList<>();
+
     private boolean closed;
 
     private OnnxBackend(OrtEnvironment env, OnnxConfig config, int cudaDevice) {
@@ -145,6 +150,37 @@ public final class OnnxBackend implements Backend {
         return loadClassifier(new ModelSpec(file, org.diffusion4j.api.PredictionType.EPSILON, Map.copyOf(options)));
     }
 
+    /**
+     * Loads an ONNX model that maps images to scores (logits or features), for evaluation. Options:
+     * {@code inputs} (constants for every input but the images', for example {@code {"timestep": 0}}),
+     * {@code output} (default: the first) and {@code batchSize} (images per run; default: the whole batch).
+     * The model's default options of this backend ({@code models}) are not used: they describe noise
+     * predictors.
+     *
+     * @throws OnnxModelException when the file is missing or not ONNX, an option is unknown or wrong, or
+     *                            the model's inputs and outputs do not fit the options
+     */
+    @Override
+    public ScoreModel loadScoreModel(ModelSpec spec) {
+        synchronized (models) {
+            if (closed) {
+                throw new IllegalStateException("the onnx backend was closed");
+            }
+        }
+        OnnxScoreModel m;
+        try (OrtSession.SessionOptions so = sessionOptions()) {
+            m = OnnxScoreModel.open(env, spec, so);
+        }
+        synchronized (models) {
+            if (closed) {
+                m.close();
+                throw new IllegalStateException("the onnx backend was closed");
+            }
+            scoreModels.add(m);
+        }
+        return m;
+    }
+
     private OnnxModel load(ModelSpec spec, ModelBinding.Role role) {
         OnnxModelOptions options;
         try {
@@ -205,12 +241,16 @@ public final class OnnxBackend implements Backend {
     @Override
     public void close() {
         List<OnnxModel> toClose;
+        List<OnnxScoreModel> scoresToClose;
         synchronized (models) {
             closed = true;
             toClose = new ArrayList<>(models);
             models.clear();
+            scoresToClose = new ArrayList<>(scoreModels);
+            scoreModels.clear();
         }
         toClose.forEach(OnnxModel::close);
+        scoresToClose.forEach(OnnxScoreModel::close);
     }
 
     @Override

@@ -1,5 +1,7 @@
 package org.diffusion4j.evaluation;
 
+import java.util.Objects;
+import org.diffusion4j.api.spi.ScoreModel;
 import org.diffusion4j.api.tensor.Shape;
 
 /**
@@ -17,4 +19,10 @@ public interface Classifier {
      * @return {@code B} rows of {@code K} scores
      */
     float[][] logits(float[] images, Shape batchShape);
+
+    /** A backend's score model ({@code Backend.loadScoreModel}) returning logits {@code [B, K]}. */
+    static Classifier of(ScoreModel model) {
+        Objects.requireNonNull(model, "model");
+        return (images, batchShape) -> Scores.rows(model, images, batchShape);
+    }
 }

@@ -1,6 +1,7 @@
 package org.diffusion4j.evaluation;
 
 import java.util.Objects;
+import org.diffusion4j.api.spi.ScoreModel;
 import org.diffusion4j.api.tensor.Shape;
 
 /**
@@ -61,6 +62,15 @@ public interface FeatureModel {
                 return "FeatureModel[" + id + "]";
             }
         };
+    }
+
+    /**
+     * A backend's score model ({@code Backend.loadScoreModel}) as a feature model: its output rows are
+     * the features. The SDK's own classifier (the {@code djl} backend's classifier checkpoint) serves so.
+     */
+    static FeatureModel ofScoreModel(String id, int batchSize, ScoreModel model) {
+        Objects.requireNonNull(model, "model");
+        return of(id, batchSize, (images, batchShape) -> Scores.rows(model, images, batchShape));
     }
 
     /** A classifier's logits as features. */

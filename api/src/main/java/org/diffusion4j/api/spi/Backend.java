@@ -38,6 +38,19 @@ public interface Backend extends AutoCloseable {
                 + (capabilities().contains(Capability.GRADIENTS) ? "" : " (it has no GRADIENTS capability)"));
     }
 
+    /**
+     * Loads a model that maps images to scores (a classifier's logits, or features), for evaluation:
+     * {@code spec.options()} are the backend's (which output, constants for the other inputs, ...). The
+     * {@code predictionType} of the spec is not used.
+     *
+     * @throws UnsupportedOperationException when the backend cannot (the default)
+     */
+    @API(status = API.Status.EXPERIMENTAL, since = "0.1.0")
+    default ScoreModel loadScoreModel(ModelSpec spec) {
+        throw new UnsupportedOperationException("backend '" + id() + "' cannot load score models (classifier logits or"
+                + " features for evaluation); use a backend that can, such as 'onnx' or 'djl'");
+    }
+
     /** Releases native resources. */
     @Override
     default void close() {}
