@@ -122,8 +122,12 @@ final class OnnxScoreModel implements ScoreModel, AutoCloseable {
             }
             OnnxScoreModel m = new OnnxScoreModel(
                     env, session, file, constants, free.get(0), wanted != null ? wanted : outs.get(0), batch);
-            for (String c : constants.keySet()) {
-                OnnxJavaType t = ((TensorInfo) inputs.get(c).getInfo()).type;
+            for (Map.Entry<String, NodeInfo> in : inputs.entrySet()) {
+                String c = in.getKey();
+                if (!constants.containsKey(c)) {
+                    continue;
+                }
+                OnnxJavaType t = ((TensorInfo) in.getValue().getInfo()).type;
                 if (t != OnnxJavaType.FLOAT && t != OnnxJavaType.INT64 && t != OnnxJavaType.INT32) {
                     throw new OnnxModelException("score model " + file + ": input '" + c + "' of type " + t
                             + " cannot take a constant (int64, int32 or float only)");
