@@ -50,7 +50,7 @@ final class SweepAxes {
         axes.forEach(a -> count.merge(a.field(), 1, Integer::sum));
         List<String> n = new ArrayList<>();
         for (Axis a : axes) {
-            n.add(count.get(a.field()) > 1 ? a.pointer() : a.field());
+            n.add(count.getOrDefault(a.field(), 0) > 1 ? a.pointer() : a.field());
         }
         this.names = List.copyOf(n);
     }
