@@ -240,22 +240,16 @@ public final class SideBySide {
             outside[r] = (loops[r] - inModel[r]) / inModel[r];
             call[r] = inModel[r] / fwdSums[r] - 1;
         }
-        double fastest = Arrays.stream(fwds).min().orElseThrow();
-        double[] cpuShare = new double[rounds];
-        for (int r = 0; r < rounds; r++) {
-            cpuShare[r] = cpuOutside[r] / (STEPS * fastest);
-        }
         Row row = new Row(
                 name,
                 median(fwds),
                 median(loops),
                 Estimate.of(paired),
                 Estimate.of(outside),
-                Estimate.of(cpuShare),
+                Estimate.of(cpuOutside),
                 Estimate.of(call));
         System.out.println("  loop overhead " + row.paired() + "; outside the model calls " + row.outside()
-                + ", its CPU time over 50 of the fastest bare forward (" + String.format(Locale.ROOT, "%.4f s", fastest)
-                + ") " + row.outsideCpu()
+                + ", its CPU time " + row.outsideCpu().millis()
                 + "; model call over bare forward " + row.call() + " (per call, " + perCall.length + " pairs: "
                 + Estimate.of(perCall) + ")");
         return row;
@@ -395,6 +389,11 @@ public final class SideBySide {
         @Override
         public String toString() {
             return String.format(Locale.ROOT, "%.1f %% [%.1f, %.1f]", 100 * median, 100 * low, 100 * high);
+        }
+
+        /** The estimate of a time in seconds, written in milliseconds. */
+        String millis() {
+            return String.format(Locale.ROOT, "%.1f ms [%.1f, %.1f]", 1e3 * median, 1e3 * low, 1e3 * high);
         }
     }
 
@@ -561,9 +560,9 @@ public final class SideBySide {
 
     static String table(List<Row> rows, @Nullable Double pythonLoop) {
         StringBuilder sb = new StringBuilder();
-        sb.append(
-                "| run | forward, batch 32 | DDIM-50 + CFG, B = 16 | loop overhead over 50 bare forwards"
-                        + " | of it outside the model calls | the same, CPU time | model call over bare forward | vs Python |\n");
+        sb.append("| run | forward, batch 32 | DDIM-50 + CFG, B = 16 | loop overhead over 50 bare forwards"
+                + " | of it outside the model calls | CPU time outside the model calls, per run | model call over bare"
+                + " forward | vs Python |\n");
         sb.append("|---|---|---|---|---|---|---|---|\n");
         for (Row r : rows) {
             sb.append(String.format(
@@ -576,7 +575,7 @@ public final class SideBySide {
                             ? String.format(Locale.ROOT, "%.1f %%", 100 * r.overhead())
                             : r.paired().toString(),
                     r.outside() == null ? "–" : r.outside().toString(),
-                    r.outsideCpu() == null ? "–" : r.outsideCpu().toString(),
+                    r.outsideCpu() == null ? "–" : r.outsideCpu().millis(),
                     r.call() == null ? "–" : r.call().toString(),
                     pythonLoop == null ? "–" : String.format(Locale.ROOT, "**%.2f**", r.loop() / pythonLoop)));
         }
@@ -616,10 +615,9 @@ public final class SideBySide {
                         + " loop overhead = (loop − 50 bare forwards) / (50 bare forwards) of the same round: sampler,"
                         + " guidance and tensor traffic. Of it outside the model calls = (loop − time inside the"
                         + " predictor's calls) / time inside them, counted in the same run (a wrapping predictor adds up"
-                        + " its calls' time), so machine load moves both alike; the same, CPU time = the sampling"
-                        + " thread's CPU time outside the model calls / 50 of the run's fastest bare forward (load"
-                        + " stretches wall time, not CPU time, and the fastest forward is the nearest to an idle"
-                        + " machine's); model call over bare forward = time"
+                        + " its calls' time), so machine load moves both alike; CPU time outside the model calls = the"
+                        + " sampling thread's CPU time in the run less that in the calls (load stretches wall time, far"
+                        + " less CPU time: divide it by an idle machine's 50 forwards); model call over bare forward = time"
                         + " inside the predictor / 50 bare forwards − 1: the backend's own conversions and copies.\n\n");
         sb.append(table).append('\n');
         if (!training.isEmpty()) {
