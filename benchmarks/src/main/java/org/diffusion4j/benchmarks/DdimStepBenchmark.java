@@ -37,7 +37,7 @@ import org.openjdk.jmh.annotations.Warmup;
  *       1.2× it. {@link #readPassScalar} (a float sum, whose order C2 must keep) is shown for context.</li>
  * </ul>
  *
- * <p>Command: {@code java -jar benchmarks/target/benchmarks.jar DdimStepBenchmark -f 3 -wi 5 -i 5 -w 1 -r 1}
+ * <p>Command: {@code java -jar benchmarks/target/benchmarks.jar DdimStepBenchmark -f 3 -wi 4 -i 5 -w 1 -r 1}
  * (results in {@code docs/benchmarks.md}).
  */
 @State(Scope.Thread)
