@@ -50,14 +50,15 @@ import org.jspecify.annotations.Nullable;
  *   <li>the ONNX backend and the DJL TorchScript backend through the SDK's public API: DDIM-50 with
  *       classifier-free guidance as one 2B call, B = 16, and the bare engine forward at batch 2B = 32
  *       (the same call without the SDK: tensors made once, no sampler), from which
- *       loop overhead = (loop time − 50 bare forwards) / 50 bare forwards;</li>
+ *       loop overhead = (loop time − 50 bare forwards) / 50 bare forwards, paired by round; and the loop's own
+ *       work counted directly, as the loop's time outside its model calls (see {@link TimedPredictor});</li>
  *   <li>the Python baseline ({@code bench_unet.py baseline}, TorchScript under torch) as a subprocess;</li>
  *   <li>the DJL trainer at batch 64 on the Java UNet configured to match, against Python's training step.</li>
  * </ul>
  * It prints a table and writes it into {@code docs/benchmarks.md} between the side-by-side markers.
  *
- * <p>Options: {@code --threads N} (2), {@code --rounds N} (3: each round times one loop and 10 bare
- * forwards per backend; medians are reported), {@code --python PATH} ({@code /usr/bin/python3}),
+ * <p>Options: {@code --threads N} (2), {@code --rounds N} (10: sampling runs per backend, each model call
+ * paired with a bare forward; medians over runs with bootstrap intervals are reported), {@code --python PATH} ({@code /usr/bin/python3}),
  * {@code --model-dir DIR} ({@code benchmarks/target/bench-model}), {@code --doc FILE}
  * ({@code docs/benchmarks.md}; {@code -} = do not write), {@code --skip python,djl,onnx,train}.
  */
@@ -75,7 +76,7 @@ public final class SideBySide {
     public static void main(String[] args) throws Exception {
         Map<String, String> opt = parse(args);
         int threads = Integer.parseInt(opt.getOrDefault("threads", "2"));
-        int rounds = Integer.parseInt(opt.getOrDefault("rounds", "3"));
+        int rounds = Integer.parseInt(opt.getOrDefault("rounds", "10"));
         String python = opt.getOrDefault("python", "/usr/bin/python3");
         Path dir = Path.of(opt.getOrDefault("model-dir", "benchmarks/target/bench-model"));
         Path script = Path.of(opt.getOrDefault("script", "tools/bench/bench_unet.py"));
@@ -168,11 +169,20 @@ public final class SideBySide {
         }
     }
 
-    /** One backend: warm-up, then per round one DDIM-50 + CFG run and 10 bare forwards; medians. */
+    /**
+     * One backend: a warm-up run, then {@code rounds} DDIM-50 + CFG runs whose predictor, a {@link TimedPredictor},
+     * times every model call and runs one bare forward beside it (before and after the call in turn, starting
+     * with before in even rounds and after in odd ones). Each call is thus paired with a bare forward made within a second of it, so a change of the machine's
+     * load hits both alike; the bare forwards' time is taken out of the run's time. Per round: the loop's time
+     * {@code T} (without the bare forwards), the time inside the model calls {@code M} and the 50 bare forwards
+     * {@code F}; loop overhead = T / F − 1, of it outside the model calls = (T − M) / M (the loop's own work,
+     * counted directly), model call over bare forward = M / F − 1.
+     */
     static Row measure(String name, NoisePredictor p, @Nullable DjlBackend djl, Callable<Double> bare, int rounds)
             throws Exception {
+        TimedPredictor timed = new TimedPredictor(p, bare, STEPS);
         SampleRequest.Builder req = SampleRequest.builder()
-                .predictor(p)
+                .predictor(timed)
                 .schedule(Schedules.linear(1000))
                 .guidance(Guidances.cfg(GAMMA))
                 .conditions(Conditions.labels(labels()))
@@ -183,26 +193,208 @@ public final class SideBySide {
         }
         SampleRequest request = req.build();
         System.out.println("  warm-up run");
-        checkFinite(Samplers.ddim(STEPS).sample(request)); // warm-up (and JIT)
-        System.out.println("  bare forwards");
-        for (int i = 0; i < 5; i++) {
-            bare.call();
-        }
+        timed.start(true);
+        checkFinite(Samplers.ddim(STEPS).sample(request)); // warm-up (and JIT), bare forwards included
         double[] loops = new double[rounds];
-        double[] fwd = new double[rounds];
+        double[] inModel = new double[rounds];
+        double[] fwdSums = new double[rounds];
+        double[] fwds = new double[rounds * STEPS];
+        double[] perCall = new double[rounds * STEPS];
+        double[] cpuOutside = new double[rounds];
+        java.lang.management.ThreadMXBean cpu = java.lang.management.ManagementFactory.getThreadMXBean();
         for (int r = 0; r < rounds; r++) {
-            double[] f = new double[10];
-            for (int i = 0; i < f.length; i++) {
-                f[i] = bare.call();
-            }
-            fwd[r] = median(f);
-            System.out.printf(Locale.ROOT, "  round %d: forward %.4f s%n", r, fwd[r]);
+            timed.start(r % 2 == 0);
+            long c0 = cpu.getCurrentThreadCpuTime();
             long t0 = System.nanoTime();
             Tensor x = Samplers.ddim(STEPS).sample(request);
-            loops[r] = (System.nanoTime() - t0) * 1e-9;
+            long total = System.nanoTime() - t0;
+            cpuOutside[r] = (cpu.getCurrentThreadCpuTime() - c0 - timed.cpuInCalls()) * 1e-9;
+            if (timed.calls() != STEPS) {
+                throw new IllegalStateException("expected " + STEPS + " model calls, counted " + timed.calls());
+            }
             checkFinite(x);
+            loops[r] = (total - timed.bareNanos()) * 1e-9;
+            inModel[r] = timed.modelNanos() * 1e-9;
+            fwdSums[r] = timed.bareNanos() * 1e-9;
+            for (int i = 0; i < STEPS; i++) {
+                fwds[r * STEPS + i] = timed.bare(i);
+                perCall[r * STEPS + i] = timed.model(i) / timed.bare(i) - 1;
+            }
+            System.out.printf(
+                    Locale.ROOT,
+                    "  round %d: loop %.3f s, in the model calls %.3f s, %d bare forwards beside them %.3f s;"
+                            + " outside the calls %.1f ms wall, %.1f ms CPU%n",
+                    r,
+                    loops[r],
+                    inModel[r],
+                    STEPS,
+                    fwdSums[r],
+                    1e3 * (loops[r] - inModel[r]),
+                    1e3 * cpuOutside[r]);
         }
-        return new Row(name, median(fwd), median(loops));
+        double[] paired = new double[rounds];
+        double[] outside = new double[rounds];
+        double[] call = new double[rounds];
+        for (int r = 0; r < rounds; r++) {
+            paired[r] = loops[r] / fwdSums[r] - 1;
+            outside[r] = (loops[r] - inModel[r]) / inModel[r];
+            call[r] = inModel[r] / fwdSums[r] - 1;
+        }
+        Row row = new Row(
+                name,
+                median(fwds),
+                median(loops),
+                Estimate.of(paired),
+                Estimate.of(outside),
+                Estimate.of(cpuOutside),
+                Estimate.of(call));
+        System.out.println("  loop overhead " + row.paired() + "; outside the model calls " + row.outside()
+                + ", its CPU time " + row.outsideCpu().millis()
+                + "; model call over bare forward " + row.call() + " (per call, " + perCall.length + " pairs: "
+                + Estimate.of(perCall) + ")");
+        return row;
+    }
+
+    /**
+     * A predictor that times the wrapped predictor's calls and runs one bare forward beside each (before and after
+     * it in turn), so that the sampling loop's own work is counted directly (loop time − time in the model) and every
+     * model call has a bare forward made next to it. Not thread-safe (one loop at a time).
+     */
+    static final class TimedPredictor implements NoisePredictor {
+        private final NoisePredictor inner;
+        private final Callable<Double> bare;
+        private final long[] model;
+        private final double[] bareSeconds;
+        private final java.lang.management.ThreadMXBean threads =
+                java.lang.management.ManagementFactory.getThreadMXBean();
+        private boolean bareFirst;
+        private int calls;
+        private long cpuInCalls;
+
+        TimedPredictor(NoisePredictor inner, Callable<Double> bare, int steps) {
+            this.inner = inner;
+            this.bare = bare;
+            this.model = new long[steps];
+            this.bareSeconds = new double[steps];
+        }
+
+        @Override
+        public Tensor predict(Tensor x, org.diffusion4j.api.Timestep time, Conditions conditions) {
+            if (calls >= model.length) {
+                throw new IllegalStateException("more than " + model.length + " model calls in one run");
+            }
+            boolean before = bareFirst == (calls % 2 == 0); // ABBA: the order alternates call by call
+            long c0 = threads.getCurrentThreadCpuTime();
+            if (before) {
+                bareSeconds[calls] = bareForward();
+            }
+            long t0 = System.nanoTime();
+            Tensor out = inner.predict(x, time, conditions);
+            model[calls] = System.nanoTime() - t0;
+            if (!before) {
+                bareSeconds[calls] = bareForward();
+            }
+            cpuInCalls += threads.getCurrentThreadCpuTime() - c0;
+            calls++;
+            return out;
+        }
+
+        private double bareForward() {
+            try {
+                return bare.call();
+            } catch (Exception e) {
+                throw new IllegalStateException("bare forward failed", e);
+            }
+        }
+
+        @Override
+        public PredictionType predictionType() {
+            return inner.predictionType();
+        }
+
+        @Override
+        public java.util.OptionalInt fixedBatchSize() {
+            return inner.fixedBatchSize();
+        }
+
+        /**
+         * Starts a run: counters cleared; the first call's bare forward runs before it ({@code true}) or after it,
+         * and the order alternates from call to call (the second of two back-to-back forwards measured a few per
+         * cent faster, so each run holds both orders equally).
+         */
+        void start(boolean bareBefore) {
+            calls = 0;
+            cpuInCalls = 0;
+            bareFirst = bareBefore;
+        }
+
+        /** The calling thread's CPU time spent in this run's model calls and bare forwards, nanoseconds. */
+        long cpuInCalls() {
+            return cpuInCalls;
+        }
+
+        int calls() {
+            return calls;
+        }
+
+        double model(int i) {
+            return model[i] * 1e-9;
+        }
+
+        double bare(int i) {
+            return bareSeconds[i];
+        }
+
+        long modelNanos() {
+            long s = 0;
+            for (int i = 0; i < calls; i++) {
+                s += model[i];
+            }
+            return s;
+        }
+
+        /** The bare forwards' time, as measured inside them (their callable's own timer). */
+        long bareNanos() {
+            double s = 0;
+            for (int i = 0; i < calls; i++) {
+                s += bareSeconds[i];
+            }
+            return Math.round(s * 1e9);
+        }
+    }
+
+    /**
+     * A median over rounds with a 95 % percentile-bootstrap interval (2000 resamples of the rounds, fixed seed):
+     * the spread of the median the rounds would give on a machine under the same load.
+     */
+    record Estimate(double median, double low, double high, int n) {
+        static Estimate of(double[] v) {
+            Random rnd = new Random(12);
+            double[] meds = new double[2000];
+            double[] s = new double[v.length];
+            for (int k = 0; k < meds.length; k++) {
+                for (int i = 0; i < s.length; i++) {
+                    s[i] = v[rnd.nextInt(v.length)];
+                }
+                meds[k] = SideBySide.median(s);
+            }
+            Arrays.sort(meds);
+            return new Estimate(
+                    SideBySide.median(v),
+                    meds[(int) (0.025 * meds.length)],
+                    meds[(int) (0.975 * meds.length) - 1],
+                    v.length);
+        }
+
+        @Override
+        public String toString() {
+            return String.format(Locale.ROOT, "%.1f %% [%.1f, %.1f]", 100 * median, 100 * low, 100 * high);
+        }
+
+        /** The estimate of a time in seconds, written in milliseconds. */
+        String millis() {
+            return String.format(Locale.ROOT, "%.1f ms [%.1f, %.1f]", 1e3 * median, 1e3 * low, 1e3 * high);
+        }
     }
 
     private static void checkFinite(Tensor x) {
@@ -344,8 +536,23 @@ public final class SideBySide {
         }
     }
 
-    /** One row of the table: the bare forward at batch 32 and the DDIM-50 + CFG run at B = 16, seconds. */
-    record Row(String name, Double forward, Double loop) {
+    /**
+     * One row of the table: the bare forward at batch 32 (median call) and the DDIM-50 + CFG run at B = 16
+     * (median run), seconds; for the SDK's backends the per-round estimates (null for Python, whose overhead is
+     * its loop over 50 of its forwards).
+     */
+    record Row(
+            String name,
+            Double forward,
+            Double loop,
+            @Nullable Estimate paired,
+            @Nullable Estimate outside,
+            @Nullable Estimate outsideCpu,
+            @Nullable Estimate call) {
+        Row(String name, Double forward, Double loop) {
+            this(name, forward, loop, null, null, null, null);
+        }
+
         double overhead() {
             return loop / (STEPS * forward) - 1;
         }
@@ -353,17 +560,23 @@ public final class SideBySide {
 
     static String table(List<Row> rows, @Nullable Double pythonLoop) {
         StringBuilder sb = new StringBuilder();
-        sb.append(
-                "| run | forward, batch 32 | DDIM-50 + CFG, B = 16 | loop overhead over 50 bare forwards | vs Python |\n");
-        sb.append("|---|---|---|---|---|\n");
+        sb.append("| run | forward, batch 32 | DDIM-50 + CFG, B = 16 | loop overhead over 50 bare forwards"
+                + " | of it outside the model calls | CPU time outside the model calls, per run | model call over bare"
+                + " forward | vs Python |\n");
+        sb.append("|---|---|---|---|---|---|---|---|\n");
         for (Row r : rows) {
             sb.append(String.format(
                     Locale.ROOT,
-                    "| %s | %.4f s | %.3f s | %.1f %% | %s |%n",
+                    "| %s | %.4f s | %.3f s | %s | %s | %s | %s | %s |%n",
                     r.name(),
                     r.forward(),
                     r.loop(),
-                    100 * r.overhead(),
+                    r.paired() == null
+                            ? String.format(Locale.ROOT, "%.1f %%", 100 * r.overhead())
+                            : r.paired().toString(),
+                    r.outside() == null ? "–" : r.outside().toString(),
+                    r.outsideCpu() == null ? "–" : r.outsideCpu().millis(),
+                    r.call() == null ? "–" : r.call().toString(),
                     pythonLoop == null ? "–" : String.format(Locale.ROOT, "**%.2f**", r.loop() / pythonLoop)));
         }
         return sb.toString();
@@ -381,7 +594,8 @@ public final class SideBySide {
         sb.append(String.format(
                 Locale.ROOT,
                 "Machine: %d cores (%s), %s threads for every engine; %s; %s; load average"
-                        + " before the run %s. Median of %d rounds (each: one sampling run and 10 bare forwards).%n%n",
+                        + " before the run %s. %d sampling runs per backend, each model call paired with a bare forward"
+                        + " made beside it; medians over runs with 95 %% bootstrap intervals in brackets.%n%n",
                 Runtime.getRuntime().availableProcessors(),
                 cpuModel(),
                 threads,
@@ -398,8 +612,13 @@ public final class SideBySide {
                         + " DDIM-50 (η = 0) with classifier-free guidance γ = 3 as one 2B call, B = 16. The bare forward is the"
                         + " engine alone on inputs made once (ONNX Runtime session; TorchScript module in Python; for DJL the"
                         + " predictor's call on an engine tensor, see SideBySide.djlBare);"
-                        + " loop overhead = (loop − 50 bare forwards) / (50 bare forwards): sampler, guidance and tensor"
-                        + " traffic.\n\n");
+                        + " loop overhead = (loop − 50 bare forwards) / (50 bare forwards) of the same round: sampler,"
+                        + " guidance and tensor traffic. Of it outside the model calls = (loop − time inside the"
+                        + " predictor's calls) / time inside them, counted in the same run (a wrapping predictor adds up"
+                        + " its calls' time), so machine load moves both alike; CPU time outside the model calls = the"
+                        + " sampling thread's CPU time in the run less that in the calls (load stretches wall time, far"
+                        + " less CPU time: divide it by an idle machine's 50 forwards); model call over bare forward = time"
+                        + " inside the predictor / 50 bare forwards − 1: the backend's own conversions and copies.\n\n");
         sb.append(table).append('\n');
         if (!training.isEmpty()) {
             sb.append(training).append("\n\n");

@@ -109,18 +109,20 @@ public final class Ddim implements Sampler {
         Tensor x = run.initialState();
         // Without a listener nobody but this loop holds a past state: the predictor and guidance only borrow
         // it for their call (the lending rule of Tensor and NoisePredictor). So a state is released as soon as
-        // the next one exists: pure-Java states by two run-owned buffers taking turns (each step one fused
-        // pass), device states by a tensor scope per step, closed one step later (it owns that step's state
-        // and temporaries). With a listener, which may keep what it is shown, each step's scope still frees the
-        // step's temporaries at once but hands the state and any x̂0 shown to the enclosing (run) scope.
+        // the next one exists: pure-Java states by one run-owned buffer, written in place from the second step
+        // on (each step one fused pass; element i of the new state is formed from element i of x and of the
+        // prediction only, so writing over x is safe once the predictor has returned), device states by a
+        // tensor scope per step, closed one step later (it owns that step's state and temporaries). With a
+        // listener, which may keep what it is shown, each step's scope still frees the step's temporaries at
+        // once but hands the state and any x̂0 shown to the enclosing (run) scope.
         // The caller's initial state and the returned result are never written or freed here.
-        // A NaN/∞ check costs 2–3 passes on JDK 17 (the reduction does not vectorise), so the pure-Java path
-        // checks the first step and the result; with a listener every step is checked.
+        // A NaN/∞ check costs about 3 fused passes on JDK 17 (C2 reduces each vector inside the loop; see
+        // docs/benchmarks.md), so the pure-Java path checks the first step and the result; with a listener
+        // every step is checked.
         boolean unobserved = run.listener() == StepListener.NONE;
         boolean recycle = unobserved && processing.isNone();
         TensorFactory tensors = request.tensors();
-        float[][] buffers = new float[2][];
-        int turn = 0;
+        float[] buffer = null; // the run-owned state of the fast path, allocated by its first step
         TensorScope held = TensorScope.NONE; // the scope owning x, when an unobserved step of this loop made it
         try {
             for (Step step : plan) {
@@ -133,14 +135,11 @@ public final class Ddim implements Sampler {
                             && x instanceof ArrayTensor ax
                             && p.value() instanceof ArrayTensor
                             && (noise == null || noise instanceof ArrayTensor)) {
-                        float[] dest = buffers[turn];
-                        if (dest == null) {
-                            dest = new float[Math.toIntExact(ax.size())];
-                            buffers[turn] = dest;
+                        if (buffer == null || buffer.length != ax.size()) {
+                            buffer = new float[Math.toIntExact(ax.size())]; // never the caller's initial state
                         }
-                        stepInPlace(dest, p, step, eta, (ArrayTensor) noise);
-                        x = ArrayTensor.wrap(dest, ax.shape());
-                        turn ^= 1;
+                        stepInPlace(buffer, p, step, eta, (ArrayTensor) noise);
+                        x = ArrayTensor.wrap(buffer, ax.shape());
                         if ((step.index() == 0 || step.isLast()) && !x.allFinite()) {
                             throw step.index() == 0 ? run.nonFinite(step) : run.nonFiniteResult();
                         }
@@ -232,7 +231,8 @@ public final class Ddim implements Sampler {
     /**
      * {@link #fusedStep} written into a caller-owned array in one pass, for pure-Java tensors.
      *
-     * @param dest  receives x_prev; must not be held by anyone else
+     * @param dest  receives x_prev; must not be held by anyone else. It may be the array of {@code p.x()} or of
+     *              the prediction (an in-place step): element i of x_prev is formed from element i of each input only
      * @param noise z, required when σ_η &gt; 0
      */
     public static void stepInPlace(float[] dest, Prediction p, Step step, double eta, @Nullable ArrayTensor noise) {

@@ -217,7 +217,8 @@ class SamplerPropertiesTest {
 
     @Test
     void theBufferRecyclingFastPathGivesBitIdenticalSamplesAndNeverTouchesTheCallersTensors() {
-        // without a listener DDIM recycles two run-owned buffers; with one it allocates every state
+        // without a listener DDIM writes every state after the first over the previous one in a run-owned buffer;
+        // with one it allocates every state
         for (double eta : new double[] {0, 0.6}) {
             Tensor x0 = MIX.sample(12, 4).x();
             float[] before = x0.toFloatArray();
