@@ -114,9 +114,16 @@ final class MetricPlot {
                     + (metric == Metric.ACCURACY ? "" : ", features: " + model);
             text.draw(sub, LEFT, 40);
             // series
+            // the legend box fits the widest label: a 22-pixel line swatch, 6 pixels, the label, 6 pixels
+            int labelWidth = 0;
+            for (String name : series.keySet()) {
+                labelWidth = Math.max(labelWidth, text.width(name));
+            }
+            int legendWidth = Math.max(150, 6 + 22 + 6 + labelWidth + 6);
+            int legendLeft = LEFT + pw - 6 - legendWidth;
             if (series.size() > 1 || !series.keySet().iterator().next().isEmpty()) {
                 g.setColor(new Color(255, 255, 255, 220));
-                g.fillRect(LEFT + pw - 156, TOP + 4, 150, 16 * series.size() + 6);
+                g.fillRect(legendLeft, TOP + 4, legendWidth, 16 * series.size() + 6);
             }
             int c = 0;
             int legendY = TOP + 16;
@@ -139,9 +146,9 @@ final class MetricPlot {
                 }
                 g.draw(path);
                 if (series.size() > 1 || !e.getKey().isEmpty()) {
-                    g.drawLine(LEFT + pw - 150, legendY - 4, LEFT + pw - 128, legendY - 4);
+                    g.drawLine(legendLeft + 6, legendY - 4, legendLeft + 28, legendY - 4);
                     g.setColor(Color.BLACK);
-                    text.draw(e.getKey(), LEFT + pw - 122, legendY);
+                    text.draw(e.getKey(), legendLeft + 34, legendY);
                     legendY += 16;
                 }
             }
