@@ -22,7 +22,7 @@ public final class AtomicFiles {
     /**
      * Writes {@code content} to {@code target}: first to a temporary file next to it, then moved over
      * {@code target} (atomically where the file system can). On failure the temporary file is removed
-     * and {@code target} is left as it was.
+     * and {@code target} is left as it was. The file gets the default permissions of a new file.
      */
     public static void write(Path target, Content content) throws IOException {
         Path abs = target.toAbsolutePath();
@@ -30,7 +30,10 @@ public final class AtomicFiles {
         if (dir != null) {
             Files.createDirectories(dir);
         }
-        Path tmp = Files.createTempFile(dir, "." + abs.getFileName(), ".tmp");
+        // a fresh name with the default permissions (the umask's, like any other output): createTempFile
+        // would leave the written file readable by its owner only
+        Path tmp = Files.createFile(
+                abs.resolveSibling("." + abs.getFileName() + "." + java.util.UUID.randomUUID() + ".tmp"));
         boolean done = false;
         try {
             try (OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {

@@ -250,4 +250,18 @@ class TensorFilesTest {
         assertThat(a.reshape(1, 2).shape()).containsExactly(1, 2);
         assertThat(a.asFloat64().toDoubleArray()).containsExactly(1, 2);
     }
+
+    @Test
+    @org.junit.jupiter.api.condition.DisabledOnOs(org.junit.jupiter.api.condition.OS.WINDOWS) // POSIX permissions
+    void aWrittenFileHasTheDefaultPermissionsOfANewFileAndNoTemporaryFileIsLeft(
+            @org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path plain = java.nio.file.Files.createFile(dir.resolve("plain"));
+        Path written = dir.resolve("x.npy");
+        Npy.write(written, NdArray.ofFloats(new float[] {1, 2}, 2));
+        assertThat(java.nio.file.Files.getPosixFilePermissions(written))
+                .isEqualTo(java.nio.file.Files.getPosixFilePermissions(plain));
+        try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(dir)) {
+            assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("plain", "x.npy");
+        }
+    }
 }
