@@ -147,7 +147,8 @@ public final class SideBySide {
             training = String.format(
                     Locale.ROOT,
                     "Training, batch 64, steady state: %s; diffusion4j (DJL trainer, Java UNet"
-                            + " base 32, multipliers [1, 2, 2], one res block per level, attention at 7×7, no dropout)"
+                            + " base 32, multipliers [1, 2, 2], one res block per level, one-head attention in the"
+                            + " 7×7 middle block only, no dropout, 1.06 M parameters as Python's)"
                             + " %.2f steps/s (%.0f images/s)%s.",
                     pySteps == null
                             ? "Python not run"
@@ -273,18 +274,41 @@ public final class SideBySide {
         };
     }
 
-    /** DJL trainer, batch 64, on random images: steps per second after 3 warm-up steps. */
-    static double djlTraining(int threads) {
-        UNetConfig unet = UNetConfig.defaults()
+    /**
+     * The Java UNet configured as {@code bench_unet.py}'s network: base 32, multipliers [1, 2, 2], one
+     * residual block per level on the way down (two up), self-attention only in the middle block at 7×7
+     * with one head, 8 groups, no dropout, 10 classes (1.06 M parameters, as the Python module).
+     */
+    static UNetConfig benchUNet() {
+        return new UNetConfig(1, 28, 32, List.of(1, 2, 2), 1, List.of(), 1, 8, 0.0, 10, 1.0, PredictionType.EPSILON);
+    }
+
+    /**
+     * The configuration the training benchmark used before 2026-11-29: as {@link #benchUNet()} but with
+     * four-head attention also after every 7×7 residual block (three more attention blocks, 1.11 M
+     * parameters), kept to compare figures measured with it.
+     */
+    static UNetConfig previousBenchUNet() {
+        return UNetConfig.defaults()
                 .withClasses(10)
                 .withSize(32, List.of(1, 2, 2), 1, List.of(7))
                 .withDropout(0);
-        TrainerConfig tc = TrainerConfig.builder()
+    }
+
+    /** The trainer settings of the training benchmark: batch 64, no warm-up, seed 7. */
+    static TrainerConfig benchTrainer(int threads) {
+        return TrainerConfig.builder()
                 .batchSize(64)
                 .warmupSteps(0)
                 .threads(threads)
                 .seed(7)
                 .build();
+    }
+
+    /** DJL trainer, batch 64, on random images: steps per second after 3 warm-up steps. */
+    static double djlTraining(int threads) {
+        UNetConfig unet = benchUNet();
+        TrainerConfig tc = benchTrainer(threads);
         try (Trainer t =
                 Trainer.create(unet, tc, Schedules.linear(1000), new RandomImages(1024), ai.djl.Device.cpu(), 1)) {
             for (int i = 0; i < 3; i++) {

@@ -1,0 +1,91 @@
+package org.diffusion4j.benchmarks;
+
+import ai.djl.pytorch.jni.JniUtils;
+import java.lang.management.ManagementFactory;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import org.diffusion4j.djl.train.Trainer;
+import org.diffusion4j.djl.train.TrainerConfig;
+import org.diffusion4j.djl.unet.UNetConfig;
+import org.diffusion4j.schedules.Schedules;
+
+/**
+ * Times the DJL trainer's steady-state step on the side-by-side benchmark's architecture (batch 64), and
+ * optionally records PyTorch's profiler trace of some steps (DJL's {@code JniUtils.startProfile}), to see
+ * where the time of a step goes. Options: {@code --threads N} (2), {@code --steps N} (10),
+ * {@code --rounds N} (1: steps/s of each round and their median), {@code --previous-config} (the benchmark's UNet before 2026-11-29: three more attention
+ * blocks), {@code --trace FILE} (a Chrome trace of
+ * 2 extra steps; {@code tools/bench/op_profile.py} sums it by operator).
+ */
+public final class TrainProfile {
+
+    private TrainProfile() {}
+
+    public static void main(String[] args) {
+        List<String> a = Arrays.asList(args);
+        int threads = intOpt(a, "--threads", 2);
+        int steps = intOpt(a, "--steps", 10);
+        int rounds = intOpt(a, "--rounds", 1);
+        int i = a.indexOf("--trace");
+        String trace = i >= 0 ? a.get(i + 1) : null;
+        UNetConfig unet = a.contains("--previous-config") ? SideBySide.previousBenchUNet() : SideBySide.benchUNet();
+        TrainerConfig tc = SideBySide.benchTrainer(threads);
+        try (Trainer t = Trainer.create(
+                unet, tc, Schedules.linear(1000), new SideBySide.RandomImages(1024), ai.djl.Device.cpu(), 1)) {
+            System.out.printf("%d parameters%n", t.model().parameterCount());
+            for (int w = 0; w < 3; w++) {
+                t.trainStep();
+            }
+            com.sun.management.OperatingSystemMXBean os =
+                    (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+            double[] rates = new double[rounds];
+            double[] cpu = new double[rounds];
+            double[] threadCpu = new double[rounds];
+            java.lang.management.ThreadMXBean threadsBean = ManagementFactory.getThreadMXBean();
+            for (int r = 0; r < rounds; r++) {
+                long c0 = os.getProcessCpuTime();
+                long tc0 = threadsBean.getCurrentThreadCpuTime();
+                long t0 = System.nanoTime();
+                for (int s = 0; s < steps; s++) {
+                    t.trainStep();
+                }
+                rates[r] = steps / ((System.nanoTime() - t0) * 1e-9);
+                cpu[r] = (os.getProcessCpuTime() - c0) * 1e-9 / steps;
+                threadCpu[r] = (threadsBean.getCurrentThreadCpuTime() - tc0) * 1e-9 / steps;
+                System.out.printf(
+                        Locale.ROOT,
+                        "round %d: %.3f steps/s (%.1f images/s), process CPU %.3f s/step, training thread CPU %.3f"
+                                + " s/step, load %.2f%n",
+                        r,
+                        rates[r],
+                        64 * rates[r],
+                        cpu[r],
+                        threadCpu[r],
+                        os.getSystemLoadAverage());
+            }
+            Arrays.sort(rates);
+            Arrays.sort(cpu);
+            Arrays.sort(threadCpu);
+            System.out.printf(
+                    Locale.ROOT,
+                    "median: %.3f steps/s (%.1f images/s), process CPU %.3f s/step, training thread CPU %.3f s/step%n",
+                    rates[rounds / 2],
+                    64 * rates[rounds / 2],
+                    cpu[rounds / 2],
+                    threadCpu[rounds / 2]);
+            if (trace != null) {
+                JniUtils.startProfile(false, false, false);
+                t.trainStep();
+                t.trainStep();
+                JniUtils.stopProfile(trace);
+                System.out.println("trace written to " + trace);
+            }
+        }
+    }
+
+    private static int intOpt(List<String> a, String name, int dflt) {
+        int i = a.indexOf(name);
+        return i >= 0 ? Integer.parseInt(a.get(i + 1)) : dflt;
+    }
+}
