@@ -1,6 +1,7 @@
 """Sums a PyTorch profiler Chrome trace (DJL's JniUtils.stopProfile, or torch.autograd.profiler's
 export_chrome_trace) by operator: self time (an event's duration less that of the events nested in it on
-the same thread), call count, and the share of the total. Usage: op_profile.py TRACE.json [TOP]."""
+the same thread), call count, and the share of the total. Usage: op_profile.py TRACE.json [TOP] [--shapes]
+(--shapes: by operator and input shapes, for traces recorded with shapes)."""
 import json
 import sys
 from collections import defaultdict
@@ -8,7 +9,9 @@ from collections import defaultdict
 
 def main():
     path = sys.argv[1]
-    top = int(sys.argv[2]) if len(sys.argv) > 2 else 25
+    rest = [a for a in sys.argv[2:] if a != "--shapes"]
+    top = int(rest[0]) if rest else 25
+    shapes = "--shapes" in sys.argv
     with open(path) as f:
         text = f.read().strip()
     if text.endswith(","):
@@ -18,6 +21,10 @@ def main():
     data = json.loads(text)
     events = data["traceEvents"] if isinstance(data, dict) else data
     events = [e for e in events if e.get("ph") == "X"]
+    for e in events:
+        if shapes:
+            dims = e.get("shape") or e.get("args", {}).get("Input Dims") or []
+            e["name"] = e["name"] + " " + str([d for d in dims if d])
     by_thread = defaultdict(list)
     for e in events:
         by_thread[e.get("tid")].append(e)

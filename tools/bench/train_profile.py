@@ -60,7 +60,7 @@ def main():
     print("median: %.3f steps/s (%.1f images/s), process CPU %.3f s/step"
           % (statistics.median(rates), 64 * statistics.median(rates), statistics.median(cpus)))
     if trace:
-        with torch.autograd.profiler.profile() as prof:
+        with torch.autograd.profiler.profile(record_shapes=True) as prof:
             step()
             step()
         prof.export_chrome_trace(trace)

@@ -5,6 +5,8 @@ import java.lang.management.ManagementFactory;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import org.diffusion4j.api.noise.SdkNoise;
+import org.diffusion4j.djl.train.DataOrder;
 import org.diffusion4j.djl.train.Trainer;
 import org.diffusion4j.djl.train.TrainerConfig;
 import org.diffusion4j.djl.unet.UNetConfig;
@@ -74,14 +76,52 @@ public final class TrainProfile {
                     64 * rates[rounds / 2],
                     cpu[rounds / 2],
                     threadCpu[rounds / 2]);
+            System.out.printf(Locale.ROOT, "host-side batch preparation: %.2f ms/step%n", 1e3 * hostPrep(tc));
             if (trace != null) {
-                JniUtils.startProfile(false, false, false);
+                JniUtils.startProfile(false, true, false); // CPU, with input shapes, without memory
                 t.trainStep();
                 t.trainStep();
                 JniUtils.stopProfile(trace);
                 System.out.println("trace written to " + trace);
             }
         }
+    }
+
+    /**
+     * Seconds per step of what {@code Trainer.trainStep} does on the host before the engine runs: the
+     * batch's images and labels in data order, the times from the step's generator and 64·784 normal
+     * draws of the noise (the most a data-prefetching thread could take off the training thread).
+     */
+    static double hostPrep(TrainerConfig tc) {
+        SideBySide.RandomImages data = new SideBySide.RandomImages(1024);
+        DataOrder order = new DataOrder(data.size(), tc.seed());
+        org.diffusion4j.api.Schedule schedule = Schedules.linear(1000);
+        int b = tc.batchSize();
+        int per = 784;
+        double sink = 0;
+        int n = 60;
+        long t0 = 0;
+        for (int step = 0; step < n; step++) {
+            if (step == 10) {
+                t0 = System.nanoTime(); // after JIT warm-up
+            }
+            float[] x0 = new float[b * per];
+            int[] classes = new int[b];
+            for (int i = 0; i < b; i++) {
+                int idx = order.index((long) step * b + i);
+                data.copyImage(idx, x0, i * per);
+                classes[i] = data.label(idx);
+            }
+            SdkNoise.Normal rng = DataOrder.stepRng(tc.seed(), step);
+            for (int i = 0; i < b; i++) {
+                sink += schedule.trainingTime(rng.nextUniform()).alpha();
+            }
+            float[] eps = new float[b * per];
+            rng.fill(eps, 0, eps.length);
+            sink += eps[step] + x0[step] + classes[0];
+        }
+        double dt = (System.nanoTime() - t0) * 1e-9 / (n - 10);
+        return Double.isNaN(sink) ? Double.NaN : dt;
     }
 
     private static int intOpt(List<String> a, String name, int dflt) {

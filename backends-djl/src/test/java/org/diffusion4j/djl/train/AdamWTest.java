@@ -121,9 +121,11 @@ class AdamWTest {
                                 + gamma32(3) * Math.abs(decay)
                                 + gamma32(2) * (Math.abs(theta[k][i]) + Math.abs(decay) + Math.abs(u));
                         // safety 2: second-order terms and √'s own half-ulp (ErrorBound's convention)
-                        assertThat(Math.abs(nativeM[k][i] - mRef)).as("m " + p.getKey() + "[" + i + "]")
+                        assertThat(Math.abs(nativeM[k][i] - mRef))
+                                .as("m " + p.getKey() + "[" + i + "]")
                                 .isLessThanOrEqualTo(2 * mErr);
-                        assertThat(Math.abs(nativeV[k][i] - vRef)).as("v " + p.getKey() + "[" + i + "]")
+                        assertThat(Math.abs(nativeV[k][i] - vRef))
+                                .as("v " + p.getKey() + "[" + i + "]")
                                 .isLessThanOrEqualTo(2 * vErr);
                         assertThat(Math.abs(nativeTheta[k][i] - thetaRef))
                                 .as("θ " + p.getKey() + "[" + i + "] at t = " + t)
