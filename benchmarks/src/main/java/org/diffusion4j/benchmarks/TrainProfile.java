@@ -11,14 +11,18 @@ import org.diffusion4j.djl.train.Trainer;
 import org.diffusion4j.djl.train.TrainerConfig;
 import org.diffusion4j.djl.unet.UNetConfig;
 import org.diffusion4j.schedules.Schedules;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Times the DJL trainer's steady-state step on the side-by-side benchmark's architecture (batch 64), and
  * optionally records PyTorch's profiler trace of some steps (DJL's {@code JniUtils.startProfile}), to see
- * where the time of a step goes. Options: {@code --threads N} (2), {@code --steps N} (10),
- * {@code --rounds N} (1: steps/s of each round and their median), {@code --previous-config} (the benchmark's UNet before 2026-11-29: three more attention
- * blocks), {@code --trace FILE} (a Chrome trace of
- * 2 extra steps; {@code tools/bench/op_profile.py} sums it by operator).
+ * where the time of a step goes. Prints steps/s, process and training-thread CPU seconds per step, and the
+ * time of the step's host-side batch preparation.
+ *
+ * <p>Options: {@code --threads N} (2), {@code --steps N} (10), {@code --rounds N} (1: each round's figures
+ * and their medians), {@code --previous-config} (the benchmark's UNet before 2026-11-29: three more
+ * attention blocks), {@code --trace FILE} (a Chrome trace of 2 more steps; {@code tools/bench/op_profile.py}
+ * sums it by operator).
  */
 public final class TrainProfile {
 
@@ -30,12 +34,12 @@ public final class TrainProfile {
         int steps = intOpt(a, "--steps", 10);
         int rounds = intOpt(a, "--rounds", 1);
         int i = a.indexOf("--trace");
-        String trace = i >= 0 ? a.get(i + 1) : null;
+        @Nullable String trace = i >= 0 ? a.get(i + 1) : null;
         UNetConfig unet = a.contains("--previous-config") ? SideBySide.previousBenchUNet() : SideBySide.benchUNet();
         TrainerConfig tc = SideBySide.benchTrainer(threads);
         try (Trainer t = Trainer.create(
                 unet, tc, Schedules.linear(1000), new SideBySide.RandomImages(1024), ai.djl.Device.cpu(), 1)) {
-            System.out.printf("%d parameters%n", t.model().parameterCount());
+            System.out.printf(Locale.ROOT, "%d parameters%n", t.model().parameterCount());
             for (int w = 0; w < 3; w++) {
                 t.trainStep();
             }
