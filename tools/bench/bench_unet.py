@@ -8,6 +8,8 @@ Run with Debian's interpreter (``/usr/bin/python3``: python3-torch 1.13, python3
     /usr/bin/python3 tools/bench/bench_unet.py baseline OUT_DIR [--threads 2] [--quick]
         times, on OUT_DIR/bench_unet.pt, bare forwards and DDIM-50 + CFG (one 2B call per step, B = 16),
         and a training step at batch 64 (Adam, epsilon-MSE) on the eager module; prints one JSON object
+    /usr/bin/python3 tools/bench/bench_unet.py train OUT_DIR [--threads 2] [--steps 10]
+        times the training step alone (OUT_DIR is not used); prints one JSON object
 
 The network follows diffusers' ``UNet2DModel`` (Ho et al. 2020, arXiv:2006.11239, Appendix B; the
 class-conditional variant of Dhariwal & Nichol 2021, arXiv:2105.05233, section 3, with the class
@@ -246,7 +248,13 @@ def baseline(out, threads, quick):
         res["ddim50_cfg_b16_s"] = timed(lambda: ddim_cfg(ts_model, b, 50), 1 if quick else 3)
     res["loop_overhead"] = res["ddim50_cfg_b16_s"] / (50 * res["forward_b32_s"]) - 1
 
-    # training: eager module, batch 64, Adam, epsilon-MSE with 10 % of labels dropped to the null class
+    res.update(train_rate(5 if quick else 20))
+    print(json.dumps(res))
+
+
+def train_rate(n):
+    """Steps per second of the training step (eager module, batch 64, Adam, epsilon-MSE with 10 % of labels
+    dropped to the null class), timed over n steps after 3 warm-up steps, at the current thread count."""
     model = make_model().train()
     opt = torch.optim.Adam(model.parameters(), lr=2e-4)
     ab = alphas_cumprod().float()
@@ -267,25 +275,29 @@ def baseline(out, threads, quick):
 
     for _ in range(3):
         step()
-    n = 5 if quick else 20
     t0 = time.perf_counter()
     for _ in range(n):
         step()
     dt = (time.perf_counter() - t0) / n
-    res["train_b64_steps_per_s"] = 1 / dt
-    res["train_b64_images_per_s"] = 64 / dt
-    res["parameters"] = sum(p.numel() for p in model.parameters())
-    print(json.dumps(res))
+    return {"train_b64_steps_per_s": 1 / dt, "train_b64_images_per_s": 64 / dt,
+            "parameters": sum(p.numel() for p in model.parameters())}
 
 
 def main():
     args = sys.argv[1:]
-    if len(args) < 2 or args[0] not in ("export", "baseline"):
+    if len(args) < 2 or args[0] not in ("export", "baseline", "train"):
         sys.exit(__doc__)
     if args[0] == "export":
         export(args[1])
+        return
+    threads = int(args[args.index("--threads") + 1]) if "--threads" in args else 2
+    if args[0] == "train":
+        torch.set_num_threads(threads)
+        steps = int(args[args.index("--steps") + 1]) if "--steps" in args else 10
+        res = {"torch": torch.__version__, "threads": torch.get_num_threads()}
+        res.update(train_rate(steps))
+        print(json.dumps(res))
     else:
-        threads = int(args[args.index("--threads") + 1]) if "--threads" in args else 2
         baseline(args[1], threads, "--quick" in args)
 
 

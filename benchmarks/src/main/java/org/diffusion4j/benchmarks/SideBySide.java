@@ -60,7 +60,9 @@ import org.jspecify.annotations.Nullable;
  * <p>Options: {@code --threads N} (2), {@code --rounds N} (10: sampling runs per backend, each model call
  * paired with a bare forward; medians over runs with bootstrap intervals are reported), {@code --python PATH} ({@code /usr/bin/python3}),
  * {@code --model-dir DIR} ({@code benchmarks/target/bench-model}), {@code --doc FILE}
- * ({@code docs/benchmarks.md}; {@code -} = do not write), {@code --skip python,djl,onnx,train}.
+ * ({@code docs/benchmarks.md}; {@code -} = do not write), {@code --skip python,djl,onnx,train,python-sampling}
+ * ({@code python-sampling} skips only the Python sampling baseline: {@code --skip python-sampling,djl,onnx}
+ * compares training alone, in interleaved rounds).
  */
 public final class SideBySide {
 
@@ -94,7 +96,7 @@ public final class SideBySide {
         versions.put("Java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
 
         Map<String, Double> py = Map.of();
-        if (!skip.contains("python")) {
+        if (!skip.contains("python") && !skip.contains("python-sampling")) {
             System.out.println("python baseline ...");
             String out = run(List.of(
                     python, script.toString(), "baseline", dir.toString(), "--threads", Integer.toString(threads)));
@@ -142,22 +144,8 @@ public final class SideBySide {
         }
         String training = "";
         if (!skip.contains("train")) {
-            System.out.println("djl training ...");
-            double javaSteps = djlTraining(threads);
-            Double pySteps = py.get("train_b64_steps_per_s");
-            training = String.format(
-                    Locale.ROOT,
-                    "Training, batch 64, steady state: %s; diffusion4j (DJL trainer, Java UNet"
-                            + " base 32, multipliers [1, 2, 2], one res block per level, attention at 7×7, no dropout)"
-                            + " %.2f steps/s (%.0f images/s)%s.",
-                    pySteps == null
-                            ? "Python not run"
-                            : String.format(Locale.ROOT, "Python %.2f steps/s (%.0f images/s)", pySteps, 64 * pySteps),
-                    javaSteps,
-                    64 * javaSteps,
-                    pySteps == null
-                            ? ""
-                            : String.format(Locale.ROOT, ", **%.2f×** Python's images/s", javaSteps / pySteps));
+            System.out.println("training ...");
+            training = training(threads, rounds, skip.contains("python") ? null : python, script, dir);
         }
 
         String table = table(rows, py.get("ddim50_cfg_b16_s"));
@@ -465,18 +453,120 @@ public final class SideBySide {
         };
     }
 
-    /** DJL trainer, batch 64, on random images: steps per second after 3 warm-up steps. */
-    static double djlTraining(int threads) {
-        UNetConfig unet = UNetConfig.defaults()
+    /**
+     * The Java UNet configured as {@code bench_unet.py}'s network: base 32, multipliers [1, 2, 2], one
+     * residual block per level on the way down (two up), self-attention only in the middle block at 7×7
+     * with one head, 8 groups, no dropout, 10 classes (1.06 M parameters, as the Python module).
+     */
+    static UNetConfig benchUNet() {
+        return new UNetConfig(1, 28, 32, List.of(1, 2, 2), 1, List.of(), 1, 8, 0.0, 10, 1.0, PredictionType.EPSILON);
+    }
+
+    /**
+     * The configuration the training benchmark used before 2026-11-29: as {@link #benchUNet()} but with
+     * four-head attention also after every 7×7 residual block (three more attention blocks, 1.11 M
+     * parameters), kept to compare figures measured with it.
+     */
+    static UNetConfig previousBenchUNet() {
+        return UNetConfig.defaults()
                 .withClasses(10)
                 .withSize(32, List.of(1, 2, 2), 1, List.of(7))
                 .withDropout(0);
-        TrainerConfig tc = TrainerConfig.builder()
+    }
+
+    /** The trainer settings of the training benchmark: batch 64, no warm-up, seed 7. */
+    static TrainerConfig benchTrainer(int threads) {
+        return TrainerConfig.builder()
                 .batchSize(64)
                 .warmupSteps(0)
                 .threads(threads)
                 .seed(7)
                 .build();
+    }
+
+    /**
+     * The training comparison: {@code rounds} rounds, each timing Python's training step
+     * ({@code bench_unet.py train}, its own process) and then the DJL trainer, so that both see the same
+     * minutes of a shared machine; medians of the rounds, with the load average around each round.
+     */
+    static String training(int threads, int rounds, @Nullable String python, Path script, Path dir)
+            throws IOException, InterruptedException {
+        List<Double> javaRates = new ArrayList<>();
+        List<Double> pyRates = new ArrayList<>();
+        List<Double> ratios = new ArrayList<>();
+        List<String> loads = new ArrayList<>();
+        java.lang.management.OperatingSystemMXBean os =
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        for (int r = 0; r < rounds; r++) {
+            double load0 = os.getSystemLoadAverage();
+            Double p = null;
+            if (python != null) {
+                p = number(
+                        numbers(run(List.of(
+                                        python,
+                                        script.toString(),
+                                        "train",
+                                        dir.toString(),
+                                        "--threads",
+                                        Integer.toString(threads)))
+                                .lines()
+                                .filter(l -> l.startsWith("{"))
+                                .reduce((x, y) -> y)
+                                .orElseThrow(() -> new IllegalStateException("bench_unet.py train printed no JSON"))),
+                        "train_b64_steps_per_s");
+                pyRates.add(p);
+            }
+            double j = djlTraining(threads);
+            javaRates.add(j);
+            if (p != null) {
+                ratios.add(j / p);
+            }
+            loads.add(String.format(Locale.ROOT, "%.1f–%.1f", load0, os.getSystemLoadAverage()));
+            System.out.printf(
+                    Locale.ROOT,
+                    "  round %d: Python %s steps/s, DJL %.3f steps/s, load %s%n",
+                    r,
+                    p == null ? "–" : String.format(Locale.ROOT, "%.3f", p),
+                    j,
+                    loads.get(r));
+        }
+        double javaSteps = median(javaRates);
+        return String.format(
+                Locale.ROOT,
+                "Training, batch 64, steady state, median of %d interleaved rounds (load average %s): %s; diffusion4j"
+                        + " (DJL trainer, Java UNet base 32, multipliers [1, 2, 2], one res block per level, one-head"
+                        + " attention in the 7×7 middle block only, no dropout, 1.06 M parameters as Python's)"
+                        + " %.2f steps/s (%.0f images/s)%s.",
+                rounds,
+                String.join(", ", loads),
+                pyRates.isEmpty()
+                        ? "Python not run"
+                        : String.format(
+                                Locale.ROOT,
+                                "Python %.2f steps/s (%.0f images/s)",
+                                median(pyRates),
+                                64 * median(pyRates)),
+                javaSteps,
+                64 * javaSteps,
+                ratios.isEmpty()
+                        ? ""
+                        : String.format(
+                                Locale.ROOT,
+                                ", **%.2f×** Python's images/s (median of the rounds' ratios)",
+                                median(ratios)));
+    }
+
+    private static double median(List<Double> xs) {
+        List<Double> s = new ArrayList<>(xs);
+        s.sort(null);
+        int n = s.size();
+        return n % 2 == 1 ? s.get(n / 2) : (s.get(n / 2 - 1) + s.get(n / 2)) / 2;
+    }
+
+    /** DJL trainer, batch 64, on random images: steps per second after 3 warm-up steps. */
+    static double djlTraining(int threads) {
+        UNetConfig unet = benchUNet();
+        TrainerConfig tc = benchTrainer(threads);
         try (Trainer t =
                 Trainer.create(unet, tc, Schedules.linear(1000), new RandomImages(1024), ai.djl.Device.cpu(), 1)) {
             for (int i = 0; i < 3; i++) {

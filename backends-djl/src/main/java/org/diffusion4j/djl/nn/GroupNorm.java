@@ -2,12 +2,17 @@ package org.diffusion4j.djl.nn;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.Initializer;
 import ai.djl.util.PairList;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
 
 /** Group normalisation with a learned per-channel scale γ and shift β, on {@code [B, C, H, W]} input. */
@@ -19,6 +24,11 @@ public final class GroupNorm extends AbstractBlock {
     private final int groups;
     private final Parameter gamma;
     private final Parameter beta;
+    /**
+     * The layer norm's unit scale and zero shift by {@code C/G·H·W} and device, made once on the
+     * parameters' manager (closed with the network) instead of twice per call.
+     */
+    private final Map<String, NDArray[]> unitAffine = new ConcurrentHashMap<>();
 
     /**
      * @param channels C
@@ -53,7 +63,19 @@ public final class GroupNorm extends AbstractBlock {
         }
         NDArray g = ps.getValue(gamma, x.getDevice(), false).reshape(1, channels, 1, 1);
         NDArray b = ps.getValue(beta, x.getDevice(), false).reshape(1, channels, 1, 1);
-        return Ops.groupNorm(x, groups, EPS).mul(g).add(b);
+        NDArray[] unit = unitAffine(x);
+        return Ops.groupNorm(x, groups, EPS, unit[0], unit[1]).mul(g).add(b);
+    }
+
+    private NDArray[] unitAffine(NDArray x) {
+        long per = x.getShape().size() / (x.getShape().get(0) * groups);
+        return unitAffine.computeIfAbsent(per + "@" + x.getDevice(), k -> {
+            NDManager owner = gamma.getArray().getManager();
+            NDArray ones = owner.ones(new Shape(per), DataType.FLOAT32, x.getDevice());
+            NDArray zeros = owner.zeros(new Shape(per), DataType.FLOAT32, x.getDevice());
+            NDScope.unregister(ones, zeros); // owned by the network's manager, not by the caller's scope
+            return new NDArray[] {ones, zeros};
+        });
     }
 
     @Override

@@ -7,9 +7,14 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.norm.LayerNorm;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
 
 /** Stateless tensor functions the blocks share. */
 public final class Ops {
+
+    /** DJL's interpolation mode code of nearest-neighbour ({@code JniUtils.interpolate}). */
+    private static final int NEAREST = 0;
 
     private Ops() {}
 
@@ -35,13 +40,37 @@ public final class Ops {
      */
     public static NDArray groupNorm(NDArray x, int groups, float eps) {
         Shape s = x.getShape();
-        long b = s.get(0);
-        long per = s.size() / (b * groups);
+        long per = s.size() / (s.get(0) * groups);
         NDManager m = x.getManager();
         NDArray ones = m.ones(new Shape(per), DataType.FLOAT32, x.getDevice());
         NDArray zeros = m.zeros(new Shape(per), DataType.FLOAT32, x.getDevice());
+        return groupNorm(x, groups, eps, ones, zeros);
+    }
+
+    /**
+     * {@link #groupNorm(NDArray, int, float)} with the layer norm's unit scale and zero shift given: two
+     * arrays of {@code C/G·H·W} ones and zeros that a caller can make once and reuse (PyTorch's layer norm
+     * does not differentiate them when they do not require a gradient).
+     */
+    public static NDArray groupNorm(NDArray x, int groups, float eps, NDArray ones, NDArray zeros) {
+        Shape s = x.getShape();
+        long b = s.get(0);
+        long per = s.size() / (b * groups);
         NDList n = LayerNorm.layerNorm(x.reshape(b, groups, per), new Shape(per), ones, zeros, eps);
         return n.singletonOrThrow().reshape(s);
+    }
+
+    /**
+     * Nearest-neighbour ×2 upsampling of {@code [B, C, H, W]}: out[.., i, j] = x[.., ⌊i/2⌋, ⌊j/2⌋], as one
+     * PyTorch {@code upsample_nearest2d} (whose backward sums each 2×2 block) instead of two
+     * {@code repeat_interleave}s; both copy values, so the result is the same bit for bit.
+     */
+    public static NDArray upsampleNearest2(NDArray x) {
+        Shape s = x.getShape();
+        if (x instanceof PtNDArray p && s.dimension() == 4) {
+            return JniUtils.interpolate(p, new long[] {2 * s.get(2), 2 * s.get(3)}, NEAREST, false);
+        }
+        return x.repeat(2, 2).repeat(3, 2);
     }
 
     /**

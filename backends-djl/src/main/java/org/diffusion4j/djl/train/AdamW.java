@@ -2,9 +2,10 @@ package org.diffusion4j.djl.train;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.NDScope;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.util.Pair;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -54,26 +55,34 @@ public final class AdamW implements AutoCloseable {
 
     /**
      * One update with the given gradients (same order as the block's parameters) and learning rate η.
+     *
+     * <p>Runs as one native call per parameter (DJL's {@code JniUtils.adamUpdate}, PyTorch ops in C++
+     * without autograd), which computes θ ← θ − η λ θ, the moments as above, then
+     * θ ← θ − η' m / (√v + ε') with the bias corrections folded into η' = η √(1 − β₂ᵗ) / (1 − β₁ᵗ) and
+     * ε' = ε √(1 − β₂ᵗ): η' m / (√v + ε') = η m̂ / (√v̂ + ε) exactly in real arithmetic, so the update is
+     * Algorithm 2's above up to float32 rounding (AdamWTest bounds the difference).
      */
     public void update(List<NDArray> grads, double lr) {
         t++;
         double c1 = 1 - Math.pow(beta1, t);
         double c2 = 1 - Math.pow(beta2, t);
-        try (NDScope scope = new NDScope()) {
-            scope.suppressNotUsedWarning();
-            for (int i = 0; i < params.size(); i++) {
-                NDArray theta = params.get(i).getValue().getArray();
-                NDArray g = grads.get(i);
-                NDArray mi = m.get(i);
-                NDArray vi = v.get(i);
-                mi.muli((float) beta1).addi(g.mul((float) (1 - beta1)));
-                vi.muli((float) beta2).addi(g.square().muli((float) (1 - beta2)));
-                NDArray step = mi.div((float) c1).divi(vi.div((float) c2).sqrt().addi((float) epsilon));
-                if (weightDecay > 0) {
-                    step.addi(theta.mul((float) weightDecay));
-                }
-                theta.subi(step.muli((float) lr));
-            }
+        float lrCorrected = (float) (lr * Math.sqrt(c2) / c1);
+        float epsCorrected = (float) (epsilon * Math.sqrt(c2));
+        for (int i = 0; i < params.size(); i++) {
+            JniUtils.adamUpdate(
+                    (PtNDArray) params.get(i).getValue().getArray(),
+                    (PtNDArray) grads.get(i),
+                    (PtNDArray) m.get(i),
+                    (PtNDArray) v.get(i),
+                    (float) lr,
+                    lrCorrected,
+                    (float) weightDecay,
+                    1f, // no gradient rescaling
+                    -1f, // no element-wise gradient clamp (the trainer clips by global norm)
+                    (float) beta1,
+                    (float) beta2,
+                    epsCorrected,
+                    true); // decoupled weight decay
         }
     }
 

@@ -186,7 +186,7 @@ public final class UNet extends AbstractBlock {
             }
             Conv2d us = upSample.get(j);
             if (us != null) {
-                h = Layers.call(us, ps, h.repeat(2, 2).repeat(3, 2), training); // nearest-neighbour ×2
+                h = Layers.call(us, ps, Ops.upsampleNearest2(h), training);
             }
         }
         h = Ops.silu(outNorm.apply(ps, h));
