@@ -329,6 +329,26 @@ class CliTest {
     }
 
     @Test
+    void theDocumentsOfDocsEvaluationStayValid() throws IOException {
+        // docs/evaluation.md's documents need a trained model to run; what can be checked without one is
+        // checked here, so that they do not rot: the training document validates, the sampling documents
+        // parse, and the evaluate documents use only known fields and name files that sit beside them
+        Path docs = Path.of("../../docs/evaluation");
+        Run t = run("validate", "--config", docs.resolve("tradeoff-train.json").toString());
+        assertThat(t.code()).as(t.err()).isZero();
+        for (String name : List.of("tradeoff", "solvers")) {
+            org.diffusion4j.pipeline.SampleSpec spec =
+                    org.diffusion4j.pipeline.SampleSpec.fromJson(Json.read(docs.resolve(name + "-sample.json")), name);
+            assertThat(spec.perSample()).isTrue();
+            JsonNode eval = Json.read(docs.resolve(name + "-eval.json"));
+            eval.fieldNames()
+                    .forEachRemaining(
+                            f -> assertThat(EvaluateCommand.FIELDS).as(name).contains(f));
+            assertThat(docs.resolve(eval.path("sampling").asText())).exists();
+        }
+    }
+
+    @Test
     void validatePrintsDeprecatedSettingsAsWarningsAndStillPasses(@TempDir Path dir) throws IOException {
         Path f = write(
                 dir,
