@@ -178,10 +178,16 @@ public final class Trainer implements AutoCloseable {
         return lastDropped;
     }
 
-    /** The learning rate of step {@code n} (0-based): η · min(1, (n + 1)/warmup). */
+    /**
+     * The learning rate of step {@code n} (0-based): η · min(1, (n + 1)/warmup), times, with
+     * {@code decaySteps} D > warmup W, the cosine factor ½(1 + cos(π · min(1, (n − W)/(D − W)))) after the
+     * warm-up (SGDR, Loshchilov &amp; Hutter, arXiv 1608.03983, eq. 5 with η_min = 0, one cycle).
+     */
     public double learningRate(long n) {
         int w = config.warmupSteps();
-        return w == 0 ? config.learningRate() : config.learningRate() * Math.min(1.0, (n + 1.0) / w);
+        double lr = w == 0 ? config.learningRate() : config.learningRate() * Math.min(1.0, (n + 1.0) / w);
+        int d = config.decaySteps();
+        return d > w && n >= w ? lr * 0.5 * (1 + Math.cos(Math.PI * Math.min(1.0, (n - w) / (double) (d - w)))) : lr;
     }
 
     /** Runs {@code steps} more steps, telling {@code listener} after each. */

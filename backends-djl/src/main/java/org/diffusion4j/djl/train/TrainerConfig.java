@@ -21,6 +21,8 @@ import org.jspecify.annotations.Nullable;
  * @param minSnrGamma    γ of min-SNR-γ loss weighting (Hang et al. 2023); 0 (default) = plain L_simple
  * @param seed           seed of the data order, noise, times, condition dropout and dropout masks
  * @param threads        PyTorch intra-op threads; 0 (default) keeps PyTorch's choice
+ * @param decaySteps     cosine learning-rate decay from η at the end of the warm-up to 0 at this step
+ *                       (SGDR, arXiv 1608.03983, eq. 5, one cycle); 0 (default) = constant η after the warm-up
  */
 public record TrainerConfig(
         @Nullable Integer batchSize,
@@ -35,7 +37,8 @@ public record TrainerConfig(
         @Nullable Double pUncond,
         @Nullable Double minSnrGamma,
         @Nullable Long seed,
-        @Nullable Integer threads) {
+        @Nullable Integer threads,
+        @Nullable Integer decaySteps) {
 
     private static final int DEFAULT_BATCH_SIZE = 64;
     private static final double DEFAULT_LEARNING_RATE = 2e-4;
@@ -50,6 +53,7 @@ public record TrainerConfig(
     private static final double DEFAULT_MIN_SNR_GAMMA = 0.0;
     private static final long DEFAULT_SEED = 0L;
     private static final int DEFAULT_THREADS = 0;
+    private static final int DEFAULT_DECAY_STEPS = 0;
 
     public TrainerConfig {
         batchSize = batchSize == null ? DEFAULT_BATCH_SIZE : batchSize;
@@ -77,6 +81,8 @@ public record TrainerConfig(
         seed = seed == null ? DEFAULT_SEED : seed;
         threads = threads == null ? DEFAULT_THREADS : threads;
         check(threads >= 0, "threads must be >= 0, got " + threads);
+        decaySteps = decaySteps == null ? DEFAULT_DECAY_STEPS : decaySteps;
+        check(decaySteps >= 0, "decaySteps must be >= 0 (0: no decay), got " + decaySteps);
     }
 
     // The accessors below never return null: a component left out takes its default (the compact
@@ -147,6 +153,11 @@ public record TrainerConfig(
         return threads == null ? DEFAULT_THREADS : threads;
     }
 
+    @Override
+    public Integer decaySteps() {
+        return decaySteps == null ? DEFAULT_DECAY_STEPS : decaySteps;
+    }
+
     private static void check(boolean ok, String message) {
         if (!ok) {
             throw new IllegalArgumentException(message);
@@ -155,7 +166,7 @@ public record TrainerConfig(
 
     /** All defaults. */
     public static TrainerConfig defaults() {
-        return new TrainerConfig(null, null, null, null, null, null, null, null, null, null, null, null, null);
+        return new TrainerConfig(null, null, null, null, null, null, null, null, null, null, null, null, null, null);
     }
 
     /** A builder starting from this configuration. */
@@ -183,6 +194,7 @@ public record TrainerConfig(
         private double minSnrGamma;
         private long seed;
         private int threads;
+        private int decaySteps;
 
         private Builder(TrainerConfig c) {
             batchSize = c.batchSize();
@@ -198,6 +210,7 @@ public record TrainerConfig(
             minSnrGamma = c.minSnrGamma();
             seed = c.seed();
             threads = c.threads();
+            decaySteps = c.decaySteps();
         }
 
         public Builder batchSize(int v) {
@@ -261,6 +274,11 @@ public record TrainerConfig(
             return this;
         }
 
+        public Builder decaySteps(int v) {
+            decaySteps = v;
+            return this;
+        }
+
         public TrainerConfig build() {
             return new TrainerConfig(
                     batchSize,
@@ -275,7 +293,8 @@ public record TrainerConfig(
                     pUncond,
                     minSnrGamma,
                     seed,
-                    threads);
+                    threads,
+                    decaySteps);
         }
     }
 }

@@ -49,10 +49,22 @@ final class TrainingData {
         return d;
     }
 
+    /** The Fashion-MNIST test files, each plain or gzipped. */
+    static final List<String> FASHION_TEST_FILES = List.of("t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte");
+
     /** The Fashion-MNIST training files missing from {@code dir} (each accepted plain or as {@code .gz}). */
     static List<String> missingFashionFiles(Path dir) {
+        return missingFashionFiles(dir, false);
+    }
+
+    /** The Fashion-MNIST training files, and with {@code withTest} the test files, missing from {@code dir}. */
+    static List<String> missingFashionFiles(Path dir, boolean withTest) {
         List<String> missing = new ArrayList<>();
-        for (String f : FASHION_TRAIN_FILES) {
+        List<String> wanted = new ArrayList<>(FASHION_TRAIN_FILES);
+        if (withTest) {
+            wanted.addAll(FASHION_TEST_FILES);
+        }
+        for (String f : wanted) {
             if (!Files.isRegularFile(dir.resolve(f)) && !Files.isRegularFile(dir.resolve(f + ".gz"))) {
                 missing.add(f);
             }
@@ -62,9 +74,10 @@ final class TrainingData {
 
     /** The message for a Fashion-MNIST directory that lacks files. */
     static String missingMessage(Path dir, List<String> missing) {
-        return "dataDir: Fashion-MNIST training files missing in " + dir.toAbsolutePath() + ": "
+        return "dataDir: Fashion-MNIST files missing in " + dir.toAbsolutePath() + ": "
                 + String.join(", ", missing)
-                + " (expected " + String.join(" and ", FASHION_TRAIN_FILES)
+                + " (expected " + String.join(" and ", FASHION_TRAIN_FILES) + ", and for a classifier "
+                + String.join(" and ", FASHION_TEST_FILES)
                 + ", each plain or .gz; on Debian they come with"
                 + " the package dataset-fashion-mnist). Use \"dataset\": \"shapes\" for the built-in data set, or \"auto\""
                 + " to fall back to it when Fashion-MNIST is missing";
@@ -120,6 +133,31 @@ final class TrainingData {
                     : " (dataset auto: no Fashion-MNIST in " + dir.toAbsolutePath() + ")";
         }
         return new Loaded(data, chosen, description);
+    }
+
+    /**
+     * The held-out images matching a data set loaded by {@link #load}: Fashion-MNIST's test split, or
+     * {@code shapesCount} shapes drawn with a seed other than the training set's.
+     *
+     * @param name  {@code shapes} or {@code fashion-mnist} (a {@link Loaded#name()})
+     * @param limit use only the first {@code limit} images (0: all)
+     */
+    static ImageDataset loadTest(String name, Path dir, int shapesCount, int shapesSize, int limit, long seed) {
+        ImageDataset data;
+        if (name.equals("fashion-mnist")) {
+            List<String> missing = missingFashionFiles(dir, true);
+            if (!missing.isEmpty()) {
+                throw new IllegalArgumentException(missingMessage(dir, missing));
+            }
+            try {
+                data = FashionMnist.test(dir);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read Fashion-MNIST from " + dir + ": " + e.getMessage(), e);
+            }
+        } else {
+            data = Shapes.generate(shapesCount, shapesSize, ~seed); // another seed: images not trained on
+        }
+        return limit > 0 && limit < data.size() ? new FirstImages(data, limit) : data;
     }
 
     /** The first {@code n} images of a data set. */

@@ -40,6 +40,9 @@ public final class UNetTrainerProvider implements TrainerProvider<UNetTrainerPro
      * @param batchSize    images per step (default 32)
      * @param learningRate AdamW learning rate (default 0.002)
      * @param warmupSteps  linear learning-rate warm-up (default 50)
+     * @param learningRateDecay {@code none} (default: constant after the warm-up) or {@code cosine} (from the
+     *                     learning rate at the end of the warm-up to 0 at the document's last step, SGDR,
+     *                     arXiv 1608.03983, eq. 5)
      * @param weightDecay  AdamW weight decay (default 0)
      * @param gradClip     global gradient-norm clip, 0 = off (default 1)
      * @param emaDecay     EMA decay of the sampled weights (default 0.995)
@@ -60,6 +63,7 @@ public final class UNetTrainerProvider implements TrainerProvider<UNetTrainerPro
             @Nullable Integer batchSize,
             @Nullable Double learningRate,
             @Nullable Integer warmupSteps,
+            @Nullable String learningRateDecay,
             @Nullable Double weightDecay,
             @Nullable Double gradClip,
             @Nullable Double emaDecay,
@@ -101,9 +105,14 @@ public final class UNetTrainerProvider implements TrainerProvider<UNetTrainerPro
             return weights == null ? "ema" : weights;
         }
 
-        /** The backend trainer's settings with the run's seed. */
-        TrainerConfig trainerConfig(long seed) {
+        String learningRateDecayOrDefault() {
+            return learningRateDecay == null ? "none" : learningRateDecay;
+        }
+
+        /** The backend trainer's settings with the run's seed, for a run of {@code steps} steps. */
+        TrainerConfig trainerConfig(long seed, long steps) {
             return TrainerConfig.builder()
+                    .decaySteps(learningRateDecayOrDefault().equals("cosine") ? Math.toIntExact(steps) : 0)
                     .batchSize(batchSize == null ? 32 : batchSize)
                     .learningRate(learningRate == null ? 2e-3 : learningRate)
                     .warmupSteps(warmupSteps == null ? 50 : warmupSteps)
@@ -195,11 +204,16 @@ public final class UNetTrainerProvider implements TrainerProvider<UNetTrainerPro
         if (c.limit() != null && c.limit() < 1) {
             throw new IllegalArgumentException("limit must be >= 1 image, got " + c.limit());
         }
+        if (!c.learningRateDecayOrDefault().equals("none")
+                && !c.learningRateDecayOrDefault().equals("cosine")) {
+            throw new IllegalArgumentException(
+                    "learningRateDecay must be 'none' or 'cosine', got '" + c.learningRateDecay() + "'");
+        }
         if (!c.weightsOrDefault().equals("ema") && !c.weightsOrDefault().equals("raw")) {
             throw new IllegalArgumentException("weights must be 'ema' or 'raw', got '" + c.weights() + "'");
         }
         try {
-            c.trainerConfig(0);
+            c.trainerConfig(0, 0);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(e.getMessage(), e); // the backend names the field first
         }

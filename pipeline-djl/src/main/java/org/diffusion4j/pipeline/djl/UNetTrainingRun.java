@@ -59,7 +59,7 @@ final class UNetTrainingRun implements TrainerProvider.Trainer {
             throw new IllegalArgumentException(
                     "network: " + e.getMessage() + " (for " + loaded.name() + " images " + image + ")", e);
         }
-        TrainerConfig tc = config.trainerConfig(request.seed());
+        TrainerConfig tc = config.trainerConfig(request.seed(), request.steps());
         Device device = DjlRuntime.device(config.deviceOrDefault(), true);
         Path dir = request.outputDir();
         List<Double> losses = new ArrayList<>();
