@@ -228,16 +228,11 @@ public final class SideBySide {
             outside[r] = (loops[r] - inModel[r]) / inModel[r];
             call[r] = inModel[r] / fwdSums[r] - 1;
         }
+        Estimate cpu = Estimate.of(cpuOutside);
         Row row = new Row(
-                name,
-                median(fwds),
-                median(loops),
-                Estimate.of(paired),
-                Estimate.of(outside),
-                Estimate.of(cpuOutside),
-                Estimate.of(call));
+                name, median(fwds), median(loops), Estimate.of(paired), Estimate.of(outside), cpu, Estimate.of(call));
         System.out.println("  loop overhead " + row.paired() + "; outside the model calls " + row.outside()
-                + ", its CPU time " + row.outsideCpu().millis()
+                + ", its CPU time " + cpu.millis()
                 + "; model call over bare forward " + row.call() + " (per call, " + perCall.length + " pairs: "
                 + Estimate.of(perCall) + ")");
         return row;
