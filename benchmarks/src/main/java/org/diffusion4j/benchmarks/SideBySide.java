@@ -228,11 +228,11 @@ public final class SideBySide {
             outside[r] = (loops[r] - inModel[r]) / inModel[r];
             call[r] = inModel[r] / fwdSums[r] - 1;
         }
-        Estimate cpu = Estimate.of(cpuOutside);
+        Estimate cpuEstimate = Estimate.of(cpuOutside);
         Row row = new Row(
                 name, median(fwds), median(loops), Estimate.of(paired), Estimate.of(outside), cpu, Estimate.of(call));
         System.out.println("  loop overhead " + row.paired() + "; outside the model calls " + row.outside()
-                + ", its CPU time " + cpu.millis()
+                + ", its CPU time " + cpuEstimate.millis()
                 + "; model call over bare forward " + row.call() + " (per call, " + perCall.length + " pairs: "
                 + Estimate.of(perCall) + ")");
         return row;
