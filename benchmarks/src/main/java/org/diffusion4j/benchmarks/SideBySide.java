@@ -230,7 +230,13 @@ public final class SideBySide {
         }
         Estimate cpuEstimate = Estimate.of(cpuOutside);
         Row row = new Row(
-                name, median(fwds), median(loops), Estimate.of(paired), Estimate.of(outside), cpu, Estimate.of(call));
+                name,
+                median(fwds),
+                median(loops),
+                Estimate.of(paired),
+                Estimate.of(outside),
+                cpuEstimate,
+                Estimate.of(call));
         System.out.println("  loop overhead " + row.paired() + "; outside the model calls " + row.outside()
                 + ", its CPU time " + cpuEstimate.millis()
                 + "; model call over bare forward " + row.call() + " (per call, " + perCall.length + " pairs: "
