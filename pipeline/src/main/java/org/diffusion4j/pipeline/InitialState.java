@@ -46,12 +46,12 @@ public record InitialState(String file, @Nullable String tensor, int[] shape) {
 
     /** The format the file's name says. */
     public TensorFiles.Format format() {
-        return TensorFiles.Format.of(Path.of(file));
+        return asFile().format();
     }
 
     /** The tensor name, when one is given. */
     public Optional<String> tensorName() {
-        return Optional.ofNullable(tensor);
+        return asFile().tensorName();
     }
 
     /**
@@ -85,15 +85,12 @@ public record InitialState(String file, @Nullable String tensor, int[] shape) {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof InitialState s
-                && s.file.equals(file)
-                && java.util.Objects.equals(s.tensor, tensor)
-                && Arrays.equals(s.shape, shape);
+        return o instanceof InitialState s && s.asFile().equals(asFile());
     }
 
     @Override
     public int hashCode() {
-        return file.hashCode() * 31 + Arrays.hashCode(shape);
+        return asFile().hashCode();
     }
 
     @Override
