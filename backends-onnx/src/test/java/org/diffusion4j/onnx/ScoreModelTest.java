@@ -4,14 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.Map;
-import java.util.Random;
 import org.diffusion4j.api.PredictionType;
 import org.diffusion4j.api.spi.ModelSpec;
 import org.diffusion4j.api.spi.ScoreModel;
 import org.diffusion4j.api.tensor.ArrayTensor;
 import org.diffusion4j.api.tensor.Shape;
 import org.diffusion4j.api.tensor.Tensor;
-import org.diffusion4j.testkit.ErrorBound;
 import org.diffusion4j.testkit.FixtureBounds;
 import org.junit.jupiter.api.Test;
 
@@ -22,48 +20,24 @@ import org.junit.jupiter.api.Test;
 class ScoreModelTest {
     static final int B = 7;
 
-    /** B images of 1 × 8 × 8 around the mixture's components, with noise of scale 0.7. */
     static float[] images(long seed) {
-        Random r = new Random(seed);
-        float[] x = new float[B * FixtureBounds.D];
-        for (int i = 0; i < B; i++) {
-            for (int n = 0; n < FixtureBounds.D; n++) {
-                x[i * FixtureBounds.D + n] = (float) (FixtureBounds.mean(i % 3, n) + 0.7 * r.nextGaussian());
-            }
-        }
-        return x;
+        return FixtureBounds.mixtureImages(B, seed);
     }
 
     /**
-     * Checks float32 logits against the closed form at timestep t. The bound per logit (FixtureBounds.mixture's
-     * first item): d_i = x_i − α μ_ki carries γ_4 |α μ_ki| (α from the float32 ᾱ table and its square root,
-     * μ's rounding, the product) plus u |d_i|; squaring and the 64-term sum add γ_71 S_k in all; so
-     * |δℓ_k| ≤ (γ_71 S_k + 2 γ_4 Σ_i |d_i| |α μ_ki|)/(2v), times the fixtures' safety factor 2.
+     * The float32 logits against the closed form at timestep t, within FixtureBounds.mixtureLogitBounds
+     * (the logit item of FixtureBounds.mixture's derivation: (γ_71 S_k + 2 γ_4 Σ_i |d_i| |α μ_ki|)/(2v),
+     * d_i = x_i − α μ_ki, S_k = Σ d_i², times the fixtures' safety factor 2).
      */
     static void assertLogits(float[] x, Tensor logits, int t) {
         assertThat(logits.shape()).isEqualTo(Shape.of(B, FixtureBounds.K));
         float[] got = logits.toFloatArray();
-        double ab = FixtureBounds.alphaBar(t);
-        double alpha = Math.sqrt(ab);
-        double v = ab * 0.25 + 1 - ab;
-        for (int b = 0; b < B; b++) {
-            for (int k = 0; k < FixtureBounds.K; k++) {
-                double s = 0;
-                double cross = 0;
-                for (int n = 0; n < FixtureBounds.D; n++) {
-                    double am = alpha * FixtureBounds.mean(k, n);
-                    double d = x[b * FixtureBounds.D + n] - am;
-                    s += d * d;
-                    cross += Math.abs(d) * Math.abs(am);
-                }
-                double want = -s / (2 * v);
-                double bound = FixtureBounds.SAFETY
-                        * (ErrorBound.gamma32(71) * s + 2 * ErrorBound.gamma32(4) * cross)
-                        / (2 * v);
-                assertThat((double) got[b * FixtureBounds.K + k])
-                        .as("logit %d of image %d", k, b)
-                        .isCloseTo(want, org.assertj.core.data.Offset.offset(bound));
-            }
+        double[] want = FixtureBounds.mixtureLogits(x, FixtureBounds.alphaBar(t));
+        double[] bound = FixtureBounds.mixtureLogitBounds(x, FixtureBounds.alphaBar(t));
+        for (int i = 0; i < want.length; i++) {
+            assertThat((double) got[i])
+                    .as("logit %d of image %d", i % FixtureBounds.K, i / FixtureBounds.K)
+                    .isCloseTo(want[i], org.assertj.core.data.Offset.offset(bound[i]));
         }
     }
 

@@ -103,6 +103,65 @@ public final class FixtureBounds {
     }
 
     /**
+     * {@code b} images [b, 64] near the mixture's components: image i is μ_{i mod 3} plus Gaussian noise of
+     * scale 0.7 drawn by {@code java.util.Random(seed)}, so rows have posteriors that are neither one-hot nor
+     * flat.
+     */
+    public static float[] mixtureImages(int b, long seed) {
+        java.util.Random r = new java.util.Random(seed);
+        float[] x = new float[b * D];
+        for (int i = 0; i < b; i++) {
+            for (int n = 0; n < D; n++) {
+                x[i * D + n] = (float) (mean(i % K, n) + 0.7 * r.nextGaussian());
+            }
+        }
+        return x;
+    }
+
+    /**
+     * The exact logits of {@code gmm_logits}, ℓ_k = −S_k/(2v) with S_k = Σ_i (x_i − α μ_ki)² and
+     * v = ᾱ s² + 1 − ᾱ (s = 0.5), at {@code x} ([B, 64]) and the level whose exact ᾱ is {@code alphaBar};
+     * row-major [B, K], in double.
+     */
+    public static double[] mixtureLogits(float[] x, double alphaBar) {
+        return logitTerms(x, alphaBar, false);
+    }
+
+    /**
+     * Per-logit absolute bounds on |float32 {@code gmm_logits} − {@link #mixtureLogits}|: the logit item of
+     * {@link #mixture}'s derivation, (γ_71 S_k + 2 γ_4 Σ_i |d_i| |α μ_ki|)/(2v), times {@link #SAFETY};
+     * row-major [B, K].
+     */
+    public static double[] mixtureLogitBounds(float[] x, double alphaBar) {
+        return logitTerms(x, alphaBar, true);
+    }
+
+    private static double[] logitTerms(float[] x, double alphaBar, boolean bounds) {
+        if (x.length % D != 0) {
+            throw new IllegalArgumentException(x.length + " values are not rows of " + D);
+        }
+        int rows = x.length / D;
+        double alpha = Math.sqrt(alphaBar);
+        double v = alphaBar * 0.25 + 1 - alphaBar;
+        double[] out = new double[rows * K];
+        for (int b = 0; b < rows; b++) {
+            for (int k = 0; k < K; k++) {
+                double sum = 0;
+                double cross = 0;
+                for (int n = 0; n < D; n++) {
+                    double am = alpha * mean(k, n);
+                    double d = x[b * D + n] - am;
+                    sum += d * d;
+                    cross += Math.abs(d) * Math.abs(am);
+                }
+                out[b * K + k] =
+                        bounds ? SAFETY * (gamma32(71) * sum + 2 * gamma32(4) * cross) / (2 * v) : -sum / (2 * v);
+            }
+        }
+        return out;
+    }
+
+    /**
      * Per-element absolute bounds on |float32 network − exact| of {@code gmm_eps} / {@code gmm_grad}
      * at the inputs {@code x} ([B, 64] row-major) with {@code labels} (3 = ∅) and the level whose exact
      * ᾱ is {@code alphaBar}. Per row:
@@ -134,30 +193,21 @@ public final class FixtureBounds {
         double sigma = Math.sqrt(sigma2);
         double v = alphaBar * 0.25 + sigma2;
         double[] bound = new double[x.length];
-        double[] s = new double[K];
-        double[] cross = new double[K];
+        double[] logits = mixtureLogits(x, alphaBar);
+        double[] logitBounds = mixtureLogitBounds(x, alphaBar);
         double[] logit = new double[K];
         double[] p = new double[K];
         for (int b = 0; b < labels.length; b++) {
             int off = b * D;
-            for (int k = 0; k < K; k++) {
-                s[k] = 0;
-                cross[k] = 0;
-                for (int n = 0; n < D; n++) {
-                    double am = alpha * mean(k, n);
-                    double d = x[off + n] - am;
-                    s[k] += d * d;
-                    cross[k] += Math.abs(d) * Math.abs(am);
-                }
-                logit[k] = -s[k] / (2 * v);
-            }
+            System.arraycopy(logits, b * K, logit, 0, K);
             double maxLogit = Math.max(logit[0], Math.max(logit[1], logit[2]));
             double z = 0;
             double maxDeltaLogit = 0;
             for (int k = 0; k < K; k++) {
                 p[k] = Math.exp(logit[k] - maxLogit);
                 z += p[k];
-                maxDeltaLogit = Math.max(maxDeltaLogit, (gamma32(71) * s[k] + 2 * gamma32(4) * cross[k]) / (2 * v));
+                // the logit bound without the safety factor, which the final bound applies once
+                maxDeltaLogit = Math.max(maxDeltaLogit, logitBounds[b * K + k] / SAFETY);
             }
             double pMax = 0;
             for (int k = 0; k < K; k++) {
